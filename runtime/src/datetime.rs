@@ -1,0 +1,105 @@
+//! Timestamps, as the services send them: ISO-8601 with optional fractions
+//! (query XML) or epoch seconds (JSON protocols).
+
+use std::fmt;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// A point in time, always in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime(OffsetDateTime);
+
+impl DateTime {
+    /// Parses `2024-11-05T12:34:51.789Z` and other RFC 3339 forms.
+    pub fn parse_iso8601(text: &str) -> Result<Self, String> {
+        OffsetDateTime::parse(text.trim(), &Rfc3339)
+            .map(|t| Self(t.to_offset(time::UtcOffset::UTC)))
+            .map_err(|e| format!("invalid timestamp {text:?}: {e}"))
+    }
+
+    /// Seconds since the Unix epoch, with fractions.
+    pub fn from_epoch_seconds(secs: f64) -> Result<Self, String> {
+        if !secs.is_finite() {
+            return Err(format!("invalid epoch timestamp {secs}"));
+        }
+        let nanos = (secs * 1e9).round() as i128;
+        OffsetDateTime::from_unix_timestamp_nanos(nanos)
+            .map(Self)
+            .map_err(|e| format!("invalid epoch timestamp {secs}: {e}"))
+    }
+
+    pub fn unix_timestamp_nanos(&self) -> i128 {
+        self.0.unix_timestamp_nanos()
+    }
+
+    pub fn as_offset_date_time(&self) -> OffsetDateTime {
+        self.0
+    }
+}
+
+impl From<OffsetDateTime> for DateTime {
+    fn from(t: OffsetDateTime) -> Self {
+        Self(t.to_offset(time::UtcOffset::UTC))
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.format(&Rfc3339) {
+            Ok(s) => f.write_str(&s),
+            Err(_) => write!(f, "{}", self.0.unix_timestamp()),
+        }
+    }
+}
+
+impl serde::Serialize for DateTime {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for DateTime {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = DateTime;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an RFC 3339 timestamp or epoch seconds")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateTime, E> {
+                DateTime::parse_iso8601(v).map_err(E::custom)
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<DateTime, E> {
+                DateTime::from_epoch_seconds(v).map_err(E::custom)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<DateTime, E> {
+                DateTime::from_epoch_seconds(v as f64).map_err(E::custom)
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<DateTime, E> {
+                DateTime::from_epoch_seconds(v as f64).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_fractions_and_round_trips() {
+        let t = DateTime::parse_iso8601("2024-11-05T12:34:51.789Z").unwrap();
+        assert_eq!(t.unix_timestamp_nanos() % 1_000_000_000, 789_000_000);
+        assert_eq!(t.to_string(), "2024-11-05T12:34:51.789Z");
+        assert_eq!(DateTime::from_epoch_seconds(1.5).unwrap().to_string(), "1970-01-01T00:00:01.5Z");
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(DateTime::parse_iso8601("yesterday").is_err());
+        assert!(DateTime::from_epoch_seconds(f64::NAN).is_err());
+        assert!(DateTime::from_epoch_seconds(1e300).is_err());
+    }
+}

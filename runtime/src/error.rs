@@ -1,0 +1,275 @@
+//! Errors: what every service error carries ([`ErrorMeta`]), the catch-all for
+//! errors a model does not describe ([`UnhandledError`]), and the error of a
+//! whole call ([`Error`]), generic over the operation's generated error enum.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::validate::ValidationError;
+
+/// Facts every error answer carries, modeled or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorMeta {
+    /// The service's error code (`ThrottlingException`, `AS.2017`, ...), or the
+    /// HTTP status as text when the answer named none.
+    pub code: String,
+    pub message: Option<String>,
+    pub http_status: u16,
+    pub request_id: Option<String>,
+    /// The server's `Retry-After`, when it sent one.
+    pub retry_after: Option<Duration>,
+}
+
+impl ErrorMeta {
+    pub fn new(code: impl Into<String>, http_status: u16) -> Self {
+        Self { code: code.into(), message: None, http_status, request_id: None, retry_after: None }
+    }
+}
+
+impl fmt::Display for ErrorMeta {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (HTTP {}", self.code, self.http_status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", request id {id}")?;
+        }
+        f.write_str(")")?;
+        if let Some(m) = &self.message {
+            write!(f, ": {m}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What the call loop needs to know about an operation's error enum.
+pub trait ServiceError: std::error::Error + Send + Sync + 'static {
+    fn meta(&self) -> &ErrorMeta;
+    /// Worth sending the same request again (throttling, server faults, errors modeled as retryable).
+    fn is_retryable(&self) -> bool;
+    fn is_throttling(&self) -> bool;
+}
+
+/// Error codes AWS SDKs treat as throttling wherever they appear.
+const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// An error answer the operation's model does not describe. Keeps everything
+/// the answer said, so nothing is lost.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnhandledError {
+    meta: ErrorMeta,
+    /// The raw body as text (lossy UTF-8), cut to a bounded size.
+    body: String,
+}
+
+impl UnhandledError {
+    /// Bodies longer than this are cut (with a marker) so a hostile answer cannot balloon an error.
+    pub const MAX_BODY: usize = 4096;
+
+    pub fn new(meta: ErrorMeta, body: &[u8]) -> Self {
+        let cut = body.len().min(Self::MAX_BODY);
+        let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
+        if body.len() > cut {
+            text.push_str("…[truncated]");
+        }
+        Self { meta, body: text }
+    }
+
+    pub fn meta(&self) -> &ErrorMeta {
+        &self.meta
+    }
+
+    pub fn body(&self) -> &str {
+        &self.body
+    }
+
+    pub fn is_throttling(&self) -> bool {
+        self.meta.http_status == 429 || THROTTLING_CODES.contains(&self.meta.code.as_str())
+    }
+
+    /// Throttling and 5xx answers (but 501, which will not change) are worth retrying.
+    pub fn is_retryable(&self) -> bool {
+        let s = self.meta.http_status;
+        self.is_throttling() || (s >= 500 && s != 501) || s == 408
+    }
+}
+
+impl fmt::Display for UnhandledError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unmodeled service error {}", self.meta)
+    }
+}
+
+impl std::error::Error for UnhandledError {}
+
+/// Why a request could not be made or answered at the HTTP level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// Connecting failed (refused, DNS, TLS).
+    Connect,
+    /// The connection broke while sending or receiving.
+    Io,
+    /// The answer was larger than the configured cap.
+    BodyTooLarge,
+    /// Anything else the HTTP stack reported.
+    Other,
+}
+
+/// A failure below the service: no usable HTTP answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransportError {
+    pub kind: TransportErrorKind,
+    pub message: String,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "transport error ({:?}): {}", self.kind, self.message)
+    }
+}
+
+/// The error of one call to an operation. `E` is the operation's error enum.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The input broke the model's constraints; nothing was sent.
+    Validation(ValidationError),
+    /// The request could not be built (configuration, credentials, a header
+    /// value with CR or LF); nothing was sent.
+    Build(String),
+    /// The service answered with an error, modeled or not.
+    Service(E),
+    /// No usable answer: connection refused or reset, body over the cap.
+    Transport(TransportError),
+    /// The configured timeout fired.
+    Timeout { after: Duration },
+    /// The service answered success, but the body could not be understood.
+    Response { http_status: u16, request_id: Option<String>, message: String },
+}
+
+impl<E: ServiceError> Error<E> {
+    /// The service's error code, or a fixed name for client-side failures.
+    pub fn code(&self) -> &str {
+        match self {
+            Error::Validation(_) => "ValidationError",
+            Error::Build(_) => "BuildError",
+            Error::Service(e) => &e.meta().code,
+            Error::Transport(_) => "TransportError",
+            Error::Timeout { .. } => "Timeout",
+            Error::Response { .. } => "ResponseError",
+        }
+    }
+
+    pub fn message(&self) -> Option<String> {
+        match self {
+            Error::Service(e) => e.meta().message.clone(),
+            other => Some(other.to_string()),
+        }
+    }
+
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Error::Service(e) => Some(e.meta().http_status),
+            Error::Response { http_status, .. } => Some(*http_status),
+            _ => None,
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Service(e) => e.meta().request_id.as_deref(),
+            Error::Response { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Service(e) => e.is_retryable(),
+            Error::Transport(t) => t.kind != TransportErrorKind::BodyTooLarge,
+            Error::Timeout { .. } => true,
+            Error::Validation(_) | Error::Build(_) | Error::Response { .. } => false,
+        }
+    }
+
+    /// The service error, if the service answered with one.
+    pub fn as_service_error(&self) -> Option<&E> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn into_service_error(self) -> Option<E> {
+        match self {
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Validation(v) => write!(f, "invalid input: {v}"),
+            Error::Build(m) => write!(f, "could not build the request: {m}"),
+            Error::Service(e) => write!(f, "{e}"),
+            Error::Transport(t) => write!(f, "{t}"),
+            Error::Timeout { after } => write!(f, "timed out after {after:?}"),
+            Error::Response { http_status, request_id, message } => {
+                write!(f, "could not read the answer (HTTP {http_status}")?;
+                if let Some(id) = request_id {
+                    write!(f, ", request id {id}")?;
+                }
+                write!(f, "): {message}")
+            }
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Validation(v) => Some(v),
+            Error::Service(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unhandled_retry_classification() {
+        let e = |code: &str, status| UnhandledError::new(ErrorMeta::new(code, status), b"");
+        assert!(e("Throttling", 400).is_retryable());
+        assert!(e("500", 500).is_retryable());
+        assert!(e("x", 429).is_throttling());
+        assert!(!e("ValidationError", 400).is_retryable());
+        assert!(!e("501", 501).is_retryable());
+    }
+
+    #[test]
+    fn unhandled_keeps_a_bounded_body() {
+        let big = vec![b'a'; UnhandledError::MAX_BODY * 3];
+        let e = UnhandledError::new(ErrorMeta::new("500", 500), &big);
+        assert!(e.body().len() < UnhandledError::MAX_BODY + 20);
+        assert!(e.body().ends_with("[truncated]"));
+    }
+}
