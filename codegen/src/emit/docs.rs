@@ -1,0 +1,44 @@
+//! Documentation comments from the model.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Length, Pattern, Range};
+
+/// `#[doc]` attributes (rendered as `///` lines) for paragraphs of text.
+pub fn doc_attrs(paragraphs: &[String]) -> TokenStream {
+    let text = paragraphs.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n");
+    let lines = text.lines().map(|l| {
+        let l = if l.trim().is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
+        quote! { #[doc = #l] }
+    });
+    quote! { #(#lines)* }
+}
+
+fn off(enforce: bool) -> &'static str {
+    if enforce { "" } else { " (documented, not enforced)" }
+}
+
+fn bounds<T: std::fmt::Display>(min: Option<T>, max: Option<T>) -> String {
+    match (min, max) {
+        (Some(a), Some(b)) => format!("{a}..={b}"),
+        (Some(a), None) => format!(">= {a}"),
+        (None, Some(b)) => format!("<= {b}"),
+        (None, None) => "any".into(),
+    }
+}
+
+/// One line listing a value's constraints, for the docs of members that use it.
+pub fn constraint_line(length: Option<&Length>, pattern: Option<&Pattern>, range: Option<&Range>, unit: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(l) = length {
+        parts.push(format!("length {} {unit}{}", bounds(l.min, l.max), off(l.enforce)));
+    }
+    if let Some(p) = pattern {
+        parts.push(format!("pattern `{}`{}", p.ecma, off(p.enforce)));
+    }
+    if let Some(r) = range {
+        parts.push(format!("range {}{}", bounds(r.min, r.max), off(r.enforce)));
+    }
+    (!parts.is_empty()).then(|| format!("Constraints: {}.", parts.join("; ")))
+}

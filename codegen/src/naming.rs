@@ -1,0 +1,100 @@
+//! Every Rust identifier the generator emits comes from here, so that any
+//! name a model uses (keywords, leading digits, punctuation) becomes a valid,
+//! idiomatic identifier in one place.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords of every edition up to 2024, plus reserved words.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn", "else",
+    "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro", "match", "mod",
+    "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers (`r#self` is not allowed).
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern"];
+
+/// Names the generated code itself uses in type position next to model types.
+const RESERVED_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Client", "Error", "Self"];
+
+/// Keeps ASCII alphanumerics and `_`; every other character separates words.
+fn clean(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { ' ' }).collect()
+}
+
+/// `snake_case` for fields, functions and modules.
+pub fn snake(name: &str) -> String {
+    let mut s = clean(name).to_snake_case();
+    if s.is_empty() {
+        s.push_str("value");
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert_str(0, "n");
+    }
+    if s == "_" {
+        s = "underscore".into();
+    }
+    s
+}
+
+/// `UpperCamelCase` for types and enum variants.
+pub fn camel(name: &str) -> String {
+    let mut s = clean(name).to_upper_camel_case();
+    if s.is_empty() {
+        s.push_str("Value");
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'N');
+    }
+    s
+}
+
+/// A field or function name as it must be written in Rust source.
+pub fn field_ident(name: &str) -> String {
+    escape_keyword(snake(name))
+}
+
+/// A type name that cannot clash with keywords or with the types generated code names.
+pub fn type_ident(name: &str) -> String {
+    let s = camel(name);
+    if RESERVED_TYPES.contains(&s.as_str()) || KEYWORDS.contains(&s.as_str()) { format!("{s}Value") } else { s }
+}
+
+fn escape_keyword(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if KEYWORDS.contains(&s.as_str()) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// Parses an identifier produced above into tokens (raw identifiers included).
+pub fn ident(s: &str) -> proc_macro2::Ident {
+    match s.strip_prefix("r#") {
+        Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => proc_macro2::Ident::new(s, proc_macro2::Span::call_site()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn awkward_names_become_valid_identifiers() {
+        assert_eq!(field_ident("lifecycleEventHookExecutionId"), "lifecycle_event_hook_execution_id");
+        assert_eq!(field_ident("RoleARN"), "role_arn");
+        assert_eq!(field_ident("type"), "r#type");
+        assert_eq!(field_ident("self"), "self_");
+        assert_eq!(field_ident("3d"), "n3d");
+        assert_eq!(field_ident("--"), "value");
+        assert_eq!(type_ident("autoscaling:EC2_INSTANCE_LAUNCHING"), "AutoscalingEc2InstanceLaunching");
+        assert_eq!(type_ident("HOOK_IN_PROGRESS"), "HookInProgress");
+        assert_eq!(type_ident("Self"), "SelfValue");
+        assert_eq!(type_ident("1st"), "N1st");
+        assert_eq!(type_ident("Option"), "OptionValue");
+    }
+}
