@@ -163,17 +163,13 @@ impl PutLifecycleHookInput {
     pub fn validate_at(&self, v: &mut Validator, at: &FieldPath<'_>) {
         {
             let value = &self.auto_scaling_group_name;
-            {
-                let at = at.field("AutoScalingGroupName");
-                validate_xml_string_max_len255(v, &at, value);
-            }
+            let at = at.field("AutoScalingGroupName");
+            validate_xml_string_max_len255(v, &at, value);
         }
         {
             let value = &self.lifecycle_hook_name;
-            {
-                let at = at.field("LifecycleHookName");
-                validate_ascii_string_max_len255(v, &at, value);
-            }
+            let at = at.field("LifecycleHookName");
+            validate_ascii_string_max_len255(v, &at, value);
         }
         if let Some(value) = &self.default_result {
             let at = at.field("DefaultResult");
@@ -207,7 +203,7 @@ impl PutLifecycleHookInput {
 pub struct PutLifecycleHookOutput {}
 static XML_STRING_MAX_LEN255_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*",
-    "[\\x{20}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\x{D}\\x{A}\\x{9}]*",
+    "[ -\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\x{D}\\x{A}\\x{9}]*",
 );
 /// Checks a `XmlStringMaxLen255` value.
 fn validate_xml_string_max_len255(v: &mut Validator, at: &FieldPath<'_>, value: &str) {
@@ -216,7 +212,7 @@ fn validate_xml_string_max_len255(v: &mut Validator, at: &FieldPath<'_>, value: 
 }
 static ASCII_STRING_MAX_LEN255_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[A-Za-z0-9\\-_\\/]+",
-    "[\\x{41}-\\x{5A}\\x{61}-\\x{7A}\\x{30}-\\x{39}\\x{2D}_\\x{2F}]+",
+    "[A-Za-z0-9\\x{2D}_\\x{2F}]+",
 );
 /// Checks a `AsciiStringMaxLen255` value.
 fn validate_ascii_string_max_len255(v: &mut Validator, at: &FieldPath<'_>, value: &str) {
@@ -225,7 +221,7 @@ fn validate_ascii_string_max_len255(v: &mut Validator, at: &FieldPath<'_>, value
 }
 static NOTIFICATION_METADATA_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[\\u0009\\u000A\\u000D\\u0020-\\u007e]+",
-    "[\\x{9}\\x{A}\\x{D}\\x{20}-\\x{7E}]+",
+    "[\\x{9}\\x{A}\\x{D} -\\x{7E}]+",
 );
 /// Checks a `NotificationMetadata` value.
 fn validate_notification_metadata(v: &mut Validator, at: &FieldPath<'_>, value: &str) {
@@ -234,7 +230,7 @@ fn validate_notification_metadata(v: &mut Validator, at: &FieldPath<'_>, value: 
 }
 static NOTIFICATION_TARGET_RESOURCE_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*",
-    "[\\x{20}-\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\x{D}\\x{A}\\x{9}]*",
+    "[ -\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\x{D}\\x{A}\\x{9}]*",
 );
 /// Checks a `NotificationTargetResourceName` value.
 fn validate_notification_target_resource_name(

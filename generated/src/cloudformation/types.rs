@@ -92,17 +92,13 @@ impl ListHookResultsInput {
     pub fn validate_at(&self, v: &mut Validator, at: &FieldPath<'_>) {
         {
             let value = &self.target_type;
-            {
-                let at = at.field("TargetType");
-                validate_list_hook_results_target_type(v, &at, value);
-            }
+            let at = at.field("TargetType");
+            validate_list_hook_results_target_type(v, &at, value);
         }
         {
             let value = &self.target_id;
-            {
-                let at = at.field("TargetId");
-                validate_hook_result_id(v, &at, value);
-            }
+            let at = at.field("TargetId");
+            validate_hook_result_id(v, &at, value);
         }
         if let Some(value) = &self.next_token {
             let at = at.field("NextToken");
@@ -358,7 +354,7 @@ fn validate_list_hook_results_target_type(
 }
 static HOOK_RESULT_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
-    "[\\x{61}-\\x{7A}\\x{41}-\\x{5A}][\\x{2D}\\x{61}-\\x{7A}\\x{41}-\\x{5A}\\x{30}-\\x{39}]*|arn\\x{3A}[\\x{2D}\\x{61}-\\x{7A}\\x{41}-\\x{5A}\\x{30}-\\x{39}\\x{3A}\\x{2F}]*|^[\\x{61}-\\x{66}\\x{30}-\\x{39}]{8}\\x{2D}[\\x{61}-\\x{66}\\x{30}-\\x{39}]{4}\\x{2D}[\\x{61}-\\x{66}\\x{30}-\\x{39}]{4}\\x{2D}[\\x{61}-\\x{66}\\x{30}-\\x{39}]{4}\\x{2D}[\\x{61}-\\x{66}\\x{30}-\\x{39}]{12}$",
+    "[a-zA-Z][\\x{2D}a-zA-Z0-9]*|arn:[\\x{2D}a-zA-Z0-9\\x{3A}\\x{2F}]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
 );
 /// Checks a `HookResultId` value.
 fn validate_hook_result_id(v: &mut Validator, at: &FieldPath<'_>, value: &str) {
@@ -367,7 +363,7 @@ fn validate_hook_result_id(v: &mut Validator, at: &FieldPath<'_>, value: &str) {
 }
 static HOOK_TYPE_ARN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?",
-    "arn\\x{3A}aws[\\x{41}-\\x{5A}\\x{61}-\\x{7A}\\x{30}-\\x{39}\\x{2D}]{0,64}\\x{3A}cloudformation\\x{3A}[\\x{41}-\\x{5A}\\x{61}-\\x{7A}\\x{30}-\\x{39}\\x{2D}]{1,64}\\x{3A}([\\x{30}-\\x{39}]{12})?\\x{3A}type\\x{2F}hook\\x{2F}[\\x{41}-\\x{5A}\\x{61}-\\x{7A}\\x{30}-\\x{39}\\x{2D}]+\\x{2F}?",
+    "arn:aws[A-Za-z0-9\\x{2D}]{0,64}:cloudformation:[A-Za-z0-9\\x{2D}]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9\\x{2D}]+/?",
 );
 /// Checks a `HookTypeArn` value.
 fn validate_hook_type_arn(v: &mut Validator, at: &FieldPath<'_>, value: &str) {

@@ -46,14 +46,12 @@ impl CallbackLifecycleHookInput {
     pub fn validate_at(&self, v: &mut Validator, at: &FieldPath<'_>) {
         {
             let value = &self.lifecycle_action_result;
-            {
-                let at = at.field("lifecycle_action_result");
-                validate_lifecycle_action_result(v, &at, value);
-            }
+            let at = at.field("lifecycle_action_result");
+            validate_lifecycle_action_result(v, &at, value);
         }
         match &self.target {
-            CallbackTarget::ByActionKey { lifecycle_action_key } => {}
-            CallbackTarget::ByInstance { instance_id, lifecycle_hook_name } => {}
+            CallbackTarget::ByActionKey { .. } => {}
+            CallbackTarget::ByInstance { .. } => {}
         }
     }
 }

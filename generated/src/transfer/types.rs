@@ -61,31 +61,23 @@ impl SendWorkflowStepStateInput {
     pub fn validate_at(&self, v: &mut Validator, at: &FieldPath<'_>) {
         {
             let value = &self.workflow_id;
-            {
-                let at = at.field("WorkflowId");
-                validate_workflow_id(v, &at, value);
-            }
+            let at = at.field("WorkflowId");
+            validate_workflow_id(v, &at, value);
         }
         {
             let value = &self.execution_id;
-            {
-                let at = at.field("ExecutionId");
-                validate_execution_id(v, &at, value);
-            }
+            let at = at.field("ExecutionId");
+            validate_execution_id(v, &at, value);
         }
         {
             let value = &self.token;
-            {
-                let at = at.field("Token");
-                validate_callback_token(v, &at, value);
-            }
+            let at = at.field("Token");
+            validate_callback_token(v, &at, value);
         }
         {
             let value = &self.status;
-            {
-                let at = at.field("Status");
-                validate_custom_step_status(v, &at, value);
-            }
+            let at = at.field("Status");
+            validate_custom_step_status(v, &at, value);
         }
     }
 }
@@ -95,7 +87,7 @@ impl SendWorkflowStepStateInput {
 pub struct SendWorkflowStepStateOutput {}
 static WORKFLOW_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "w-([a-z0-9]{17})",
-    "w\\x{2D}([\\x{61}-\\x{7A}\\x{30}-\\x{39}]{17})",
+    "w-([a-z0-9]{17})",
 );
 /// Checks a `WorkflowId` value.
 fn validate_workflow_id(v: &mut Validator, at: &FieldPath<'_>, value: &str) {
@@ -104,7 +96,7 @@ fn validate_workflow_id(v: &mut Validator, at: &FieldPath<'_>, value: &str) {
 }
 static EXECUTION_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}",
-    "[\\x{30}-\\x{39}\\x{61}-\\x{66}\\x{41}-\\x{46}]{8}\\x{2D}[\\x{30}-\\x{39}\\x{61}-\\x{66}\\x{41}-\\x{46}]{4}\\x{2D}[\\x{30}-\\x{39}\\x{61}-\\x{66}\\x{41}-\\x{46}]{4}\\x{2D}[\\x{30}-\\x{39}\\x{61}-\\x{66}\\x{41}-\\x{46}]{4}\\x{2D}[\\x{30}-\\x{39}\\x{61}-\\x{66}\\x{41}-\\x{46}]{12}",
+    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
 );
 /// Checks a `ExecutionId` value.
 fn validate_execution_id(v: &mut Validator, at: &FieldPath<'_>, value: &str) {
