@@ -6,10 +6,27 @@
 //! retries and the wire protocols.
 #![forbid(unsafe_code)]
 
+pub mod client;
+pub mod config;
+pub mod credentials;
 pub mod datetime;
+pub mod enums;
+mod endpoint;
 pub mod error;
+pub mod path;
+pub mod protocol;
+mod retry;
+pub mod service;
+pub mod sign;
+mod transport;
 pub mod validate;
+pub mod xml;
 
+pub use client::{Handle, PreparedRequest, Request, Response};
+pub use config::{Config, ConfigBuilder, ConfigError, RetryConfig};
+pub use credentials::{AwsCredentials, HuaweiCredentials};
 pub use datetime::DateTime;
+pub use enums::UnknownValue;
 pub use error::{Error, ErrorMeta, ServiceError, TransportError, TransportErrorKind, UnhandledError};
+pub use service::{OperationMeta, Protocol, ServiceMeta, SigningScheme};
 pub use validate::{Constraint, FieldPath, Pattern, ValidationError, Validator, Violation};

@@ -1,0 +1,305 @@
+//! The handle generated clients hold: it signs, sends, retries, and hands
+//! answers to the generated parsers.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::config::{Config, ConfigError};
+use crate::endpoint::Endpoint;
+use crate::error::{Error, ServiceError};
+use crate::service::{OperationMeta, Protocol, ServiceMeta, SigningScheme};
+use crate::sign::{huawei, sigv4};
+use crate::{path, protocol, retry, transport};
+
+/// A request as generated code describes it, before endpoint, signing and transport headers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// Already percent-encoded, labels through [`path::encode_segment`].
+    pub path: String,
+    /// Raw pairs; encoded (RFC 3986) and sorted when sent.
+    pub query: Vec<(String, String)>,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: Vec<u8>,
+}
+
+/// A signed request exactly as it goes on the wire: every header is listed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PreparedRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// Headers whose values are credentials in their own right.
+const SECRET_HEADERS: &[&str] = &["x-amz-security-token"];
+
+impl PreparedRequest {
+    /// The first header of this name, any case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The headers with session tokens masked: what to print for `--dry-run`.
+    pub fn redacted_headers(&self) -> Vec<(String, String)> {
+        self.headers
+            .iter()
+            .map(|(k, v)| {
+                let secret = SECRET_HEADERS.iter().any(|s| k.eq_ignore_ascii_case(s));
+                (k.clone(), if secret { "** redacted **".to_owned() } else { v.clone() })
+            })
+            .collect()
+    }
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PreparedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.redacted_headers())
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+/// A whole HTTP answer (its body read up to the configured cap).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Response {
+    pub status: u16,
+    /// Names in lower case as received; values lossily decoded.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first header of this name, any case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// One per generated service client; clones share the connection pool.
+#[derive(Clone, Debug)]
+pub struct Handle {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    service: &'static ServiceMeta,
+    config: Config,
+    endpoint: Endpoint,
+    region: Option<String>,
+    http: reqwest::Client,
+}
+
+impl Handle {
+    /// Resolves the endpoint and checks that the service's credentials are there.
+    pub fn new(service: &'static ServiceMeta, config: Config) -> Result<Handle, ConfigError> {
+        let (endpoint, region) = Endpoint::resolve(service, &config)?;
+        match service.signing {
+            SigningScheme::SigV4 { .. } => {
+                if region.is_none() {
+                    return Err(ConfigError::MissingRegion { service: service.name });
+                }
+                if config.aws_credentials().is_none() {
+                    let hint = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+                    return Err(ConfigError::MissingCredentials { service: service.name, hint });
+                }
+            }
+            SigningScheme::HuaweiSdkHmacSha256 => {
+                if config.huawei_credentials().is_none() {
+                    let hint = "HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID";
+                    return Err(ConfigError::MissingCredentials { service: service.name, hint });
+                }
+            }
+        }
+        let http = transport::client(&config)?;
+        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http }) })
+    }
+
+    pub fn service(&self) -> &'static ServiceMeta {
+        self.inner.service
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn validation_enabled(&self) -> bool {
+        self.inner.config.validate()
+    }
+
+    /// Values generated code puts into requests: `project_id` (Huawei) and `region`.
+    pub fn client_parameter(&self, name: &str) -> Option<&str> {
+        match name {
+            "project_id" => self.inner.config.huawei_credentials().map(|c| c.project_id()),
+            "region" => self.inner.region.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Builds and signs `request` exactly as `call` would send its first attempt; sends nothing.
+    pub fn prepare(&self, op: &'static OperationMeta, request: &Request) -> Result<PreparedRequest, String> {
+        self.build(op, request, self.signing_time())
+    }
+
+    /// Signs and sends `request`, retrying per the configured policy. A success
+    /// status goes to `parse_ok` (its `Err` becomes [`Error::Response`]), any
+    /// other answer to `parse_err`.
+    pub async fn call<O, E: ServiceError>(
+        &self,
+        op: &'static OperationMeta,
+        request: Request,
+        parse_ok: fn(&Response) -> Result<O, String>,
+        parse_err: fn(&Response) -> E,
+    ) -> Result<O, Error<E>> {
+        let config = &self.inner.config;
+        let deadline = config.total_timeout().map(|t| (Instant::now() + t, t));
+        let max_attempts = config.retry().max_attempts.max(1);
+        let mut attempt = 1;
+        loop {
+            let err = match self.attempt(op, &request, parse_ok, parse_err, deadline).await {
+                Ok(output) => return Ok(output),
+                Err(err) => err,
+            };
+            if attempt >= max_attempts || !retry::should_retry(&err) {
+                return Err(err);
+            }
+            let retry_after = match &err {
+                Error::Service(e) => e.meta().retry_after,
+                _ => None,
+            };
+            let delay = retry::delay(config.retry(), attempt, retry_after);
+            if deadline.is_some_and(|(at, _)| Instant::now() + delay >= at) {
+                return Err(err);
+            }
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt<O, E: ServiceError>(
+        &self,
+        op: &'static OperationMeta,
+        request: &Request,
+        parse_ok: fn(&Response) -> Result<O, String>,
+        parse_err: fn(&Response) -> E,
+        deadline: Option<(Instant, Duration)>,
+    ) -> Result<O, Error<E>> {
+        let inner = &*self.inner;
+        let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
+        let http_request = self.to_http(prepared).map_err(Error::Build)?;
+        let send = transport::send(&inner.http, http_request, inner.config.max_response_bytes(), inner.config.connect_timeout());
+        // The attempt limit, or what is left of the total one, whichever is shorter.
+        let mut limit = inner.config.attempt_timeout().map(|t| (t, t));
+        if let Some((at, total)) = deadline {
+            let left = at.saturating_duration_since(Instant::now());
+            if limit.is_none_or(|(t, _)| left < t) {
+                limit = Some((left, total));
+            }
+        }
+        let response = match limit {
+            Some((t, after)) => tokio::time::timeout(t, send).await.map_err(|_| Error::Timeout { after })??,
+            None => send.await?,
+        };
+        if self.is_success(op, response.status) {
+            parse_ok(&response).map_err(|message| Error::Response {
+                http_status: response.status,
+                request_id: protocol::request_id(inner.service.protocol, &response),
+                message,
+            })
+        } else {
+            Err(Error::Service(parse_err(&response)))
+        }
+    }
+
+    /// AWS json/query count any 2xx as success (as botocore does); REST needs the modeled status.
+    fn is_success(&self, op: &OperationMeta, status: u16) -> bool {
+        let any_2xx = matches!(self.inner.service.protocol, Protocol::AwsJson11 { .. } | Protocol::AwsQuery { .. });
+        status == op.success_status || (any_2xx && (200..300).contains(&status))
+    }
+
+    fn signing_time(&self) -> SystemTime {
+        self.inner.config.signing_time().unwrap_or_else(SystemTime::now)
+    }
+
+    fn build(&self, op: &OperationMeta, request: &Request, time: SystemTime) -> Result<PreparedRequest, String> {
+        let inner = &*self.inner;
+        let config = &inner.config;
+        path::check(&request.path)?;
+        let full_path = inner.endpoint.path(&request.path);
+        let url = inner.endpoint.url(&full_path, &huawei::canonical_query(&request.query));
+        let mut headers = vec![("Host".to_owned(), inner.endpoint.host().to_owned())];
+        headers.extend(request.headers.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+        let user_agent = ("User-Agent".to_owned(), config.user_agent().to_owned());
+        match inner.service.signing {
+            SigningScheme::SigV4 { name } => {
+                let credentials = config.aws_credentials().ok_or("no AWS credentials")?;
+                let region = inner.region.as_deref().ok_or("no region")?;
+                check_headers(&headers)?;
+                // Signed: Host, Content-Type, X-Amz-Target and generated headers, as botocore signs them.
+                let signature = sigv4::sign(credentials, region, name, time, op.method, &url, &headers, &request.body)?;
+                headers.extend(signature.headers);
+                headers.push(user_agent);
+            }
+            SigningScheme::HuaweiSdkHmacSha256 => {
+                let credentials = config.huawei_credentials().ok_or("no Huawei Cloud credentials")?;
+                headers.push(("X-Project-Id".to_owned(), credentials.project_id().to_owned()));
+                headers.push(user_agent);
+                check_headers(&headers)?;
+                let date = OffsetDateTime::from(time)
+                    .format(format_description!("[year][month][day]T[hour][minute][second]Z"))
+                    .map_err(|e| format!("cannot format the signing time: {e}"))?;
+                let signed = huawei::sign(&huawei::SignInput {
+                    method: op.method,
+                    host: inner.endpoint.host(),
+                    path: &full_path,
+                    query: &request.query,
+                    headers: &headers,
+                    body: &request.body,
+                    ak: credentials.ak(),
+                    sk: credentials.sk().expose(),
+                    date: &date,
+                });
+                headers = signed.headers;
+            }
+        }
+        if !request.body.is_empty() || !matches!(op.method, "GET" | "HEAD") {
+            headers.push(("Content-Length".to_owned(), request.body.len().to_string()));
+        }
+        // reqwest would add this one anyway; listing it keeps the prepared request complete.
+        headers.push(("Accept".to_owned(), "*/*".to_owned()));
+        Ok(PreparedRequest { method: op.method.to_owned(), url, headers, body: request.body.clone() })
+    }
+
+    fn to_http(&self, prepared: PreparedRequest) -> Result<reqwest::Request, String> {
+        let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
+            .map_err(|_| format!("invalid method {:?}", prepared.method))?;
+        let mut builder = self.inner.http.request(method, prepared.url.as_str());
+        for (name, value) in &prepared.headers {
+            builder = builder.header(name.as_str(), value.as_str());
+        }
+        builder.body(prepared.body).build().map_err(|e| format!("invalid request: {e}"))
+    }
+}
+
+/// Header names must be tokens, and values free of CR, LF and NUL, which would
+/// split or truncate the header block. The value itself is never echoed.
+fn check_headers(headers: &[(String, String)]) -> Result<(), String> {
+    for (name, value) in headers {
+        let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+        if name.is_empty() || !name.bytes().all(token) {
+            return Err(format!("invalid header name {name:?}"));
+        }
+        if value.bytes().any(|b| matches!(b, b'\r' | b'\n' | 0)) {
+            return Err(format!("the value of header {name} contains CR, LF or NUL"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,385 @@
+//! Client configuration: where to send requests, with which credentials, and
+//! how long and how often to try.
+//!
+//! AWS and Huawei Cloud settings are kept apart, because one environment often
+//! holds both (`AWS_REGION=us-east-1` next to `HUAWEICLOUD_SDK_REGION=cn-north-4`);
+//! a [`crate::Handle`] picks the ones of its service's vendor. The builder's
+//! [`ConfigBuilder::region`] and [`ConfigBuilder::endpoint_url`] set both, as a
+//! command line's `--region` / `--endpoint-url` would.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use crate::credentials::{AwsCredentials, HuaweiCredentials};
+use crate::service::{ServiceMeta, SigningScheme};
+
+/// How often and how patiently a call is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryConfig {
+    /// Attempts in total, the first included; 1 (or 0) means no retry.
+    pub max_attempts: u32,
+    /// Upper bound of the first retry's (fully jittered) delay; doubles per retry.
+    pub initial_backoff: Duration,
+    /// No delay, not even a server's `Retry-After`, is longer than this.
+    pub max_backoff: Duration,
+}
+
+impl Default for RetryConfig {
+    /// The AWS SDKs' "standard" mode: 3 attempts, 1 s base, 20 s cap.
+    fn default() -> Self {
+        Self { max_attempts: 3, initial_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(20) }
+    }
+}
+
+impl RetryConfig {
+    /// One attempt only.
+    pub fn disabled() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+}
+
+/// Everything a [`crate::Handle`] needs besides the service's own facts.
+#[derive(Debug, Clone)]
+pub struct Config {
+    aws_region: Option<String>,
+    huawei_region: Option<String>,
+    aws_endpoint_url: Option<String>,
+    huawei_endpoint_url: Option<String>,
+    aws_credentials: Option<AwsCredentials>,
+    huawei_credentials: Option<HuaweiCredentials>,
+    connect_timeout: Duration,
+    attempt_timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    retry: RetryConfig,
+    user_agent: String,
+    validate: bool,
+    max_response_bytes: usize,
+    signing_time: Option<SystemTime>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            aws_region: None,
+            huawei_region: None,
+            aws_endpoint_url: None,
+            huawei_endpoint_url: None,
+            aws_credentials: None,
+            huawei_credentials: None,
+            connect_timeout: Duration::from_secs(10),
+            attempt_timeout: Some(Duration::from_secs(60)),
+            total_timeout: None,
+            retry: RetryConfig::default(),
+            user_agent: concat!("lifecycle-hooks/", env!("CARGO_PKG_VERSION")).to_owned(),
+            validate: true,
+            max_response_bytes: 10 * 1024 * 1024,
+            signing_time: None,
+        }
+    }
+}
+
+fn is_huawei(service: &ServiceMeta) -> bool {
+    service.signing == SigningScheme::HuaweiSdkHmacSha256
+}
+
+impl Config {
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder { config: Config::default() }
+    }
+
+    /// Continue configuring, e.g. to apply command-line flags over [`Config::from_env`].
+    pub fn into_builder(self) -> ConfigBuilder {
+        ConfigBuilder { config: self }
+    }
+
+    /// Reads the process environment; see [`Config::from_env_with`] for the variables.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// Builds a configuration from environment variables, looked up through `var`
+    /// (empty values count as unset):
+    ///
+    /// | variable | sets |
+    /// |---|---|
+    /// | `AWS_REGION`, else `AWS_DEFAULT_REGION` | AWS region |
+    /// | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (optional) | AWS credentials (both keys or neither) |
+    /// | `AWS_ENDPOINT_URL` | AWS endpoint override |
+    /// | `AWS_MAX_ATTEMPTS` | attempts per call, for every service |
+    /// | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID` | Huawei credentials (all three or none) |
+    /// | `HUAWEICLOUD_SDK_REGION` | Huawei region |
+    /// | `HUAWEICLOUD_SDK_ENDPOINT` | Huawei endpoint override |
+    pub fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| var(name).filter(|v| !v.is_empty());
+        let mut c = Config::default();
+        c.aws_region = get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION"));
+        c.aws_endpoint_url = get("AWS_ENDPOINT_URL");
+        c.aws_credentials = match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => Some(AwsCredentials::new(id, secret, get("AWS_SESSION_TOKEN"))),
+            (None, None) => None,
+            _ => return Err(env_error("AWS_ACCESS_KEY_ID", "set together with AWS_SECRET_ACCESS_KEY, or neither")),
+        };
+        if let Some(n) = get("AWS_MAX_ATTEMPTS") {
+            c.retry.max_attempts = match n.trim().parse::<u32>() {
+                Ok(n) if n >= 1 => n,
+                _ => return Err(env_error("AWS_MAX_ATTEMPTS", "must be a whole number >= 1")),
+            };
+        }
+        c.huawei_region = get("HUAWEICLOUD_SDK_REGION");
+        c.huawei_endpoint_url = get("HUAWEICLOUD_SDK_ENDPOINT");
+        c.huawei_credentials =
+            match (get("HUAWEICLOUD_SDK_AK"), get("HUAWEICLOUD_SDK_SK"), get("HUAWEICLOUD_SDK_PROJECT_ID")) {
+                (Some(ak), Some(sk), Some(project)) => Some(HuaweiCredentials::new(ak, sk, project)),
+                (None, None, None) => None,
+                _ => {
+                    let why = "set together with HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID, or none";
+                    return Err(env_error("HUAWEICLOUD_SDK_AK", why));
+                }
+            };
+        Ok(c)
+    }
+
+    /// The region for `service` (its vendor's setting).
+    pub fn region(&self, service: &ServiceMeta) -> Option<&str> {
+        if is_huawei(service) { self.huawei_region.as_deref() } else { self.aws_region.as_deref() }
+    }
+
+    /// The endpoint override for `service` (its vendor's setting).
+    pub fn endpoint_url(&self, service: &ServiceMeta) -> Option<&str> {
+        if is_huawei(service) { self.huawei_endpoint_url.as_deref() } else { self.aws_endpoint_url.as_deref() }
+    }
+
+    pub fn aws_credentials(&self) -> Option<&AwsCredentials> {
+        self.aws_credentials.as_ref()
+    }
+
+    pub fn huawei_credentials(&self) -> Option<&HuaweiCredentials> {
+        self.huawei_credentials.as_ref()
+    }
+
+    pub fn connect_timeout(&self) -> Duration {
+        self.connect_timeout
+    }
+
+    /// Limit for one attempt: sending, waiting, and reading the whole answer.
+    pub fn attempt_timeout(&self) -> Option<Duration> {
+        self.attempt_timeout
+    }
+
+    /// Limit for a whole call, retries and back-off included.
+    pub fn total_timeout(&self) -> Option<Duration> {
+        self.total_timeout
+    }
+
+    pub fn retry(&self) -> &RetryConfig {
+        &self.retry
+    }
+
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    /// Whether generated code validates inputs before sending them.
+    pub fn validate(&self) -> bool {
+        self.validate
+    }
+
+    /// Answers longer than this fail with a `BodyTooLarge` transport error.
+    pub fn max_response_bytes(&self) -> usize {
+        self.max_response_bytes
+    }
+
+    /// A fixed signing clock (tests, oracles); `None` signs with the current time.
+    pub fn signing_time(&self) -> Option<SystemTime> {
+        self.signing_time
+    }
+}
+
+fn env_error(var: &'static str, reason: &str) -> ConfigError {
+    ConfigError::InvalidEnv { var, reason: reason.to_owned() }
+}
+
+#[derive(Debug, Clone)]
+pub struct ConfigBuilder {
+    config: Config,
+}
+
+impl ConfigBuilder {
+    /// The region for every vendor.
+    pub fn region(self, region: impl Into<String>) -> Self {
+        let region = region.into();
+        self.aws_region(region.clone()).huawei_region(region)
+    }
+
+    pub fn aws_region(mut self, region: impl Into<String>) -> Self {
+        self.config.aws_region = Some(region.into());
+        self
+    }
+
+    pub fn huawei_region(mut self, region: impl Into<String>) -> Self {
+        self.config.huawei_region = Some(region.into());
+        self
+    }
+
+    /// Send every request to this URL (`http://` allowed here only) instead of the service's endpoint.
+    pub fn endpoint_url(self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        self.aws_endpoint_url(url.clone()).huawei_endpoint_url(url)
+    }
+
+    pub fn aws_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config.aws_endpoint_url = Some(url.into());
+        self
+    }
+
+    pub fn huawei_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config.huawei_endpoint_url = Some(url.into());
+        self
+    }
+
+    pub fn aws_credentials(mut self, credentials: AwsCredentials) -> Self {
+        self.config.aws_credentials = Some(credentials);
+        self
+    }
+
+    pub fn huawei_credentials(mut self, credentials: HuaweiCredentials) -> Self {
+        self.config.huawei_credentials = Some(credentials);
+        self
+    }
+
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect_timeout = timeout;
+        self
+    }
+
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.attempt_timeout = timeout;
+        self
+    }
+
+    pub fn total_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.total_timeout = timeout;
+        self
+    }
+
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.config.retry = retry;
+        self
+    }
+
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.config.user_agent = user_agent.into();
+        self
+    }
+
+    pub fn validate(mut self, validate: bool) -> Self {
+        self.config.validate = validate;
+        self
+    }
+
+    pub fn max_response_bytes(mut self, max: usize) -> Self {
+        self.config.max_response_bytes = max;
+        self
+    }
+
+    pub fn signing_time(mut self, time: Option<SystemTime>) -> Self {
+        self.config.signing_time = time;
+        self
+    }
+
+    pub fn build(self) -> Config {
+        self.config
+    }
+}
+
+/// A configuration that cannot make a working client. Never shows secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    MissingRegion { service: &'static str },
+    InvalidRegion { region: String },
+    MissingCredentials { service: &'static str, hint: &'static str },
+    InvalidEndpoint { endpoint: String, reason: String },
+    InvalidEnv { var: &'static str, reason: String },
+    /// The TLS stack could not be set up.
+    Tls(String),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigError::MissingRegion { service } => write!(f, "no region configured for {service}"),
+            ConfigError::InvalidRegion { region } => {
+                write!(f, "invalid region {region:?}: expected letters, digits and '-'")
+            }
+            ConfigError::MissingCredentials { service, hint } => write!(f, "no credentials for {service}: set {hint}"),
+            ConfigError::InvalidEndpoint { endpoint, reason } => write!(f, "invalid endpoint {endpoint:?}: {reason}"),
+            ConfigError::InvalidEnv { var, reason } => write!(f, "invalid environment variable {var}: {reason}"),
+            ConfigError::Tls(m) => write!(f, "could not set up TLS: {m}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        move |k| map.get(k).cloned()
+    }
+
+    #[test]
+    fn from_env_reads_both_vendors() {
+        let c = Config::from_env_with(env(&[
+            ("AWS_DEFAULT_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "topsecret"),
+            ("AWS_SESSION_TOKEN", "tok"),
+            ("AWS_ENDPOINT_URL", "http://127.0.0.1:5000"),
+            ("AWS_MAX_ATTEMPTS", "5"),
+            ("HUAWEICLOUD_SDK_AK", "AK"),
+            ("HUAWEICLOUD_SDK_SK", "SK"),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", "p1"),
+            ("HUAWEICLOUD_SDK_REGION", "cn-north-4"),
+        ]))
+        .unwrap();
+        assert_eq!(c.aws_region.as_deref(), Some("eu-west-1"));
+        assert_eq!(c.huawei_region.as_deref(), Some("cn-north-4"));
+        assert_eq!(c.aws_endpoint_url.as_deref(), Some("http://127.0.0.1:5000"));
+        assert_eq!(c.huawei_endpoint_url, None);
+        assert_eq!(c.aws_credentials().unwrap().access_key_id(), "AKID");
+        assert_eq!(c.huawei_credentials().unwrap().project_id(), "p1");
+        assert_eq!(c.retry().max_attempts, 5);
+        assert!(c.validate());
+    }
+
+    #[test]
+    fn from_env_rejects_half_credentials_without_echoing_them() {
+        let err = Config::from_env_with(env(&[("AWS_SECRET_ACCESS_KEY", "topsecret")])).unwrap_err();
+        assert!(matches!(err, ConfigError::InvalidEnv { var: "AWS_ACCESS_KEY_ID", .. }));
+        assert!(!err.to_string().contains("topsecret"));
+        let err = Config::from_env_with(env(&[("HUAWEICLOUD_SDK_AK", "a"), ("HUAWEICLOUD_SDK_SK", "s3cr3t")]));
+        assert!(!err.unwrap_err().to_string().contains("s3cr3t"));
+        assert!(Config::from_env_with(env(&[("AWS_MAX_ATTEMPTS", "0")])).is_err());
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let c = Config::from_env_with(env(&[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "us-west-2")])).unwrap();
+        assert_eq!(c.aws_region.as_deref(), Some("us-west-2"));
+    }
+
+    #[test]
+    fn debug_of_config_hides_secrets() {
+        let c = Config::builder()
+            .aws_credentials(AwsCredentials::new("AKID", "aws-secret-value", Some("session-secret".into())))
+            .huawei_credentials(HuaweiCredentials::new("AK", "huawei-secret-value", "p"))
+            .build();
+        let text = format!("{c:?}");
+        assert!(!text.contains("aws-secret-value") && !text.contains("session-secret") && !text.contains("huawei-secret-value"));
+    }
+}

@@ -1,0 +1,137 @@
+//! Where requests go: the configured override, or the service's template for
+//! the region (a partition's template when the region has its prefix).
+
+use crate::config::{Config, ConfigError};
+use crate::path;
+use crate::service::ServiceMeta;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Endpoint {
+    /// `scheme://host[:port]`.
+    origin: String,
+    /// The override's own path, without a trailing `/` (usually empty).
+    base_path: String,
+    /// The `Host` header: host, plus the port when it is not the scheme's default.
+    host: String,
+}
+
+impl Endpoint {
+    /// The endpoint for `service`, and its region (checked to be a plain DNS label).
+    pub(crate) fn resolve(service: &ServiceMeta, config: &Config) -> Result<(Endpoint, Option<String>), ConfigError> {
+        let region = config.region(service).map(str::to_owned);
+        if let Some(r) = &region {
+            let plain = r.len() <= 63 && r.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if r.is_empty() || !plain {
+                return Err(ConfigError::InvalidRegion { region: r.clone() });
+            }
+        }
+        let endpoint = match config.endpoint_url(service) {
+            Some(url) => Self::parse(url, true)?,
+            None => {
+                let r = region.as_deref().ok_or(ConfigError::MissingRegion { service: service.name })?;
+                let template = service
+                    .endpoint_partitions
+                    .iter()
+                    .find(|(prefix, _)| r.starts_with(prefix))
+                    .map_or(service.endpoint_template, |(_, t)| t);
+                Self::parse(&template.replace("{region}", r), false)?
+            }
+        };
+        Ok((endpoint, region))
+    }
+
+    /// `http` is accepted only for an explicit override (local test servers).
+    fn parse(raw: &str, explicit: bool) -> Result<Endpoint, ConfigError> {
+        let invalid = |reason: &str| ConfigError::InvalidEndpoint {
+            // A URL with user info may carry a password: never echo it.
+            endpoint: if raw.contains('@') { "(hidden: contains '@')".to_owned() } else { raw.to_owned() },
+            reason: reason.to_owned(),
+        };
+        let url = reqwest::Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if explicit => {}
+            "http" => return Err(invalid("https is required")),
+            _ => return Err(invalid("the scheme must be http or https")),
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(invalid("user info is not allowed"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(invalid("a query or fragment is not allowed"));
+        }
+        let host = url.host_str().ok_or_else(|| invalid("no host"))?;
+        let host = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
+        };
+        let base_path = url.path().trim_end_matches('/').to_owned();
+        if !base_path.is_empty() {
+            path::check(&base_path).map_err(|e| invalid(&e))?;
+        }
+        Ok(Endpoint { origin: format!("{}://{host}", url.scheme()), base_path, host })
+    }
+
+    pub(crate) fn host(&self) -> &str {
+        &self.host
+    }
+
+    /// The path as sent: the endpoint's own path, then the request's.
+    pub(crate) fn path(&self, request_path: &str) -> String {
+        format!("{}{request_path}", self.base_path)
+    }
+
+    pub(crate) fn url(&self, full_path: &str, query: &str) -> String {
+        if query.is_empty() { format!("{}{full_path}", self.origin) } else { format!("{}{full_path}?{query}", self.origin) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::{Protocol, SigningScheme};
+
+    static SVC: ServiceMeta = ServiceMeta {
+        name: "transfer",
+        api_version: "2018-11-05",
+        protocol: Protocol::AwsJson11 { target_prefix: "TransferService" },
+        signing: SigningScheme::SigV4 { name: "transfer" },
+        endpoint_template: "https://transfer.{region}.amazonaws.com",
+        endpoint_partitions: &[("cn-", "https://transfer.{region}.amazonaws.com.cn")],
+    };
+
+    fn resolve(config: Config) -> Result<Endpoint, ConfigError> {
+        Endpoint::resolve(&SVC, &config).map(|(e, _)| e)
+    }
+
+    #[test]
+    fn templates_and_partitions() {
+        let e = resolve(Config::builder().region("us-east-1").build()).unwrap();
+        assert_eq!(e.url(&e.path("/"), ""), "https://transfer.us-east-1.amazonaws.com/");
+        assert_eq!(e.host(), "transfer.us-east-1.amazonaws.com");
+        let e = resolve(Config::builder().region("cn-north-1").build()).unwrap();
+        assert_eq!(e.host(), "transfer.cn-north-1.amazonaws.com.cn");
+    }
+
+    #[test]
+    fn overrides_keep_ports_and_paths() {
+        let e = resolve(Config::builder().endpoint_url("http://127.0.0.1:5000/base/").build()).unwrap();
+        assert_eq!(e.host(), "127.0.0.1:5000");
+        assert_eq!(e.url(&e.path("/x"), "a=b"), "http://127.0.0.1:5000/base/x?a=b");
+        let e = resolve(Config::builder().endpoint_url("https://example.com:443").build()).unwrap();
+        assert_eq!(e.host(), "example.com");
+    }
+
+    #[test]
+    fn refuses_bad_regions_and_endpoints() {
+        assert!(matches!(resolve(Config::default()), Err(ConfigError::MissingRegion { .. })));
+        for region in ["", "us-east-1.evil.com/", "us east", "a/b"] {
+            assert!(matches!(resolve(Config::builder().region(region).build()), Err(ConfigError::InvalidRegion { .. })));
+        }
+        for url in ["ftp://x", "http://u:hunter2@host", "https://h/?q=1", "https://h/#f", "not a url"] {
+            let err = resolve(Config::builder().endpoint_url(url).build()).unwrap_err();
+            assert!(matches!(err, ConfigError::InvalidEndpoint { .. }), "{url}");
+            assert!(!err.to_string().contains("hunter2"));
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! awsQuery (CloudFormation, Auto Scaling): form-encoded requests, XML answers.
+
+use roxmltree::{Document, Node};
+
+use crate::client::{Request, Response};
+use crate::error::ErrorMeta;
+use crate::service::{OperationMeta, ServiceMeta};
+use crate::xml;
+
+pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
+
+/// A query body: `Action=…&Version=…` first, then members in call order,
+/// encoded like Python's `urlencode` (space as `+`, `A-Za-z0-9-._~` kept).
+#[derive(Debug, Clone)]
+pub struct FormWriter {
+    out: String,
+}
+
+impl FormWriter {
+    pub fn new(action: &str, version: &str) -> Self {
+        let mut w = Self { out: String::new() };
+        w.param("Action", action);
+        w.param("Version", version);
+        w
+    }
+
+    pub fn param(&mut self, name: &str, value: &str) {
+        if !self.out.is_empty() {
+            self.out.push('&');
+        }
+        quote_plus(&mut self.out, name);
+        self.out.push('=');
+        quote_plus(&mut self.out, value);
+    }
+
+    pub fn finish(self) -> Vec<u8> {
+        self.out.into_bytes()
+    }
+}
+
+fn quote_plus(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(HEX[usize::from(b >> 4)] as char);
+                out.push(HEX[usize::from(b & 15)] as char);
+            }
+        }
+    }
+}
+
+/// `POST /` with the form body.
+pub fn request(_service: &ServiceMeta, _op: &OperationMeta, body: Vec<u8>) -> Request {
+    Request { path: "/".to_owned(), query: Vec::new(), headers: vec![("Content-Type", CONTENT_TYPE.to_owned())], body }
+}
+
+/// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`,
+/// namespace optional. Anything else yields the status as the code.
+pub fn error_meta(resp: &Response) -> ErrorMeta {
+    let mut meta = ErrorMeta::new(super::status_code(resp), resp.status);
+    meta.retry_after = super::retry_after(resp);
+    meta.request_id = resp.header("x-amzn-requestid").map(str::to_owned);
+    let Ok(doc) = xml::parse_document(&resp.body) else {
+        meta.message = super::snippet(&resp.body);
+        return meta;
+    };
+    match find(&doc, "Error") {
+        Some(error) => {
+            if let Some(code) = xml::child(error, "Code").map(xml::text).filter(|c| !c.trim().is_empty()) {
+                meta.code = code.trim().to_owned();
+            }
+            meta.message = xml::child(error, "Message").map(xml::text);
+        }
+        None => meta.message = super::snippet(&resp.body),
+    }
+    if let Some(id) = xml_request_id(&doc) {
+        meta.request_id = Some(id);
+    }
+    meta
+}
+
+/// Descends from `<OpResponse>` into its `<OpResult>` (the `resultWrapper`).
+pub fn parse_result<'a, 'i>(doc: &'a Document<'i>, result_wrapper: &str) -> Result<Node<'a, 'i>, String> {
+    let root = doc.root_element();
+    xml::child(root, result_wrapper)
+        .ok_or_else(|| format!("expected <{result_wrapper}> in <{}>", root.tag_name().name()))
+}
+
+/// `<ResponseMetadata><RequestId>` (or `<ErrorResponse><RequestId>`), else the `x-amzn-RequestId` header.
+pub fn request_id(resp: &Response) -> Option<String> {
+    xml::parse_document(&resp.body)
+        .ok()
+        .and_then(|doc| xml_request_id(&doc))
+        .or_else(|| resp.header("x-amzn-requestid").map(str::to_owned))
+}
+
+fn xml_request_id(doc: &Document<'_>) -> Option<String> {
+    find(doc, "RequestId").map(xml::text).map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+fn find<'a, 'i>(doc: &'a Document<'i>, name: &str) -> Option<Node<'a, 'i>> {
+    doc.descendants().find(|n| n.is_element() && n.tag_name().name() == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_encoding_matches_python_urlencode() {
+        let mut w = FormWriter::new("ListHookResults", "2010-05-15");
+        w.param("TargetId", "a b*c~d-e_f.g%h'i(j)k!l");
+        w.param("NextToken", " ");
+        w.param("X", "Ünïcødé-🚀/:=&+\n");
+        w.param("Empty", "");
+        assert_eq!(
+            String::from_utf8(w.finish()).unwrap(),
+            "Action=ListHookResults&Version=2010-05-15&TargetId=a+b%2Ac~d-e_f.g%25h%27i%28j%29k%21l&NextToken=+\
+             &X=%C3%9Cn%C3%AFc%C3%B8d%C3%A9-%F0%9F%9A%80%2F%3A%3D%26%2B%0A&Empty="
+        );
+    }
+
+    #[test]
+    fn parse_result_finds_the_wrapper() {
+        let doc = xml::parse_document(b"<R xmlns=\"urn:x\"><OpResult><A>1</A></OpResult></R>").unwrap();
+        assert_eq!(xml::text(xml::child(parse_result(&doc, "OpResult").unwrap(), "A").unwrap()), "1");
+        assert!(parse_result(&doc, "Other").is_err());
+    }
+}

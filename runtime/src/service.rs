@@ -1,0 +1,44 @@
+//! Static facts about a service and its operations, emitted by the generator.
+
+/// The wire protocol a service speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `POST /`, JSON body, operation named by `X-Amz-Target: <target_prefix>.<Operation>`.
+    AwsJson11 { target_prefix: &'static str },
+    /// `POST /`, form-encoded body, XML answers in `xml_namespace`.
+    AwsQuery { xml_namespace: &'static str },
+    /// REST with JSON bodies (Huawei Cloud): method and path per operation.
+    RestJson,
+}
+
+/// How requests to a service are signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SigningScheme {
+    /// AWS Signature Version 4; `name` is the signing name (`codedeploy`, `transfer`, ...).
+    SigV4 { name: &'static str },
+    /// Huawei Cloud's `SDK-HMAC-SHA256` (AK/SK, no key derivation).
+    HuaweiSdkHmacSha256,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceMeta {
+    /// Short service name, e.g. `transfer`.
+    pub name: &'static str,
+    pub api_version: &'static str,
+    pub protocol: Protocol,
+    pub signing: SigningScheme,
+    /// Endpoint with a `{region}` placeholder, e.g. `https://transfer.{region}.amazonaws.com`.
+    pub endpoint_template: &'static str,
+    /// `(region prefix, template)` pairs tried before `endpoint_template`, e.g. `("cn-", "https://….amazonaws.com.cn")`.
+    pub endpoint_partitions: &'static [(&'static str, &'static str)],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OperationMeta {
+    /// The operation's wire name, e.g. `SendWorkflowStepState`.
+    pub name: &'static str,
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// The status the model gives for success (200 for AWS json/query, 204 for the Huawei callback).
+    pub success_status: u16,
+}
