@@ -60,8 +60,8 @@ impl<'m> Checker<'m> {
     }
 
     fn source(&mut self, source: &Option<Spanned<String>>, path: &str) {
-        if let Some(s) = source {
-            if !self.model.sources.contains_key(&s.value) {
+        if let Some(s) = source
+            && !self.model.sources.contains_key(&s.value) {
                 let known: Vec<_> = self.model.sources.keys().map(String::as_str).collect();
                 self.err(
                     line(s),
@@ -69,7 +69,6 @@ impl<'m> Checker<'m> {
                     format!("unknown source `{}`; expected a key of `sources` ({})", s.value, known.join(", ")),
                 );
             }
-        }
     }
 
     fn shape_ref(&mut self, r: &Spanned<String>, path: &str) -> Option<ShapeId> {
@@ -156,11 +155,10 @@ impl<'m> Checker<'m> {
             "aws-json-1.1" => {
                 forbid(self, "xml_namespace", &v.xml_namespace);
                 let target_prefix = need(self, "target_prefix", &v.target_prefix);
-                if let Some(j) = &v.json_version {
-                    if j != "1.1" {
+                if let Some(j) = &v.json_version
+                    && j != "1.1" {
                         self.err(line(p), "service.protocol.json_version", format!("`{j}` does not match aws-json-1.1; expected \"1.1\""));
                     }
-                }
                 Some(ir::Protocol::AwsJson11 { target_prefix: target_prefix? })
             }
             "aws-query" => {
@@ -238,7 +236,7 @@ impl<'m> Checker<'m> {
                     let key_allowed = allowed.contains(&key) || (key == "key" && allowed.contains(&"value"));
                     if is_present && !key_allowed {
                         let what = if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") };
-                        self.err(line(shape), format!("{path}.{key}"), format!("`{key}` does not apply to a {kind} shape (it may use: {what})"));
+                        self.err(line(shape), format!("{path}.{key}"), format!("`{key}` does not apply to a shape of type {kind} (it may use: {what})"));
                     }
                 }
             }
@@ -259,11 +257,10 @@ impl<'m> Checker<'m> {
         let l = l.as_ref()?;
         self.source(&l.value.source, &format!("{path}.length"));
         let (min, max) = (l.value.min, l.value.max);
-        if let (Some(a), Some(b)) = (min, max) {
-            if a > b {
+        if let (Some(a), Some(b)) = (min, max)
+            && a > b {
                 self.err(line(l), format!("{path}.length"), format!("min {a} is greater than max {b}; expected min <= max"));
             }
-        }
         if min.is_none() && max.is_none() {
             self.err(line(l), format!("{path}.length"), "a length constraint needs `min`, `max` or both");
         }
@@ -274,11 +271,10 @@ impl<'m> Checker<'m> {
         let r = r.as_ref()?;
         self.source(&r.value.source, &format!("{path}.range"));
         let (min, max) = (r.value.min, r.value.max);
-        if let (Some(a), Some(b)) = (min, max) {
-            if a > b {
+        if let (Some(a), Some(b)) = (min, max)
+            && a > b {
                 self.err(line(r), format!("{path}.range"), format!("min {a} is greater than max {b}; expected min <= max"));
             }
-        }
         if min.is_none() && max.is_none() {
             self.err(line(r), format!("{path}.range"), "a range constraint needs `min`, `max` or both");
         }
@@ -549,15 +545,14 @@ impl<'m> Checker<'m> {
             let input = self.expect_structure(&o.input, &format!("{path}.input"), shapes);
             let output = self.expect_structure(&o.output, &format!("{path}.output"), shapes);
             let path_parts = input.map(|i| self.path_template(&http.path, &format!("{path}.http.path"), &shapes[i], &client_params));
-            if let (Some(i), Some(p)) = (input, protocol) {
-                if *p != ir::Protocol::RestJson {
+            if let (Some(i), Some(p)) = (input, protocol)
+                && *p != ir::Protocol::RestJson {
                     for mem in &structure_of(&shapes[i]).members {
                         if mem.location != Location::Body {
                             self.err(line(&o.input), format!("shapes.{}.members.{}.location", shapes[i].name, mem.name), "this protocol sends every member in the body; expected no `location`");
                         }
                     }
                 }
-            }
             let mut errors = Vec::new();
             let mut codes: BTreeMap<String, String> = BTreeMap::new();
             for (ei, e) in o.errors.iter().enumerate() {
@@ -673,31 +668,35 @@ impl<'m> Checker<'m> {
     }
 
     fn rust_name_collisions(&mut self, shapes: &[ir::Shape], ops: &[ir::Operation]) {
+        let m = self.model;
+        let shape_line = |name: &str| m.shapes.get(name).and_then(line);
         let mut names: BTreeMap<String, String> = BTreeMap::new();
-        let mut claim = |this: &mut Self, rust: &str, what: String| {
+        let mut claim = |this: &mut Self, rust: &str, what: String, at: Option<usize>, path: String| {
             if let Some(other) = names.insert(rust.to_owned(), what.clone()) {
-                this.err(None, "shapes", format!("{other} and {what} both become the Rust type `{rust}`"));
+                this.err(at, path, format!("{other} and {what} both become the Rust type `{rust}`"));
             }
         };
         for s in shapes {
+            let path = format!("shapes.{}", s.name);
             if matches!(s.kind, ShapeKind::Structure(_) | ShapeKind::Enum { .. }) {
-                claim(self, &s.rust_name, format!("shape `{}`", s.name));
+                claim(self, &s.rust_name, format!("shape `{}`", s.name), shape_line(&s.name), path.clone());
             }
-            if let ShapeKind::Structure(st) = &s.kind {
-                if let Some(o) = &st.one_of {
-                    claim(self, &o.name, format!("the one_of of `{}`", s.name));
-                }
+            if let ShapeKind::Structure(st) = &s.kind
+                && let Some(o) = &st.one_of
+            {
+                claim(self, &o.name, format!("the one_of of `{}`", s.name), shape_line(&s.name), format!("{path}.one_of"));
             }
         }
         for o in ops {
-            claim(self, &o.error_enum, format!("the error enum of operation `{}`", o.name));
+            let at = m.operations.get(&o.name).and_then(line);
+            claim(self, &o.error_enum, format!("the error enum of operation `{}`", o.name), at, format!("operations.{}", o.name));
         }
         let mut fns: BTreeMap<String, &str> = BTreeMap::new();
         for s in shapes {
-            if matches!(s.kind, ShapeKind::String { .. } | ShapeKind::Integer { .. } | ShapeKind::Long { .. } | ShapeKind::List { .. } | ShapeKind::Map { .. }) {
+            if matches!(s.kind, ShapeKind::String { .. } | ShapeKind::Integer { .. } | ShapeKind::Long { .. } | ShapeKind::List { .. } | ShapeKind::Map { .. } | ShapeKind::Enum { .. }) {
                 let f = naming::snake(&s.name);
                 if let Some(other) = fns.insert(f.clone(), &s.name) {
-                    self.err(None, format!("shapes.{}", s.name), format!("shapes `{other}` and `{}` both become the validator `validate_{f}`", s.name));
+                    self.err(shape_line(&s.name), format!("shapes.{}", s.name), format!("shapes `{other}` and `{}` both become the validator `validate_{f}`", s.name));
                 }
             }
         }

@@ -47,7 +47,13 @@ fn clean_message(message: &str) -> String {
         Some(i) => &m[..i],
         None => m,
     };
-    m.trim_end_matches(':').to_owned()
+    let m = m.trim_end_matches(':');
+    // The library's advice ("set DuplicateKeyPolicy") means nothing to a model author.
+    if let Some(rest) = m.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return format!("`{key}` is defined twice; each name may be defined only once");
+    }
+    m.to_owned()
 }
 
 fn indent(line: &str) -> usize {

@@ -30,7 +30,7 @@ pub fn snake(name: &str) -> String {
         s.push_str("value");
     }
     if s.starts_with(|c: char| c.is_ascii_digit()) {
-        s.insert_str(0, "n");
+        s.insert(0, 'n');
     }
     if s == "_" {
         s = "underscore".into();

@@ -1,1 +1,9 @@
+//! Tests live in `tests/`; this library only holds helpers they share.
+#![forbid(unsafe_code)]
 
+use std::path::PathBuf;
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()
+}

@@ -246,7 +246,7 @@ fn rest_json_request(s: &Service, op: &Operation) -> TokenStream {
             quote! { if let Some(v) = &input.#f { headers.push((#h, v.to_string())); } }
         }
     });
-    let query_members = st.members.iter().filter(|m| m.location == Location::Query).map(|m| {
+    let query_members: Vec<TokenStream> = st.members.iter().filter(|m| m.location == Location::Query).map(|m| {
         let f = ident(&m.field);
         let q = &m.location_name;
         if m.required {
@@ -254,7 +254,8 @@ fn rest_json_request(s: &Service, op: &Operation) -> TokenStream {
         } else {
             quote! { if let Some(v) = &input.#f { query.push((#q.to_owned(), v.to_string())); } }
         }
-    });
+    }).collect();
+    let query_mut = (!query_members.is_empty()).then(|| quote!(mut));
     // The body holds the body members only, borrowed from the input.
     let body_fields = st.members.iter().filter(|m| m.location == Location::Body && m.one_of_variant.is_none()).map(|m| {
         let f = ident(&m.field);
@@ -290,7 +291,7 @@ fn rest_json_request(s: &Service, op: &Operation) -> TokenStream {
         let mut headers: Vec<(&'static str, String)> = vec![("Content-Type", "application/json;charset=utf-8".to_owned())];
         #(#header_params)*
         #(#header_members)*
-        let mut query: Vec<(String, String)> = Vec::new();
+        let #query_mut query: Vec<(String, String)> = Vec::new();
         #(#query_members)*
         let body = serde_json::to_vec(&Body { #(#body_inits)* #one_of_init }).map_err(|e| e.to_string())?;
         let _ = &#meta;

@@ -1,5 +1,7 @@
 //! Structures, enums and validators.
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -9,6 +11,10 @@ use crate::ir::{Member, OneOf, Service, Shape, ShapeId, ShapeKind, Structure};
 use crate::naming::{ident, snake};
 
 pub fn emit(s: &Service) -> TokenStream {
+    let mut validators = BTreeSet::new();
+    for op in &s.operations {
+        used_validators(s, op.input, &mut validators);
+    }
     let mut items = Vec::new();
     for (id, shape) in s.shapes.iter().enumerate() {
         if !(shape.in_input || shape.in_output) {
@@ -19,7 +25,7 @@ pub fn emit(s: &Service) -> TokenStream {
             ShapeKind::Enum { .. } => items.push(enumeration(shape)),
             _ => {}
         }
-        if shape.in_input && needs_validation(s, id, &mut Vec::new()) {
+        if validators.contains(&id) {
             items.push(value_validator(s, shape));
         }
     }
@@ -27,6 +33,39 @@ pub fn emit(s: &Service) -> TokenStream {
         #![allow(clippy::doc_lazy_continuation)]
         use crate::runtime::{FieldPath, Validator};
         #(#items)*
+    }
+}
+
+/// The shapes whose `validate_<shape>` function some check calls, starting from `id`.
+fn used_validators(s: &Service, id: ShapeId, used: &mut BTreeSet<ShapeId>) {
+    if !needs_validation(s, id, &mut Vec::new()) {
+        return;
+    }
+    match &s.shape(id).kind {
+        ShapeKind::Structure(st) => {
+            for m in &st.members {
+                let allowed = m.allowed_values.as_ref().is_some_and(|a| a.enforce);
+                let is_enum = matches!(s.shape(m.target).kind, ShapeKind::Enum { .. });
+                // An enforced allowed-values list replaces the enum's own check.
+                if !(allowed && is_enum) {
+                    used_validators(s, m.target, used);
+                }
+            }
+        }
+        ShapeKind::List { member, .. } => {
+            if used.insert(id) {
+                used_validators(s, *member, used);
+            }
+        }
+        ShapeKind::Map { key, value, .. } => {
+            if used.insert(id) {
+                used_validators(s, *key, used);
+                used_validators(s, *value, used);
+            }
+        }
+        _ => {
+            used.insert(id);
+        }
     }
 }
 
@@ -237,7 +276,7 @@ fn validate_methods(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
     if let Some(o) = &st.one_of {
         let f = ident(&o.field);
         let enum_name = ident(&o.name);
-        let arms = o.variants.iter().map(|var| {
+        let arms: Vec<TokenStream> = o.variants.iter().map(|var| {
             let vname = ident(&var.name);
             let fields: Vec<_> = var.members.iter().map(|&i| ident(&st.members[i].field)).collect();
             let checks: Vec<_> = var
@@ -254,8 +293,10 @@ fn validate_methods(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
             } else {
                 quote! { #enum_name::#vname { #(#fields),* } => { #(#checks)* } }
             }
-        });
-        body.push(quote! { match &self.#f { #(#arms)* } });
+        }).collect();
+        if o.variants.iter().any(|var| var.members.iter().any(|&i| member_check(s, &st.members[i]).is_some())) {
+            body.push(quote! { match &self.#f { #(#arms)* } });
+        }
     }
     let (v, at) = if body.is_empty() { (quote!(_v), quote!(_at)) } else { (quote!(v), quote!(at)) };
     quote! {
@@ -408,7 +449,7 @@ fn enumeration(shape: &Shape) -> TokenStream {
 
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(deserializer)?;
                 Ok(Self::from(value.as_ref()))
             }
         }

@@ -337,10 +337,9 @@ impl<'de> serde::Deserialize<'de> for ListHookResultsTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -458,10 +457,9 @@ impl<'de> serde::Deserialize<'de> for HookStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -534,10 +532,9 @@ impl<'de> serde::Deserialize<'de> for HookInvocationPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
@@ -610,10 +607,9 @@ impl<'de> serde::Deserialize<'de> for HookFailureMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }

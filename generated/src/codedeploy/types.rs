@@ -172,18 +172,9 @@ impl<'de> serde::Deserialize<'de> for LifecycleEventStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
-}
-/// Checks a `LifecycleEventStatus` value.
-fn validate_lifecycle_event_status(
-    v: &mut Validator,
-    at: &FieldPath<'_>,
-    value: &LifecycleEventStatus,
-) {
-    v.one_of(at, value.as_str(), LifecycleEventStatus::VALUES);
 }

@@ -123,7 +123,7 @@ fn callback_lifecycle_hook_request(
                 .ok_or("the client has no `project_id` configured")?
                 .to_owned(),
         ));
-    let mut query: Vec<(String, String)> = Vec::new();
+    let query: Vec<(String, String)> = Vec::new();
     let body = serde_json::to_vec(
             &Body {
                 lifecycle_action_result: &input.lifecycle_action_result,

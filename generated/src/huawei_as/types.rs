@@ -49,10 +49,6 @@ impl CallbackLifecycleHookInput {
             let at = at.field("lifecycle_action_result");
             validate_lifecycle_action_result(v, &at, value);
         }
-        match &self.target {
-            CallbackTarget::ByActionKey { .. } => {}
-            CallbackTarget::ByInstance { .. } => {}
-        }
     }
 }
 /// The lifecycle callback object: either the lifecycle action key, or the instance ID together with the lifecycle hook name. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used. When both the key and the instance are known, the key wins: the page says to preferentially use lifecycle_action_key for the callback, so pass ByActionKey.
@@ -186,10 +182,9 @@ impl<'de> serde::Deserialize<'de> for LifecycleActionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<
-            'de,
-            str,
-        > as serde::Deserialize>::deserialize(deserializer)?;
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
         Ok(Self::from(value.as_ref()))
     }
 }
