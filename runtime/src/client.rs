@@ -195,7 +195,12 @@ impl Handle {
         let inner = &*self.inner;
         let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
         let http_request = self.to_http(prepared).map_err(Error::Build)?;
-        let send = transport::send(&inner.http, http_request, inner.config.max_response_bytes(), inner.config.connect_timeout());
+        let send = transport::send(
+            &inner.http,
+            http_request,
+            inner.config.max_response_bytes(),
+            inner.config.connect_timeout(),
+        );
         // The attempt limit, or what is left of the total one, whichever is shorter.
         let mut limit = inner.config.attempt_timeout().map(|t| (t, t));
         if let Some((at, total)) = deadline {
@@ -233,6 +238,11 @@ impl Handle {
         let inner = &*self.inner;
         let config = &inner.config;
         path::check(&request.path)?;
+        if let Some((name, _)) =
+            request.headers.iter().find(|(k, _)| RESERVED.iter().any(|r| k.eq_ignore_ascii_case(r)))
+        {
+            return Err(format!("header {name} is set by the runtime, not by the request"));
+        }
         let full_path = inner.endpoint.path(&request.path);
         let url = inner.endpoint.url(&full_path, &huawei::canonical_query(&request.query));
         let mut headers = vec![("Host".to_owned(), inner.endpoint.host().to_owned())];
@@ -250,7 +260,9 @@ impl Handle {
             }
             SigningScheme::HuaweiSdkHmacSha256 => {
                 let credentials = config.huawei_credentials().ok_or("no Huawei Cloud credentials")?;
-                headers.push(("X-Project-Id".to_owned(), credentials.project_id().to_owned()));
+                if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("X-Project-Id")) {
+                    headers.push(("X-Project-Id".to_owned(), credentials.project_id().to_owned()));
+                }
                 headers.push(user_agent);
                 check_headers(&headers)?;
                 let date = OffsetDateTime::from(time)
@@ -288,6 +300,18 @@ impl Handle {
         builder.body(prepared.body).build().map_err(|e| format!("invalid request: {e}"))
     }
 }
+
+/// Headers the runtime sets itself: a request carrying its own would be signed or framed twice.
+const RESERVED: &[&str] = &[
+    "Host",
+    "Authorization",
+    "Content-Length",
+    "Transfer-Encoding",
+    "User-Agent",
+    "X-Amz-Date",
+    "X-Amz-Security-Token",
+    "X-Sdk-Date",
+];
 
 /// Header names must be tokens, and values free of CR, LF and NUL, which would
 /// split or truncate the header block. The value itself is never echoed.

@@ -111,23 +111,12 @@ impl Config {
     /// | `HUAWEICLOUD_SDK_ENDPOINT` | Huawei endpoint override |
     pub fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let get = |name: &str| var(name).filter(|v| !v.is_empty());
-        let mut c = Config::default();
-        c.aws_region = get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION"));
-        c.aws_endpoint_url = get("AWS_ENDPOINT_URL");
-        c.aws_credentials = match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
+        let aws_credentials = match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
             (Some(id), Some(secret)) => Some(AwsCredentials::new(id, secret, get("AWS_SESSION_TOKEN"))),
             (None, None) => None,
             _ => return Err(env_error("AWS_ACCESS_KEY_ID", "set together with AWS_SECRET_ACCESS_KEY, or neither")),
         };
-        if let Some(n) = get("AWS_MAX_ATTEMPTS") {
-            c.retry.max_attempts = match n.trim().parse::<u32>() {
-                Ok(n) if n >= 1 => n,
-                _ => return Err(env_error("AWS_MAX_ATTEMPTS", "must be a whole number >= 1")),
-            };
-        }
-        c.huawei_region = get("HUAWEICLOUD_SDK_REGION");
-        c.huawei_endpoint_url = get("HUAWEICLOUD_SDK_ENDPOINT");
-        c.huawei_credentials =
+        let huawei_credentials =
             match (get("HUAWEICLOUD_SDK_AK"), get("HUAWEICLOUD_SDK_SK"), get("HUAWEICLOUD_SDK_PROJECT_ID")) {
                 (Some(ak), Some(sk), Some(project)) => Some(HuaweiCredentials::new(ak, sk, project)),
                 (None, None, None) => None,
@@ -136,7 +125,23 @@ impl Config {
                     return Err(env_error("HUAWEICLOUD_SDK_AK", why));
                 }
             };
-        Ok(c)
+        let mut retry = RetryConfig::default();
+        if let Some(n) = get("AWS_MAX_ATTEMPTS") {
+            retry.max_attempts = match n.trim().parse::<u32>() {
+                Ok(n) if n >= 1 => n,
+                _ => return Err(env_error("AWS_MAX_ATTEMPTS", "must be a whole number >= 1")),
+            };
+        }
+        Ok(Config {
+            aws_region: get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")),
+            huawei_region: get("HUAWEICLOUD_SDK_REGION"),
+            aws_endpoint_url: get("AWS_ENDPOINT_URL"),
+            huawei_endpoint_url: get("HUAWEICLOUD_SDK_ENDPOINT"),
+            aws_credentials,
+            huawei_credentials,
+            retry,
+            ..Config::default()
+        })
     }
 
     /// The region for `service` (its vendor's setting).
@@ -296,11 +301,24 @@ impl ConfigBuilder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
-    MissingRegion { service: &'static str },
-    InvalidRegion { region: String },
-    MissingCredentials { service: &'static str, hint: &'static str },
-    InvalidEndpoint { endpoint: String, reason: String },
-    InvalidEnv { var: &'static str, reason: String },
+    MissingRegion {
+        service: &'static str,
+    },
+    InvalidRegion {
+        region: String,
+    },
+    MissingCredentials {
+        service: &'static str,
+        hint: &'static str,
+    },
+    InvalidEndpoint {
+        endpoint: String,
+        reason: String,
+    },
+    InvalidEnv {
+        var: &'static str,
+        reason: String,
+    },
     /// The TLS stack could not be set up.
     Tls(String),
 }
@@ -380,6 +398,10 @@ mod tests {
             .huawei_credentials(HuaweiCredentials::new("AK", "huawei-secret-value", "p"))
             .build();
         let text = format!("{c:?}");
-        assert!(!text.contains("aws-secret-value") && !text.contains("session-secret") && !text.contains("huawei-secret-value"));
+        assert!(
+            !text.contains("aws-secret-value")
+                && !text.contains("session-secret")
+                && !text.contains("huawei-secret-value")
+        );
     }
 }

@@ -32,7 +32,11 @@ pub struct AwsCredentials {
 }
 
 impl AwsCredentials {
-    pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<String>, session_token: Option<String>) -> Self {
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_access_key: impl Into<String>,
+        session_token: Option<String>,
+    ) -> Self {
         Self {
             access_key_id: access_key_id.into(),
             secret_access_key: Secret::new(secret_access_key),

@@ -82,7 +82,11 @@ impl Endpoint {
     }
 
     pub(crate) fn url(&self, full_path: &str, query: &str) -> String {
-        if query.is_empty() { format!("{}{full_path}", self.origin) } else { format!("{}{full_path}?{query}", self.origin) }
+        if query.is_empty() {
+            format!("{}{full_path}", self.origin)
+        } else {
+            format!("{}{full_path}?{query}", self.origin)
+        }
     }
 }
 
@@ -126,7 +130,10 @@ mod tests {
     fn refuses_bad_regions_and_endpoints() {
         assert!(matches!(resolve(Config::default()), Err(ConfigError::MissingRegion { .. })));
         for region in ["", "us-east-1.evil.com/", "us east", "a/b"] {
-            assert!(matches!(resolve(Config::builder().region(region).build()), Err(ConfigError::InvalidRegion { .. })));
+            assert!(matches!(
+                resolve(Config::builder().region(region).build()),
+                Err(ConfigError::InvalidRegion { .. })
+            ));
         }
         for url in ["ftp://x", "http://u:hunter2@host", "https://h/?q=1", "https://h/#f", "not a url"] {
             let err = resolve(Config::builder().endpoint_url(url).build()).unwrap_err();

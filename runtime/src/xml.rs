@@ -37,8 +37,9 @@ mod tests {
 
     #[test]
     fn decodes_entities_and_cdata() {
-        let doc = parse_document(b"<a xmlns=\"urn:x\"><b>x &amp; &lt;y&gt; &#x1F680;</b><c/><d><![CDATA[<raw>]]></d></a>")
-            .unwrap();
+        let doc =
+            parse_document(b"<a xmlns=\"urn:x\"><b>x &amp; &lt;y&gt; &#x1F680;</b><c/><d><![CDATA[<raw>]]></d></a>")
+                .unwrap();
         let root = doc.root_element();
         assert_eq!(text(child(root, "b").unwrap()), "x & <y> 🚀");
         assert_eq!(text(child(root, "c").unwrap()), "");

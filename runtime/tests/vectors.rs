@@ -75,7 +75,11 @@ fn sigv4_request_vectors_byte_for_byte() {
 #[test]
 fn sigv4_signs_the_session_token_and_a_non_default_port() {
     let config = vector_config()
-        .aws_credentials(lifecycle_hooks_runtime::AwsCredentials::new(AWS_KEY, AWS_SECRET, Some("SESSION/TOKEN".into())))
+        .aws_credentials(lifecycle_hooks_runtime::AwsCredentials::new(
+            AWS_KEY,
+            AWS_SECRET,
+            Some("SESSION/TOKEN".into()),
+        ))
         .endpoint_url("http://127.0.0.1:4566")
         .build();
     let handle = Handle::new(&TRANSFER, config).unwrap();
@@ -189,10 +193,8 @@ fn split_message(raw: &str) -> (String, Vec<(String, String)>, String) {
 #[test]
 fn huawei_e2e_captures_signed_through_prepare() {
     let file = reference("vectors/huawei.vectors.json");
-    let config = vector_config()
-        .endpoint_url("http://127.0.0.1:40915")
-        .user_agent("huaweicloud-usdk-python/3.0")
-        .build();
+    let config =
+        vector_config().endpoint_url("http://127.0.0.1:40915").user_agent("huaweicloud-usdk-python/3.0").build();
     let handle = Handle::new(&HUAWEI_AS, config).unwrap();
     let project = handle.client_parameter("project_id").unwrap();
     let group = "a1b2c3d4-e5f6-7890-abcd-ef0123456789";
@@ -290,8 +292,11 @@ fn protocol_test_error_cases() {
             for case in suite["cases"].as_array().unwrap() {
                 let Some(code) = case.get("errorCode").and_then(Value::as_str) else { continue };
                 let r = &case["response"];
-                let response =
-                    response_from(r["status_code"].as_u64().unwrap() as u16, &r["headers"], r["body"].as_str().unwrap_or(""));
+                let response = response_from(
+                    r["status_code"].as_u64().unwrap() as u16,
+                    &r["headers"],
+                    r["body"].as_str().unwrap_or(""),
+                );
                 let meta = if query { aws_query::error_meta(&response) } else { aws_json::error_meta(&response) };
                 let id = str_of(case, "id");
                 assert_eq!(meta.code, code, "{id}");

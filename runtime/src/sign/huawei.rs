@@ -63,11 +63,8 @@ pub fn sign(input: &SignInput<'_>) -> Signed {
         headers.push(("Host".to_owned(), input.host.trim().to_owned()));
     }
 
-    let mut signed: Vec<(String, &str)> = headers
-        .iter()
-        .filter(|(k, _)| !k.contains('_'))
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.as_str()))
-        .collect();
+    let mut signed: Vec<(String, &str)> =
+        headers.iter().filter(|(k, _)| !k.contains('_')).map(|(k, v)| (k.to_ascii_lowercase(), v.as_str())).collect();
     signed.sort();
     let signed_names = signed.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(";");
     let canonical_headers: String = signed.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();

@@ -50,7 +50,8 @@ pub(crate) fn sign(
         SignableBody::Bytes(body),
     )
     .map_err(|e| format!("SigV4 cannot sign this request: {e}"))?;
-    let (instructions, _) = sigv4_sign(signable, &params).map_err(|e| format!("SigV4 signing failed: {e}"))?.into_parts();
+    let (instructions, _) =
+        sigv4_sign(signable, &params).map_err(|e| format!("SigV4 signing failed: {e}"))?.into_parts();
     let (added, _) = instructions.into_parts();
     Ok(Signature { headers: added.iter().map(|h| (title_case(h.name()), h.value().to_owned())).collect() })
 }
