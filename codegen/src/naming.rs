@@ -16,7 +16,11 @@ const KEYWORDS: &[&str] = &[
 const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "extern"];
 
 /// Names the generated code itself uses in type position next to model types.
-const RESERVED_TYPES: &[&str] = &["Option", "Result", "String", "Vec", "Box", "Client", "Error", "Self"];
+const RESERVED_TYPES: &[&str] = &[
+    "Option", "Result", "String", "Vec", "Box", "Client", "Error", "Self", "From", "Into", "Default", "AsRef", "Ok", "Err",
+    "Some", "None", "Send", "Sync", "Sized", "Clone", "Copy", "Debug", "Eq", "PartialEq", "Ord", "PartialOrd", "Hash",
+    "Iterator", "ToString", "ToOwned", "Drop", "Fn", "FnMut", "FnOnce", "Unpin",
+];
 
 /// Keeps ASCII alphanumerics and `_`; every other character separates words.
 fn clean(name: &str) -> String {

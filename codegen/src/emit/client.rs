@@ -23,31 +23,28 @@ pub fn emit(s: &Service) -> TokenStream {
         #![allow(clippy::doc_lazy_continuation)]
         use super::errors::*;
         use super::types::*;
-        use crate::runtime::client::{Handle, PreparedRequest, Request, Response};
-        use crate::runtime::config::{Config, ConfigError};
-        use crate::runtime::service::{OperationMeta, ServiceMeta};
 
         #service_meta
 
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: Handle,
+            handle: crate::runtime::client::Handle,
         }
 
         impl Client {
             /// A client with the given configuration.
-            pub fn new(config: Config) -> Result<Self, ConfigError> {
-                Ok(Self { handle: Handle::new(&SERVICE, config)? })
+            pub fn new(config: crate::runtime::config::Config) -> Result<Self, crate::runtime::config::ConfigError> {
+                Ok(Self { handle: crate::runtime::client::Handle::new(&SERVICE, config)? })
             }
 
             /// A client configured from the environment (region, credentials, endpoint).
-            pub fn from_env() -> Result<Self, ConfigError> {
-                Self::new(Config::from_env()?)
+            pub fn from_env() -> Result<Self, crate::runtime::config::ConfigError> {
+                Self::new(crate::runtime::config::Config::from_env()?)
             }
 
             /// The runtime handle: configuration, connections, signing.
-            pub fn handle(&self) -> &Handle {
+            pub fn handle(&self) -> &crate::runtime::client::Handle {
                 &self.handle
             }
 
@@ -76,7 +73,7 @@ fn service_meta(s: &Service) -> TokenStream {
     let partitions = s.endpoint_partitions.iter().map(|(p, t)| quote!((#p, #t)));
     quote! {
         /// What the runtime needs to know about this service.
-        pub static SERVICE: ServiceMeta = ServiceMeta {
+        pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::service::ServiceMeta {
             name: #name,
             api_version: #version,
             protocol: #protocol,
@@ -135,7 +132,7 @@ fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
         }
 
         #prepare_doc
-        pub fn #prepare(&self, input: &#input) -> Result<PreparedRequest, crate::runtime::Error<#error>> {
+        pub fn #prepare(&self, input: &#input) -> Result<crate::runtime::client::PreparedRequest, crate::runtime::Error<#error>> {
             if self.handle.validation_enabled() {
                 input.validate().map_err(crate::runtime::Error::Validation)?;
             }
@@ -174,17 +171,17 @@ fn operation_items(s: &Service, op: &Operation) -> TokenStream {
         Protocol::RestJson => quote!(crate::runtime::protocol::rest_json::error_meta(response)),
     };
     quote! {
-        static #meta: OperationMeta = OperationMeta { name: #name, method: #method, success_status: #status };
+        static #meta: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta { name: #name, method: #method, success_status: #status };
 
-        fn #request(handle: &Handle, input: &#input) -> Result<Request, String> {
+        fn #request(handle: &crate::runtime::client::Handle, input: &#input) -> Result<crate::runtime::client::Request, String> {
             #build
         }
 
-        fn #ok(response: &Response) -> Result<#output, String> {
+        fn #ok(response: &crate::runtime::client::Response) -> Result<#output, String> {
             #parse
         }
 
-        fn #err(response: &Response) -> #error {
+        fn #err(response: &crate::runtime::client::Response) -> #error {
             #error::from_parts(#envelope, &response.body)
         }
     }
@@ -295,7 +292,7 @@ fn rest_json_request(s: &Service, op: &Operation) -> TokenStream {
         #(#query_members)*
         let body = serde_json::to_vec(&Body { #(#body_inits)* #one_of_init }).map_err(|e| e.to_string())?;
         let _ = &#meta;
-        Ok(Request { path, query, headers, body })
+        Ok(crate::runtime::client::Request { path, query, headers, body })
     }
 }
 
@@ -388,12 +385,16 @@ fn xml_readers(s: &Service) -> TokenStream {
     let impls = s.shapes.iter().filter(|sh| sh.in_output).filter_map(|sh| match &sh.kind {
         ShapeKind::Structure(st) if st.error.is_none() => {
             let name = ident(&sh.rust_name);
-            let arms = st.members.iter().map(|m| {
-                let f = ident(&m.field);
-                let wire = &m.name;
-                let parse = xml_member_parse(s, m.target, quote!(child));
-                quote! { #wire => out.#f = Some(#parse?), }
-            });
+            let arms: Vec<_> = st
+                .members
+                .iter()
+                .map(|m| {
+                    let f = ident(&m.field);
+                    let parse = xml_member_parse(s, m.target, quote!(child));
+                    (m.name.clone(), quote! { out.#f = Some(#parse?); })
+                })
+                .collect();
+            let dispatch = dispatch_by_tag(quote!(child), &arms);
             let node = if st.members.is_empty() { quote!(_node) } else { quote!(node) };
             let body = if st.members.is_empty() {
                 quote! { Ok(Self::default()) }
@@ -401,10 +402,7 @@ fn xml_readers(s: &Service) -> TokenStream {
                 quote! {
                     let mut out = Self::default();
                     for child in crate::runtime::xml::children(node) {
-                        match child.tag_name().name() {
-                            #(#arms)*
-                            _ => {}
-                        }
+                        #dispatch
                     }
                     Ok(out)
                 }
@@ -468,6 +466,24 @@ pub fn xml_member_parse(s: &Service, id: ShapeId, node: TokenStream) -> TokenStr
                         Ok((#k?, #v?))
                     })
                     .collect::<Result<std::collections::BTreeMap<_, _>, String>>()
+            }
+        }
+    }
+}
+
+/// Runs the action of the arm whose element name matches `node` (unknown elements are ignored).
+pub fn dispatch_by_tag(node: TokenStream, arms: &[(String, TokenStream)]) -> TokenStream {
+    match arms {
+        [] => quote!(),
+        [(name, action)] => quote! { if #node.has_tag_name(#name) { #action } },
+        _ => {
+            let names = arms.iter().map(|(n, _)| n);
+            let actions = arms.iter().map(|(_, a)| a);
+            quote! {
+                match #node.tag_name().name() {
+                    #(#names => { #actions })*
+                    _ => {}
+                }
             }
         }
     }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::client::xml_member_parse;
+use super::client::{dispatch_by_tag, xml_member_parse};
 use super::docs::doc_attrs;
 use super::rust_type;
 use crate::ir::{Fault, Operation, Protocol, Service, Shape, ShapeKind, Structure};
@@ -17,7 +17,6 @@ pub fn emit(s: &Service) -> TokenStream {
     let enums = s.operations.iter().map(|op| error_enum(s, op));
     quote! {
         #![allow(clippy::doc_lazy_continuation)]
-        use crate::runtime::{ErrorMeta, UnhandledError};
         #(#structs)*
         #(#enums)*
     }
@@ -48,7 +47,7 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
     let status = info.http_status;
     let (retryable, throttling) = (info.retryable, info.throttling);
     let from_parts = from_parts(s, st);
-    let title = &shape.name;
+    let display = format!("{}: {{}}", shape.name.replace('{', "{{").replace('}', "}}"));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,7 +55,7 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
         pub struct #name {
             #(#fields)*
             /// Code, message, HTTP status and request id of the answer.
-            pub meta: ErrorMeta,
+            pub meta: crate::runtime::ErrorMeta,
         }
 
         impl #name {
@@ -88,7 +87,7 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
 
         impl std::fmt::Display for #name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                write!(f, "{}: {}", #title, self.meta)
+                write!(f, #display, self.meta)
             }
         }
 
@@ -105,7 +104,7 @@ fn from_parts(s: &Service, st: &Structure) -> TokenStream {
     if st.members.is_empty() {
         return quote! {
             #doc
-            pub fn from_parts(meta: ErrorMeta, _body: &[u8]) -> Self {
+            pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
                 Self { meta }
             }
         };
@@ -121,7 +120,7 @@ fn from_parts(s: &Service, st: &Structure) -> TokenStream {
             });
             quote! {
                 #doc
-                pub fn from_parts(meta: ErrorMeta, body: &[u8]) -> Self {
+                pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
                     #[derive(Default, serde::Deserialize)]
                     #[serde(default)]
                     struct Fields { #(#decls)* }
@@ -131,24 +130,25 @@ fn from_parts(s: &Service, st: &Structure) -> TokenStream {
             }
         }
         Protocol::AwsQuery { .. } => {
-            let arms = st.members.iter().map(|m| {
-                let f = ident(&m.field);
-                let wire = &m.name;
-                let parse = xml_member_parse(s, m.target, quote!(child));
-                quote! { #wire => #f = (#parse).ok(), }
-            });
+            let arms: Vec<_> = st
+                .members
+                .iter()
+                .map(|m| {
+                    let f = ident(&m.field);
+                    let parse = xml_member_parse(s, m.target, quote!(child));
+                    (m.name.clone(), quote! { #f = (#parse).ok(); })
+                })
+                .collect();
+            let dispatch = dispatch_by_tag(quote!(child), &arms);
             quote! {
                 #doc
-                pub fn from_parts(meta: ErrorMeta, body: &[u8]) -> Self {
+                pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
                     #(let mut #fields = None;)*
-                    if let Ok(doc) = crate::runtime::xml::parse_document(body) {
-                        if let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error")) {
-                            for child in crate::runtime::xml::children(error) {
-                                match child.tag_name().name() {
-                                    #(#arms)*
-                                    _ => {}
-                                }
-                            }
+                    if let Ok(doc) = crate::runtime::xml::parse_document(body)
+                        && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
+                    {
+                        for child in crate::runtime::xml::children(error) {
+                            #dispatch
                         }
                     }
                     Self { #(#fields,)* meta }
@@ -182,7 +182,7 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
             info.code.is_none().then(|| quote! { #status => Self::#v(#v::from_parts(meta, body)), })
         })
         .collect();
-    let unhandled = quote! { Self::Unhandled(UnhandledError::new(meta, body)) };
+    let unhandled = quote! { Self::Unhandled(crate::runtime::UnhandledError::new(meta, body)) };
     let by_status = if by_status.is_empty() {
         unhandled
     } else {
@@ -204,18 +204,18 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
         pub enum #name {
             #(#variant_docs #variants(#variants),)*
             /// An error answer the model does not list for this operation, kept whole.
-            Unhandled(UnhandledError),
+            Unhandled(crate::runtime::UnhandledError),
         }
 
         impl #name {
             /// Classifies an error answer by its code (or, for errors modeled without
             /// one, its HTTP status).
-            pub fn from_parts(meta: ErrorMeta, body: &[u8]) -> Self {
+            pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
                 #classify
             }
 
             /// Code, message, HTTP status and request id of the answer.
-            pub fn meta(&self) -> &ErrorMeta {
+            pub fn meta(&self) -> &crate::runtime::ErrorMeta {
                 match self {
                     #(Self::#variants(e) => &e.meta,)*
                     Self::Unhandled(e) => e.meta(),
@@ -267,7 +267,7 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
         }
 
         impl crate::runtime::ServiceError for #name {
-            fn meta(&self) -> &ErrorMeta {
+            fn meta(&self) -> &crate::runtime::ErrorMeta {
                 #name::meta(self)
             }
             fn is_retryable(&self) -> bool {

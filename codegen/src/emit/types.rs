@@ -31,7 +31,6 @@ pub fn emit(s: &Service) -> TokenStream {
     }
     quote! {
         #![allow(clippy::doc_lazy_continuation)]
-        use crate::runtime::{FieldPath, Validator};
         #(#items)*
     }
 }
@@ -304,13 +303,13 @@ fn validate_methods(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
             /// Checks every constraint of the model and returns all violations, each
             /// with its field path, or `Ok(())`.
             pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
-                let mut v = Validator::new();
-                self.validate_at(&mut v, &FieldPath::root());
+                let mut v = crate::runtime::Validator::new();
+                self.validate_at(&mut v, &crate::runtime::FieldPath::root());
                 v.finish()
             }
 
             /// Adds this value's violations, under path `at`, to `v`.
-            pub fn validate_at(&self, #v: &mut Validator, #at: &FieldPath<'_>) {
+            pub fn validate_at(&self, #v: &mut crate::runtime::Validator, #at: &crate::runtime::FieldPath<'_>) {
                 #(#body)*
             }
         }
@@ -477,7 +476,7 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
             quote! {
                 #statics
                 #doc
-                fn #f(v: &mut Validator, at: &FieldPath<'_>, value: &str) {
+                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &str) {
                     #(#checks)*
                 }
             }
@@ -488,7 +487,7 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
             let (min, max) = (opt_i64(r.min), opt_i64(r.max));
             quote! {
                 #doc
-                fn #f(v: &mut Validator, at: &FieldPath<'_>, value: #t) {
+                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: #t) {
                     v.range(at, i64::from(value), #min, #max);
                 }
             }
@@ -497,7 +496,7 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
             let t = ident(&shape.rust_name);
             quote! {
                 #doc
-                fn #f(v: &mut Validator, at: &FieldPath<'_>, value: &#t) {
+                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &#t) {
                     v.one_of(at, value.as_str(), #t::VALUES);
                 }
             }
@@ -512,7 +511,7 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
             let each = each.map(|c| quote! { for (i, item) in value.iter().enumerate() { #c } });
             quote! {
                 #doc
-                fn #f(v: &mut Validator, at: &FieldPath<'_>, value: &[#t]) {
+                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &[#t]) {
                     #len
                     #each
                 }
@@ -529,7 +528,7 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
             let each = (kc.is_some() || vc.is_some()).then(|| quote! { for (k, item) in value { #kc #vc } });
             quote! {
                 #doc
-                fn #f(v: &mut Validator, at: &FieldPath<'_>, value: &std::collections::BTreeMap<#kt, #vt>) {
+                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &std::collections::BTreeMap<#kt, #vt>) {
                     #len
                     #each
                 }

@@ -3,11 +3,8 @@
 #![allow(clippy::doc_lazy_continuation)]
 use super::errors::*;
 use super::types::*;
-use crate::runtime::client::{Handle, PreparedRequest, Request, Response};
-use crate::runtime::config::{Config, ConfigError};
-use crate::runtime::service::{OperationMeta, ServiceMeta};
 /// What the runtime needs to know about this service.
-pub static SERVICE: ServiceMeta = ServiceMeta {
+pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::service::ServiceMeta {
     name: "autoscaling",
     api_version: "2011-01-01",
     protocol: crate::runtime::service::Protocol::AwsQuery {
@@ -24,21 +21,23 @@ pub static SERVICE: ServiceMeta = ServiceMeta {
 /// Cheap to clone; clones share connections and configuration.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: Handle,
+    handle: crate::runtime::client::Handle,
 }
 impl Client {
     /// A client with the given configuration.
-    pub fn new(config: Config) -> Result<Self, ConfigError> {
+    pub fn new(
+        config: crate::runtime::config::Config,
+    ) -> Result<Self, crate::runtime::config::ConfigError> {
         Ok(Self {
-            handle: Handle::new(&SERVICE, config)?,
+            handle: crate::runtime::client::Handle::new(&SERVICE, config)?,
         })
     }
     /// A client configured from the environment (region, credentials, endpoint).
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::new(Config::from_env()?)
+    pub fn from_env() -> Result<Self, crate::runtime::config::ConfigError> {
+        Self::new(crate::runtime::config::Config::from_env()?)
     }
     /// The runtime handle: configuration, connections, signing.
-    pub fn handle(&self) -> &Handle {
+    pub fn handle(&self) -> &crate::runtime::client::Handle {
         &self.handle
     }
     /// Creates or updates a lifecycle hook for the specified Auto Scaling group.
@@ -84,7 +83,10 @@ impl Client {
     pub fn prepare_put_lifecycle_hook(
         &self,
         input: &PutLifecycleHookInput,
-    ) -> Result<PreparedRequest, crate::runtime::Error<PutLifecycleHookError>> {
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<PutLifecycleHookError>,
+    > {
         if self.handle.validation_enabled() {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
@@ -95,15 +97,15 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
 }
-static PUT_LIFECYCLE_HOOK: OperationMeta = OperationMeta {
+static PUT_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "PutLifecycleHook",
     method: "POST",
     success_status: 200u16,
 };
 fn put_lifecycle_hook_request(
-    handle: &Handle,
+    handle: &crate::runtime::client::Handle,
     input: &PutLifecycleHookInput,
-) -> Result<Request, String> {
+) -> Result<crate::runtime::client::Request, String> {
     let _ = handle;
     let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
         "PutLifecycleHook",
@@ -118,7 +120,9 @@ fn put_lifecycle_hook_request(
         ),
     )
 }
-fn put_lifecycle_hook_ok(response: &Response) -> Result<PutLifecycleHookOutput, String> {
+fn put_lifecycle_hook_ok(
+    response: &crate::runtime::client::Response,
+) -> Result<PutLifecycleHookOutput, String> {
     let doc = crate::runtime::xml::parse_document(&response.body)?;
     let result = crate::runtime::protocol::aws_query::parse_result(
         &doc,
@@ -126,7 +130,9 @@ fn put_lifecycle_hook_ok(response: &Response) -> Result<PutLifecycleHookOutput, 
     )?;
     PutLifecycleHookOutput::from_xml(result)
 }
-fn put_lifecycle_hook_err(response: &Response) -> PutLifecycleHookError {
+fn put_lifecycle_hook_err(
+    response: &crate::runtime::client::Response,
+) -> PutLifecycleHookError {
     PutLifecycleHookError::from_parts(
         crate::runtime::protocol::aws_query::error_meta(response),
         &response.body,

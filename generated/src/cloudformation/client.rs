@@ -3,11 +3,8 @@
 #![allow(clippy::doc_lazy_continuation)]
 use super::errors::*;
 use super::types::*;
-use crate::runtime::client::{Handle, PreparedRequest, Request, Response};
-use crate::runtime::config::{Config, ConfigError};
-use crate::runtime::service::{OperationMeta, ServiceMeta};
 /// What the runtime needs to know about this service.
-pub static SERVICE: ServiceMeta = ServiceMeta {
+pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::service::ServiceMeta {
     name: "cloudformation",
     api_version: "2010-05-15",
     protocol: crate::runtime::service::Protocol::AwsQuery {
@@ -24,21 +21,23 @@ pub static SERVICE: ServiceMeta = ServiceMeta {
 /// Cheap to clone; clones share connections and configuration.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: Handle,
+    handle: crate::runtime::client::Handle,
 }
 impl Client {
     /// A client with the given configuration.
-    pub fn new(config: Config) -> Result<Self, ConfigError> {
+    pub fn new(
+        config: crate::runtime::config::Config,
+    ) -> Result<Self, crate::runtime::config::ConfigError> {
         Ok(Self {
-            handle: Handle::new(&SERVICE, config)?,
+            handle: crate::runtime::client::Handle::new(&SERVICE, config)?,
         })
     }
     /// A client configured from the environment (region, credentials, endpoint).
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::new(Config::from_env()?)
+    pub fn from_env() -> Result<Self, crate::runtime::config::ConfigError> {
+        Self::new(crate::runtime::config::Config::from_env()?)
     }
     /// The runtime handle: configuration, connections, signing.
-    pub fn handle(&self) -> &Handle {
+    pub fn handle(&self) -> &crate::runtime::client::Handle {
         &self.handle
     }
     /// Returns summaries of invoked Hooks when a change set or Cloud Control API operation target is provided.
@@ -68,7 +67,10 @@ impl Client {
     pub fn prepare_list_hook_results(
         &self,
         input: &ListHookResultsInput,
-    ) -> Result<PreparedRequest, crate::runtime::Error<ListHookResultsError>> {
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<ListHookResultsError>,
+    > {
         if self.handle.validation_enabled() {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
@@ -79,15 +81,15 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
 }
-static LIST_HOOK_RESULTS: OperationMeta = OperationMeta {
+static LIST_HOOK_RESULTS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "ListHookResults",
     method: "POST",
     success_status: 200u16,
 };
 fn list_hook_results_request(
-    handle: &Handle,
+    handle: &crate::runtime::client::Handle,
     input: &ListHookResultsInput,
-) -> Result<Request, String> {
+) -> Result<crate::runtime::client::Request, String> {
     let _ = handle;
     let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
         "ListHookResults",
@@ -102,7 +104,9 @@ fn list_hook_results_request(
         ),
     )
 }
-fn list_hook_results_ok(response: &Response) -> Result<ListHookResultsOutput, String> {
+fn list_hook_results_ok(
+    response: &crate::runtime::client::Response,
+) -> Result<ListHookResultsOutput, String> {
     let doc = crate::runtime::xml::parse_document(&response.body)?;
     let result = crate::runtime::protocol::aws_query::parse_result(
         &doc,
@@ -110,7 +114,9 @@ fn list_hook_results_ok(response: &Response) -> Result<ListHookResultsOutput, St
     )?;
     ListHookResultsOutput::from_xml(result)
 }
-fn list_hook_results_err(response: &Response) -> ListHookResultsError {
+fn list_hook_results_err(
+    response: &crate::runtime::client::Response,
+) -> ListHookResultsError {
     ListHookResultsError::from_parts(
         crate::runtime::protocol::aws_query::error_meta(response),
         &response.body,

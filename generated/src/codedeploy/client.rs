@@ -3,11 +3,8 @@
 #![allow(clippy::doc_lazy_continuation)]
 use super::errors::*;
 use super::types::*;
-use crate::runtime::client::{Handle, PreparedRequest, Request, Response};
-use crate::runtime::config::{Config, ConfigError};
-use crate::runtime::service::{OperationMeta, ServiceMeta};
 /// What the runtime needs to know about this service.
-pub static SERVICE: ServiceMeta = ServiceMeta {
+pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::service::ServiceMeta {
     name: "codedeploy",
     api_version: "2014-10-06",
     protocol: crate::runtime::service::Protocol::AwsJson11 {
@@ -24,21 +21,23 @@ pub static SERVICE: ServiceMeta = ServiceMeta {
 /// Cheap to clone; clones share connections and configuration.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: Handle,
+    handle: crate::runtime::client::Handle,
 }
 impl Client {
     /// A client with the given configuration.
-    pub fn new(config: Config) -> Result<Self, ConfigError> {
+    pub fn new(
+        config: crate::runtime::config::Config,
+    ) -> Result<Self, crate::runtime::config::ConfigError> {
         Ok(Self {
-            handle: Handle::new(&SERVICE, config)?,
+            handle: crate::runtime::client::Handle::new(&SERVICE, config)?,
         })
     }
     /// A client configured from the environment (region, credentials, endpoint).
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::new(Config::from_env()?)
+    pub fn from_env() -> Result<Self, crate::runtime::config::ConfigError> {
+        Self::new(crate::runtime::config::Config::from_env()?)
     }
     /// The runtime handle: configuration, connections, signing.
-    pub fn handle(&self) -> &Handle {
+    pub fn handle(&self) -> &crate::runtime::client::Handle {
         &self.handle
     }
     /// Sets the result of a Lambda validation function. The function validates lifecycle hooks during a deployment that uses the AWS Lambda or Amazon ECS compute platform. For AWS Lambda deployments, the available lifecycle hooks are BeforeAllowTraffic and AfterAllowTraffic. For Amazon ECS deployments, the available lifecycle hooks are BeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, and AfterAllowTraffic. Lambda validation functions return Succeeded or Failed. For more information, see AppSpec 'hooks' Section for an AWS Lambda Deployment and AppSpec 'hooks' Section for an Amazon ECS Deployment.
@@ -75,7 +74,7 @@ impl Client {
         &self,
         input: &PutLifecycleEventHookExecutionStatusInput,
     ) -> Result<
-        PreparedRequest,
+        crate::runtime::client::PreparedRequest,
         crate::runtime::Error<PutLifecycleEventHookExecutionStatusError>,
     > {
         if self.handle.validation_enabled() {
@@ -91,15 +90,15 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
 }
-static PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS: OperationMeta = OperationMeta {
+static PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "PutLifecycleEventHookExecutionStatus",
     method: "POST",
     success_status: 200u16,
 };
 fn put_lifecycle_event_hook_execution_status_request(
-    handle: &Handle,
+    handle: &crate::runtime::client::Handle,
     input: &PutLifecycleEventHookExecutionStatusInput,
-) -> Result<Request, String> {
+) -> Result<crate::runtime::client::Request, String> {
     let _ = handle;
     let body = serde_json::to_vec(input).map_err(|e| e.to_string())?;
     Ok(
@@ -111,7 +110,7 @@ fn put_lifecycle_event_hook_execution_status_request(
     )
 }
 fn put_lifecycle_event_hook_execution_status_ok(
-    response: &Response,
+    response: &crate::runtime::client::Response,
 ) -> Result<PutLifecycleEventHookExecutionStatusOutput, String> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(PutLifecycleEventHookExecutionStatusOutput::default());
@@ -120,7 +119,7 @@ fn put_lifecycle_event_hook_execution_status_ok(
         .map_err(|e| format!("invalid JSON answer: {e}"))
 }
 fn put_lifecycle_event_hook_execution_status_err(
-    response: &Response,
+    response: &crate::runtime::client::Response,
 ) -> PutLifecycleEventHookExecutionStatusError {
     PutLifecycleEventHookExecutionStatusError::from_parts(
         crate::runtime::protocol::aws_json::error_meta(response),

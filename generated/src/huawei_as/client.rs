@@ -3,11 +3,8 @@
 #![allow(clippy::doc_lazy_continuation)]
 use super::errors::*;
 use super::types::*;
-use crate::runtime::client::{Handle, PreparedRequest, Request, Response};
-use crate::runtime::config::{Config, ConfigError};
-use crate::runtime::service::{OperationMeta, ServiceMeta};
 /// What the runtime needs to know about this service.
-pub static SERVICE: ServiceMeta = ServiceMeta {
+pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::service::ServiceMeta {
     name: "huawei_as",
     api_version: "v1",
     protocol: crate::runtime::service::Protocol::RestJson,
@@ -20,21 +17,23 @@ pub static SERVICE: ServiceMeta = ServiceMeta {
 /// Cheap to clone; clones share connections and configuration.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: Handle,
+    handle: crate::runtime::client::Handle,
 }
 impl Client {
     /// A client with the given configuration.
-    pub fn new(config: Config) -> Result<Self, ConfigError> {
+    pub fn new(
+        config: crate::runtime::config::Config,
+    ) -> Result<Self, crate::runtime::config::ConfigError> {
         Ok(Self {
-            handle: Handle::new(&SERVICE, config)?,
+            handle: crate::runtime::client::Handle::new(&SERVICE, config)?,
         })
     }
     /// A client configured from the environment (region, credentials, endpoint).
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::new(Config::from_env()?)
+    pub fn from_env() -> Result<Self, crate::runtime::config::ConfigError> {
+        Self::new(crate::runtime::config::Config::from_env()?)
     }
     /// The runtime handle: configuration, connections, signing.
-    pub fn handle(&self) -> &Handle {
+    pub fn handle(&self) -> &crate::runtime::client::Handle {
         &self.handle
     }
     /// This interface is used to call back the lifecycle hook specified by a scaling instance based on the lifecycle action key or based on the instance ID and lifecycle hook name.
@@ -71,7 +70,10 @@ impl Client {
     pub fn prepare_callback_lifecycle_hook(
         &self,
         input: &CallbackLifecycleHookInput,
-    ) -> Result<PreparedRequest, crate::runtime::Error<CallbackLifecycleHookError>> {
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<CallbackLifecycleHookError>,
+    > {
         if self.handle.validation_enabled() {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
@@ -82,15 +84,15 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
 }
-static CALLBACK_LIFECYCLE_HOOK: OperationMeta = OperationMeta {
+static CALLBACK_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "CallbackLifecycleHook",
     method: "PUT",
     success_status: 204u16,
 };
 fn callback_lifecycle_hook_request(
-    handle: &Handle,
+    handle: &crate::runtime::client::Handle,
     input: &CallbackLifecycleHookInput,
-) -> Result<Request, String> {
+) -> Result<crate::runtime::client::Request, String> {
     #[derive(serde::Serialize)]
     struct Body<'a> {
         #[serde(rename = "lifecycle_action_result")]
@@ -132,7 +134,7 @@ fn callback_lifecycle_hook_request(
         )
         .map_err(|e| e.to_string())?;
     let _ = &CALLBACK_LIFECYCLE_HOOK;
-    Ok(Request {
+    Ok(crate::runtime::client::Request {
         path,
         query,
         headers,
@@ -140,7 +142,7 @@ fn callback_lifecycle_hook_request(
     })
 }
 fn callback_lifecycle_hook_ok(
-    response: &Response,
+    response: &crate::runtime::client::Response,
 ) -> Result<CallbackLifecycleHookOutput, String> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(CallbackLifecycleHookOutput::default());
@@ -148,7 +150,9 @@ fn callback_lifecycle_hook_ok(
     serde_json::from_slice(&response.body)
         .map_err(|e| format!("invalid JSON answer: {e}"))
 }
-fn callback_lifecycle_hook_err(response: &Response) -> CallbackLifecycleHookError {
+fn callback_lifecycle_hook_err(
+    response: &crate::runtime::client::Response,
+) -> CallbackLifecycleHookError {
     CallbackLifecycleHookError::from_parts(
         crate::runtime::protocol::rest_json::error_meta(response),
         &response.body,

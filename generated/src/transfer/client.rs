@@ -3,11 +3,8 @@
 #![allow(clippy::doc_lazy_continuation)]
 use super::errors::*;
 use super::types::*;
-use crate::runtime::client::{Handle, PreparedRequest, Request, Response};
-use crate::runtime::config::{Config, ConfigError};
-use crate::runtime::service::{OperationMeta, ServiceMeta};
 /// What the runtime needs to know about this service.
-pub static SERVICE: ServiceMeta = ServiceMeta {
+pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::service::ServiceMeta {
     name: "transfer",
     api_version: "2018-11-05",
     protocol: crate::runtime::service::Protocol::AwsJson11 {
@@ -24,21 +21,23 @@ pub static SERVICE: ServiceMeta = ServiceMeta {
 /// Cheap to clone; clones share connections and configuration.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: Handle,
+    handle: crate::runtime::client::Handle,
 }
 impl Client {
     /// A client with the given configuration.
-    pub fn new(config: Config) -> Result<Self, ConfigError> {
+    pub fn new(
+        config: crate::runtime::config::Config,
+    ) -> Result<Self, crate::runtime::config::ConfigError> {
         Ok(Self {
-            handle: Handle::new(&SERVICE, config)?,
+            handle: crate::runtime::client::Handle::new(&SERVICE, config)?,
         })
     }
     /// A client configured from the environment (region, credentials, endpoint).
-    pub fn from_env() -> Result<Self, ConfigError> {
-        Self::new(Config::from_env()?)
+    pub fn from_env() -> Result<Self, crate::runtime::config::ConfigError> {
+        Self::new(crate::runtime::config::Config::from_env()?)
     }
     /// The runtime handle: configuration, connections, signing.
-    pub fn handle(&self) -> &Handle {
+    pub fn handle(&self) -> &crate::runtime::client::Handle {
         &self.handle
     }
     /// Sends a callback for asynchronous custom steps.
@@ -71,7 +70,10 @@ impl Client {
     pub fn prepare_send_workflow_step_state(
         &self,
         input: &SendWorkflowStepStateInput,
-    ) -> Result<PreparedRequest, crate::runtime::Error<SendWorkflowStepStateError>> {
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<SendWorkflowStepStateError>,
+    > {
         if self.handle.validation_enabled() {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
@@ -82,15 +84,15 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
 }
-static SEND_WORKFLOW_STEP_STATE: OperationMeta = OperationMeta {
+static SEND_WORKFLOW_STEP_STATE: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "SendWorkflowStepState",
     method: "POST",
     success_status: 200u16,
 };
 fn send_workflow_step_state_request(
-    handle: &Handle,
+    handle: &crate::runtime::client::Handle,
     input: &SendWorkflowStepStateInput,
-) -> Result<Request, String> {
+) -> Result<crate::runtime::client::Request, String> {
     let _ = handle;
     let body = serde_json::to_vec(input).map_err(|e| e.to_string())?;
     Ok(
@@ -102,7 +104,7 @@ fn send_workflow_step_state_request(
     )
 }
 fn send_workflow_step_state_ok(
-    response: &Response,
+    response: &crate::runtime::client::Response,
 ) -> Result<SendWorkflowStepStateOutput, String> {
     if response.body.iter().all(u8::is_ascii_whitespace) {
         return Ok(SendWorkflowStepStateOutput::default());
@@ -110,7 +112,9 @@ fn send_workflow_step_state_ok(
     serde_json::from_slice(&response.body)
         .map_err(|e| format!("invalid JSON answer: {e}"))
 }
-fn send_workflow_step_state_err(response: &Response) -> SendWorkflowStepStateError {
+fn send_workflow_step_state_err(
+    response: &crate::runtime::client::Response,
+) -> SendWorkflowStepStateError {
     SendWorkflowStepStateError::from_parts(
         crate::runtime::protocol::aws_json::error_meta(response),
         &response.body,
