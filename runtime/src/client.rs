@@ -151,7 +151,9 @@ impl Handle {
 
     /// Signs and sends `request`, retrying per the configured policy. A success
     /// status goes to `parse_ok` (its `Err` becomes [`Error::Response`]), any
-    /// other answer to `parse_err`.
+    /// other answer to `parse_err`. Each attempt is signed anew.
+    ///
+    /// Runs on a Tokio runtime with time and I/O enabled (as `#[tokio::main]` sets up).
     pub async fn call<O, E: ServiceError>(
         &self,
         op: &'static OperationMeta,

@@ -410,3 +410,33 @@ fn huawei_project_header_from_generated_code_is_not_duplicated() {
     assert_eq!(prepared.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("x-project-id")).count(), 1);
     assert_eq!(prepared.url, format!("https://as.us-east-1.myhuaweicloud.com/v1/{PROJECT}/x"));
 }
+
+#[tokio::test]
+async fn connect_timeout_is_a_timeout() {
+    // A listener that never accepts, its backlog filled: the kernel drops further SYNs, so connecting hangs.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind("127.0.0.1:0".parse().unwrap()).unwrap();
+    let listener = socket.listen(1).unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut fillers = Vec::new();
+    for _ in 0..8 {
+        match tokio::time::timeout(Duration::from_millis(100), tokio::net::TcpStream::connect(addr)).await {
+            Ok(Ok(stream)) => fillers.push(stream),
+            _ => break,
+        }
+    }
+    let limit = Duration::from_millis(300);
+    let config = vector_config().endpoint_url(format!("http://{addr}")).connect_timeout(limit).build();
+    let started = Instant::now();
+    let err = call_json(&handle(&TRANSFER, config), send_request()).await.unwrap_err();
+    assert!(matches!(err, Error::Timeout { after } if after == limit), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(3));
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let server = Server::start(vec![reply("307 Temporary Redirect", &[("Location", "http://127.0.0.1:1/")], "")]).await;
+    let h = handle(&TRANSFER, config(&server).build());
+    assert_eq!(call_json(&h, send_request()).await.unwrap_err().http_status(), Some(307));
+    assert_eq!(server.requests().len(), 1);
+}
