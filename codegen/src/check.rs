@@ -581,8 +581,14 @@ impl<'m> Checker<'m> {
                 (Some(p), Some(i), Some(out_id)) => self.pagination(p, &format!("{path}.pagination"), &shapes[i], &shapes[out_id]),
                 _ => None,
             };
-            if let (Some(i), Some(out_id)) = (input, output) {
+            // Inputs and outputs are named after their operation, unless several operations share them.
+            let sole = |r: &Spanned<String>, role: fn(&raw::Operation) -> &Spanned<String>| {
+                m.operations.values().filter(|o| role(&o.value).value == r.value).count() == 1
+            };
+            if let Some(i) = input.filter(|_| sole(&o.input, |o| &o.input)) {
                 rename_io(shapes, i, &format!("{name}Input"));
+            }
+            if let Some(out_id) = output.filter(|_| sole(&o.output, |o| &o.output)) {
                 rename_io(shapes, out_id, &format!("{name}Output"));
             }
             let (Some(input), Some(output), Some(path_parts)) = (input, output, path_parts) else { continue };

@@ -37,6 +37,12 @@ pub fn load_model(text: &str, display_path: &str) -> Result<ir::Service, Diagnos
 /// Loads every `*.yaml` model in `dir` (sorted by file name). Paths in diagnostics and
 /// in generated headers are `models/<file>`.
 pub fn load_models(dir: &Path) -> Result<Vec<ir::Service>, Diagnostics> {
+    let prefix = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    load_models_as(dir, &prefix)
+}
+
+/// Like [`load_models`], naming files `<display_dir>/<file>` in diagnostics and headers.
+pub fn load_models_as(dir: &Path, display_dir: &str) -> Result<Vec<ir::Service>, Diagnostics> {
     let mut entries: Vec<_> = match std::fs::read_dir(dir) {
         Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect(),
         Err(e) => return Err(io_error(dir, &e)),
@@ -53,7 +59,7 @@ pub fn load_models(dir: &Path) -> Result<Vec<ir::Service>, Diagnostics> {
     let mut services = Vec::new();
     let mut all = Vec::new();
     for path in entries {
-        let name = format!("models/{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+        let name = format!("{display_dir}/{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
             Err(e) => {
@@ -87,5 +93,10 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostics {
 
 /// Every file of the generated crate, from the models in `models_dir`.
 pub fn generate(models_dir: &Path) -> Result<Vec<GeneratedFile>, Diagnostics> {
-    Ok(emit::crate_files(&load_models(models_dir)?))
+    Ok(emit::crate_files(&load_models_as(models_dir, "models")?))
+}
+
+/// Fixture modules from the test-only models in `models_dir` (shown as `display_dir`).
+pub fn generate_fixtures(models_dir: &Path, display_dir: &str) -> Result<Vec<GeneratedFile>, Diagnostics> {
+    Ok(emit::fixture_files(&load_models_as(models_dir, display_dir)?, &format!("{display_dir}/*.yaml")))
 }

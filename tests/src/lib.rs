@@ -3,6 +3,11 @@
 
 use std::path::PathBuf;
 
+/// The runtime, under the name generated code expects (`crate::runtime`).
+pub use lifecycle_hooks_runtime as runtime;
+
+pub mod fixtures;
+
 /// The repository root.
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().map(PathBuf::from).unwrap_or_default()

@@ -15,17 +15,35 @@ pub fn repo_root() -> PathBuf {
     manifest.parent().map(Path::to_path_buf).unwrap_or(manifest)
 }
 
-/// Regenerates (or, with `check`, verifies) `generated/` under `root`.
+/// Regenerates (or, with `check`, verifies) `generated/` from `models/`, and the
+/// test fixtures in `tests/src/fixtures/` from `tests/models/` when that folder exists.
 pub fn regenerate(root: &Path, check: bool) -> Result<(), String> {
     let files = codegen::generate(&root.join("models")).map_err(|d| d.to_string())?;
-    let out_dir = root.join("generated");
+    let mut stale = sync_dir(root, "generated", &files, check)?;
+    let fixtures = root.join("tests/models");
+    if fixtures.is_dir() {
+        let files = codegen::generate_fixtures(&fixtures, "tests/models").map_err(|d| d.to_string())?;
+        stale.extend(sync_dir(root, "tests/src/fixtures", &files, check)?);
+    }
+    if check && !stale.is_empty() {
+        return Err(format!(
+            "generated code is stale; run `cargo xtask regenerate` and commit the result:\n  {}",
+            stale.join("\n  ")
+        ));
+    }
+    Ok(())
+}
+
+/// Makes `root/dir` hold exactly `files`; returns what differs (check mode) or rewrites it.
+fn sync_dir(root: &Path, dir: &str, files: &[codegen::GeneratedFile], check: bool) -> Result<Vec<String>, String> {
+    let out_dir = root.join(dir);
     let mut stale = Vec::new();
     let mut wanted = BTreeSet::new();
-    for file in &files {
+    for file in files {
         let path = out_dir.join(&file.path);
         wanted.insert(path.clone());
         if let Some(problem) = ensure_file_contents(&path, &file.contents, check)? {
-            stale.push(format!("generated/{}: {problem}", file.path));
+            stale.push(format!("{dir}/{}: {problem}", file.path));
         }
     }
     for path in existing_files(&out_dir) {
@@ -38,13 +56,7 @@ pub fn regenerate(root: &Path, check: bool) -> Result<(), String> {
             }
         }
     }
-    if check && !stale.is_empty() {
-        return Err(format!(
-            "generated/ is stale; run `cargo xtask regenerate` and commit the result:\n  {}",
-            stale.join("\n  ")
-        ));
-    }
-    Ok(())
+    Ok(stale)
 }
 
 /// Makes `path` hold `contents`; in check mode only reports what differs.

@@ -50,11 +50,35 @@ pub fn crate_files(services: &[Service]) -> Vec<GeneratedFile> {
     services.sort_by(|a, b| a.module.cmp(&b.module));
     let mut files = vec![cargo_toml(&services), lib_rs(&services)];
     for s in services {
-        let dir = format!("src/{}", s.module);
-        files.push(GeneratedFile { path: format!("{dir}/mod.rs"), contents: rust_file(&s.model_path, service_mod(s)) });
-        files.push(GeneratedFile { path: format!("{dir}/types.rs"), contents: rust_file(&s.model_path, types::emit(s)) });
-        files.push(GeneratedFile { path: format!("{dir}/errors.rs"), contents: rust_file(&s.model_path, errors::emit(s)) });
-        files.push(GeneratedFile { path: format!("{dir}/client.rs"), contents: rust_file(&s.model_path, client::emit(s)) });
+        files.extend(service_files(s, "src/"));
+    }
+    files
+}
+
+/// The four files of one service module, under `prefix`.
+pub fn service_files(s: &Service, prefix: &str) -> Vec<GeneratedFile> {
+    let dir = format!("{prefix}{}", s.module);
+    let file = |name: &str, tokens: TokenStream| GeneratedFile { path: format!("{dir}/{name}"), contents: rust_file(&s.model_path, tokens) };
+    vec![file("mod.rs", service_mod(s)), file("types.rs", types::emit(s)), file("errors.rs", errors::emit(s)), file("client.rs", client::emit(s))]
+}
+
+/// Service modules for test fixtures (compiled inside another crate that
+/// re-exports the runtime as `crate::runtime`), plus a `mod.rs` listing them.
+pub fn fixture_files(services: &[Service], models: &str) -> Vec<GeneratedFile> {
+    let mut services: Vec<&Service> = services.iter().collect();
+    services.sort_by(|a, b| a.module.cmp(&b.module));
+    let mods = services.iter().map(|s| {
+        let m = ident(&s.module);
+        quote! { pub mod #m; }
+    });
+    let listing = quote! {
+        //! Services generated from test-only models, compiled here so that the
+        //! test suite (and clippy) exercises what the generator makes of them.
+        #(#mods)*
+    };
+    let mut files = vec![GeneratedFile { path: "mod.rs".into(), contents: rust_file(models, listing) }];
+    for s in services {
+        files.extend(service_files(s, ""));
     }
     files
 }
