@@ -17,6 +17,20 @@ fn every_generated_file_is_snapshotted() {
 }
 
 #[test]
+fn every_fixture_file_is_snapshotted() {
+    let files = codegen::generate_fixtures(&tests::repo_root().join("tests/models"), "tests/models").expect("fixtures are valid");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| {
+        for file in &files {
+            let name = format!("fixtures_{}", file.path.replace(['/', '.'], "_"));
+            insta::assert_snapshot!(name, &file.contents);
+        }
+    });
+}
+
+#[test]
 fn generation_is_deterministic() {
     let root = tests::repo_root().join("models");
     let a = codegen::generate(&root).expect("models are valid");
