@@ -222,7 +222,7 @@ impl Handle {
                 message,
             })
         } else {
-            Err(Error::Service(parse_err(&response)))
+            Err(Error::Service(Box::new(parse_err(&response))))
         }
     }
 

@@ -151,8 +151,9 @@ pub enum Error<E> {
     /// The request could not be built (configuration, credentials, a header
     /// value with CR or LF); nothing was sent.
     Build(String),
-    /// The service answered with an error, modeled or not.
-    Service(E),
+    /// The service answered with an error, modeled or not. Boxed: error
+    /// answers are rare, and it keeps `Result<_, Error<E>>` small.
+    Service(Box<E>),
     /// No usable answer: connection refused or reset, body over the cap.
     Transport(TransportError),
     /// The configured timeout fired.
@@ -216,7 +217,7 @@ impl<E: ServiceError> Error<E> {
 
     pub fn into_service_error(self) -> Option<E> {
         match self {
-            Error::Service(e) => Some(e),
+            Error::Service(e) => Some(*e),
             _ => None,
         }
     }
@@ -245,7 +246,7 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Validation(v) => Some(v),
-            Error::Service(e) => Some(e),
+            Error::Service(e) => Some(e.as_ref()),
             _ => None,
         }
     }
