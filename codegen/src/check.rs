@@ -670,6 +670,24 @@ impl<'m> Checker<'m> {
         let input_token = find(self, input, &p.value.input_token, "input_token");
         let output_token = find(self, output, &p.value.output_token, "output_token");
         let items = p.value.items.as_ref().map(|r| find(self, output, r, "items"));
+        let kind_of = |s: &ir::Shape, i: usize| self.model.shapes.get_index(structure_of(s).members[i].target).map(|(_, v)| v.value.kind.value.clone());
+        for (key, shape, idx) in [("input_token", input, input_token), ("output_token", output, output_token)] {
+            if let Some(i) = idx
+                && kind_of(shape, i).as_deref() != Some("string")
+            {
+                self.err(line(p), format!("{path}.{key}"), "a pagination token must be a string member");
+            }
+        }
+        if let Some(i) = input_token
+            && structure_of(input).members[i].required
+        {
+            self.err(line(p), format!("{path}.input_token"), "the input token must be optional (the first page has none)");
+        }
+        if let Some(Some(i)) = items
+            && kind_of(output, i).as_deref() != Some("list")
+        {
+            self.err(line(p), format!("{path}.items"), "`items` must be a list member of the output");
+        }
         Some(ir::Pagination { input_token: input_token?, output_token: output_token?, items: items.flatten() })
     }
 

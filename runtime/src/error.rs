@@ -160,6 +160,9 @@ pub enum Error<E> {
     Timeout { after: Duration },
     /// The service answered success, but the body could not be understood.
     Response { http_status: u16, request_id: Option<String>, message: String },
+    /// A paginated operation answered with a token it had already given, which
+    /// would loop forever; paging stops here.
+    RepeatedToken { token: String },
 }
 
 impl<E: ServiceError> Error<E> {
@@ -172,6 +175,7 @@ impl<E: ServiceError> Error<E> {
             Error::Transport(_) => "TransportError",
             Error::Timeout { .. } => "Timeout",
             Error::Response { .. } => "ResponseError",
+            Error::RepeatedToken { .. } => "RepeatedPaginationToken",
         }
     }
 
@@ -203,7 +207,7 @@ impl<E: ServiceError> Error<E> {
             Error::Service(e) => e.is_retryable(),
             Error::Transport(t) => t.kind != TransportErrorKind::BodyTooLarge,
             Error::Timeout { .. } => true,
-            Error::Validation(_) | Error::Build(_) | Error::Response { .. } => false,
+            Error::Validation(_) | Error::Build(_) | Error::Response { .. } | Error::RepeatedToken { .. } => false,
         }
     }
 
@@ -238,6 +242,7 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 }
                 write!(f, "): {message}")
             }
+            Error::RepeatedToken { token } => write!(f, "the service repeated the pagination token {token:?}; stopped paging"),
         }
     }
 }

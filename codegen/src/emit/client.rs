@@ -15,7 +15,12 @@ pub fn emit(s: &Service) -> TokenStream {
         format!("Client for {title}."),
         "Cheap to clone; clones share connections and configuration.".into(),
     ]);
-    let methods = s.operations.iter().map(|op| operation_methods(s, op));
+    let methods = s.operations.iter().map(|op| {
+        let m = operation_methods(s, op);
+        let p = paginator_method(s, op);
+        quote! { #m #p }
+    });
+    let paginators = s.operations.iter().map(|op| paginator_types(s, op));
     let op_items = s.operations.iter().map(|op| operation_items(s, op));
     let query_writers = matches!(s.protocol, Protocol::AwsQuery { .. }).then(|| query_writers(s));
     let xml_readers = matches!(s.protocol, Protocol::AwsQuery { .. }).then(|| xml_readers(s));
@@ -52,6 +57,7 @@ pub fn emit(s: &Service) -> TokenStream {
         }
 
         #(#op_items)*
+        #(#paginators)*
         #query_writers
         #xml_readers
     }
@@ -139,6 +145,134 @@ fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
             let request = #request(&self.handle, input).map_err(crate::runtime::Error::Build)?;
             self.handle.prepare(&#meta, &request).map_err(crate::runtime::Error::Build)
         }
+    }
+}
+
+/// `<op>_pages(input)` for an operation with pagination facts.
+fn paginator_method(s: &Service, op: &Operation) -> TokenStream {
+    let Some(p) = &op.pagination else { return quote!() };
+    let input = ident(&s.shape(op.input).rust_name);
+    let pages = format_ident!("{}Pages", crate::naming::type_ident(&op.name));
+    let method = format_ident!("{}_pages", op.method_name.trim_start_matches("r#"));
+    let in_token = &s.structure(op.input).members[p.input_token].name;
+    let out_token = &s.structure(op.output).members[p.output_token].name;
+    let doc = doc_attrs(&[format!(
+        "Pages of `{}`: each call sends `{in_token}` from the previous answer's `{out_token}`, until the service sends none (or an empty one). A token the service already gave ends paging with `Error::RepeatedToken` instead of looping.",
+        op.name
+    )]);
+    quote! {
+        #doc
+        pub fn #method(&self, input: #input) -> #pages {
+            #pages { client: self.clone(), input, seen: std::collections::BTreeSet::new(), pending: None, done: false }
+        }
+    }
+}
+
+/// The page (and item) iterators of a paginated operation.
+fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
+    let Some(p) = &op.pagination else { return quote!() };
+    let name = crate::naming::type_ident(&op.name);
+    let pages = format_ident!("{name}Pages");
+    let items_ty = format_ident!("{name}Items");
+    let method = ident(&op.method_name);
+    let input = ident(&s.shape(op.input).rust_name);
+    let output = ident(&s.shape(op.output).rust_name);
+    let error = ident(&op.error_enum);
+    let in_st = s.structure(op.input);
+    let out_st = s.structure(op.output);
+    let in_token = ident(&in_st.members[p.input_token].field);
+    let out_token = ident(&out_st.members[p.output_token].field);
+    let pages_doc = doc_attrs(&[format!("Pages of `{}`, fetched one call at a time by [`{pages}::next_page`].", op.name)]);
+    let items = p.items.map(|i| {
+        let m = &out_st.members[i];
+        let field = ident(&m.field);
+        let ShapeKind::List { member, .. } = &s.shape(m.target).kind else { return quote!() };
+        let item = super::rust_type(s, *member);
+        let items_doc = doc_attrs(&[format!("Every `{}` of every page of `{}`, in order.", m.name, op.name)]);
+        quote! {
+            impl #pages {
+                /// Every item of every page, in order; stops at the first error.
+                pub async fn collect_items(mut self) -> Result<Vec<#item>, crate::runtime::Error<#error>> {
+                    let mut all = Vec::new();
+                    while let Some(page) = self.next_page().await {
+                        all.extend(page?.#field.unwrap_or_default());
+                    }
+                    Ok(all)
+                }
+
+                /// The items one at a time, fetching pages as needed.
+                pub fn items(self) -> #items_ty {
+                    #items_ty { pages: self, buffer: std::collections::VecDeque::new() }
+                }
+            }
+
+            #items_doc
+            #[derive(Debug)]
+            pub struct #items_ty {
+                pages: #pages,
+                buffer: std::collections::VecDeque<#item>,
+            }
+
+            impl #items_ty {
+                /// The next item, `None` after the last one (or after an error).
+                pub async fn next_item(&mut self) -> Option<Result<#item, crate::runtime::Error<#error>>> {
+                    loop {
+                        if let Some(item) = self.buffer.pop_front() {
+                            return Some(Ok(item));
+                        }
+                        match self.pages.next_page().await? {
+                            Ok(page) => self.buffer.extend(page.#field.unwrap_or_default()),
+                            Err(e) => return Some(Err(e)),
+                        }
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #pages_doc
+        #[derive(Debug)]
+        pub struct #pages {
+            client: Client,
+            input: #input,
+            seen: std::collections::BTreeSet<String>,
+            pending: Option<crate::runtime::Error<#error>>,
+            done: bool,
+        }
+
+        impl #pages {
+            /// The next page, `None` after the last one (or after an error).
+            pub async fn next_page(&mut self) -> Option<Result<#output, crate::runtime::Error<#error>>> {
+                if let Some(e) = self.pending.take() {
+                    return Some(Err(e));
+                }
+                if self.done {
+                    return None;
+                }
+                if let Some(token) = &self.input.#in_token {
+                    self.seen.insert(token.clone());
+                }
+                let page = match self.client.#method(self.input.clone()).await {
+                    Ok(page) => page,
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                };
+                match page.#out_token.as_deref() {
+                    None | Some("") => self.done = true,
+                    Some(token) if self.seen.contains(token) => {
+                        // Keep this page, then stop: following the token would loop.
+                        self.done = true;
+                        self.pending = Some(crate::runtime::Error::RepeatedToken { token: token.to_owned() });
+                    }
+                    Some(token) => self.input.#in_token = Some(token.to_owned()),
+                }
+                Some(Ok(page))
+            }
+        }
+
+        #items
     }
 }
 

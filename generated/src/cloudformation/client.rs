@@ -80,6 +80,19 @@ impl Client {
             .prepare(&LIST_HOOK_RESULTS, &request)
             .map_err(crate::runtime::Error::Build)
     }
+    /// Pages of `ListHookResults`: each call sends `NextToken` from the previous answer's `NextToken`, until the service sends none (or an empty one). A token the service already gave ends paging with `Error::RepeatedToken` instead of looping.
+    pub fn list_hook_results_pages(
+        &self,
+        input: ListHookResultsInput,
+    ) -> ListHookResultsPages {
+        ListHookResultsPages {
+            client: self.clone(),
+            input,
+            seen: std::collections::BTreeSet::new(),
+            pending: None,
+            done: false,
+        }
+    }
 }
 static LIST_HOOK_RESULTS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "ListHookResults",
@@ -121,6 +134,92 @@ fn list_hook_results_err(
         crate::runtime::protocol::aws_query::error_meta(response),
         &response.body,
     )
+}
+/// Pages of `ListHookResults`, fetched one call at a time by [`ListHookResultsPages::next_page`].
+#[derive(Debug)]
+pub struct ListHookResultsPages {
+    client: Client,
+    input: ListHookResultsInput,
+    seen: std::collections::BTreeSet<String>,
+    pending: Option<crate::runtime::Error<ListHookResultsError>>,
+    done: bool,
+}
+impl ListHookResultsPages {
+    /// The next page, `None` after the last one (or after an error).
+    pub async fn next_page(
+        &mut self,
+    ) -> Option<
+        Result<ListHookResultsOutput, crate::runtime::Error<ListHookResultsError>>,
+    > {
+        if let Some(e) = self.pending.take() {
+            return Some(Err(e));
+        }
+        if self.done {
+            return None;
+        }
+        if let Some(token) = &self.input.next_token {
+            self.seen.insert(token.clone());
+        }
+        let page = match self.client.list_hook_results(self.input.clone()).await {
+            Ok(page) => page,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        match page.next_token.as_deref() {
+            None | Some("") => self.done = true,
+            Some(token) if self.seen.contains(token) => {
+                self.done = true;
+                self.pending = Some(crate::runtime::Error::RepeatedToken {
+                    token: token.to_owned(),
+                });
+            }
+            Some(token) => self.input.next_token = Some(token.to_owned()),
+        }
+        Some(Ok(page))
+    }
+}
+impl ListHookResultsPages {
+    /// Every item of every page, in order; stops at the first error.
+    pub async fn collect_items(
+        mut self,
+    ) -> Result<Vec<HookResultSummary>, crate::runtime::Error<ListHookResultsError>> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next_page().await {
+            all.extend(page?.hook_results.unwrap_or_default());
+        }
+        Ok(all)
+    }
+    /// The items one at a time, fetching pages as needed.
+    pub fn items(self) -> ListHookResultsItems {
+        ListHookResultsItems {
+            pages: self,
+            buffer: std::collections::VecDeque::new(),
+        }
+    }
+}
+/// Every `HookResults` of every page of `ListHookResults`, in order.
+#[derive(Debug)]
+pub struct ListHookResultsItems {
+    pages: ListHookResultsPages,
+    buffer: std::collections::VecDeque<HookResultSummary>,
+}
+impl ListHookResultsItems {
+    /// The next item, `None` after the last one (or after an error).
+    pub async fn next_item(
+        &mut self,
+    ) -> Option<Result<HookResultSummary, crate::runtime::Error<ListHookResultsError>>> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Some(Ok(item));
+            }
+            match self.pages.next_page().await? {
+                Ok(page) => self.buffer.extend(page.hook_results.unwrap_or_default()),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
 }
 impl ListHookResultsInput {
     /// Writes the members as aws-query form parameters under `prefix`.
