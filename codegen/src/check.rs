@@ -18,7 +18,8 @@ const SHAPE_TYPES: &[&str] = &["string", "integer", "long", "boolean", "timestam
 const PROTOCOLS: &[&str] = &["aws-json-1.1", "aws-query", "rest-json"];
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"];
 /// Methods generated input types have besides their setters.
-const INPUT_METHODS: &[&str] = &["new", "validate", "validate_at"];
+/// Names generated types use themselves: input methods, and the field outputs keep the request id in.
+const INPUT_METHODS: &[&str] = &["new", "validate", "validate_at", "meta_request_id"];
 
 fn line<T>(s: &Spanned<T>) -> Option<usize> {
     let l = s.referenced.line() as usize;

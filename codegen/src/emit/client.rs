@@ -434,17 +434,23 @@ fn parse_ok(s: &Service, op: &Operation) -> TokenStream {
     let output = ident(&s.shape(op.output).rust_name);
     match &s.protocol {
         Protocol::AwsJson11 { .. } | Protocol::RestJson => quote! {
-            if response.body.iter().all(u8::is_ascii_whitespace) {
-                return Ok(#output::default());
-            }
-            serde_json::from_slice(&response.body).map_err(|e| format!("invalid JSON answer: {e}"))
+            let mut output = if response.body.iter().all(u8::is_ascii_whitespace) {
+                #output::default()
+            } else {
+                serde_json::from_slice::<#output>(&response.body).map_err(|e| format!("invalid JSON answer: {e}"))?
+            };
+            output.meta_request_id = crate::runtime::protocol::request_id(SERVICE.protocol, response);
+            Ok(output)
         },
         Protocol::AwsQuery { .. } => {
             let wrapper = op.result_wrapper.clone().unwrap_or_else(|| format!("{}Result", op.name));
             quote! {
                 let doc = crate::runtime::xml::parse_document(&response.body)?;
                 let result = crate::runtime::protocol::aws_query::parse_result(&doc, #wrapper)?;
-                #output::from_xml(result)
+                let mut output = #output::from_xml(result)?;
+                output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+                    .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+                Ok(output)
             }
         }
     }

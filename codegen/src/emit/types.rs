@@ -157,6 +157,24 @@ fn structure(s: &Service, id: ShapeId, st: &Structure) -> TokenStream {
     let constructor = shape.in_input.then(|| constructor(s, shape, st, &plain));
     let validate = shape.in_input.then(|| validate_methods(s, shape, st));
     let one_of = st.one_of.as_ref().map(|o| one_of_enum(s, shape, st, o));
+    let is_op_output = s.operations.iter().any(|op| op.output == id);
+    let request_id_field = is_op_output.then(|| {
+        quote! {
+            /// The request id of the answer (not part of the model).
+            #[serde(skip)]
+            pub(crate) meta_request_id: Option<String>,
+        }
+    });
+    let request_id_method = is_op_output.then(|| {
+        quote! {
+            impl #name {
+                /// The request id the service gave this answer, if it gave one.
+                pub fn request_id(&self) -> Option<&str> {
+                    self.meta_request_id.as_deref()
+                }
+            }
+        }
+    });
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq, Eq, #default serde::Serialize, serde::Deserialize)]
@@ -164,7 +182,9 @@ fn structure(s: &Service, id: ShapeId, st: &Structure) -> TokenStream {
         pub struct #name {
             #(#fields)*
             #one_of_field
+            #request_id_field
         }
+        #request_id_method
         #constructor
         #validate
         #one_of

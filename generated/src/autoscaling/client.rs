@@ -128,7 +128,10 @@ fn put_lifecycle_hook_ok(
         &doc,
         "PutLifecycleHookResult",
     )?;
-    PutLifecycleHookOutput::from_xml(result)
+    let mut output = PutLifecycleHookOutput::from_xml(result)?;
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    Ok(output)
 }
 fn put_lifecycle_hook_err(
     response: &crate::runtime::client::Response,

@@ -203,7 +203,17 @@ impl PutLifecycleHookInput {
 /// Output of PutLifecycleHook. The page's method returns nothing (Future<void>); the response carries only an empty PutLifecycleHookResult element.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct PutLifecycleHookOutput {}
+pub struct PutLifecycleHookOutput {
+    /// The request id of the answer (not part of the model).
+    #[serde(skip)]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl PutLifecycleHookOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
 static XML_STRING_MAX_LEN255_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*",
     "[ -\\x{D7FF}\\x{E000}-\\x{FFFD}\\x{10000}-\\x{10FFFF}\\x{D}\\x{A}\\x{9}]*",

@@ -125,7 +125,10 @@ fn list_hook_results_ok(
         &doc,
         "ListHookResultsResult",
     )?;
-    ListHookResultsOutput::from_xml(result)
+    let mut output = ListHookResultsOutput::from_xml(result)?;
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    Ok(output)
 }
 fn list_hook_results_err(
     response: &crate::runtime::client::Response,

@@ -147,6 +147,15 @@ pub struct ListHookResultsOutput {
     /// Wire name: `NextToken`.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+    /// The request id of the answer (not part of the model).
+    #[serde(skip)]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl ListHookResultsOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
 }
 /// Describes a Hook invocation, its status, and the reason for its status.
 ///

@@ -112,11 +112,19 @@ fn put_lifecycle_event_hook_execution_status_request(
 fn put_lifecycle_event_hook_execution_status_ok(
     response: &crate::runtime::client::Response,
 ) -> Result<PutLifecycleEventHookExecutionStatusOutput, String> {
-    if response.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(PutLifecycleEventHookExecutionStatusOutput::default());
-    }
-    serde_json::from_slice(&response.body)
-        .map_err(|e| format!("invalid JSON answer: {e}"))
+    let mut output = if response.body.iter().all(u8::is_ascii_whitespace) {
+        PutLifecycleEventHookExecutionStatusOutput::default()
+    } else {
+        serde_json::from_slice::<
+            PutLifecycleEventHookExecutionStatusOutput,
+        >(&response.body)
+            .map_err(|e| format!("invalid JSON answer: {e}"))?
+    };
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        SERVICE.protocol,
+        response,
+    );
+    Ok(output)
 }
 fn put_lifecycle_event_hook_execution_status_err(
     response: &crate::runtime::client::Response,

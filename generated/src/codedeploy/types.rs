@@ -86,6 +86,15 @@ pub struct PutLifecycleEventHookExecutionStatusOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub lifecycle_event_hook_execution_id: Option<String>,
+    /// The request id of the answer (not part of the model).
+    #[serde(skip)]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl PutLifecycleEventHookExecutionStatusOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
 }
 /// The status of a deployment lifecycle event.
 ///

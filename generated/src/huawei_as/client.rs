@@ -144,11 +144,17 @@ fn callback_lifecycle_hook_request(
 fn callback_lifecycle_hook_ok(
     response: &crate::runtime::client::Response,
 ) -> Result<CallbackLifecycleHookOutput, String> {
-    if response.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(CallbackLifecycleHookOutput::default());
-    }
-    serde_json::from_slice(&response.body)
-        .map_err(|e| format!("invalid JSON answer: {e}"))
+    let mut output = if response.body.iter().all(u8::is_ascii_whitespace) {
+        CallbackLifecycleHookOutput::default()
+    } else {
+        serde_json::from_slice::<CallbackLifecycleHookOutput>(&response.body)
+            .map_err(|e| format!("invalid JSON answer: {e}"))?
+    };
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        SERVICE.protocol,
+        response,
+    );
+    Ok(output)
 }
 fn callback_lifecycle_hook_err(
     response: &crate::runtime::client::Response,

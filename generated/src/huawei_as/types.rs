@@ -107,7 +107,17 @@ impl CallbackTarget {
 /// The response has no body (the page's Response is "None"; the normal returned value is 204).
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct CallbackLifecycleHookOutput {}
+pub struct CallbackLifecycleHookOutput {
+    /// The request id of the answer (not part of the model).
+    #[serde(skip)]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl CallbackLifecycleHookOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
 /// Specifies the lifecycle callback action.
 ///
 /// Note: The SDK does not check the value (it sent "continue" unchanged); the page lists these three.

@@ -106,11 +106,17 @@ fn send_workflow_step_state_request(
 fn send_workflow_step_state_ok(
     response: &crate::runtime::client::Response,
 ) -> Result<SendWorkflowStepStateOutput, String> {
-    if response.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(SendWorkflowStepStateOutput::default());
-    }
-    serde_json::from_slice(&response.body)
-        .map_err(|e| format!("invalid JSON answer: {e}"))
+    let mut output = if response.body.iter().all(u8::is_ascii_whitespace) {
+        SendWorkflowStepStateOutput::default()
+    } else {
+        serde_json::from_slice::<SendWorkflowStepStateOutput>(&response.body)
+            .map_err(|e| format!("invalid JSON answer: {e}"))?
+    };
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        SERVICE.protocol,
+        response,
+    );
+    Ok(output)
 }
 fn send_workflow_step_state_err(
     response: &crate::runtime::client::Response,

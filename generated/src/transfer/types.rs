@@ -87,7 +87,17 @@ impl SendWorkflowStepStateInput {
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
 #[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
-pub struct SendWorkflowStepStateOutput {}
+pub struct SendWorkflowStepStateOutput {
+    /// The request id of the answer (not part of the model).
+    #[serde(skip)]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl SendWorkflowStepStateOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
 static WORKFLOW_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "w-([a-z0-9]{17})",
     "w-([a-z0-9]{17})",

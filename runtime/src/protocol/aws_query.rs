@@ -77,7 +77,7 @@ pub fn error_meta(resp: &Response) -> ErrorMeta {
         }
         None => meta.message = super::snippet(&resp.body),
     }
-    if let Some(id) = xml_request_id(&doc) {
+    if let Some(id) = request_id_in(&doc) {
         meta.request_id = Some(id);
     }
     meta
@@ -94,11 +94,12 @@ pub fn parse_result<'a, 'i>(doc: &'a Document<'i>, result_wrapper: &str) -> Resu
 pub fn request_id(resp: &Response) -> Option<String> {
     xml::parse_document(&resp.body)
         .ok()
-        .and_then(|doc| xml_request_id(&doc))
+        .and_then(|doc| request_id_in(&doc))
         .or_else(|| resp.header("x-amzn-requestid").map(str::to_owned))
 }
 
-fn xml_request_id(doc: &Document<'_>) -> Option<String> {
+/// The `RequestId` element of an already parsed answer.
+pub fn request_id_in(doc: &Document<'_>) -> Option<String> {
     find(doc, "RequestId").map(xml::text).map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
 }
 
