@@ -8,11 +8,28 @@ use crate::ir::{Length, Pattern, Range};
 /// `#[doc]` attributes (rendered as `///` lines) for paragraphs of text.
 pub fn doc_attrs(paragraphs: &[String]) -> TokenStream {
     let text = paragraphs.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n");
+    let text = escape_brackets(&text);
     let lines = text.lines().map(|l| {
         let l = if l.trim().is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
         quote! { #[doc = #l] }
     });
     quote! { #(#lines)* }
+}
+
+/// Model text is plain prose: `[REQUIRED]` is not a rustdoc link and must not
+/// become one. Brackets inside `code spans` stay as they are.
+fn escape_brackets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_code = false;
+    for c in text.chars() {
+        match c {
+            '`' => in_code = !in_code,
+            '[' | ']' if !in_code => out.push('\\'),
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn off(enforce: bool) -> &'static str {

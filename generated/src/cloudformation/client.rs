@@ -138,7 +138,7 @@ fn list_hook_results_err(
         &response.body,
     )
 }
-/// Pages of `ListHookResults`, fetched one call at a time by [`ListHookResultsPages::next_page`].
+/// Pages of `ListHookResults`, fetched one call at a time by \[`ListHookResultsPages::next_page`\].
 #[derive(Debug)]
 pub struct ListHookResultsPages {
     client: Client,

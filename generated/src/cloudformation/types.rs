@@ -9,7 +9,7 @@
 pub struct ListHookResultsInput {
     /// The type of operation being targeted by the Hook.
     ///
-    /// Disagreement with the official model: The page marks TargetType [REQUIRED]. botocore's current model (since 1.40.24, 2025-09-04) requires no member; 1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation says "Filters results by target type. Currently, only CHANGE_SET and CLOUD_CONTROL are supported filter options. Required when TargetId is specified and cannot be used otherwise."
+    /// Disagreement with the official model: The page marks TargetType \[REQUIRED\]. botocore's current model (since 1.40.24, 2025-09-04) requires no member; 1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation says "Filters results by target type. Currently, only CHANGE_SET and CLOUD_CONTROL are supported filter options. Required when TargetId is specified and cannot be used otherwise."
     ///
     /// Wire name: `TargetType`, required.
     #[serde(rename = "TargetType")]
@@ -18,7 +18,7 @@ pub struct ListHookResultsInput {
     ///
     /// If the target is a Cloud Control API operation, this will be the HookRequestToken returned by the Cloud Control API operation request. For more information on the HookRequestToken, see ProgressEvent.
     ///
-    /// Disagreement with the official model: The page marks TargetId [REQUIRED]. botocore's current model (since 1.40.24, 2025-09-04) requires no member; 1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation says "Filters results by the unique identifier of the target the Hook was invoked against. ... Required when TargetType is specified and cannot be used otherwise."
+    /// Disagreement with the official model: The page marks TargetId \[REQUIRED\]. botocore's current model (since 1.40.24, 2025-09-04) requires no member; 1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation says "Filters results by the unique identifier of the target the Hook was invoked against. ... Required when TargetType is specified and cannot be used otherwise."
     ///
     /// Constraints: length 1..=1600 characters; pattern `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
     ///
