@@ -7,6 +7,7 @@ use std::path::PathBuf;
 pub use lifecycle_hooks_runtime as runtime;
 
 pub mod fixtures;
+pub mod support;
 
 /// The repository root.
 pub fn repo_root() -> PathBuf {
