@@ -7,6 +7,7 @@
 //! by default): depend with `default-features = false` and name the services
 //! you call to compile only those.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 /// The hand-written runtime the generated code stands on.
 pub use lifecycle_hooks_runtime as runtime;
 /// Amazon EC2 Auto Scaling (cargo feature `autoscaling`).

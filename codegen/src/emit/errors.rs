@@ -66,12 +66,15 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
             pub fn code(&self) -> &str {
                 &self.meta.code
             }
+            /// The message the service sent, if any.
             pub fn message(&self) -> Option<&str> {
                 self.meta.message.as_deref()
             }
+            /// The HTTP status of the answer.
             pub fn http_status(&self) -> u16 {
                 self.meta.http_status
             }
+            /// The request id of the answer, if it carried one.
             pub fn request_id(&self) -> Option<&str> {
                 self.meta.request_id.as_deref()
             }
@@ -79,6 +82,7 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
             pub fn is_retryable(&self) -> bool {
                 #retryable
             }
+            /// Whether the service is throttling the caller.
             pub fn is_throttling(&self) -> bool {
                 #throttling
             }
@@ -221,15 +225,19 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
                     Self::Unhandled(e) => e.meta(),
                 }
             }
+            /// The error code the service sent (or the HTTP status as text).
             pub fn code(&self) -> &str {
                 &self.meta().code
             }
+            /// The message the service sent, if any.
             pub fn message(&self) -> Option<&str> {
                 self.meta().message.as_deref()
             }
+            /// The HTTP status of the answer.
             pub fn http_status(&self) -> u16 {
                 self.meta().http_status
             }
+            /// The request id of the answer, if it carried one.
             pub fn request_id(&self) -> Option<&str> {
                 self.meta().request_id.as_deref()
             }
@@ -240,6 +248,7 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
                     Self::Unhandled(e) => e.is_retryable(),
                 }
             }
+            /// Whether the service is throttling the caller.
             pub fn is_throttling(&self) -> bool {
                 match self {
                     #(Self::#variants(e) => e.is_throttling(),)*

@@ -131,6 +131,7 @@ fn lib_rs(services: &[&Service]) -> GeneratedFile {
         //! by default): depend with `default-features = false` and name the services
         //! you call to compile only those.
         #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
 
         /// The hand-written runtime the generated code stands on.
         pub use lifecycle_hooks_runtime as runtime;

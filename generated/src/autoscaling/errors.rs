@@ -23,12 +23,15 @@ impl LimitExceededFault {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -36,6 +39,7 @@ impl LimitExceededFault {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -84,12 +88,15 @@ impl ResourceContentionFault {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -97,6 +104,7 @@ impl ResourceContentionFault {
     pub fn is_retryable(&self) -> bool {
         true
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -163,15 +171,19 @@ impl PutLifecycleHookError {
             Self::Unhandled(e) => e.meta(),
         }
     }
+    /// The error code the service sent (or the HTTP status as text).
     pub fn code(&self) -> &str {
         &self.meta().code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta().message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta().http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id.as_deref()
     }
@@ -183,6 +195,7 @@ impl PutLifecycleHookError {
             Self::Unhandled(e) => e.is_retryable(),
         }
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         match self {
             Self::LimitExceededFault(e) => e.is_throttling(),

@@ -17,12 +17,15 @@ impl HookResultNotFoundException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -30,6 +33,7 @@ impl HookResultNotFoundException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -75,15 +79,19 @@ impl ListHookResultsError {
             Self::Unhandled(e) => e.meta(),
         }
     }
+    /// The error code the service sent (or the HTTP status as text).
     pub fn code(&self) -> &str {
         &self.meta().code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta().message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta().http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id.as_deref()
     }
@@ -94,6 +102,7 @@ impl ListHookResultsError {
             Self::Unhandled(e) => e.is_retryable(),
         }
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         match self {
             Self::HookResultNotFoundException(e) => e.is_throttling(),

@@ -17,12 +17,15 @@ impl DeploymentDoesNotExistException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -30,6 +33,7 @@ impl DeploymentDoesNotExistException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -61,12 +65,15 @@ impl DeploymentIdRequiredException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -74,6 +81,7 @@ impl DeploymentIdRequiredException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -105,12 +113,15 @@ impl InvalidDeploymentIdException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -118,6 +129,7 @@ impl InvalidDeploymentIdException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -149,12 +161,15 @@ impl InvalidLifecycleEventHookExecutionIdException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -162,6 +177,7 @@ impl InvalidLifecycleEventHookExecutionIdException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -193,12 +209,15 @@ impl InvalidLifecycleEventHookExecutionStatusException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -206,6 +225,7 @@ impl InvalidLifecycleEventHookExecutionStatusException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -237,12 +257,15 @@ impl LifecycleEventAlreadyCompletedException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -250,6 +273,7 @@ impl LifecycleEventAlreadyCompletedException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -281,12 +305,15 @@ impl UnsupportedActionForDeploymentTypeException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -294,6 +321,7 @@ impl UnsupportedActionForDeploymentTypeException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -396,15 +424,19 @@ impl PutLifecycleEventHookExecutionStatusError {
             Self::Unhandled(e) => e.meta(),
         }
     }
+    /// The error code the service sent (or the HTTP status as text).
     pub fn code(&self) -> &str {
         &self.meta().code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta().message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta().http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id.as_deref()
     }
@@ -423,6 +455,7 @@ impl PutLifecycleEventHookExecutionStatusError {
             Self::Unhandled(e) => e.is_retryable(),
         }
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         match self {
             Self::DeploymentDoesNotExistException(e) => e.is_throttling(),

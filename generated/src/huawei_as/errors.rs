@@ -17,12 +17,15 @@ impl BadRequest {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -30,6 +33,7 @@ impl BadRequest {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -61,12 +65,15 @@ impl Unauthorized {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -74,6 +81,7 @@ impl Unauthorized {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -105,12 +113,15 @@ impl Forbidden {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -118,6 +129,7 @@ impl Forbidden {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -149,12 +161,15 @@ impl NotFound {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -162,6 +177,7 @@ impl NotFound {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -193,12 +209,15 @@ impl MethodNotAllowed {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -206,6 +225,7 @@ impl MethodNotAllowed {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -237,12 +257,15 @@ impl NotAcceptable {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -250,6 +273,7 @@ impl NotAcceptable {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -281,12 +305,15 @@ impl ProxyAuthenticationRequired {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -294,6 +321,7 @@ impl ProxyAuthenticationRequired {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -325,12 +353,15 @@ impl RequestTimeout {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -338,6 +369,7 @@ impl RequestTimeout {
     pub fn is_retryable(&self) -> bool {
         true
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -369,12 +401,15 @@ impl Conflict {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -382,6 +417,7 @@ impl Conflict {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -413,12 +449,15 @@ impl InternalServerError {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -426,6 +465,7 @@ impl InternalServerError {
     pub fn is_retryable(&self) -> bool {
         true
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -457,12 +497,15 @@ impl NotImplemented {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -470,6 +513,7 @@ impl NotImplemented {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -501,12 +545,15 @@ impl BadGateway {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -514,6 +561,7 @@ impl BadGateway {
     pub fn is_retryable(&self) -> bool {
         true
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -545,12 +593,15 @@ impl ServiceUnavailable {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -558,6 +609,7 @@ impl ServiceUnavailable {
     pub fn is_retryable(&self) -> bool {
         true
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -589,12 +641,15 @@ impl GatewayTimeout {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -602,6 +657,7 @@ impl GatewayTimeout {
     pub fn is_retryable(&self) -> bool {
         true
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -702,15 +758,19 @@ impl CallbackLifecycleHookError {
             Self::Unhandled(e) => e.meta(),
         }
     }
+    /// The error code the service sent (or the HTTP status as text).
     pub fn code(&self) -> &str {
         &self.meta().code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta().message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta().http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id.as_deref()
     }
@@ -734,6 +794,7 @@ impl CallbackLifecycleHookError {
             Self::Unhandled(e) => e.is_retryable(),
         }
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         match self {
             Self::BadRequest(e) => e.is_throttling(),

@@ -19,12 +19,15 @@ impl AccessDeniedException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -32,6 +35,7 @@ impl AccessDeniedException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -75,12 +79,15 @@ impl InternalServiceError {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -88,6 +95,7 @@ impl InternalServiceError {
     pub fn is_retryable(&self) -> bool {
         true
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -131,12 +139,15 @@ impl InvalidRequestException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -144,6 +155,7 @@ impl InvalidRequestException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -191,12 +203,15 @@ impl ResourceNotFoundException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -204,6 +219,7 @@ impl ResourceNotFoundException {
     pub fn is_retryable(&self) -> bool {
         false
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -253,12 +269,15 @@ impl ServiceUnavailableException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -266,6 +285,7 @@ impl ServiceUnavailableException {
     pub fn is_retryable(&self) -> bool {
         true
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
     }
@@ -309,12 +329,15 @@ impl ThrottlingException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta.message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta.http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta.request_id.as_deref()
     }
@@ -322,6 +345,7 @@ impl ThrottlingException {
     pub fn is_retryable(&self) -> bool {
         true
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         true
     }
@@ -413,15 +437,19 @@ impl SendWorkflowStepStateError {
             Self::Unhandled(e) => e.meta(),
         }
     }
+    /// The error code the service sent (or the HTTP status as text).
     pub fn code(&self) -> &str {
         &self.meta().code
     }
+    /// The message the service sent, if any.
     pub fn message(&self) -> Option<&str> {
         self.meta().message.as_deref()
     }
+    /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
         self.meta().http_status
     }
+    /// The request id of the answer, if it carried one.
     pub fn request_id(&self) -> Option<&str> {
         self.meta().request_id.as_deref()
     }
@@ -437,6 +465,7 @@ impl SendWorkflowStepStateError {
             Self::Unhandled(e) => e.is_retryable(),
         }
     }
+    /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         match self {
             Self::AccessDeniedException(e) => e.is_throttling(),
