@@ -62,9 +62,10 @@ impl MotoServer {
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// What moto printed so far (its request log and tracebacks).
+    /// What moto printed so far (its request log and tracebacks), without
+    /// the terminal colours Werkzeug puts around some lines.
     pub fn log(&self) -> String {
-        text(&self.log)
+        strip_ansi(&text(&self.log))
     }
 }
 
@@ -73,6 +74,26 @@ impl Drop for MotoServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // CSI: ESC [ parameters final-byte
+            if chars.next() == Some('[') {
+                for c in chars.by_ref() {
+                    if ('\u{40}'..='\u{7e}').contains(&c) {
+                        break;
+                    }
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn free_port() -> u16 {
