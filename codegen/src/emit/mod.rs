@@ -6,8 +6,10 @@
 //! - `src/<service>/mod.rs`: service metadata and re-exports;
 //! - `src/<service>/types.rs`: inputs, outputs, enums, validators;
 //! - `src/<service>/errors.rs`: error structs and per-operation error enums;
-//! - `src/<service>/client.rs`: the client and its operations.
+//! - `src/<service>/client.rs`: the client and its operations;
+//! - `cli/`: the command-line tool `hookctl`, a package of its own (`emit/cli.rs`).
 
+mod cli;
 mod client;
 mod docs;
 mod errors;
@@ -49,9 +51,10 @@ pub fn crate_files(services: &[Service]) -> Vec<GeneratedFile> {
     let mut services: Vec<&Service> = services.iter().collect();
     services.sort_by(|a, b| a.module.cmp(&b.module));
     let mut files = vec![cargo_toml(&services), lib_rs(&services)];
-    for s in services {
+    for s in &services {
         files.extend(service_files(s, "src/"));
     }
+    files.extend(cli::files(&services));
     files
 }
 
