@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use time::OffsetDateTime;
@@ -96,6 +97,8 @@ struct Inner {
     endpoint: Endpoint,
     region: Option<String>,
     http: reqwest::Client,
+    /// Attempts started by `call` through this handle and its clones.
+    attempts: AtomicU64,
 }
 
 impl Handle {
@@ -120,7 +123,8 @@ impl Handle {
             }
         }
         let http = transport::client(&config)?;
-        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http }) })
+        let attempts = AtomicU64::new(0);
+        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http, attempts }) })
     }
 
     pub fn service(&self) -> &'static ServiceMeta {
@@ -129,6 +133,13 @@ impl Handle {
 
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// How many attempts `call` has started through this handle and its clones
+    /// since it was made: a call that was retried twice counts three. Read it
+    /// before and after a call to see how often that call tried.
+    pub fn attempts(&self) -> u64 {
+        self.inner.attempts.load(Ordering::Relaxed)
     }
 
     pub fn validation_enabled(&self) -> bool {
@@ -162,7 +173,8 @@ impl Handle {
         parse_err: fn(&Response) -> E,
     ) -> Result<O, Error<E>> {
         let config = &self.inner.config;
-        let deadline = config.total_timeout().map(|t| (Instant::now() + t, t));
+        // A limit too far away to represent (`Duration::MAX`) is no limit.
+        let deadline = config.total_timeout().and_then(|t| Some((Instant::now().checked_add(t)?, t)));
         let max_attempts = config.retry().max_attempts.max(1);
         let mut attempt = 1;
         loop {
@@ -178,7 +190,7 @@ impl Handle {
                 _ => None,
             };
             let delay = retry::delay(config.retry(), attempt, retry_after);
-            if deadline.is_some_and(|(at, _)| Instant::now() + delay >= at) {
+            if deadline.is_some_and(|(at, _)| Instant::now().checked_add(delay).is_none_or(|wake| wake >= at)) {
                 return Err(err);
             }
             tokio::time::sleep(delay).await;
@@ -195,6 +207,7 @@ impl Handle {
         deadline: Option<(Instant, Duration)>,
     ) -> Result<O, Error<E>> {
         let inner = &*self.inner;
+        inner.attempts.fetch_add(1, Ordering::Relaxed);
         let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
         let http_request = self.to_http(prepared).map_err(Error::Build)?;
         let send = transport::send(

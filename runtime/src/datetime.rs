@@ -12,10 +12,14 @@ pub struct DateTime(OffsetDateTime);
 
 impl DateTime {
     /// Parses `2024-11-05T12:34:51.789Z` and other RFC 3339 forms.
+    /// A time whose UTC form falls outside years -9999..=9999
+    /// (`9999-12-31T23:59:59-01:00`) is an error, not a panic.
     pub fn parse_iso8601(text: &str) -> Result<Self, String> {
-        OffsetDateTime::parse(text.trim(), &Rfc3339)
-            .map(|t| Self(t.to_offset(time::UtcOffset::UTC)))
-            .map_err(|e| format!("invalid timestamp {text:?}: {e}"))
+        let shown = Shown(text);
+        let t = OffsetDateTime::parse(text.trim(), &Rfc3339).map_err(|e| format!("invalid timestamp {shown}: {e}"))?;
+        t.checked_to_offset(time::UtcOffset::UTC)
+            .map(Self)
+            .ok_or_else(|| format!("invalid timestamp {shown}: out of range in UTC"))
     }
 
     /// Seconds since the Unix epoch, with fractions.
@@ -39,8 +43,23 @@ impl DateTime {
 }
 
 impl From<OffsetDateTime> for DateTime {
+    /// In UTC when that is representable; otherwise the same instant keeps its offset.
     fn from(t: OffsetDateTime) -> Self {
-        Self(t.to_offset(time::UtcOffset::UTC))
+        Self(t.checked_to_offset(time::UtcOffset::UTC).unwrap_or(t))
+    }
+}
+
+/// A value echoed in an error message: quoted, and cut after 64 characters, so
+/// that a hostile answer cannot balloon the message.
+struct Shown<'a>(&'a str);
+
+impl fmt::Display for Shown<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX: usize = 64;
+        match self.0.char_indices().nth(MAX) {
+            Some((cut, _)) => write!(f, "{:?}…", &self.0[..cut]),
+            None => write!(f, "{:?}", self.0),
+        }
     }
 }
 
@@ -101,5 +120,23 @@ mod tests {
         assert!(DateTime::parse_iso8601("yesterday").is_err());
         assert!(DateTime::from_epoch_seconds(f64::NAN).is_err());
         assert!(DateTime::from_epoch_seconds(1e300).is_err());
+    }
+
+    #[test]
+    fn out_of_range_in_utc_is_an_error_not_a_panic() {
+        // Regression (reliability proptest): `to_offset` panicked on these.
+        for text in ["9999-12-31T23:59:59-01:00", "9999-12-31T23:00:00-23:59", "0000-01-01T00:00:00+23:59"] {
+            let result = std::panic::catch_unwind(|| DateTime::parse_iso8601(text));
+            assert!(result.is_ok(), "{text} panicked");
+        }
+        assert!(DateTime::parse_iso8601("9999-12-31T23:59:59-01:00").is_err());
+        assert!(DateTime::parse_iso8601("9999-12-31T22:59:59-01:00").is_ok());
+    }
+
+    #[test]
+    fn error_messages_do_not_echo_huge_values() {
+        let huge = "9".repeat(100_000);
+        let message = DateTime::parse_iso8601(&huge).unwrap_err();
+        assert!(message.len() < 300, "{} bytes", message.len());
     }
 }

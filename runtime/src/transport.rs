@@ -65,9 +65,11 @@ fn classify<E>(e: &reqwest::Error, connect_timeout: Duration) -> Error<E> {
     if e.is_timeout() {
         return Error::Timeout { after: connect_timeout };
     }
+    // A body cut short (FIN or RST before its announced end) surfaces as a
+    // "decode" error from reading the body: the connection broke all the same.
     let kind = if e.is_connect() {
         TransportErrorKind::Connect
-    } else if e.is_request() || e.is_body() {
+    } else if e.is_request() || e.is_body() || e.is_decode() {
         TransportErrorKind::Io
     } else {
         TransportErrorKind::Other

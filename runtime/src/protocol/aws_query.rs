@@ -86,8 +86,12 @@ pub fn error_meta(resp: &Response) -> ErrorMeta {
 /// Descends from `<OpResponse>` into its `<OpResult>` (the `resultWrapper`).
 pub fn parse_result<'a, 'i>(doc: &'a Document<'i>, result_wrapper: &str) -> Result<Node<'a, 'i>, String> {
     let root = doc.root_element();
-    xml::child(root, result_wrapper)
-        .ok_or_else(|| format!("expected <{result_wrapper}> in <{}>", root.tag_name().name()))
+    xml::child(root, result_wrapper).ok_or_else(|| {
+        // The root's name comes from the answer: cut it, so a hostile one cannot balloon the error.
+        let name = root.tag_name().name();
+        let name = name.char_indices().nth(64).map_or(name, |(cut, _)| &name[..cut]);
+        format!("expected <{result_wrapper}> in <{name}>")
+    })
 }
 
 /// `<ResponseMetadata><RequestId>` (or `<ErrorResponse><RequestId>`), else the `x-amzn-RequestId` header.
