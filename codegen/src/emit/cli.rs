@@ -470,10 +470,8 @@ fn operation_call(s: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// Exit codes, output and environment: the end of every `--help`.
-fn after_help() -> String {
-    format!(
-        r#"Input:
+/// Input, output, exit codes and environment: the end of the root's and every operation's `--help`.
+const AFTER_HELP: &str = r#"Input:
   One flag per member of the operation's input, in kebab case
   (AutoScalingGroupName: --auto-scaling-group-name). Lists: repeat the flag.
   Maps: repeat KEY=VALUE. --input-json takes the whole input as a JSON object
@@ -482,13 +480,13 @@ fn after_help() -> String {
 
 Output:
   Success: the operation's output as JSON on stdout, with the API's member
-  names. With --dry-run: the signed request ({{"method", "url", "headers",
-  "body"}}); nothing is sent.
-  Failure: on stderr, {{"error": {{"kind", "code", "message", "http_status",
-  "request_id", "retryable"}}}}; "kind" is the modeled error's name, Unhandled
+  names. With --dry-run: the signed request ({"method", "url", "headers",
+  "body"}); nothing is sent.
+  Failure: on stderr, {"error": {"kind", "code", "message", "http_status",
+  "request_id", "retryable"}}; "kind" is the modeled error's name, Unhandled
   (an error answer the model does not list), or Usage, Validation, Config,
   Build, Transport, Timeout, Response, RepeatedToken. Validation errors list
-  every violation: "violations": [{{"path", "constraint", "message"}}].
+  every violation: "violations": [{"path", "constraint", "message"}].
 
 Exit codes:
   0  success
@@ -503,9 +501,7 @@ Environment (command-line flags override it):
   AWS_MAX_ATTEMPTS                                              attempts per call
   HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK,
   HUAWEICLOUD_SDK_PROJECT_ID                                    Huawei Cloud credentials
-  HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_ENDPOINT              Huawei region, endpoint"#
-    )
-}
+  HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_ENDPOINT              Huawei region, endpoint"#;
 
 fn main_rs(services: &[&Service]) -> TokenStream {
     let mods = services.iter().map(|s| {
@@ -529,7 +525,7 @@ fn main_rs(services: &[&Service]) -> TokenStream {
     );
     let root_usage = format!("{BIN} <SERVICE> <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]");
     let about = "The lifecycle-hook callback APIs from the command line.";
-    let after = after_help();
+    let after = AFTER_HELP;
     quote! {
         //! `hookctl`: the lifecycle-hook callback APIs from the command line.
         //!
@@ -1003,28 +999,27 @@ fn main_rs(services: &[&Service]) -> TokenStream {
         /// Why a run failed: printed as `{"error": {...}}` on stderr, with an exit code.
         #[derive(Debug)]
         pub struct Failure {
-            kind: String,
+            kind: &'static str,
             code: String,
             message: String,
             http_status: Option<u16>,
             request_id: Option<String>,
             retryable: bool,
-            violations: Vec<::lifecycle_hooks::runtime::Violation>,
-            usage: Option<String>,
+            /// Members after the common ones, as JSON texts (`violations`, `usage`).
+            extra: Vec<(&'static str, String)>,
             exit: u8,
         }
 
         impl Failure {
-            fn other(kind: &str, code: &str, message: String) -> Failure {
+            fn other(kind: &'static str, code: &str, message: String) -> Failure {
                 Failure {
-                    kind: kind.to_owned(),
+                    kind,
                     code: code.to_owned(),
                     message,
                     http_status: None,
                     request_id: None,
                     retryable: false,
-                    violations: Vec::new(),
-                    usage: None,
+                    extra: Vec::new(),
                     exit: EXIT_OTHER,
                 }
             }
@@ -1042,18 +1037,25 @@ fn main_rs(services: &[&Service]) -> TokenStream {
                     Error::RepeatedToken { .. } => ("RepeatedToken", EXIT_OTHER),
                     _ => ("Unknown", EXIT_OTHER),
                 };
+                let extra = match &error {
+                    Error::Validation(v) => {
+                        let violations: Vec<String> = v
+                            .violations()
+                            .iter()
+                            .map(|v| object(&[("path", string(&v.path)), ("constraint", string(&v.constraint.to_string())), ("message", string(&v.message))]))
+                            .collect();
+                        vec![("violations", array(&violations))]
+                    }
+                    _ => Vec::new(),
+                };
                 Failure {
-                    kind: kind.to_owned(),
+                    kind,
                     code: error.code().to_owned(),
                     message: error.message().unwrap_or_else(|| error.to_string()),
                     http_status: error.http_status(),
                     request_id: error.request_id().map(str::to_owned),
                     retryable: error.is_retryable(),
-                    violations: match &error {
-                        Error::Validation(v) => v.violations().to_vec(),
-                        _ => Vec::new(),
-                    },
-                    usage: None,
+                    extra,
                     exit,
                 }
             }
@@ -1088,31 +1090,22 @@ fn main_rs(services: &[&Service]) -> TokenStream {
                 let first = sections.first().copied().unwrap_or_default();
                 let message = first.strip_prefix("error: ").unwrap_or(first).lines().map(str::trim).collect::<Vec<_>>().join(" ");
                 let usage = sections.iter().find_map(|s| s.strip_prefix("Usage: ")).map(|u| u.lines().map(str::trim).collect::<Vec<_>>().join("\n"));
-                Failure { exit: EXIT_USAGE, usage, ..Failure::other("Usage", "UsageError", message) }.report()
+                let extra = usage.map(|u| ("usage", string(&u))).into_iter().collect();
+                Failure { exit: EXIT_USAGE, extra, ..Failure::other("Usage", "UsageError", message) }.report()
             }
 
             /// Prints the failure on stderr; the exit code says which kind of failure it was.
             fn report(self) -> ::std::process::ExitCode {
                 let optional = |v: Option<String>| v.unwrap_or_else(|| "null".to_owned());
                 let mut members = vec![
-                    ("kind", string(&self.kind)),
+                    ("kind", string(self.kind)),
                     ("code", string(&self.code)),
                     ("message", string(&self.message)),
                     ("http_status", optional(self.http_status.map(|s| s.to_string()))),
                     ("request_id", optional(self.request_id.as_deref().map(string))),
                     ("retryable", self.retryable.to_string()),
                 ];
-                if !self.violations.is_empty() {
-                    let violations: Vec<String> = self
-                        .violations
-                        .iter()
-                        .map(|v| object(&[("path", string(&v.path)), ("constraint", string(&v.constraint.to_string())), ("message", string(&v.message))]))
-                        .collect();
-                    members.push(("violations", array(&violations)));
-                }
-                if let Some(usage) = &self.usage {
-                    members.push(("usage", string(usage)));
-                }
+                members.extend(self.extra);
                 print(&mut ::std::io::stderr().lock(), &object(&[("error", object(&members))]));
                 ::std::process::ExitCode::from(self.exit)
             }

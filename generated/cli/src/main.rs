@@ -638,27 +638,26 @@ fn array(items: &[String]) -> String {
 /// Why a run failed: printed as `{"error": {...}}` on stderr, with an exit code.
 #[derive(Debug)]
 pub struct Failure {
-    kind: String,
+    kind: &'static str,
     code: String,
     message: String,
     http_status: Option<u16>,
     request_id: Option<String>,
     retryable: bool,
-    violations: Vec<::lifecycle_hooks::runtime::Violation>,
-    usage: Option<String>,
+    /// Members after the common ones, as JSON texts (`violations`, `usage`).
+    extra: Vec<(&'static str, String)>,
     exit: u8,
 }
 impl Failure {
-    fn other(kind: &str, code: &str, message: String) -> Failure {
+    fn other(kind: &'static str, code: &str, message: String) -> Failure {
         Failure {
-            kind: kind.to_owned(),
+            kind,
             code: code.to_owned(),
             message,
             http_status: None,
             request_id: None,
             retryable: false,
-            violations: Vec::new(),
-            usage: None,
+            extra: Vec::new(),
             exit: EXIT_OTHER,
         }
     }
@@ -678,18 +677,31 @@ impl Failure {
             Error::RepeatedToken { .. } => ("RepeatedToken", EXIT_OTHER),
             _ => ("Unknown", EXIT_OTHER),
         };
+        let extra = match &error {
+            Error::Validation(v) => {
+                let violations: Vec<String> = v
+                    .violations()
+                    .iter()
+                    .map(|v| object(
+                        &[
+                            ("path", string(&v.path)),
+                            ("constraint", string(&v.constraint.to_string())),
+                            ("message", string(&v.message)),
+                        ],
+                    ))
+                    .collect();
+                vec![("violations", array(& violations))]
+            }
+            _ => Vec::new(),
+        };
         Failure {
-            kind: kind.to_owned(),
+            kind,
             code: error.code().to_owned(),
             message: error.message().unwrap_or_else(|| error.to_string()),
             http_status: error.http_status(),
             request_id: error.request_id().map(str::to_owned),
             retryable: error.is_retryable(),
-            violations: match &error {
-                Error::Validation(v) => v.violations().to_vec(),
-                _ => Vec::new(),
-            },
-            usage: None,
+            extra,
             exit,
         }
     }
@@ -741,9 +753,10 @@ impl Failure {
             .iter()
             .find_map(|s| s.strip_prefix("Usage: "))
             .map(|u| u.lines().map(str::trim).collect::<Vec<_>>().join("\n"));
+        let extra = usage.map(|u| ("usage", string(&u))).into_iter().collect();
         Failure {
             exit: EXIT_USAGE,
-            usage,
+            extra,
             ..Failure::other("Usage", "UsageError", message)
         }
             .report()
@@ -752,28 +765,12 @@ impl Failure {
     fn report(self) -> ::std::process::ExitCode {
         let optional = |v: Option<String>| v.unwrap_or_else(|| "null".to_owned());
         let mut members = vec![
-            ("kind", string(& self.kind)), ("code", string(& self.code)), ("message",
+            ("kind", string(self.kind)), ("code", string(& self.code)), ("message",
             string(& self.message)), ("http_status", optional(self.http_status.map(| s |
             s.to_string()))), ("request_id", optional(self.request_id.as_deref()
             .map(string))), ("retryable", self.retryable.to_string()),
         ];
-        if !self.violations.is_empty() {
-            let violations: Vec<String> = self
-                .violations
-                .iter()
-                .map(|v| object(
-                    &[
-                        ("path", string(&v.path)),
-                        ("constraint", string(&v.constraint.to_string())),
-                        ("message", string(&v.message)),
-                    ],
-                ))
-                .collect();
-            members.push(("violations", array(&violations)));
-        }
-        if let Some(usage) = &self.usage {
-            members.push(("usage", string(usage)));
-        }
+        members.extend(self.extra);
         print(&mut ::std::io::stderr().lock(), &object(&[("error", object(&members))]));
         ::std::process::ExitCode::from(self.exit)
     }

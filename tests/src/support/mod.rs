@@ -7,6 +7,9 @@
 //! bounded in time and stopped when its handle is dropped.
 
 pub mod reference;
+pub mod chaos_http;
 pub mod http;
 pub mod moto;
 pub mod python;
+pub mod base64;
+pub mod cli;
