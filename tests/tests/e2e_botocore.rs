@@ -36,6 +36,8 @@ static ORACLE: LazyLock<Mutex<JsonLines>> =
     LazyLock::new(|| Mutex::new(JsonLines::spawn("botocore_oracle.py", Duration::from_secs(30))));
 
 fn oracle() -> MutexGuard<'static, JsonLines> {
+    // Fails every test with the setup hint, not just the first one to start the oracle.
+    tests::support::python::python();
     ORACLE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
