@@ -5,7 +5,9 @@ JSON lines on stdin, one answer line per request on stdout:
 
   {"id": ..., "operation": "PutLifecycleHook",
    "params": [["Name", value], ...],      # ordered: botocore keeps caller order
-   "sign_body_b64": "..."}                # optional: sign these bytes instead
+   "sign_body_b64": "...",                # optional: sign these bytes instead
+   "endpoint_url": "http://...",          # optional: endpoint override
+   "session_token": "..."}                # optional: temporary credentials
 
 The call goes through a real botocore client (region us-east-1, credentials
 AKIDEXAMPLE, clock fixed at 2024-01-02T03:04:05Z, client-side validation off).
@@ -84,19 +86,22 @@ SESSION = botocore.session.Session()
 CLIENTS = {}
 
 
-def client(service):
-    if service not in CLIENTS:
+def client(service, endpoint_url=None, session_token=None):
+    key = (service, endpoint_url, session_token)
+    if key not in CLIENTS:
         c = SESSION.create_client(
             service,
             region_name=REGION,
+            endpoint_url=endpoint_url,
             aws_access_key_id=ACCESS_KEY,
             aws_secret_access_key=SECRET_KEY,
+            aws_session_token=session_token,
             config=Config(parameter_validation=False, retries={"total_max_attempts": 1}),
         )
         c.meta.events.register("before-sign", before_sign)
         c.meta.events.register("before-send", before_send)
-        CLIENTS[service] = c
-    return CLIENTS[service]
+        CLIENTS[key] = c
+    return CLIENTS[key]
 
 
 def as_bytes(body):
@@ -113,7 +118,7 @@ def handle(req):
     sign_body = req.get("sign_body_b64")
     STATE["sign_body"] = base64.b64decode(sign_body) if sign_body is not None else None
     STATE["serialized"] = None
-    c = client(SERVICES[op])
+    c = client(SERVICES[op], req.get("endpoint_url"), req.get("session_token"))
     try:
         getattr(c, xform_name(op))(**params)
     except Captured as captured:

@@ -196,10 +196,43 @@ fn their_header<'a>(answer: &'a Value, name: &str) -> Option<&'a str> {
 
 /// Asks botocore to serialize and sign `case` (over the bytes `ours` carries).
 fn ask_botocore(case: &Case, ours: &PreparedRequest) -> Value {
+    ask_botocore_with(case, ours, &Setup::default())
+}
+
+/// Endpoint override and session token, for botocore and our clients alike.
+#[derive(Debug, Clone, Default)]
+struct Setup {
+    endpoint_url: Option<&'static str>,
+    session_token: Option<&'static str>,
+}
+
+impl Setup {
+    fn config(&self) -> Config {
+        let token = self.session_token.map(str::to_owned);
+        let mut b = config().into_builder().aws_credentials(AwsCredentials::new(AWS_ACCESS_KEY, AWS_SECRET_KEY, token));
+        if let Some(url) = self.endpoint_url {
+            b = b.endpoint_url(url);
+        }
+        b.build()
+    }
+
+    fn clients(&self) -> Clients {
+        Clients {
+            autoscaling: autoscaling::Client::new(self.config()).unwrap(),
+            cloudformation: cloudformation::Client::new(self.config()).unwrap(),
+            codedeploy: codedeploy::Client::new(self.config()).unwrap(),
+            transfer: transfer::Client::new(self.config()).unwrap(),
+        }
+    }
+}
+
+fn ask_botocore_with(case: &Case, ours: &PreparedRequest, setup: &Setup) -> Value {
     let answer = oracle().ask(&json!({
         "operation": case.operation(),
         "params": case.params(),
         "sign_body_b64": b64(&ours.body),
+        "endpoint_url": setup.endpoint_url,
+        "session_token": setup.session_token,
     }));
     if let Some(e) = answer.get("error") {
         panic!("botocore failed on {case:?}: {e}");
@@ -216,8 +249,9 @@ fn compare(case: &Case, ours: &PreparedRequest, theirs: &Value) -> Result<(), St
         }
     };
     check("method", Some(&ours.method), theirs["method"].as_str());
-    check("url", Some(&ours.url), theirs["url"].as_str());
-    let their_host = theirs["url"].as_str().and_then(|u| u.split_once("://")).map(|(_, rest)| rest.split('/').next().unwrap_or(""));
+    let their_url = theirs["url"].as_str().map(without_default_port);
+    check("url", Some(&ours.url), their_url.as_deref());
+    let their_host = their_url.as_deref().and_then(|u| u.split_once("://")).map(|(_, rest)| rest.split('/').next().unwrap_or(""));
     check("Host", ours.header("Host"), their_host);
     for name in ["X-Amz-Target", "Content-Type", "X-Amz-Date", "Authorization", "X-Amz-Security-Token"] {
         check(name, ours.header(name), their_header(theirs, name));
@@ -247,6 +281,19 @@ fn compare(case: &Case, ours: &PreparedRequest, theirs: &Value) -> Result<(), St
         }
     }
     if diffs.is_empty() { Ok(()) } else { Err(diffs.join("\n")) }
+}
+
+/// `https://h:443/x` and `https://h/x` are the same URL (and SigV4 signs `h`).
+fn without_default_port(url: &str) -> String {
+    for (scheme, port) in [("https://", ":443"), ("http://", ":80")] {
+        if let Some(rest) = url.strip_prefix(scheme) {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            if let Some(host) = authority.strip_suffix(port) {
+                return format!("{scheme}{host}{path}");
+            }
+        }
+    }
+    url.to_owned()
 }
 
 fn check_case(clients: &Clients, case: &Case) -> Result<(), String> {
@@ -430,6 +477,74 @@ fn edge_cases_agree_with_botocore() {
     cases.extend(every_operation_with(&long, 3600));
     let failures: Vec<String> = cases.iter().filter_map(|c| check_case(&clients, c).err()).collect();
     assert!(failures.is_empty(), "{} of {} cases differ:\n{}", failures.len(), cases.len(), failures.join("\n\n"));
+}
+
+// ---------------------------------------------------------------- endpoints, tokens
+
+/// One input per operation (the vectors' `all_fields`-like ones).
+fn one_case_per_operation() -> Vec<Case> {
+    let mut cases = every_operation_with("value é🚀 & = +", 300);
+    cases.push(Case::PutLifecycleHook(
+        autoscaling::PutLifecycleHookInput::new("my-asg", "my-launch-hook").heartbeat_timeout(300).default_result("CONTINUE"),
+    ));
+    cases
+}
+
+fn check_setup(setup: &Setup) -> Vec<String> {
+    let clients = setup.clients();
+    let mut failures = Vec::new();
+    for case in one_case_per_operation() {
+        let ours = match case.prepare(&clients) {
+            Ok(p) => p,
+            Err(e) => {
+                failures.push(format!("{setup:?}: {e}"));
+                continue;
+            }
+        };
+        let theirs = ask_botocore_with(&case, &ours, setup);
+        if let Err(d) = compare(&case, &ours, &theirs) {
+            failures.push(format!("{setup:?} {}:\n{d}", case.operation()));
+        }
+    }
+    failures
+}
+
+/// Endpoint overrides (ports, default ports, plain http, a path ending in a
+/// slash) and temporary
+/// credentials (`X-Amz-Security-Token`, signed) as botocore sends them.
+#[test]
+fn endpoint_overrides_and_session_tokens_agree_with_botocore() {
+    let setups = [
+        Setup { endpoint_url: Some("http://127.0.0.1:4566"), session_token: None },
+        Setup { endpoint_url: Some("http://localhost:8080/"), session_token: None },
+        Setup { endpoint_url: Some("https://example.com:8443"), session_token: None },
+        Setup { endpoint_url: Some("https://example.com:443"), session_token: None },
+        // A path ending in '/': botocore and the clients both send `/prefix/`.
+        Setup { endpoint_url: Some("https://example.com/prefix/"), session_token: None },
+        Setup { endpoint_url: None, session_token: Some("FwoGZXIvYXdzEJr//////////wEaDHVzLWVhc3QtMSJH+token/with=chars") },
+        Setup { endpoint_url: Some("http://127.0.0.1:4566"), session_token: Some("IQoJb3JpZ2luX2VjEJr") },
+    ];
+    let failures: Vec<String> = setups.iter().flat_map(check_setup).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// An endpoint override with a path of its own: botocore sends the
+/// operation's `/` as the override's path itself (`http://h:8080/base/path`,
+/// path `/base/path`, signed so), the generated clients append a slash
+/// (`/base/path/`): another path on the wire and in the signature.
+#[test]
+#[ignore = "BUG: with an endpoint override that has a path (e.g. http://localhost:8080/base/path), \
+            the runtime sends and signs the path /base/path/ (Endpoint::path = base + request path \
+            \"/\"), where botocore sends and signs /base/path (for requestUri \"/\" it keeps the \
+            override's path as it is): every awsJson/awsQuery request goes to another path than \
+            botocore's, and a trailing-slash-sensitive proxy sees another resource"]
+fn endpoint_overrides_with_a_path_agree_with_botocore() {
+    let setups = [
+        Setup { endpoint_url: Some("http://localhost:8080/base/path"), session_token: None },
+        Setup { endpoint_url: Some("http://127.0.0.1:4566/a/b"), session_token: Some("t") },
+    ];
+    let failures: Vec<String> = setups.iter().flat_map(check_setup).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
 // ---------------------------------------------------------------- properties
