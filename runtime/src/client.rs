@@ -239,10 +239,10 @@ impl Handle {
         }
     }
 
-    /// AWS json/query count any 2xx as success (as botocore does); REST needs the modeled status.
+    /// The modeled status, or any other 2xx: botocore and Huawei's SDK both take
+    /// every 2xx answer as success, and a caller must not retry a callback that landed.
     fn is_success(&self, op: &OperationMeta, status: u16) -> bool {
-        let any_2xx = matches!(self.inner.service.protocol, Protocol::AwsJson11 { .. } | Protocol::AwsQuery { .. });
-        status == op.success_status || (any_2xx && (200..300).contains(&status))
+        status == op.success_status || (200..300).contains(&status)
     }
 
     fn signing_time(&self) -> SystemTime {

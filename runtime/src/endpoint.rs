@@ -76,8 +76,13 @@ impl Endpoint {
         &self.host
     }
 
-    /// The path as sent: the endpoint's own path, then the request's.
+    /// The path as sent: the endpoint's own path, then the request's. An
+    /// operation bound to `/` goes to the override's path itself, as botocore
+    /// sends it (`http://h/base` + `/` is `/base`, not `/base/`).
     pub(crate) fn path(&self, request_path: &str) -> String {
+        if request_path == "/" && !self.base_path.is_empty() {
+            return self.base_path.clone();
+        }
         format!("{}{request_path}", self.base_path)
     }
 
@@ -122,6 +127,7 @@ mod tests {
         let e = resolve(Config::builder().endpoint_url("http://127.0.0.1:5000/base/").build()).unwrap();
         assert_eq!(e.host(), "127.0.0.1:5000");
         assert_eq!(e.url(&e.path("/x"), "a=b"), "http://127.0.0.1:5000/base/x?a=b");
+        assert_eq!(e.url(&e.path("/"), ""), "http://127.0.0.1:5000/base", "botocore keeps the override's path for `/`");
         let e = resolve(Config::builder().endpoint_url("https://example.com:443").build()).unwrap();
         assert_eq!(e.host(), "example.com");
     }
