@@ -356,3 +356,19 @@ async fn any_2xx_answer_to_the_callback_is_a_success() {
         assert!(result.is_ok(), "{status}: {result:?}");
     }
 }
+
+/// The project id is a path segment too (and a header): one with characters
+/// that need encoding keeps the path's shape, and the SDK still verifies.
+#[tokio::test]
+async fn an_odd_project_id_is_encoded_in_the_path_and_sent_as_is_in_the_header() {
+    let mut verifier = JsonLines::spawn("huawei_verify.py", Duration::from_secs(30));
+    let project = "proj/1 ?#%.._~";
+    let server = Server::start(vec![no_content()]).await;
+    let config = config(&server).into_builder().huawei_credentials(HuaweiCredentials::new(HUAWEI_AK, HUAWEI_SK, project)).build();
+    let input = CallbackLifecycleHookInput::new("g/1", LifecycleActionResult::Continue, CallbackTarget::by_action_key("k"));
+    callback(config, input).await.unwrap();
+    let r = &server.received()[0];
+    assert_eq!(r.target, format!("/autoscaling-api/v1/{}/scaling_instance_hook/g%2F1/callback", encode_segment(project)));
+    assert_eq!(r.header("X-Project-Id"), Some(project));
+    assert_eq!(r.header("Authorization"), sdk_signature(&mut verifier, &server, r)["authorization"].as_str());
+}

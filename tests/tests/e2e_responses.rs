@@ -635,3 +635,63 @@ async fn aws_query_error_codes() {
         }
     }
 }
+
+// ---------------------------------------------------------------- tolerance
+
+/// What a reader must take in its stride, as botocore does: namespace
+/// prefixes, unknown elements and fields, empty lists and elements, entities
+/// and CDATA, JSON nulls.
+#[tokio::test]
+async fn answers_with_unknown_and_empty_parts_are_read_like_botocore() {
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<cfn:ListHookResultsResponse xmlns:cfn="http://cloudformation.amazonaws.com/doc/2010-05-15/">
+  <cfn:ListHookResultsResult>
+    <cfn:Unexpected><Deep>ignored</Deep></cfn:Unexpected>
+    <cfn:TargetType>SOMETHING_NEW</cfn:TargetType>
+    <cfn:TargetId><![CDATA[arn:aws:x <&>]]></cfn:TargetId>
+    <cfn:HookResults>
+      <cfn:member>
+        <cfn:HookStatusReason>a &amp; b &#233; &#x1F680;</cfn:HookStatusReason>
+        <cfn:InvokedAt>2024-11-05T12:34:51Z</cfn:InvokedAt>
+        <cfn:Status>HOOK_SOMETHING_ELSE</cfn:Status>
+        <cfn:NewField>x</cfn:NewField>
+      </cfn:member>
+    </cfn:HookResults>
+    <cfn:NextToken></cfn:NextToken>
+  </cfn:ListHookResultsResult>
+  <cfn:ResponseMetadata><cfn:RequestId>rid</cfn:RequestId></cfn:ResponseMetadata>
+</cfn:ListHookResultsResponse>"#;
+    let server = Server::start(vec![Reply::new(200).header("Content-Type", "text/xml").body(xml)]).await;
+    let out = list_hook_results(config(&server)).await.unwrap();
+    assert_eq!(out.target_type, Some(cloudformation::ListHookResultsTargetType::from("SOMETHING_NEW")));
+    assert_eq!(out.target_type.as_ref().map(|t| t.as_str()), Some("SOMETHING_NEW"), "unknown enum values are kept");
+    assert_eq!(out.target_id.as_deref(), Some("arn:aws:x <&>"));
+    assert_eq!(out.next_token.as_deref(), Some(""), "an empty element is an empty string (botocore: '')");
+    let results = out.hook_results.unwrap();
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].hook_status_reason.as_deref(), Some("a & b é 🚀"));
+    assert_eq!(results[0].status.as_ref().map(|s| s.as_str()), Some("HOOK_SOMETHING_ELSE"));
+    assert_eq!(results[0].invoked_at, Some(DateTime::parse_iso8601("2024-11-05T12:34:51Z").unwrap()));
+    assert_eq!(results[0].hook_result_id, None);
+
+    let empty = r#"<ListHookResultsResponse><ListHookResultsResult><HookResults/></ListHookResultsResult></ListHookResultsResponse>"#;
+    let server = Server::start(vec![Reply::new(200).body(empty)]).await;
+    let out = list_hook_results(config(&server)).await.unwrap();
+    assert_eq!(out.hook_results, Some(vec![]), "an empty list is an empty list (botocore: [])");
+    assert_eq!((out.target_type, out.target_id, out.next_token), (None, None, None));
+
+    for body in [
+        r#"{"lifecycleEventHookExecutionId":"x","unknown":{"nested":[1,2,{"a":null}]},"n":1.5e300}"#,
+        "  {\"lifecycleEventHookExecutionId\" : \"x\"}\n",
+    ] {
+        let server = Server::start(vec![Reply::new(200).body(body)]).await;
+        let out = put_lifecycle_event_hook_execution_status(config(&server)).await.unwrap();
+        assert_eq!(out.lifecycle_event_hook_execution_id.as_deref(), Some("x"), "{body}");
+    }
+    let server = Server::start(vec![Reply::new(200).body(r#"{"lifecycleEventHookExecutionId":null}"#)]).await;
+    let out = put_lifecycle_event_hook_execution_status(config(&server)).await.unwrap();
+    assert_eq!(out.lifecycle_event_hook_execution_id, None, "null is absent");
+    // Any 2xx is a success for awsJson/awsQuery, as for botocore.
+    let server = Server::start(vec![Reply::new(202).body("{}")]).await;
+    assert_eq!(Op::SendWorkflowStepState.call(config(&server)).await.kind, "Ok");
+}
