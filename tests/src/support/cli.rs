@@ -32,18 +32,17 @@ fn profile_dir() -> PathBuf {
     exe.parent().and_then(Path::parent).expect("target/<profile>/deps/<test>").to_path_buf()
 }
 
-/// The newest modification time of the files under `dirs` (recursively).
-fn newest(dirs: &[PathBuf]) -> SystemTime {
+/// The newest modification time of `paths`: files, and every file under directories.
+fn newest(paths: &[PathBuf]) -> SystemTime {
     let mut newest = SystemTime::UNIX_EPOCH;
-    let mut stack: Vec<PathBuf> = dirs.to_vec();
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(modified) = entry.metadata().and_then(|m| m.modified()) {
-                newest = newest.max(modified);
+    let mut stack: Vec<PathBuf> = paths.to_vec();
+    while let Some(path) = stack.pop() {
+        match std::fs::read_dir(&path) {
+            Ok(entries) => stack.extend(entries.flatten().map(|e| e.path())),
+            Err(_) => {
+                if let Ok(modified) = std::fs::metadata(&path).and_then(|m| m.modified()) {
+                    newest = newest.max(modified);
+                }
             }
         }
     }
@@ -51,17 +50,11 @@ fn newest(dirs: &[PathBuf]) -> SystemTime {
 }
 
 /// Builds `cargo_args` (a `cargo build` selection) unless every one of `outputs`
-/// exists and is newer than the sources of the CLI, the examples, the generated
-/// crate and the runtime.
-fn ensure_built(outputs: &[PathBuf], cargo_args: &[&str]) {
+/// exists and is newer than every file under `sources` (relative to the repository).
+fn ensure_built(outputs: &[PathBuf], sources: &[&str], cargo_args: &[&str]) {
     let root = crate::repo_root();
-    let sources = newest(&[
-        root.join("generated"),
-        root.join("runtime/src"),
-        root.join("examples"),
-        root.join("Cargo.lock"),
-    ]);
-    let fresh = outputs.iter().all(|o| std::fs::metadata(o).and_then(|m| m.modified()).is_ok_and(|t| t >= sources));
+    let newest_source = newest(&sources.iter().map(|s| root.join(s)).collect::<Vec<_>>());
+    let fresh = outputs.iter().all(|o| std::fs::metadata(o).and_then(|m| m.modified()).is_ok_and(|t| t >= newest_source));
     if fresh {
         return;
     }
@@ -83,23 +76,16 @@ pub fn hookctl_path() -> &'static Path {
     static PATH: OnceLock<PathBuf> = OnceLock::new();
     PATH.get_or_init(|| {
         let path = profile_dir().join(format!("hookctl{}", std::env::consts::EXE_SUFFIX));
-        ensure_built(std::slice::from_ref(&path), &["-p", "lifecycle-hooks-cli", "--bin", "hookctl"]);
+        ensure_built(std::slice::from_ref(&path), &["generated", "runtime/src"], &["-p", "lifecycle-hooks-cli", "--bin", "hookctl"]);
         path
     })
 }
 
 /// The example program `name` of `examples/`, built if needed.
 pub fn example_path(name: &str) -> PathBuf {
-    static BUILT: OnceLock<()> = OnceLock::new();
-    let dir = profile_dir().join("examples");
-    let path = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    BUILT.get_or_init(|| {
-        let all: Vec<PathBuf> = ["autoscaling", "cloudformation", "codedeploy", "huawei_as", "transfer"]
-            .iter()
-            .map(|n| dir.join(format!("{n}{}", std::env::consts::EXE_SUFFIX)))
-            .collect();
-        ensure_built(&all, &["-p", "lifecycle-hooks-examples", "--examples"]);
-    });
+    let path = profile_dir().join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let source = format!("examples/{name}.rs");
+    ensure_built(std::slice::from_ref(&path), &[&source, "generated/src", "runtime/src"], &["-p", "lifecycle-hooks-examples", "--example", name]);
     path
 }
 
