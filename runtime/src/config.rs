@@ -39,7 +39,10 @@ impl RetryConfig {
 }
 
 /// Everything a [`crate::Handle`] needs besides the service's own facts.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` shows no secret: credentials print as `** redacted **`, and so
+/// does the user info of an endpoint URL (`http://user:password@host`).
+#[derive(Clone)]
 pub struct Config {
     aws_region: Option<String>,
     huawei_region: Option<String>,
@@ -75,6 +78,40 @@ impl Default for Config {
             max_response_bytes: 10 * 1024 * 1024,
             signing_time: None,
         }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let endpoint = |url: &Option<String>| url.as_deref().map(redact_user_info);
+        f.debug_struct("Config")
+            .field("aws_region", &self.aws_region)
+            .field("huawei_region", &self.huawei_region)
+            .field("aws_endpoint_url", &endpoint(&self.aws_endpoint_url))
+            .field("huawei_endpoint_url", &endpoint(&self.huawei_endpoint_url))
+            .field("aws_credentials", &self.aws_credentials)
+            .field("huawei_credentials", &self.huawei_credentials)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .field("validate", &self.validate)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("signing_time", &self.signing_time)
+            .finish()
+    }
+}
+
+/// `scheme://user:password@host/...` -> `scheme://** redacted **@host/...`: an
+/// endpoint override may carry a password (it is refused when used, but a
+/// configuration holding one may still be printed).
+fn redact_user_info(url: &str) -> String {
+    let start = url.find("://").map_or(0, |i| i + 3);
+    let authority_end = url[start..].find(['/', '?', '#']).map_or(url.len(), |i| start + i);
+    match url[start..authority_end].rfind('@') {
+        Some(at) => format!("{}** redacted **{}", &url[..start], &url[start + at..]),
+        None => url.to_owned(),
     }
 }
 
@@ -389,6 +426,17 @@ mod tests {
     fn empty_variables_count_as_unset() {
         let c = Config::from_env_with(env(&[("AWS_REGION", ""), ("AWS_DEFAULT_REGION", "us-west-2")])).unwrap();
         assert_eq!(c.aws_region.as_deref(), Some("us-west-2"));
+    }
+
+    #[test]
+    fn debug_of_config_hides_passwords_in_endpoint_urls() {
+        // Regression (reliability_security): the derived Debug printed the override verbatim.
+        let c = Config::builder().endpoint_url("http://user:hunter2@127.0.0.1:1/x@y").build();
+        let text = format!("{c:?} {:?}", c.clone().into_builder());
+        assert!(!text.contains("hunter2") && text.contains("127.0.0.1:1/x@y"), "{text}");
+        assert_eq!(redact_user_info("https://h/p?q=a@b"), "https://h/p?q=a@b");
+        assert_eq!(redact_user_info("https://a:b@c@h"), "https://** redacted **@h");
+        assert_eq!(redact_user_info("user:pw@host"), "** redacted **@host");
     }
 
     #[test]
