@@ -775,3 +775,229 @@ impl Failure {
         ::std::process::ExitCode::from(self.exit)
     }
 }
+/// The generic part with every kind and arity of flag, whatever the models use.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ::serde_json::{Value, json};
+    const fn member(
+        wire: &'static str,
+        flag: &'static str,
+        kind: Kind,
+        arity: Arity,
+        required: bool,
+    ) -> Member {
+        Member {
+            wire,
+            flag,
+            kind,
+            arity,
+            required,
+            value_name: "VALUE",
+            help: "",
+            long_help: "",
+        }
+    }
+    static EVERY_KIND: Operation = Operation {
+        name: "every-kind",
+        about: "",
+        long_about: "",
+        usage: "",
+        members: &[
+            member("Id", "id", Kind::String, Arity::One, true),
+            member("Names", "names", Kind::String, Arity::List, false),
+            member("Counts", "counts", Kind::Integer, Arity::Map, false),
+            member("Flag", "flag", Kind::Boolean, Arity::One, false),
+            member("Big", "big", Kind::Long, Arity::One, false),
+            member("At", "at", Kind::Timestamp, Arity::One, false),
+            member("Color", "color", Kind::Enum(&["RED", "GREEN"]), Arity::One, false),
+            member(
+                "Colors",
+                "colors",
+                Kind::Enum(&["RED", "GREEN"]),
+                Arity::List,
+                false,
+            ),
+            member("Nested", "nested", Kind::Json, Arity::List, false),
+            member("A", "a", Kind::String, Arity::One, false),
+            member("B", "b", Kind::String, Arity::One, false),
+            member("C", "c", Kind::String, Arity::One, false),
+        ],
+        one_of: &[&["A"], &["B", "C"]],
+        paginated: false,
+    };
+    fn parse(args: &[&str], validate: bool) -> Result<Value, String> {
+        let line = ["every-kind"].into_iter().chain(args.iter().copied());
+        let matches = operation_command(&EVERY_KIND, validate)
+            .try_get_matches_from(line)
+            .map_err(|e| e.to_string())?;
+        merged_input(&EVERY_KIND, &matches, validate).map_err(|(_, message)| message)
+    }
+    #[test]
+    fn every_kind_of_flag_becomes_its_json() {
+        let input = parse(
+            &[
+                "--id",
+                "x",
+                "--a",
+                "k",
+                "--names",
+                "n1",
+                "--names",
+                "n2",
+                "--counts",
+                "one=1",
+                "--counts",
+                "two=-2",
+                "--counts",
+                "eq=3",
+                "--flag",
+                "--big",
+                "9007199254740993",
+                "--at",
+                "2024-01-02T03:04:05Z",
+                "--color",
+                "RED",
+                "--colors",
+                "GREEN",
+                "--colors",
+                "RED",
+                "--nested",
+                "{\"k\": [1]}",
+                "--nested",
+                "[]",
+            ],
+            true,
+        );
+        assert_eq!(
+            input.unwrap(), json!({ "Id" : "x", "A" : "k", "Names" : ["n1", "n2"],
+            "Counts" : { "one" : 1, "two" : - 2, "eq" : 3 }, "Flag" : true, "Big" :
+            9007199254740993_i64, "At" : "2024-01-02T03:04:05Z", "Color" : "RED",
+            "Colors" : ["GREEN", "RED"], "Nested" : [{ "k" : [1] }, []] })
+        );
+        let input = parse(
+            &[
+                "--id",
+                "x",
+                "--a",
+                "k",
+                "--flag",
+                "false",
+                "--at",
+                "1704164645.5",
+                "--counts",
+                "k=v=1",
+            ],
+            true,
+        );
+        assert!(
+            input.as_ref().is_err_and(| e | e.contains("invalid digit")), "{input:?}"
+        );
+        let input = parse(
+                &["--id", "x", "--a", "k", "--flag", "false", "--at", "1704164645.5"],
+                true,
+            )
+            .unwrap();
+        assert_eq!(
+            (& input["Flag"], & input["At"]), (& json!(false), & json!(1704164645.5))
+        );
+    }
+    #[test]
+    fn bad_values_are_refused_with_the_reason() {
+        for (args, why) in [
+            (&["--counts", "novalue"][..], "expected KEY=VALUE"),
+            (&["--counts", "k=x"], "invalid digit"),
+            (&["--flag", "yes"], "expected true or false"),
+            (&["--big", "1.5"], "invalid digit"),
+            (&["--at", "yesterday"], "invalid timestamp"),
+            (&["--color", "BLUE"], "expected one of RED, GREEN"),
+            (&["--colors", "RED", "--colors", "red"], "expected one of RED, GREEN"),
+            (&["--nested", "{"], "invalid JSON"),
+        ] {
+            let line: Vec<&str> = ["--id", "x", "--a", "k"]
+                .into_iter()
+                .chain(args.iter().copied())
+                .collect();
+            let err = parse(&line, true).unwrap_err();
+            assert!(err.contains(why), "{args:?}: {err}");
+        }
+        let input = parse(
+                &["--id", "x", "--a", "k", "--color", "BLUE", "--colors", "red"],
+                false,
+            )
+            .unwrap();
+        assert_eq!(
+            (& input["Color"], & input["Colors"]), (& json!("BLUE"), & json!(["red"]))
+        );
+    }
+    #[test]
+    fn input_json_members_are_type_checked_and_flags_win() {
+        let json_arg = |v: Value| vec!["--input-json".to_owned(), v.to_string()];
+        let run = |extra: Vec<String>| {
+            let line: Vec<&str> = extra.iter().map(String::as_str).collect();
+            parse(&line, true)
+        };
+        let base = json!(
+            { "Id" : "x", "A" : "k", "Names" : ["j"], "Counts" : { "a" : 1 }, "Flag" :
+            false, "At" : 5, "Colors" : ["RED"] }
+        );
+        let mut args = json_arg(base.clone());
+        args.extend(["--names".into(), "f1".into(), "--names".into(), "f2".into()]);
+        let input = run(args).unwrap();
+        assert_eq!(
+            input["Names"], json!(["f1", "f2"]),
+            "a repeated flag replaces the whole list"
+        );
+        assert_eq!(input["Counts"], json!({ "a" : 1 }));
+        for (member, value, why) in [
+            ("Names", json!("j"), "expected a JSON array"),
+            ("Names", json!([1]), "expected a string"),
+            ("Counts", json!({ "a" : "1" }), "expected a 32-bit integer"),
+            ("Counts", json!({ "a" : 3_000_000_000_i64 }), "expected a 32-bit integer"),
+            ("Counts", json!([1]), "expected a JSON object"),
+            ("Flag", json!("true"), "expected true or false"),
+            ("Big", json!(1.5), "expected a 64-bit integer"),
+            ("At", json!("soon"), "invalid timestamp"),
+            ("Colors", json!(["BLUE"]), "expected one of RED, GREEN"),
+        ] {
+            let mut input = base.clone();
+            input[member] = value;
+            let err = run(json_arg(input)).unwrap_err();
+            assert!(err.contains(member) && err.contains(why), "{member}: {err}");
+        }
+    }
+    #[test]
+    fn required_members_and_one_of_alternatives() {
+        let err = parse(&["--b", "only-b"], true).unwrap_err();
+        assert!(
+            err.contains("--id <VALUE>") && err
+            .contains("(--a <VALUE> | --b <VALUE> --c <VALUE>)"), "{err}"
+        );
+        assert!(parse(& ["--id", "x", "--b", "1", "--c", "2"], true).is_ok());
+        let err = parse(&["--input-json", r#"{"Id": null, "A": "k"}"#], true)
+            .unwrap_err();
+        assert!(err.contains("--id <VALUE>"), "null is absent: {err}");
+    }
+    #[test]
+    fn ordered_json_objects_nest_and_escape() {
+        let inner = object(
+            &[("b\"", string("x\ny")), ("list", array(&["1".into(), object(&[])]))],
+        );
+        let text = object(&[("z", "null".into()), ("a", inner)]);
+        let parsed: Value = ::serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            parsed, json!({ "z" : null, "a" : { "b\"" : "x\ny", "list" : [1, {}] } })
+        );
+        assert!(
+            text.find("\"z\"").unwrap() < text.find("\"a\"").unwrap(),
+            "order kept:\n{text}"
+        );
+        assert_eq!(array(& []), "[]");
+    }
+    #[test]
+    fn every_command_builds() {
+        command(true).debug_assert();
+        command(false).debug_assert();
+        operation_command(&EVERY_KIND, true).debug_assert();
+    }
+}
