@@ -12,7 +12,7 @@ use time::macros::format_description;
 use crate::config::{Config, ConfigError};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ServiceError};
-use crate::service::{OperationMeta, Protocol, ServiceMeta, SigningScheme};
+use crate::service::{OperationMeta, ServiceMeta, SigningScheme};
 use crate::sign::{huawei, sigv4};
 use crate::{path, protocol, retry, transport};
 

@@ -9,7 +9,7 @@ use crate::service::ServiceMeta;
 pub(crate) struct Endpoint {
     /// `scheme://host[:port]`.
     origin: String,
-    /// The override's own path, without a trailing `/` (usually empty).
+    /// The override's own path as written (empty when it is just `/`).
     base_path: String,
     /// The `Host` header: host, plus the port when it is not the scheme's default.
     host: String,
@@ -65,9 +65,10 @@ impl Endpoint {
             Some(port) => format!("{host}:{port}"),
             None => host.to_owned(),
         };
-        let base_path = url.path().trim_end_matches('/').to_owned();
-        if !base_path.is_empty() {
-            path::check(&base_path).map_err(|e| invalid(&e))?;
+        let base_path = if url.path() == "/" { String::new() } else { url.path().to_owned() };
+        let trimmed = base_path.trim_end_matches('/');
+        if !trimmed.is_empty() {
+            path::check(trimmed).map_err(|e| invalid(&e))?;
         }
         Ok(Endpoint { origin: format!("{}://{host}", url.scheme()), base_path, host })
     }
@@ -76,14 +77,14 @@ impl Endpoint {
         &self.host
     }
 
-    /// The path as sent: the endpoint's own path, then the request's. An
-    /// operation bound to `/` goes to the override's path itself, as botocore
-    /// sends it (`http://h/base` + `/` is `/base`, not `/base/`).
+    /// The path as sent, joined as botocore joins it: an operation bound to `/`
+    /// goes to the override's path exactly as written (`/base` or `/base/`);
+    /// any other path follows the override's path without doubling the `/`.
     pub(crate) fn path(&self, request_path: &str) -> String {
         if request_path == "/" && !self.base_path.is_empty() {
             return self.base_path.clone();
         }
-        format!("{}{request_path}", self.base_path)
+        format!("{}{request_path}", self.base_path.trim_end_matches('/'))
     }
 
     pub(crate) fn url(&self, full_path: &str, query: &str) -> String {
@@ -127,7 +128,12 @@ mod tests {
         let e = resolve(Config::builder().endpoint_url("http://127.0.0.1:5000/base/").build()).unwrap();
         assert_eq!(e.host(), "127.0.0.1:5000");
         assert_eq!(e.url(&e.path("/x"), "a=b"), "http://127.0.0.1:5000/base/x?a=b");
-        assert_eq!(e.url(&e.path("/"), ""), "http://127.0.0.1:5000/base", "botocore keeps the override's path for `/`");
+        assert_eq!(e.url(&e.path("/"), ""), "http://127.0.0.1:5000/base/", "botocore keeps the override's path for `/`");
+        let bare = Endpoint::parse("http://127.0.0.1:5000/base", true).unwrap();
+        assert_eq!(bare.path("/"), "/base");
+        let slash = Endpoint::parse("https://example.com/prefix/", true).unwrap();
+        assert_eq!(slash.path("/"), "/prefix/");
+        assert_eq!(slash.path("/x"), "/prefix/x");
         let e = resolve(Config::builder().endpoint_url("https://example.com:443").build()).unwrap();
         assert_eq!(e.host(), "example.com");
     }
