@@ -1,4 +1,4 @@
-//! Request signers: AWS SigV4 (byte for byte as the `aws-sigv4` crate signs) and Huawei
+//! Request signers: AWS SigV4 (through the `aws-sigv4` crate) and Huawei
 //! Cloud's SDK-HMAC-SHA256 (a pure function here).
 
 pub mod huawei;
