@@ -8,7 +8,9 @@
 //! run time (clap's builder API: no derive, no proc macros to compile), merges
 //! flags over `--input-json`, and prints results and errors as JSON.
 //!
-//! Layout: `cli/Cargo.toml`, `cli/src/main.rs`, `cli/src/<service>.rs`.
+//! Layout: `cli/Cargo.toml`, `cli/src/main.rs`, `cli/src/<service>.rs`, `cli/tests/hookctl.rs`.
+
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -48,7 +50,31 @@ pub fn files(services: &[&Service]) -> Vec<GeneratedFile> {
     for s in services {
         files.push(GeneratedFile { path: format!("cli/src/{}.rs", s.module), contents: rust_file(&s.model_path, service_rs(s)) });
     }
+    files.push(GeneratedFile { path: "cli/tests/hookctl.rs".into(), contents: rust_file("models/*.yaml", smoke_test(services)) });
     files
+}
+
+/// A smoke test of the built binary. Being an integration test of the package,
+/// it is also what makes `cargo test --workspace` build `hookctl` itself (not
+/// only its unit-test harness), with the features of that build, for the suite
+/// in `tests/tests/cli_*.rs` to run.
+fn smoke_test(services: &[&Service]) -> TokenStream {
+    let names = services.iter().map(|s| kebab(&s.module));
+    quote! {
+        //! Runs the built `hookctl`. The suite of the tool is `tests/tests/cli_*.rs`;
+        //! this test also makes `cargo test --workspace` build the binary it runs.
+
+        #[test]
+        fn the_binary_runs_and_lists_every_service() {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_hookctl")).arg("--help").output().expect("run hookctl");
+            assert!(out.status.success(), "{out:?}");
+            let help = String::from_utf8_lossy(&out.stdout);
+            for service in [#(#names),*] {
+                let line = format!("\n  {service} ");
+                assert!(help.contains(&line), "{service} missing:\n{help}");
+            }
+        }
+    }
 }
 
 fn cargo_toml() -> GeneratedFile {
@@ -89,7 +115,7 @@ fn kebab(name: &str) -> String {
 /// The flag of each member of an input, in member order: its kebab-case name,
 /// moved out of the way of the tool's own flags and of each other.
 fn member_flags(st: &Structure) -> Vec<String> {
-    let mut taken: Vec<String> = RESERVED_FLAGS.iter().map(|f| (*f).to_owned()).collect();
+    let mut taken: BTreeSet<String> = RESERVED_FLAGS.iter().map(|f| (*f).to_owned()).collect();
     st.members
         .iter()
         .map(|m| {
@@ -103,7 +129,7 @@ fn member_flags(st: &Structure) -> Vec<String> {
                 flag = format!("member-{base}-{n}");
                 n += 1;
             }
-            taken.push(flag.clone());
+            taken.insert(flag.clone());
             flag
         })
         .collect()
@@ -539,7 +565,7 @@ fn main_rs(services: &[&Service]) -> TokenStream {
 
         #(#mods)*
 
-        /// The end of every `--help`: input, output, exit codes, environment.
+        /// The end of the root's and every operation's `--help`: input, output, exit codes, environment.
         const AFTER_HELP: &str = #after;
 
         /// Exit code of a usage error (bad flag, value or `--input-json`, missing member).

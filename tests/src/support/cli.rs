@@ -3,10 +3,12 @@
 //! environment and standard input, their exit code and output read back.
 //!
 //! The binaries are found in the target directory of the running test
-//! (`target/debug/`, next to `deps/`). `cargo test --workspace` builds every
-//! workspace binary and example before any test runs, so there they are
-//! fresh; when one is missing or older than the sources it is built from
-//! (e.g. under `cargo test -p tests`), it is built once with the cargo that
+//! (`target/debug/`, next to `deps/`). `cargo test --workspace` builds them
+//! there before any test runs: the examples because cargo builds examples for
+//! `cargo test`, `hookctl` because its package has an integration test of its
+//! own (`generated/cli/tests/hookctl.rs`; a binary without one is only built as
+//! a unit-test harness). When one is missing or older than the sources it is
+//! made from (e.g. under `cargo test -p tests`), it is built with the cargo that
 //! runs the tests.
 //!
 //! Every run is bounded in time (killed after [`TIMEOUT`]) and gets a clean
