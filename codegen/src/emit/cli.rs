@@ -217,16 +217,21 @@ fn wrap(text: &str, width: usize) -> String {
         let marker = body.split_once(' ').map(|(m, _)| m).filter(|m| *m == "-" || *m == "*" || (m.ends_with('.') && m[..m.len() - 1].chars().all(|c| c.is_ascii_digit()) && m.len() > 1));
         let hang = lead + marker.map_or(0, |m| m.len() + 1);
         let mut current = " ".repeat(lead);
+        let mut columns = lead;
         let mut empty = true;
         for word in body.split_whitespace() {
-            if !empty && current.len() + 1 + word.len() > width {
+            let len = word.chars().count();
+            if !empty && columns + 1 + len > width {
                 out.push(std::mem::replace(&mut current, " ".repeat(hang)));
+                columns = hang;
                 empty = true;
             }
             if !empty {
                 current.push(' ');
+                columns += 1;
             }
             current.push_str(word);
+            columns += len;
             empty = false;
         }
         out.push(if empty { String::new() } else { current });
@@ -1282,5 +1287,26 @@ fn main_rs(services: &[&Service]) -> TokenStream {
                 operation_command(&EVERY_KIND, true).debug_assert();
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_hangs_list_items_and_counts_characters() {
+        assert_eq!(wrap("- aaa bbb ccc", 9), "- aaa bbb\n  ccc");
+        assert_eq!(wrap("12. aaa bbb", 9), "12. aaa\n    bbb");
+        assert_eq!(wrap("ééé ééé", 7), "ééé ééé", "7 characters, 14 bytes");
+        assert_eq!(wrap("one\n\n  two three", 6), "one\n\n  two\n  three");
+        assert_eq!(wrap("averyveryverylongword x", 5), "averyveryverylongword\nx", "a long word stays whole");
+    }
+
+    #[test]
+    fn summary_is_the_first_sentence_of_the_first_paragraph() {
+        assert_eq!(summary(&["".into(), "Does it. Then more.\nSecond line.".into()]), "Does it.");
+        assert_eq!(summary(&["Version 1.2 of it".into()]), "Version 1.2 of it");
+        assert_eq!(summary(&[]), "");
     }
 }
