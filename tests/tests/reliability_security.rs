@@ -389,7 +389,9 @@ fn secrets_never_appear_in_debug_display_errors_or_logs() {
         if *what == "default endpoint" {
             continue; // never sent: it would leave this machine
         }
-        for answer in &answers {
+        // The answers matter only where the server is reached.
+        let answers = if *what == "loopback" { &answers[..] } else { &answers[..1] };
+        for answer in answers {
             server.set_reply(RawReply { bytes: answer.clone(), close: true });
             rt.block_on(async {
                 let bound = Duration::from_secs(30);
