@@ -1,4 +1,7 @@
 //! Tests live in `tests/`; this library only holds helpers they share.
+//!
+//! The README's Rust examples are compiled as this crate's doctests.
+#![doc = include_str!("../../README.md")]
 #![forbid(unsafe_code)]
 
 use std::path::PathBuf;
