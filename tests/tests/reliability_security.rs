@@ -513,8 +513,10 @@ fn https_by_default_and_http_only_through_an_explicit_override() {
 /// The crate roots of every package: the workspace members, plus `fuzz/` (outside the workspace).
 fn crate_roots(root: &Path) -> Vec<std::path::PathBuf> {
     let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let members_line = manifest.lines().find(|l| l.trim_start().starts_with("members")).expect("workspace members");
-    let mut packages: Vec<String> = members_line.split('"').skip(1).step_by(2).map(str::to_owned).collect();
+    // `members = [ "a", "b" ]`, on one line or several.
+    let start = manifest.find("members").expect("workspace members");
+    let list = &manifest[start..start + manifest[start..].find(']').expect("end of members")];
+    let mut packages: Vec<String> = list.split('"').skip(1).step_by(2).map(str::to_owned).collect();
     if root.join("fuzz/Cargo.toml").exists() {
         packages.push("fuzz".to_owned());
     }
