@@ -6,6 +6,8 @@
 //! is not exactly what the models produce.
 #![forbid(unsafe_code)]
 
+pub mod bench;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
