@@ -5,6 +5,7 @@
 //! AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 \
 //!     cargo run -p lifecycle-hooks-examples --example autoscaling -- http://127.0.0.1:5000
 //! ```
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

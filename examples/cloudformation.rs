@@ -4,6 +4,7 @@
 //! AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... AWS_REGION=us-east-1 \
 //!     cargo run -p lifecycle-hooks-examples --example cloudformation -- http://127.0.0.1:4566
 //! ```
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

@@ -6,6 +6,7 @@
 //! HUAWEICLOUD_SDK_REGION=cn-north-4 \
 //!     cargo run -p lifecycle-hooks-examples --example huawei_as -- http://127.0.0.1:8080
 //! ```
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

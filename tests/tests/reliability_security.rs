@@ -577,7 +577,6 @@ fn every_crate_forbids_unsafe_code() {
 }
 
 #[test]
-#[ignore = "BUG: the example programs examples/*.rs ([[example]] targets of lifecycle-hooks-examples) lack #![forbid(unsafe_code)]"]
 fn example_programs_forbid_unsafe_code() {
     let root = tests::repo_root();
     let dir = root.join("examples");
