@@ -41,7 +41,8 @@ fn load_checked(text: &str) {
             }
         }
     }
-    assert!(start.elapsed() < Duration::from_secs(5), "took {:?}", start.elapsed());
+    // A hang guard, not a speed assertion: generous enough for a loaded debug build.
+    assert!(start.elapsed() < Duration::from_secs(60), "took {:?}", start.elapsed());
 }
 
 #[derive(Debug, Clone)]
