@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::constraint_line;
+use super::docs::shape_constraints;
 use super::{GeneratedFile, header, rust_file};
 use crate::ir::{Member, Operation, Service, ShapeId, ShapeKind, Structure};
 use crate::naming::{ident, snake};
@@ -197,15 +197,6 @@ fn flag_kind(s: &Service, m: &Member) -> FlagKind {
     }
 }
 
-/// "Constraints: ..." of values of shape `id`, if it has any.
-fn constraints(s: &Service, id: ShapeId) -> Option<String> {
-    match &s.shape(id).kind {
-        ShapeKind::String { length, pattern } => constraint_line(length.as_ref(), pattern.as_ref(), None, "characters"),
-        ShapeKind::Integer { range } | ShapeKind::Long { range } => constraint_line(None, None, range.as_ref(), ""),
-        ShapeKind::List { length, .. } | ShapeKind::Map { length, .. } => constraint_line(length.as_ref(), None, None, "elements"),
-        _ => None,
-    }
-}
 
 /// Wraps `text` (lines, paragraphs, `- ` and `1. ` list items) to `width` columns.
 fn wrap(text: &str, width: usize) -> String {
@@ -345,10 +336,10 @@ fn operation_table(s: &Service, op: &Operation) -> TokenStream {
         let mut short = summary(&m.docs);
         let mut long = m.docs.clone();
         let mut facts = vec![format!("Type: {}.", k.describe)];
-        facts.extend(constraints(s, m.target));
+        facts.extend(shape_constraints(s, m.target));
         match &s.shape(m.target).kind {
             ShapeKind::List { member: e, .. } | ShapeKind::Map { value: e, .. } => {
-                facts.extend(constraints(s, *e).map(|c| format!("Each element: {c}")));
+                facts.extend(shape_constraints(s, *e).map(|c| format!("Each element: {c}")));
             }
             _ => {}
         }
@@ -400,7 +391,7 @@ fn operation_table(s: &Service, op: &Operation) -> TokenStream {
 
     let about = summary(&op.docs);
     let mut long = op.docs.clone();
-    long.push(format!("HTTP: {} {}; success is HTTP {}.", op.http_method, http_path(s, op), op.success_status));
+    long.push(format!("HTTP: {} {}; success is HTTP {}.", op.http_method, super::client::path_template_text(s, op), op.success_status));
     let items = op.pagination.as_ref().and_then(|p| p.items.map(|i| (p, i)));
     if let Some((p, i)) = items {
         let out = s.structure(op.output);
@@ -426,18 +417,6 @@ fn operation_table(s: &Service, op: &Operation) -> TokenStream {
             paginated: #paginated,
         }
     }
-}
-
-fn http_path(s: &Service, op: &Operation) -> String {
-    let input = s.structure(op.input);
-    op.path
-        .iter()
-        .map(|p| match p {
-            crate::ir::PathPart::Literal(l) => l.clone(),
-            crate::ir::PathPart::Member(i) => format!("{{{}}}", input.members[*i].name),
-            crate::ir::PathPart::ClientParameter(n) => format!("{{{n}}}"),
-        })
-        .collect()
 }
 
 /// `call_<op>` (deserialize, prepare or call, serialize) and `error_kind_<op>`.

@@ -276,7 +276,8 @@ fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-fn path_template_text(s: &Service, op: &Operation) -> String {
+/// The operation's path template as the model writes it (`/a/{member}/b`).
+pub(super) fn path_template_text(s: &Service, op: &Operation) -> String {
     let input = s.structure(op.input);
     op.path
         .iter()

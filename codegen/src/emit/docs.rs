@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Length, Pattern, Range};
+use crate::ir::{Length, Pattern, Range, Service, ShapeId, ShapeKind};
 
 /// `#[doc]` attributes (rendered as `///` lines) for paragraphs of text.
 pub fn doc_attrs(paragraphs: &[String]) -> TokenStream {
@@ -58,4 +58,14 @@ pub fn constraint_line(length: Option<&Length>, pattern: Option<&Pattern>, range
         parts.push(format!("range {}{}", bounds(r.min, r.max), off(r.enforce)));
     }
     (!parts.is_empty()).then(|| format!("Constraints: {}.", parts.join("; ")))
+}
+
+/// The constraint line of the values of shape `id`, if it has constraints.
+pub fn shape_constraints(s: &Service, id: ShapeId) -> Option<String> {
+    match &s.shape(id).kind {
+        ShapeKind::String { length, pattern } => constraint_line(length.as_ref(), pattern.as_ref(), None, "characters"),
+        ShapeKind::Integer { range } | ShapeKind::Long { range } => constraint_line(None, None, range.as_ref(), ""),
+        ShapeKind::List { length, .. } | ShapeKind::Map { length, .. } => constraint_line(length.as_ref(), None, None, "elements"),
+        _ => None,
+    }
 }

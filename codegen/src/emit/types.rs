@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::{constraint_line, doc_attrs};
+use super::docs::{doc_attrs, shape_constraints};
 use super::rust_type;
 use crate::ir::{Member, OneOf, Service, Shape, ShapeId, ShapeKind, Structure};
 use crate::naming::{ident, snake};
@@ -98,14 +98,7 @@ fn validator_fn(shape: &Shape) -> proc_macro2::Ident {
 /// The docs of a member: its own text, then the constraints of its value.
 fn member_docs(s: &Service, m: &Member) -> TokenStream {
     let mut paragraphs = m.docs.clone();
-    let target = s.shape(m.target);
-    let line = match &target.kind {
-        ShapeKind::String { length, pattern } => constraint_line(length.as_ref(), pattern.as_ref(), None, "characters"),
-        ShapeKind::Integer { range } | ShapeKind::Long { range } => constraint_line(None, None, range.as_ref(), ""),
-        ShapeKind::List { length, .. } | ShapeKind::Map { length, .. } => constraint_line(length.as_ref(), None, None, "elements"),
-        _ => None,
-    };
-    paragraphs.extend(line);
+    paragraphs.extend(shape_constraints(s, m.target));
     if let Some(a) = &m.allowed_values {
         let enforced = if a.enforce { "" } else { " (documented, not enforced)" };
         paragraphs.push(format!("Accepted values: {}{enforced}.", a.values.join(", ")));
