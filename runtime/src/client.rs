@@ -96,7 +96,7 @@ struct Inner {
     config: Config,
     endpoint: Endpoint,
     region: Option<String>,
-    http: transport::Client,
+    http: reqwest::Client,
     /// Attempts started by `call` through this handle and its clones.
     attempts: AtomicU64,
 }
@@ -122,7 +122,7 @@ impl Handle {
                 }
             }
         }
-        let http = transport::client(&config, endpoint.origin())?;
+        let http = transport::client(&config)?;
         let attempts = AtomicU64::new(0);
         Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http, attempts }) })
     }
@@ -210,7 +210,12 @@ impl Handle {
         inner.attempts.fetch_add(1, Ordering::Relaxed);
         let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
         let http_request = self.to_http(prepared).map_err(Error::Build)?;
-        let send = transport::send(&inner.http, &http_request, inner.config.max_response_bytes());
+        let send = transport::send(
+            &inner.http,
+            http_request,
+            inner.config.max_response_bytes(),
+            inner.config.connect_timeout(),
+        );
         // The attempt limit, or what is left of the total one, whichever is shorter.
         let mut limit = inner.config.attempt_timeout().map(|t| (t, t));
         if let Some((at, total)) = deadline {
@@ -295,39 +300,19 @@ impl Handle {
         if !request.body.is_empty() || !matches!(op.method, "GET" | "HEAD") {
             headers.push(("Content-Length".to_owned(), request.body.len().to_string()));
         }
-        // Sent as HTTP clients usually send it; listing it keeps the prepared request complete.
+        // reqwest would add this one anyway; listing it keeps the prepared request complete.
         headers.push(("Accept".to_owned(), "*/*".to_owned()));
         Ok(PreparedRequest { method: op.method.to_owned(), url, headers, body: request.body.clone() })
     }
 
-    /// The request's bytes on the wire: request line, headers exactly as prepared, body.
-    fn to_http(&self, prepared: PreparedRequest) -> Result<transport::HttpRequest, String> {
-        let token = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
-        if prepared.method.is_empty() || !prepared.method.bytes().all(token) {
-            return Err(format!("invalid method {:?}", prepared.method));
-        }
-        let target = prepared
-            .url
-            .strip_prefix(self.inner.endpoint.origin())
-            .filter(|t| t.starts_with('/'))
-            .ok_or_else(|| format!("invalid request: {:?} is not on the endpoint", prepared.url))?;
-        let size = prepared.headers.iter().map(|(k, v)| k.len() + v.len() + 4).sum::<usize>();
-        let mut bytes = Vec::with_capacity(prepared.method.len() + target.len() + size + prepared.body.len() + 16);
-        for part in [prepared.method.as_str(), " ", target, " HTTP/1.1\r\n"] {
-            bytes.extend_from_slice(part.as_bytes());
-        }
+    fn to_http(&self, prepared: PreparedRequest) -> Result<reqwest::Request, String> {
+        let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
+            .map_err(|_| format!("invalid method {:?}", prepared.method))?;
+        let mut builder = self.inner.http.request(method, prepared.url.as_str());
         for (name, value) in &prepared.headers {
-            // Names are tokens and values free of CR, LF and NUL (checked when built); other controls are refused too.
-            if value.bytes().any(|b| (b < 0x20 && b != b'\t') || b == 0x7f) {
-                return Err(format!("invalid request: the value of header {name} contains a control character"));
-            }
-            for part in [name.as_str(), ": ", value.as_str(), "\r\n"] {
-                bytes.extend_from_slice(part.as_bytes());
-            }
+            builder = builder.header(name.as_str(), value.as_str());
         }
-        bytes.extend_from_slice(b"\r\n");
-        bytes.extend_from_slice(&prepared.body);
-        Ok(transport::HttpRequest { bytes, head: prepared.method == "HEAD" })
+        builder.body(prepared.body).build().map_err(|e| format!("invalid request: {e}"))
     }
 }
 

@@ -2,7 +2,7 @@
 //! the region (a partition's template when the region has its prefix).
 
 use crate::config::{Config, ConfigError};
-use crate::{path, transport};
+use crate::path;
 use crate::service::ServiceMeta;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,49 +47,34 @@ impl Endpoint {
             endpoint: if raw.contains('@') { "(hidden: contains '@')".to_owned() } else { raw.to_owned() },
             reason: reason.to_owned(),
         };
-        // Parsed by hand (no URL crate): scheme://host[:port][/path], nothing else.
-        let (scheme, rest) = raw.split_once("://").ok_or_else(|| invalid("not an absolute http(s) URL"))?;
-        let scheme = scheme.to_ascii_lowercase();
-        match scheme.as_str() {
+        let url = reqwest::Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
+        match url.scheme() {
             "https" => {}
             "http" if explicit => {}
             "http" => return Err(invalid("https is required")),
             _ => return Err(invalid("the scheme must be http or https")),
         }
-        let (authority, url_path) = rest.split_at(rest.find(['/', '?', '#', '\\']).unwrap_or(rest.len()));
-        if authority.contains('@') {
+        if !url.username().is_empty() || url.password().is_some() {
             return Err(invalid("user info is not allowed"));
         }
-        if url_path.contains(['?', '#']) {
+        if url.query().is_some() || url.fragment().is_some() {
             return Err(invalid("a query or fragment is not allowed"));
         }
-        let (name, port) = transport::split_authority(authority).ok_or_else(|| invalid("invalid host or port"))?;
-        let bracketed = authority.starts_with('[');
-        if !bracketed && !name.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._".contains(&b)) {
-            return Err(invalid("the host must be an ASCII name or an IP address (international names in punycode)"));
-        }
-        let name = if bracketed { format!("[{}]", name.to_ascii_lowercase()) } else { name.to_ascii_lowercase() };
-        let default_port = if scheme == "https" { 443 } else { 80 };
-        let host = match port {
-            Some(port) if port != default_port => format!("{name}:{port}"),
-            _ => name,
+        let host = url.host_str().ok_or_else(|| invalid("no host"))?;
+        let host = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_owned(),
         };
-        let url_path = if url_path.is_empty() { "/" } else { url_path };
-        let base_path = if url_path == "/" { String::new() } else { url_path.to_owned() };
+        let base_path = if url.path() == "/" { String::new() } else { url.path().to_owned() };
         let trimmed = base_path.trim_end_matches('/');
         if !trimmed.is_empty() {
             path::check(trimmed).map_err(|e| invalid(&e))?;
         }
-        Ok(Endpoint { origin: format!("{scheme}://{host}"), base_path, host })
+        Ok(Endpoint { origin: format!("{}://{host}", url.scheme()), base_path, host })
     }
 
     pub(crate) fn host(&self) -> &str {
         &self.host
-    }
-
-    /// `scheme://host[:port]`, the port only when it is not the scheme's default.
-    pub(crate) fn origin(&self) -> &str {
-        &self.origin
     }
 
     /// The path as sent, joined as botocore joins it: an operation bound to `/`
