@@ -96,7 +96,7 @@ struct Inner {
     config: Config,
     endpoint: Endpoint,
     region: Option<String>,
-    http: reqwest::Client,
+    http: transport::Client,
     /// Attempts started by `call` through this handle and its clones.
     attempts: AtomicU64,
 }
@@ -122,7 +122,7 @@ impl Handle {
                 }
             }
         }
-        let http = transport::client(&config)?;
+        let http = transport::client(&config, endpoint.uri())?;
         let attempts = AtomicU64::new(0);
         Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http, attempts }) })
     }
@@ -210,12 +210,7 @@ impl Handle {
         inner.attempts.fetch_add(1, Ordering::Relaxed);
         let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
         let http_request = self.to_http(prepared).map_err(Error::Build)?;
-        let send = transport::send(
-            &inner.http,
-            http_request,
-            inner.config.max_response_bytes(),
-            inner.config.connect_timeout(),
-        );
+        let send = transport::send(&inner.http, http_request, inner.config.max_response_bytes());
         // The attempt limit, or what is left of the total one, whichever is shorter.
         let mut limit = inner.config.attempt_timeout().map(|t| (t, t));
         if let Some((at, total)) = deadline {
@@ -300,19 +295,24 @@ impl Handle {
         if !request.body.is_empty() || !matches!(op.method, "GET" | "HEAD") {
             headers.push(("Content-Length".to_owned(), request.body.len().to_string()));
         }
-        // reqwest would add this one anyway; listing it keeps the prepared request complete.
+        // Sent as HTTP clients usually send it; listing it keeps the prepared request complete.
         headers.push(("Accept".to_owned(), "*/*".to_owned()));
         Ok(PreparedRequest { method: op.method.to_owned(), url, headers, body: request.body.clone() })
     }
 
-    fn to_http(&self, prepared: PreparedRequest) -> Result<reqwest::Request, String> {
-        let method = reqwest::Method::from_bytes(prepared.method.as_bytes())
+    /// The request as hyper sends it: method, origin-form target, the prepared headers, body.
+    fn to_http(&self, prepared: PreparedRequest) -> Result<transport::HttpRequest, String> {
+        let method = hyper::Method::from_bytes(prepared.method.as_bytes())
             .map_err(|_| format!("invalid method {:?}", prepared.method))?;
-        let mut builder = self.inner.http.request(method, prepared.url.as_str());
+        let target = prepared
+            .url
+            .strip_prefix(self.inner.endpoint.origin())
+            .ok_or_else(|| format!("invalid request: {:?} is not on the endpoint", prepared.url))?;
+        let mut builder = hyper::Request::builder().method(method).uri(target);
         for (name, value) in &prepared.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
-        builder.body(prepared.body).build().map_err(|e| format!("invalid request: {e}"))
+        builder.body(prepared.body.into()).map_err(|e| format!("invalid request: {e}"))
     }
 }
 

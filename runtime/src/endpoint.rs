@@ -9,6 +9,8 @@ use crate::service::ServiceMeta;
 pub(crate) struct Endpoint {
     /// `scheme://host[:port]`.
     origin: String,
+    /// The same, parsed (what the transport connects to).
+    uri: hyper::Uri,
     /// The override's own path as written (empty when it is just `/`).
     base_path: String,
     /// The `Host` header: host, plus the port when it is not the scheme's default.
@@ -47,34 +49,48 @@ impl Endpoint {
             endpoint: if raw.contains('@') { "(hidden: contains '@')".to_owned() } else { raw.to_owned() },
             reason: reason.to_owned(),
         };
-        let url = reqwest::Url::parse(raw).map_err(|e| invalid(&e.to_string()))?;
-        match url.scheme() {
-            "https" => {}
-            "http" if explicit => {}
-            "http" => return Err(invalid("https is required")),
-            _ => return Err(invalid("the scheme must be http or https")),
-        }
-        if !url.username().is_empty() || url.password().is_some() {
+        // hyper's `Uri`, plus what it lets through: user info, queries, fragments.
+        if raw.contains('@') {
             return Err(invalid("user info is not allowed"));
         }
-        if url.query().is_some() || url.fragment().is_some() {
+        if raw.contains(['?', '#']) {
             return Err(invalid("a query or fragment is not allowed"));
         }
-        let host = url.host_str().ok_or_else(|| invalid("no host"))?;
-        let host = match url.port() {
-            Some(port) => format!("{host}:{port}"),
-            None => host.to_owned(),
+        let url: hyper::Uri = raw.trim().parse().map_err(|e: hyper::http::uri::InvalidUri| invalid(&e.to_string()))?;
+        let scheme = url.scheme_str().map(str::to_ascii_lowercase);
+        match scheme.as_deref() {
+            Some("https") => {}
+            Some("http") if explicit => {}
+            Some("http") => return Err(invalid("https is required")),
+            _ => return Err(invalid("the scheme must be http or https")),
+        }
+        let name = url.host().filter(|h| !h.is_empty()).ok_or_else(|| invalid("no host"))?.to_ascii_lowercase();
+        let default_port = if scheme.as_deref() == Some("https") { 443 } else { 80 };
+        let host = match url.port_u16() {
+            Some(port) if port != default_port => format!("{name}:{port}"),
+            _ => name,
         };
+        let origin = format!("{}://{host}", scheme.unwrap_or_default());
+        let uri = origin.parse().map_err(|e: hyper::http::uri::InvalidUri| invalid(&e.to_string()))?;
         let base_path = if url.path() == "/" { String::new() } else { url.path().to_owned() };
         let trimmed = base_path.trim_end_matches('/');
         if !trimmed.is_empty() {
             path::check(trimmed).map_err(|e| invalid(&e))?;
         }
-        Ok(Endpoint { origin: format!("{}://{host}", url.scheme()), base_path, host })
+        Ok(Endpoint { origin, uri, base_path, host })
     }
 
     pub(crate) fn host(&self) -> &str {
         &self.host
+    }
+
+    /// `scheme://host[:port]`, the port only when it is not the scheme's default.
+    pub(crate) fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub(crate) fn uri(&self) -> &hyper::Uri {
+        &self.uri
     }
 
     /// The path as sent, joined as botocore joins it: an operation bound to `/`
