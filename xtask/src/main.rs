@@ -5,6 +5,10 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+/// See xtask/Cargo.toml: the generator is allocation-bound.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const USAGE: &str = "usage: cargo xtask regenerate [--check]
        cargo xtask bench-codegen [--iterations N] [--sizes N,N,...] [--size-iterations N]
                                  [--gating OPERATIONS] [--gating-command check|build] [--gating-repeats N]

@@ -13,6 +13,7 @@ mod cli;
 mod client;
 mod docs;
 mod errors;
+mod format;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -38,10 +39,10 @@ fn header(comment: &str, model: &str) -> String {
 
 /// Formats a token stream as a Rust file with the `@generated` header.
 fn rust_file(model: &str, tokens: TokenStream) -> String {
-    let text = match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => prettyplease::unparse(&file),
+    let text = match format::format_file(tokens) {
+        Ok(text) => text,
         // Emission bugs must not lose output: keep the raw tokens so the compiler names the problem.
-        Err(e) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
+        Err((e, tokens)) => format!("compile_error!({:?});\n{tokens}\n", e.to_string()),
     };
     format!("{}\n{text}", header("//", model))
 }
@@ -51,18 +52,31 @@ pub fn crate_files(services: &[Service]) -> Vec<GeneratedFile> {
     let mut services: Vec<&Service> = services.iter().collect();
     services.sort_by(|a, b| a.module.cmp(&b.module));
     let mut files = vec![cargo_toml(&services), lib_rs(&services)];
-    for s in &services {
-        files.extend(service_files(s, "src/"));
-    }
-    files.extend(cli::files(&services));
+    // Each file is made on a thread of its own (format::run); the CLI's files weigh about as much as the types.
+    let mut jobs: Vec<format::Job<'_>> = services.iter().flat_map(|s| service_jobs(s, "src/")).collect();
+    let all = &services;
+    jobs.push(format::Job::new(services.iter().map(|s| weight(s)).sum(), move || cli::files(all)));
+    files.extend(format::run(jobs));
     files
 }
 
 /// The four files of one service module, under `prefix`.
 pub fn service_files(s: &Service, prefix: &str) -> Vec<GeneratedFile> {
-    let dir = format!("{prefix}{}", s.module);
-    let file = |name: &str, tokens: TokenStream| GeneratedFile { path: format!("{dir}/{name}"), contents: rust_file(&s.model_path, tokens) };
-    vec![file("mod.rs", service_mod(s)), file("types.rs", types::emit(s)), file("errors.rs", errors::emit(s)), file("client.rs", client::emit(s))]
+    format::run(service_jobs(s, prefix))
+}
+
+/// A rough cost of a service's biggest file: its types.
+fn weight(s: &Service) -> usize {
+    s.shapes.len() + 2 * s.operations.len()
+}
+
+fn service_jobs<'a>(s: &'a Service, prefix: &str) -> Vec<format::Job<'a>> {
+    let file = |name: &'static str, emit: fn(&Service) -> TokenStream, weight: usize| {
+        let path = format!("{prefix}{}/{name}", s.module);
+        format::Job::new(weight, move || vec![GeneratedFile { path, contents: rust_file(&s.model_path, emit(s)) }])
+    };
+    let w = weight(s);
+    vec![file("mod.rs", service_mod, 0), file("types.rs", types::emit, w), file("errors.rs", errors::emit, w / 2), file("client.rs", client::emit, w / 2)]
 }
 
 /// Service modules for test fixtures (compiled inside another crate that

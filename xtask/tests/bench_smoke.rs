@@ -1,0 +1,28 @@
+//! The generator benchmark (`cargo xtask bench-codegen`) still runs: one
+//! iteration over `models/` and a 3-operation synthetic model. No timing is
+//! asserted; BENCHMARKS.md has the figures.
+
+use xtask::bench;
+
+#[test]
+fn generator_bench_runs_in_tiny_mode() {
+    let root = xtask::repo_root();
+    let models = bench::time_generate(&root.join("models"), 1).unwrap();
+    assert!(models.files > 0 && models.bytes > 0);
+    assert_eq!(models.total.runs.len(), 1);
+
+    let work = std::env::temp_dir().join(format!("xtask-bench-smoke-{}", std::process::id()));
+    let points = bench::time_sizes(&work, &[3], 1).unwrap();
+    let _ = std::fs::remove_dir_all(&work);
+    assert_eq!(points.len(), 1);
+    assert!(points[0].times.files > 0);
+}
+
+#[test]
+fn synthetic_models_are_valid_and_grow_with_their_operations() {
+    for n in [1, 7] {
+        let text = bench::synth_model("synth", n);
+        let service = codegen::load_model(&text, "synth.yaml").unwrap_or_else(|d| panic!("{n} operations: {d}"));
+        assert_eq!(service.operations.len(), n);
+    }
+}
