@@ -1,13 +1,14 @@
 //! The handle generated clients hold: it signs, sends, retries, and hands
 //! answers to the generated parsers.
 
+use std::convert::Infallible;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use time::OffsetDateTime;
-use time::macros::format_description;
+use time::format_description::BorrowedFormatItem;
 
 use crate::config::{Config, ConfigError};
 use crate::endpoint::Endpoint;
@@ -178,9 +179,14 @@ impl Handle {
         let max_attempts = config.retry().max_attempts.max(1);
         let mut attempt = 1;
         loop {
-            let err = match self.attempt(op, &request, parse_ok, parse_err, deadline).await {
-                Ok(output) => return Ok(output),
-                Err(err) => err,
+            // The exchange is the same code for every operation (compiled once, here);
+            // only reading its answer depends on the operation.
+            let err = match self.exchange(op, &request, deadline).await {
+                Ok(response) => match self.read(op, &response, parse_ok, parse_err) {
+                    Ok(output) => return Ok(output),
+                    Err(err) => err,
+                },
+                Err(err) => err.widen(),
             };
             if attempt >= max_attempts || !retry::should_retry(&err) {
                 return Err(err);
@@ -198,14 +204,13 @@ impl Handle {
         }
     }
 
-    async fn attempt<O, E: ServiceError>(
+    /// One attempt up to the whole answer: build, sign, send, read, within the time limits.
+    async fn exchange(
         &self,
         op: &'static OperationMeta,
         request: &Request,
-        parse_ok: fn(&Response) -> Result<O, String>,
-        parse_err: fn(&Response) -> E,
         deadline: Option<(Instant, Duration)>,
-    ) -> Result<O, Error<E>> {
+    ) -> Result<Response, Error<Infallible>> {
         let inner = &*self.inner;
         inner.attempts.fetch_add(1, Ordering::Relaxed);
         let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
@@ -219,18 +224,28 @@ impl Handle {
                 limit = Some((left, total));
             }
         }
-        let response = match limit {
-            Some((t, after)) => tokio::time::timeout(t, send).await.map_err(|_| Error::Timeout { after })??,
-            None => send.await?,
-        };
+        match limit {
+            Some((t, after)) => tokio::time::timeout(t, send).await.map_err(|_| Error::Timeout { after })?,
+            None => send.await,
+        }
+    }
+
+    /// A success status goes to `parse_ok`, any other to `parse_err`.
+    fn read<O, E: ServiceError>(
+        &self,
+        op: &'static OperationMeta,
+        response: &Response,
+        parse_ok: fn(&Response) -> Result<O, String>,
+        parse_err: fn(&Response) -> E,
+    ) -> Result<O, Error<E>> {
         if self.is_success(op, response.status) {
-            parse_ok(&response).map_err(|message| Error::Response {
+            parse_ok(response).map_err(|message| Error::Response {
                 http_status: response.status,
-                request_id: protocol::request_id(inner.service.protocol, &response),
+                request_id: protocol::request_id(self.inner.service.protocol, response),
                 message,
             })
         } else {
-            Err(Error::Service(Box::new(parse_err(&response))))
+            Err(Error::Service(Box::new(parse_err(response))))
         }
     }
 
@@ -275,8 +290,12 @@ impl Handle {
                 }
                 headers.push(user_agent);
                 check_headers(&headers)?;
+                static FORMAT: OnceLock<Vec<BorrowedFormatItem<'static>>> = OnceLock::new();
+                let format = FORMAT.get_or_init(|| {
+                    time::format_description::parse_borrowed::<2>("[year][month][day]T[hour][minute][second]Z").unwrap_or_default()
+                });
                 let date = OffsetDateTime::from(time)
-                    .format(format_description!("[year][month][day]T[hour][minute][second]Z"))
+                    .format(format.as_slice())
                     .map_err(|e| format!("cannot format the signing time: {e}"))?;
                 let signed = huawei::sign(&huawei::SignInput {
                     method: op.method,

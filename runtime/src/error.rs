@@ -165,6 +165,23 @@ pub enum Error<E> {
     RepeatedToken { token: String },
 }
 
+impl Error<std::convert::Infallible> {
+    /// The same error as an operation's: what fails before an answer is read
+    /// (building, signing, sending) is the same for every operation, so that
+    /// code is compiled once instead of once per operation.
+    pub(crate) fn widen<E>(self) -> Error<E> {
+        match self {
+            Error::Validation(v) => Error::Validation(v),
+            Error::Build(m) => Error::Build(m),
+            Error::Service(never) => match *never {},
+            Error::Transport(t) => Error::Transport(t),
+            Error::Timeout { after } => Error::Timeout { after },
+            Error::Response { http_status, request_id, message } => Error::Response { http_status, request_id, message },
+            Error::RepeatedToken { token } => Error::RepeatedToken { token },
+        }
+    }
+}
+
 impl<E: ServiceError> Error<E> {
     /// The service's error code, or a fixed name for client-side failures.
     pub fn code(&self) -> &str {

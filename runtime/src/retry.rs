@@ -2,10 +2,11 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use time::PrimitiveDateTime;
-use time::macros::format_description;
+use time::format_description::BorrowedFormatItem;
 
 use crate::config::RetryConfig;
 use crate::error::{Error, ServiceError};
@@ -45,9 +46,12 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
-    let format =
-        format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
-    let at: SystemTime = PrimitiveDateTime::parse(value, format).ok()?.assume_utc().into();
+    static FORMAT: OnceLock<Vec<BorrowedFormatItem<'static>>> = OnceLock::new();
+    let format = FORMAT.get_or_init(|| {
+        let imf = "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT";
+        time::format_description::parse_borrowed::<2>(imf).unwrap_or_default()
+    });
+    let at: SystemTime = PrimitiveDateTime::parse(value, format.as_slice()).ok()?.assume_utc().into();
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 

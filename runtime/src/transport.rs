@@ -45,6 +45,10 @@ use crate::error::{Error, TransportError, TransportErrorKind};
 /// A request as hyper sends it.
 pub(crate) type HttpRequest = hyper::Request<Full<Bytes>>;
 
+/// A transport failure or a timeout: not generic over the operation's error,
+/// so that this module is compiled once, not once per operation.
+pub(crate) type Failure = Error<std::convert::Infallible>;
+
 /// Idle connections older than this are not reused.
 const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 /// At most this many idle connections are kept per client.
@@ -127,7 +131,7 @@ pub(crate) fn client(config: &Config, uri: &hyper::Uri) -> Result<Client, Config
 }
 
 /// Sends one request and reads the whole answer, at most `max_body` bytes of its body.
-pub(crate) async fn send<E>(client: &Client, request: HttpRequest, max_body: usize) -> Result<Response, Error<E>> {
+pub(crate) async fn send(client: &Client, request: HttpRequest, max_body: usize) -> Result<Response, Failure> {
     let shared = &*client.shared;
     let mut conn = match shared.checkout() {
         Some(conn) => conn,
@@ -156,7 +160,7 @@ pub(crate) async fn send<E>(client: &Client, request: HttpRequest, max_body: usi
     Ok(response)
 }
 
-async fn read_answer<E>(answer: hyper::Response<Incoming>, max_body: usize) -> Result<Response, Error<E>> {
+async fn read_answer(answer: hyper::Response<Incoming>, max_body: usize) -> Result<Response, Failure> {
     let (parts, mut body) = answer.into_parts();
     if body.size_hint().exact().is_some_and(|n| n > max_body as u64) {
         return Err(too_large(max_body));
@@ -209,7 +213,7 @@ impl Shared {
         }
     }
 
-    async fn connect<E>(&self) -> Result<Conn, Error<E>> {
+    async fn connect(&self) -> Result<Conn, Failure> {
         let attempt = async {
             let tcp = self.connect_tcp().await?;
             let stream = match &self.tls {
@@ -233,7 +237,7 @@ impl Shared {
         }
     }
 
-    async fn connect_tcp<E>(&self) -> Result<TcpStream, Error<E>> {
+    async fn connect_tcp(&self) -> Result<TcpStream, Failure> {
         let addresses: Vec<SocketAddr> = match self.host.parse::<IpAddr>() {
             Ok(ip) => vec![SocketAddr::new(ip, self.port)],
             Err(_) => tokio::net::lookup_host((self.host.as_str(), self.port))
@@ -259,17 +263,17 @@ impl Shared {
     }
 }
 
-fn connect_error<E>(message: String) -> Error<E> {
+fn connect_error(message: String) -> Failure {
     Error::Transport(TransportError { kind: TransportErrorKind::Connect, message })
 }
 
 /// After connecting, everything hyper reports (the connection closed or reset
 /// mid-answer, an answer that is not HTTP/1.1) is a broken exchange.
-fn io_error<E>(e: &dyn std::error::Error) -> Error<E> {
+fn io_error(e: &dyn std::error::Error) -> Failure {
     Error::Transport(TransportError { kind: TransportErrorKind::Io, message: chain(e) })
 }
 
-fn too_large<E>(max_body: usize) -> Error<E> {
+fn too_large(max_body: usize) -> Failure {
     let message = format!("the answer is larger than the limit of {max_body} bytes");
     Error::Transport(TransportError { kind: TransportErrorKind::BodyTooLarge, message })
 }
