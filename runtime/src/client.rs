@@ -3,12 +3,12 @@
 
 use std::convert::Infallible;
 use std::fmt;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use time::OffsetDateTime;
-use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
 
 use crate::config::{Config, ConfigError};
 use crate::endpoint::Endpoint;
@@ -290,12 +290,8 @@ impl Handle {
                 }
                 headers.push(user_agent);
                 check_headers(&headers)?;
-                static FORMAT: OnceLock<Vec<BorrowedFormatItem<'static>>> = OnceLock::new();
-                let format = FORMAT.get_or_init(|| {
-                    time::format_description::parse_borrowed::<2>("[year][month][day]T[hour][minute][second]Z").unwrap_or_default()
-                });
                 let date = OffsetDateTime::from(time)
-                    .format(format.as_slice())
+                    .format(format_description!("[year][month][day]T[hour][minute][second]Z"))
                     .map_err(|e| format!("cannot format the signing time: {e}"))?;
                 let signed = huawei::sign(&huawei::SignInput {
                     method: op.method,

@@ -2,11 +2,10 @@
 
 use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
-use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use time::PrimitiveDateTime;
-use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
 
 use crate::config::RetryConfig;
 use crate::error::{Error, ServiceError};
@@ -46,12 +45,9 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
-    static FORMAT: OnceLock<Vec<BorrowedFormatItem<'static>>> = OnceLock::new();
-    let format = FORMAT.get_or_init(|| {
-        let imf = "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT";
-        time::format_description::parse_borrowed::<2>(imf).unwrap_or_default()
-    });
-    let at: SystemTime = PrimitiveDateTime::parse(value, format.as_slice()).ok()?.assume_utc().into();
+    let format =
+        format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
+    let at: SystemTime = PrimitiveDateTime::parse(value, format).ok()?.assume_utc().into();
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
