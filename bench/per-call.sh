@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Per-call client cost, ours against aws-sdk-rust, in one run: both programs
+# (bench/ours, bench/peer-aws-sdk; same harness, bench/common/harness.rs) call
+# PutLifecycleHook against the same loopback server (bench/loopback-server, a
+# separate std-only process answering a canned success), so each client
+# process's CPU time (getrusage) is the client's alone.
+#
+# For each program, alternating, $REPEATS times (default 5): 10,000 sequential
+# calls, then 10,000 calls 64 at a time (after a warm-up of 200 calls). Prints
+# the medians as a Markdown table; raw lines go to bench/results/per-call.txt.
+#
+# Usage: bench/per-call.sh [--no-wait] [--calls N] [--concurrency C] [--repeats R]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+results="$here/results"
+mkdir -p "$results"
+wait=1 calls=10000 concurrency=64 repeats=${REPEATS:-5}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --no-wait) wait=0 ;;
+    --calls) calls=$2; shift ;;
+    --concurrency) concurrency=$2; shift ;;
+    --repeats) repeats=$2; shift ;;
+    *) echo "usage: $0 [--no-wait] [--calls N] [--concurrency C] [--repeats R]" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+build() { (cd "$here/$1" && CARGO_TARGET_DIR="$here/target/$2" cargo build --release --locked -q); }
+build loopback-server loopback-server
+build ours ours
+build peer-aws-sdk peer
+server="$here/target/loopback-server/release/loopback-server"
+ours="$here/target/ours/release/bench-ours"
+peer="$here/target/peer/release/bench-peer-aws-sdk"
+
+quiet="(not waited for)"
+if [ "$wait" = 1 ]; then
+  quiet=$("$here/wait-quiet.sh")
+fi
+
+port_file=$(mktemp)
+"$server" 0 > "$port_file" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; rm -f "$port_file"' EXIT
+for _ in $(seq 50); do
+  grep -q listening "$port_file" && break
+  sleep 0.1
+done
+url="http://127.0.0.1:$(awk '/listening/ { print $3 }' "$port_file")"
+
+# The answers are checked once: every operation of each program succeeds.
+"$ours" "$url" once > /dev/null
+"$peer" "$url" once > /dev/null
+
+out="$results/per-call.txt"
+echo "# $(date -u) machine: $quiet; load before: $(cut -d' ' -f1-3 /proc/loadavg)" > "$out"
+for _ in $(seq "$repeats"); do
+  for bin in "$ours" "$peer"; do
+    "$bin" "$url" seq "$calls" >> "$out"
+    "$bin" "$url" conc "$calls" "$concurrency" >> "$out"
+  done
+done
+echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"
+
+# median FIELD IMPL MODE
+median() {
+  grep "^RESULT impl=$2 mode=$3 " "$out" | tr ' ' '\n' | awk -F= -v f="$1" '$1 == f { print $2 }' | sort -g |
+    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+{
+  grep '^#' "$out" | sed 's/^# /    /'
+  echo
+  echo "| PutLifecycleHook, median of $repeats | ours | aws-sdk-rust | ours / peer | target |"
+  echo "|---|---|---|---|---|"
+  for mode in seq conc; do
+    label="$calls sequential"
+    [ "$mode" = conc ] && label="$calls, $concurrency at a time"
+    o_cpu=$(median cpu_us_per_call ours "$mode") p_cpu=$(median cpu_us_per_call peer-aws-sdk "$mode")
+    o_rate=$(median calls_per_s ours "$mode") p_rate=$(median calls_per_s peer-aws-sdk "$mode")
+    o_rss=$(median maxrss_kb ours "$mode") p_rss=$(median maxrss_kb peer-aws-sdk "$mode")
+    target="<= 0.5"
+    echo "| $label: client CPU per call | ${o_cpu} µs | ${p_cpu} µs | $(ratio "$o_cpu" "$p_cpu") | $target |"
+    echo "| $label: calls per second | ${o_rate} | ${p_rate} | $(ratio "$o_rate" "$p_rate") | > 1 |"
+    echo "| $label: client peak RSS | ${o_rss} KiB | ${p_rss} KiB | $(ratio "$o_rss" "$p_rss") | |"
+  done
+} | tee "$results/per-call-table.md"
