@@ -98,6 +98,8 @@ struct Inner {
     endpoint: Endpoint,
     region: Option<String>,
     http: transport::Client,
+    /// The AWS credentials as aws-sigv4 takes them (SigV4 services).
+    sigv4_identity: Option<sigv4::SigningIdentity>,
     /// Attempts started by `call` through this handle and its clones.
     attempts: AtomicU64,
 }
@@ -124,8 +126,12 @@ impl Handle {
             }
         }
         let http = transport::client(&config, endpoint.uri())?;
+        let sigv4_identity = match service.signing {
+            SigningScheme::SigV4 { .. } => config.aws_credentials().map(sigv4::SigningIdentity::new),
+            SigningScheme::HuaweiSdkHmacSha256 => None,
+        };
         let attempts = AtomicU64::new(0);
-        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http, attempts }) })
+        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http, sigv4_identity, attempts }) })
     }
 
     pub fn service(&self) -> &'static ServiceMeta {
@@ -275,11 +281,11 @@ impl Handle {
         let user_agent = ("User-Agent".to_owned(), config.user_agent().to_owned());
         match inner.service.signing {
             SigningScheme::SigV4 { name } => {
-                let credentials = config.aws_credentials().ok_or("no AWS credentials")?;
+                let identity = inner.sigv4_identity.as_ref().ok_or("no AWS credentials")?;
                 let region = inner.region.as_deref().ok_or("no region")?;
                 check_headers(&headers)?;
                 // Signed: Host, Content-Type, X-Amz-Target and generated headers, as botocore signs them.
-                let signature = sigv4::sign(credentials, region, name, time, op.method, &url, &headers, &request.body)?;
+                let signature = sigv4::sign(identity, region, name, time, op.method, &url, &headers, &request.body)?;
                 headers.extend(signature.headers);
                 headers.push(user_agent);
             }
@@ -323,11 +329,21 @@ impl Handle {
             .url
             .strip_prefix(self.inner.endpoint.origin())
             .ok_or_else(|| format!("invalid request: {:?} is not on the endpoint", prepared.url))?;
-        let mut builder = hyper::Request::builder().method(method).uri(target);
-        for (name, value) in &prepared.headers {
-            builder = builder.header(name.as_str(), value.as_str());
+        let uri = target.parse::<hyper::Uri>().map_err(|e| format!("invalid request: {e}"))?;
+        let mut request = hyper::Request::new(prepared.body.into());
+        *request.method_mut() = method;
+        *request.uri_mut() = uri;
+        let headers = request.headers_mut();
+        headers.reserve(prepared.headers.len());
+        for (name, value) in prepared.headers {
+            let invalid = |e: &dyn fmt::Display| format!("invalid request: header {name}: {e}");
+            let header = hyper::header::HeaderName::from_bytes(name.as_bytes()).map_err(|e| invalid(&e))?;
+            // The value's own buffer becomes the header's (no copy).
+            let value = hyper::header::HeaderValue::from_maybe_shared(hyper::body::Bytes::from(value))
+                .map_err(|e| invalid(&e))?;
+            headers.append(header, value);
         }
-        builder.body(prepared.body.into()).map_err(|e| format!("invalid request: {e}"))
+        Ok(request)
     }
 }
 

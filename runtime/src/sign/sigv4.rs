@@ -7,6 +7,28 @@ use aws_sigv4::sign::v4;
 
 use crate::credentials::AwsCredentials;
 
+/// The credentials in the form `aws-sigv4` signs with; made once per client.
+pub(crate) struct SigningIdentity(aws_smithy_runtime_api::client::identity::Identity);
+
+impl SigningIdentity {
+    pub(crate) fn new(credentials: &AwsCredentials) -> Self {
+        let credentials = aws_credential_types::Credentials::new(
+            credentials.access_key_id(),
+            credentials.secret_access_key().expose(),
+            credentials.session_token().map(|t| t.expose().to_owned()),
+            None,
+            "lifecycle-hooks-runtime",
+        );
+        Self(credentials.into())
+    }
+}
+
+impl std::fmt::Debug for SigningIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SigningIdentity(** redacted **)")
+    }
+}
+
 /// What SigV4 adds to a request.
 pub(crate) struct Signature {
     /// `X-Amz-Date`, `Authorization` and, with a session token, `X-Amz-Security-Token`.
@@ -17,7 +39,7 @@ pub(crate) struct Signature {
 /// `url` must be absolute; `Host` should be among `headers` as it goes on the wire.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn sign(
-    credentials: &AwsCredentials,
+    identity: &SigningIdentity,
     region: &str,
     signing_name: &str,
     time: SystemTime,
@@ -26,16 +48,8 @@ pub(crate) fn sign(
     headers: &[(String, String)],
     body: &[u8],
 ) -> Result<Signature, String> {
-    let identity = aws_credential_types::Credentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key().expose(),
-        credentials.session_token().map(|t| t.expose().to_owned()),
-        None,
-        "lifecycle-hooks-runtime",
-    )
-    .into();
     let params = v4::SigningParams::builder()
-        .identity(&identity)
+        .identity(&identity.0)
         .region(region)
         .name(signing_name)
         .time(time)
@@ -58,6 +72,13 @@ pub(crate) fn sign(
 
 /// `x-amz-date` -> `X-Amz-Date`, as botocore writes it.
 fn title_case(name: &str) -> String {
+    // The names aws-sigv4 adds, without building them piece by piece on every request.
+    match name {
+        "x-amz-date" => return "X-Amz-Date".to_owned(),
+        "authorization" => return "Authorization".to_owned(),
+        "x-amz-security-token" => return "X-Amz-Security-Token".to_owned(),
+        _ => {}
+    }
     name.split('-')
         .map(|part| {
             let mut chars = part.chars();
