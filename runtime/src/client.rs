@@ -3,6 +3,8 @@
 
 use std::convert::Infallible;
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -187,7 +189,7 @@ impl Handle {
         loop {
             // The exchange is the same code for every operation (compiled once, here);
             // only reading its answer depends on the operation.
-            let err = match self.exchange(op, &request, deadline).await {
+            let err = match self.exchange_boxed(op, &request, deadline).await {
                 Ok(response) => match self.read(op, &response, parse_ok, parse_err) {
                     Ok(output) => return Ok(output),
                     Err(err) => err,
@@ -208,6 +210,18 @@ impl Handle {
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
+    }
+
+    /// [`Self::exchange`] behind a pointer made here: its state machine (hyper,
+    /// rustls, tokio) is then compiled in this crate, once, rather than again in
+    /// every crate that awaits an operation (one allocation per attempt).
+    fn exchange_boxed<'a>(
+        &'a self,
+        op: &'static OperationMeta,
+        request: &'a Request,
+        deadline: Option<(Instant, Duration)>,
+    ) -> Pin<Box<dyn Future<Output = Result<Response, Error<Infallible>>> + Send + 'a>> {
+        Box::pin(self.exchange(op, request, deadline))
     }
 
     /// One attempt up to the whole answer: build, sign, send, read, within the time limits.
