@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-build comparison: a cold `cargo build --release` of bench/ours (all five
-# operations through the generated crate) and of bench/peer-aws-sdk (the four
-# AWS ones through aws-sdk-rust), back to back, each in a fresh
+# operations through the generated crate), of bench/peer-aws-sdk (the four
+# AWS ones through aws-sdk-rust) and of bench/floor (no code: only the crates
+# the runtime must stand on, as a reference line), back to back, each in a fresh
 # CARGO_TARGET_DIR, with the same [profile.release] settings (both manifests
 # spell out cargo's defaults) and the same flags. Dependencies are fetched
 # first and the builds run --offline --locked, so no download is timed.
@@ -12,7 +13,7 @@
 # 0.5 s), user+system CPU time, and the size of the binary stripped with
 # `strip`. Prints a Markdown table; raw logs go to bench/results/.
 #
-# Usage: bench/compare-build.sh [--no-wait] [--only ours|peer]
+# Usage: bench/compare-build.sh [--no-wait] [--only ours|peer|floor]
 #   --no-wait   do not wait for a quiet machine first (bench/wait-quiet.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,12 +25,12 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --no-wait) wait=0 ;;
     --only) only=$2; shift ;;
-    *) echo "usage: $0 [--no-wait] [--only ours|peer]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--no-wait] [--only ours|peer|floor]" >&2; exit 2 ;;
   esac
   shift
 done
 
-for p in ours peer-aws-sdk; do
+for p in ours peer-aws-sdk floor; do
   (cd "$here/$p" && cargo fetch --locked -q)
 done
 quiet="(not waited for)"
@@ -85,23 +86,32 @@ run() {
   case "$1" in
     ours) build ours "$here/ours" bench-ours ;;
     peer) build peer "$here/peer-aws-sdk" bench-peer-aws-sdk ;;
+    floor) build floor "$here/floor" bench-floor ;;
   esac
 }
 
 ours=(- - - - -)
 peer=(- - - - -)
-if [ "$only" != peer ]; then read -r -a ours <<< "$(run ours)"; fi
-if [ "$only" != ours ]; then read -r -a peer <<< "$(run peer)"; fi
+floor=(- - - - -)
+if [ -z "$only" ] || [ "$only" = ours ]; then read -r -a ours <<< "$(run ours)"; fi
+if [ -z "$only" ] || [ "$only" = peer ]; then read -r -a peer <<< "$(run peer)"; fi
+if [ -z "$only" ] || [ "$only" = floor ]; then read -r -a floor <<< "$(run floor)"; fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/build-machine.txt"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.3f (1/%.1f)", a / b, b / a; else print "-" }'; }
 mib() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.0f MiB", k / 1024 }'; }
 {
-  echo "| cold release build | ours (5 operations) | aws-sdk-rust (4 operations) | ours / peer | target |"
-  echo "|---|---|---|---|---|"
-  echo "| wall time | ${ours[0]} s | ${peer[0]} s | $(ratio "${ours[0]}" "${peer[0]}") | <= 1/8 |"
-  echo "| peak RSS, largest process (time -v) | $(mib "${ours[1]}") | $(mib "${peer[1]}") | $(ratio "${ours[1]}" "${peer[1]}") | <= 1/3 |"
-  echo "| peak RSS, whole build (sampled sum) | $(mib "${ours[2]}") | $(mib "${peer[2]}") | $(ratio "${ours[2]}" "${peer[2]}") | |"
-  echo "| CPU time (user + sys) | ${ours[3]} s | ${peer[3]} s | $(ratio "${ours[3]}" "${peer[3]}") | |"
-  echo "| stripped binary | ${ours[4]} B | ${peer[4]} B | $(ratio "${ours[4]}" "${peer[4]}") | <= 1/4 |"
+  echo "| cold release build | ours (5 operations) | aws-sdk-rust (4 operations) | ours / peer | target | floor (no code) | floor / peer |"
+  echo "|---|---|---|---|---|---|---|"
+  row() { # LABEL INDEX UNIT-FORMATTER TARGET
+    local o=${ours[$2]} p=${peer[$2]} f=${floor[$2]}
+    echo "| $1 | $($3 "$o") | $($3 "$p") | $(ratio "$o" "$p") | $4 | $($3 "$f") | $(ratio "$f" "$p") |"
+  }
+  secs() { [ "$1" = - ] && echo - || echo "$1 s"; }
+  bytes() { [ "$1" = - ] && echo - || echo "$1 B"; }
+  row "wall time" 0 secs "<= 1/8"
+  row "peak RSS, largest process (time -v)" 1 mib "<= 1/3"
+  row "peak RSS, whole build (sampled sum)" 2 mib ""
+  row "CPU time (user + sys)" 3 secs ""
+  row "stripped binary" 4 bytes "<= 1/4"
 } | tee "$results/build-table.md"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# CI's quick run of the benchmarks (called by scripts/test): proves they still
+# compile and run; it measures nothing and asserts no timing. The aws-sdk peer
+# is never built here (bench/peer-aws-sdk takes many minutes).
+#
+# - bench/ours and the loopback server build (debug), and the program makes all
+#   five calls once, 50 sequential and 50 eight at a time against the server;
+# - the micro benchmarks (divan) run once each (`cargo test --benches`);
+# - the generator benchmark runs on tiny sizes;
+# - the measuring scripts parse (`bash -n`).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+target="$root/target/bench-smoke"
+
+for s in compare-build.sh per-call.sh run-all.sh wait-quiet.sh; do bash -n "$here/$s"; done
+
+(cd "$here/loopback-server" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
+(cd "$here/ours" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
+(cd "$here/ours" && CARGO_TARGET_DIR="$target" cargo test --locked -q --benches)
+
+port_file=$(mktemp)
+"$target/debug/loopback-server" 0 > "$port_file" &
+server_pid=$!
+trap 'kill "$server_pid" 2>/dev/null || true; rm -f "$port_file"' EXIT
+for _ in $(seq 100); do
+  grep -q listening "$port_file" && break
+  sleep 0.1
+done
+url="http://127.0.0.1:$(awk '/listening/ { print $3 }' "$port_file")"
+ours="$target/debug/bench-ours"
+"$ours" "$url" once
+for mode in "seq 50" "conc 50 8"; do
+  # shellcheck disable=SC2086
+  line=$("$ours" "$url" $mode)
+  echo "$line"
+  case "$line" in
+    "RESULT impl=ours mode=${mode%% *} calls=50 "*) ;;
+    *) echo "bench smoke: unexpected output from '$mode'" >&2; exit 1 ;;
+  esac
+done
+
+(cd "$root" && cargo xtask bench-codegen --iterations 2 --sizes 5,10 --size-iterations 2)
+echo "bench smoke: ok"
