@@ -245,6 +245,7 @@ impl<'m> Checker<'m> {
             out.push(ir::Shape {
                 name: name.clone(),
                 rust_name: naming::type_ident(name),
+                snake_name: naming::snake(name),
                 docs: docs(s.documentation.as_deref(), s.note.as_deref(), s.disagreement.as_deref()),
                 kind,
                 in_input: false,

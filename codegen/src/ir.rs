@@ -87,6 +87,8 @@ pub struct Shape {
     pub name: String,
     /// Rust type name.
     pub rust_name: String,
+    /// snake_case name (validator functions, pattern statics), made once here.
+    pub snake_name: String,
     pub docs: Vec<String>,
     pub kind: ShapeKind,
     /// Reachable from an operation input (gets `validate`, serializers).

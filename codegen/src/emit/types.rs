@@ -92,7 +92,7 @@ fn member_needs_validation(s: &Service, m: &Member, seen: &mut Vec<ShapeId>) -> 
 }
 
 fn validator_fn(shape: &Shape) -> proc_macro2::Ident {
-    format_ident!("validate_{}", snake(&shape.name))
+    format_ident!("validate_{}", shape.snake_name)
 }
 
 /// The docs of a member: its own text, then the constraints of its value.
@@ -482,7 +482,7 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
             let mut statics = quote!();
             if let Some(p) = pattern.as_ref().filter(|p| p.enforce) {
                 let (ecma, rust) = (&p.ecma, &p.rust);
-                let st = format_ident!("{}_PATTERN", snake(&shape.name).to_uppercase());
+                let st = format_ident!("{}_PATTERN", shape.snake_name.to_uppercase());
                 statics = quote! { static #st: crate::runtime::Pattern = crate::runtime::Pattern::new(#ecma, #rust); };
                 checks.push(quote! { v.pattern(at, value, &#st); });
             }
