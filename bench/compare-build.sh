@@ -4,8 +4,11 @@
 # AWS ones through aws-sdk-rust) and of bench/floor (no code: only the crates
 # the runtime must stand on, as a reference line), back to back, each in a fresh
 # CARGO_TARGET_DIR, with the same [profile.release] settings (both manifests
-# spell out cargo's defaults) and the same flags. Dependencies are fetched
-# first and the builds run --offline --locked, so no download is timed.
+# spell out cargo's defaults) and the same flags. The floor is built twice: as
+# the runtime uses its crates, and with the least features any client on the
+# required stack needs (`--no-default-features`, see bench/floor/Cargo.toml).
+# Dependencies are fetched first and the builds run --offline --locked, so no
+# download is timed.
 #
 # Measured per build: wall time and the largest single process's peak RSS
 # (/usr/bin/time -v: "Maximum resident set size", which for a build is the
@@ -13,7 +16,7 @@
 # 0.5 s), user+system CPU time, and the size of the binary stripped with
 # `strip`. Prints a Markdown table; raw logs go to bench/results/.
 #
-# Usage: bench/compare-build.sh [--no-wait] [--only ours|peer|floor]
+# Usage: bench/compare-build.sh [--no-wait] [--only ours|peer|floor|floor-min]
 #   --no-wait   do not wait for a quiet machine first (bench/wait-quiet.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,7 +28,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --no-wait) wait=0 ;;
     --only) only=$2; shift ;;
-    *) echo "usage: $0 [--no-wait] [--only ours|peer|floor]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--no-wait] [--only ours|peer|floor|floor-min]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -53,9 +56,10 @@ tree_rss() {
     }'
 }
 
-# build NAME DIR BIN: prints "wall_s maxrss_kb tree_peak_kb cpu_s stripped_bytes"
+# build NAME DIR BIN [CARGO ARGS...]: prints "wall_s maxrss_kb tree_peak_kb cpu_s stripped_bytes"
 build() {
   local name=$1 dir=$2 bin=$3
+  shift 3
   local target
   target=$(mktemp -d "${TMPDIR:-/tmp}/cold-$name.XXXXXX")
   local log="$results/build-$name.log" peakfile="$results/build-$name.treepeak"
@@ -63,7 +67,7 @@ build() {
   (
     cd "$dir"
     exec env CARGO_TARGET_DIR="$target" CARGO_INCREMENTAL=0 RUSTFLAGS= CARGO_BUILD_RUSTFLAGS= \
-      /usr/bin/time -v cargo build --release --locked --offline
+      /usr/bin/time -v cargo build --release --locked --offline "$@"
   ) > "$log" 2>&1 &
   local pid=$! peak=0 rss
   while kill -0 "$pid" 2>/dev/null; do
@@ -87,25 +91,28 @@ run() {
     ours) build ours "$here/ours" bench-ours ;;
     peer) build peer "$here/peer-aws-sdk" bench-peer-aws-sdk ;;
     floor) build floor "$here/floor" bench-floor ;;
+    floor-min) build floor-min "$here/floor" bench-floor --no-default-features ;;
   esac
 }
 
 ours=(- - - - -)
 peer=(- - - - -)
 floor=(- - - - -)
+floormin=(- - - - -)
 if [ -z "$only" ] || [ "$only" = ours ]; then read -r -a ours <<< "$(run ours)"; fi
 if [ -z "$only" ] || [ "$only" = peer ]; then read -r -a peer <<< "$(run peer)"; fi
 if [ -z "$only" ] || [ "$only" = floor ]; then read -r -a floor <<< "$(run floor)"; fi
+if [ -z "$only" ] || [ "$only" = floor-min ]; then read -r -a floormin <<< "$(run floor-min)"; fi
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/build-machine.txt"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.3f (1/%.1f)", a / b, b / a; else print "-" }'; }
 mib() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.0f MiB", k / 1024 }'; }
 {
-  echo "| cold release build | ours (5 operations) | aws-sdk-rust (4 operations) | ours / peer | target | floor (no code) | floor / peer |"
-  echo "|---|---|---|---|---|---|---|"
+  echo "| cold release build | ours (5 operations) | aws-sdk-rust (4 operations) | ours / peer | target | floor as used (no code) | floor / peer | floor, minimum | minimum / peer |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   row() { # LABEL INDEX UNIT-FORMATTER TARGET
-    local o=${ours[$2]} p=${peer[$2]} f=${floor[$2]}
-    echo "| $1 | $($3 "$o") | $($3 "$p") | $(ratio "$o" "$p") | $4 | $($3 "$f") | $(ratio "$f" "$p") |"
+    local o=${ours[$2]} p=${peer[$2]} f=${floor[$2]} m=${floormin[$2]}
+    echo "| $1 | $($3 "$o") | $($3 "$p") | $(ratio "$o" "$p") | $4 | $($3 "$f") | $(ratio "$f" "$p") | $($3 "$m") | $(ratio "$m" "$p") |"
   }
   secs() { [ "$1" = - ] && echo - || echo "$1 s"; }
   bytes() { [ "$1" = - ] && echo - || echo "$1 B"; }
