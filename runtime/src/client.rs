@@ -9,8 +9,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use time::OffsetDateTime;
-use time::macros::format_description;
 
 use crate::config::{Config, ConfigError};
 use crate::endpoint::Endpoint;
@@ -310,9 +308,7 @@ impl Handle {
                 }
                 headers.push(user_agent);
                 check_headers(&headers)?;
-                let date = OffsetDateTime::from(time)
-                    .format(format_description!("[year][month][day]T[hour][minute][second]Z"))
-                    .map_err(|e| format!("cannot format the signing time: {e}"))?;
+                let date = huawei::sdk_date(time)?;
                 let signed = huawei::sign(&huawei::SignInput {
                     method: op.method,
                     host: inner.endpoint.host(),

@@ -63,12 +63,35 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
+/// RFC 3339 with as many fraction digits as needed (`2024-11-05T12:34:51.789Z`);
+/// a time RFC 3339 cannot show (a year outside 0..=9999) as epoch seconds.
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.format(&Rfc3339) {
-            Ok(s) => f.write_str(&s),
-            Err(_) => write!(f, "{}", self.0.unix_timestamp()),
+        let (t, offset) = (self.0, self.0.offset());
+        if !(0..=9999).contains(&t.year()) || offset.seconds_past_minute() != 0 {
+            return write!(f, "{}", t.unix_timestamp());
         }
+        let (date, clock) = (t.date(), t.time());
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            date.year(),
+            u8::from(date.month()),
+            date.day(),
+            clock.hour(),
+            clock.minute(),
+            clock.second()
+        )?;
+        let nanos = clock.nanosecond();
+        if nanos != 0 {
+            let digits = format!("{nanos:09}");
+            write!(f, ".{}", digits.trim_end_matches('0'))?;
+        }
+        if offset.is_utc() {
+            return f.write_str("Z");
+        }
+        let sign = if offset.is_negative() { '-' } else { '+' };
+        write!(f, "{sign}{:02}:{:02}", offset.whole_hours().unsigned_abs(), offset.minutes_past_hour().unsigned_abs())
     }
 }
 
@@ -113,6 +136,51 @@ mod tests {
         assert_eq!(t.unix_timestamp_nanos() % 1_000_000_000, 789_000_000);
         assert_eq!(t.to_string(), "2024-11-05T12:34:51.789Z");
         assert_eq!(DateTime::from_epoch_seconds(1.5).unwrap().to_string(), "1970-01-01T00:00:01.5Z");
+        assert_eq!(DateTime::from_epoch_seconds(0.000_000_001).unwrap().to_string(), "1970-01-01T00:00:00.000000001Z");
+        assert_eq!(DateTime::parse_iso8601("0001-02-03T04:05:06Z").unwrap().to_string(), "0001-02-03T04:05:06Z");
+    }
+
+    #[test]
+    fn shows_what_rfc_3339_cannot_as_epoch_seconds_and_keeps_offsets() {
+        let bc = time::OffsetDateTime::from_unix_timestamp(-62_180_000_000).unwrap(); // in the year -1
+        assert_eq!(bc.year(), -1);
+        assert_eq!(DateTime::from(bc).to_string(), "-62180000000");
+        // An instant whose UTC form is out of range keeps its own offset.
+        let edge = time::PrimitiveDateTime::new(
+            time::Date::from_calendar_date(9999, time::Month::December, 31).unwrap(),
+            time::Time::from_hms(23, 30, 0).unwrap(),
+        )
+        .assume_offset(time::UtcOffset::from_hms(-1, -30, 0).unwrap());
+        assert_eq!(DateTime::from(edge).to_string(), "9999-12-31T23:30:00-01:30");
+    }
+
+    mod against_time {
+        use proptest::prelude::*;
+        use time::OffsetDateTime;
+        use time::format_description::well_known::Rfc3339;
+
+        use super::DateTime;
+
+        proptest! {
+            /// Display is RFC 3339 exactly as time's own formatter writes it, for every
+            /// instant it can write (offsets included), epoch seconds otherwise.
+            #[test]
+            fn display_is_time_s_rfc_3339(
+                secs in -377_705_116_800i64..=253_402_300_799,
+                nanos in prop_oneof![0u32..1_000_000_000, Just(0), (0u32..1000).prop_map(|m| m * 1_000_000)],
+                offset_minutes in prop_oneof![Just(0i32), -1439i32..=1439],
+            ) {
+                let utc = OffsetDateTime::from_unix_timestamp(secs).unwrap().replace_nanosecond(nanos).unwrap();
+                let offset = time::UtcOffset::from_whole_seconds(offset_minutes * 60).unwrap();
+                for t in [utc, utc.checked_to_offset(offset).unwrap_or(utc)] {
+                    let ours = DateTime(t).to_string();
+                    match t.format(&Rfc3339) {
+                        Ok(theirs) => prop_assert_eq!(ours, theirs),
+                        Err(_) => prop_assert_eq!(ours, t.unix_timestamp().to_string()),
+                    }
+                }
+            }
+        }
     }
 
     #[test]

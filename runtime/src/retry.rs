@@ -4,9 +4,6 @@ use std::collections::hash_map::RandomState;
 use std::hash::BuildHasher;
 use std::time::{Duration, SystemTime};
 
-use time::PrimitiveDateTime;
-use time::macros::format_description;
-
 use crate::config::RetryConfig;
 use crate::error::{Error, ServiceError};
 
@@ -45,9 +42,9 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
     if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
         return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
-    let format =
-        format_description!("[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT");
-    let at: SystemTime = PrimitiveDateTime::parse(value, format).ok()?.assume_utc().into();
+    // The Smithy types' IMF-fixdate reader (aws-sigv4 builds it already), as the AWS SDKs read this header.
+    use aws_smithy_types::date_time::{DateTime, Format};
+    let at = SystemTime::try_from(DateTime::from_str(value, Format::HttpDate).ok()?).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
@@ -62,7 +59,9 @@ mod tests {
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:47 GMT", now), Some(Duration::from_secs(10)));
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:00:00 GMT", now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("99999999999999999999999", now), Some(Duration::from_secs(u64::MAX)));
-        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:47 PST"] {
+        // Dates in the past wait no time; fractions of a second are kept.
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37.5 GMT", now), Some(Duration::from_millis(500)));
+        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:47 PST", "Sun, 06 Nov 1994 25:49:47 GMT", "Sun, 31 Feb 1994 08:49:47 GMT"] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
         }
     }

@@ -95,6 +95,24 @@ pub fn sign(input: &SignInput<'_>) -> Signed {
     Signed { headers, canonical_request, string_to_sign, authorization }
 }
 
+/// `X-Sdk-Date` for `time`: `YYYYMMDDTHHMMSSZ` in UTC.
+pub fn sdk_date(time: std::time::SystemTime) -> Result<String, String> {
+    let t = time::OffsetDateTime::from(time);
+    if !(0..=9999).contains(&t.year()) {
+        return Err(format!("cannot format the signing time: year {} is outside 0..=9999", t.year()));
+    }
+    let (date, clock) = (t.date(), t.time());
+    Ok(format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+        date.year(),
+        u8::from(date.month()),
+        date.day(),
+        clock.hour(),
+        clock.minute(),
+        clock.second()
+    ))
+}
+
 fn quote(s: &str) -> String {
     utf8_percent_encode(s, UNRESERVED).to_string()
 }
@@ -116,4 +134,26 @@ pub fn canonical_query(query: &[(String, String)]) -> String {
     let mut pairs: Vec<&(String, String)> = query.iter().collect();
     pairs.sort();
     pairs.iter().map(|(k, v)| format!("{}={}", quote(k), quote(v))).collect::<Vec<_>>().join("&")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+    use super::sdk_date;
+
+    #[test]
+    fn sdk_date_is_utc_basic_format() {
+        assert_eq!(sdk_date(UNIX_EPOCH).unwrap(), "19700101T000000Z");
+        // 2024-02-29T23:59:59.999Z: fractions are dropped, not rounded.
+        let leap = UNIX_EPOCH + Duration::from_millis(1_709_251_199_999);
+        assert_eq!(sdk_date(leap).unwrap(), "20240229T235959Z");
+    }
+
+    #[test]
+    fn sdk_date_outside_four_digit_years_is_an_error() {
+        let before_year_0 = UNIX_EPOCH - Duration::from_secs(62_200_000_000);
+        assert!(sdk_date(before_year_0).unwrap_err().contains("outside 0..=9999"));
+        assert!(sdk_date(SystemTime::now()).is_ok());
+    }
 }
