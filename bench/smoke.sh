@@ -13,7 +13,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 target="$root/target/bench-smoke"
 
-for s in compare-build.sh per-call.sh run-all.sh wait-quiet.sh; do bash -n "$here/$s"; done
+for s in compare-build.sh per-call.sh run-all.sh wait-quiet.sh rustc-rss.sh; do bash -n "$here/$s"; done
 
 (cd "$here/loopback-server" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
 (cd "$here/ours" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
