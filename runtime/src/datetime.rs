@@ -63,6 +63,16 @@ impl fmt::Display for Shown<'_> {
     }
 }
 
+/// `YYYY<d>MM<d>DDTHH<t>MM<t>SS` of `t` as it is (no offset, no fraction): the
+/// common part of RFC 3339 (`-`, `:`) and the basic form Huawei signs (``, ``).
+/// The year must be in 0..=9999.
+pub(crate) fn write_date_time(out: &mut impl fmt::Write, t: OffsetDateTime, date_sep: &str, time_sep: &str) -> fmt::Result {
+    let (date, clock) = (t.date(), t.time());
+    let (year, month, day) = (date.year(), u8::from(date.month()), date.day());
+    let (hour, minute, second) = (clock.hour(), clock.minute(), clock.second());
+    write!(out, "{year:04}{date_sep}{month:02}{date_sep}{day:02}T{hour:02}{time_sep}{minute:02}{time_sep}{second:02}")
+}
+
 /// RFC 3339 with as many fraction digits as needed (`2024-11-05T12:34:51.789Z`);
 /// a time RFC 3339 cannot show (a year outside 0..=9999) as epoch seconds.
 impl fmt::Display for DateTime {
@@ -71,18 +81,8 @@ impl fmt::Display for DateTime {
         if !(0..=9999).contains(&t.year()) || offset.seconds_past_minute() != 0 {
             return write!(f, "{}", t.unix_timestamp());
         }
-        let (date, clock) = (t.date(), t.time());
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            date.year(),
-            u8::from(date.month()),
-            date.day(),
-            clock.hour(),
-            clock.minute(),
-            clock.second()
-        )?;
-        let nanos = clock.nanosecond();
+        write_date_time(f, t, "-", ":")?;
+        let nanos = t.nanosecond();
         if nanos != 0 {
             let digits = format!("{nanos:09}");
             write!(f, ".{}", digits.trim_end_matches('0'))?;

@@ -101,16 +101,10 @@ pub fn sdk_date(time: std::time::SystemTime) -> Result<String, String> {
     if !(0..=9999).contains(&t.year()) {
         return Err(format!("cannot format the signing time: year {} is outside 0..=9999", t.year()));
     }
-    let (date, clock) = (t.date(), t.time());
-    Ok(format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        date.year(),
-        u8::from(date.month()),
-        date.day(),
-        clock.hour(),
-        clock.minute(),
-        clock.second()
-    ))
+    let mut date = String::with_capacity(16);
+    crate::datetime::write_date_time(&mut date, t, "", "").map_err(|e| e.to_string())?;
+    date.push('Z');
+    Ok(date)
 }
 
 fn quote(s: &str) -> String {
