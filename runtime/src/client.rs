@@ -9,7 +9,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-
 use crate::config::{Config, ConfigError};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ServiceError};
