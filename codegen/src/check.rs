@@ -12,7 +12,7 @@ use crate::diagnostics::Sink;
 use crate::ir::{self, Location, PathPart, ShapeId, ShapeKind};
 use crate::model as raw;
 use crate::naming;
-use crate::pattern;
+use crate::{automaton, pattern};
 
 const SHAPE_TYPES: &[&str] = &["string", "integer", "long", "boolean", "timestamp", "enum", "list", "map", "structure"];
 const PROTOCOLS: &[&str] = &["aws-json-1.1", "aws-query", "rest-json"];
@@ -289,14 +289,21 @@ impl<'m> Checker<'m> {
                 let length = self.length(&s.length, path);
                 let pattern = s.pattern.as_ref().and_then(|p| {
                     self.source(&p.value.source, &format!("{path}.pattern"));
-                    match pattern::translate(&p.value.regex) {
-                        Ok(rust) => Some(ir::Pattern { ecma: p.value.regex.clone(), rust, enforce: p.value.enforce }),
-                        Err(why) => {
-                            self.err(
-                                line(p),
-                                format!("{path}.pattern"),
-                                format!("regex `{}` is outside the supported ECMA-262 dialect: {why}", p.value.regex),
-                            );
+                    // An enforced pattern is matched by its automaton; one that is not is only documented.
+                    let regex = &p.value.regex;
+                    let compiled = pattern::translate(regex)
+                        .map_err(|why| format!("regex `{regex}` is outside the supported ECMA-262 dialect: {why}"))
+                        .and_then(|rust| {
+                            let automaton = match p.value.enforce {
+                                true => Some(automaton::compile(&rust).map_err(|why| format!("regex `{regex}` {why}"))?),
+                                false => None,
+                            };
+                            Ok(ir::Pattern { ecma: regex.clone(), rust, automaton })
+                        });
+                    match compiled {
+                        Ok(pattern) => Some(pattern),
+                        Err(message) => {
+                            self.err(line(p), format!("{path}.pattern"), message);
                             None
                         }
                     }

@@ -120,8 +120,17 @@ pub struct Length {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pattern {
     pub ecma: String,
+    /// The translation into `regex` syntax ([`crate::pattern::translate`]).
     pub rust: String,
-    pub enforce: bool,
+    /// The automaton the generated code matches with; `None` when the model
+    /// says `enforce: false` (the pattern is then only documented).
+    pub automaton: Option<crate::automaton::Automaton>,
+}
+
+impl Pattern {
+    pub fn enforce(&self) -> bool {
+        self.automaton.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

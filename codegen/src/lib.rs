@@ -6,6 +6,7 @@
 //! `quote`, formatted by `prettyplease`) -> files, which `xtask` writes.
 #![forbid(unsafe_code)]
 
+pub mod automaton;
 pub mod check;
 pub mod diagnostics;
 pub mod emit;

@@ -1,8 +1,9 @@
 //! Model patterns are ECMA-262 regular expressions with Smithy's semantics: not
-//! implicitly anchored, `\w`/`\d` ASCII only. The generated crate matches them
-//! with `regex-lite`, so each pattern is translated here into an equivalent
-//! `regex-lite` pattern, or rejected with a message that says which piece of
-//! syntax is outside the supported dialect.
+//! implicitly anchored, `\w`/`\d` ASCII only. Each pattern is translated here
+//! into an equivalent pattern in the syntax of the `regex` crates (which
+//! [`crate::automaton`] compiles into the table the generated crate matches
+//! with), or rejected with a message that says which piece of syntax is
+//! outside the supported dialect.
 //!
 //! Supported: literals, `.`, classes with ranges, `\d \D \w \W \s \S \b \B`,
 //! `\t \n \r \f \v \0`, `\xHH`, `\uHHHH` (surrogate pairs written as two
@@ -18,11 +19,19 @@ const ECMA_SPACE: &str = r"\t\n\x0B\x0C\r\x20\x{A0}\x{1680}\x{2000}-\x{200A}\x{2
 const WORD: &str = "0-9A-Za-z_";
 const DIGIT: &str = "0-9";
 
-/// Translates an ECMA-262 pattern into `regex-lite` syntax with the same meaning.
+/// Translates an ECMA-262 pattern into `regex` syntax with the same meaning.
 pub fn translate(ecma: &str) -> Result<String, String> {
     let mut t = Translator { chars: ecma.chars().collect(), pos: 0, out: String::new() };
     t.run()?;
-    regex_lite::Regex::new(&t.out).map_err(|e| format!("translated to `{}`, which does not compile: {e}", t.out))?;
+    let parsed = regex_syntax::ParserBuilder::new().unicode(true).utf8(false).build().parse(&t.out);
+    if let Err(e) = parsed {
+        let why = match &e {
+            regex_syntax::Error::Parse(e) => e.kind().to_string(),
+            regex_syntax::Error::Translate(e) => e.kind().to_string(),
+            other => other.to_string().lines().last().unwrap_or_default().to_owned(),
+        };
+        return Err(format!("translated to `{}`, which does not compile: {why}", t.out));
+    }
     Ok(t.out)
 }
 
@@ -143,8 +152,9 @@ impl Translator {
             'W' => write!(self.out, "[^{WORD}]").ok(),
             's' => write!(self.out, "[{ECMA_SPACE}]").ok(),
             'S' => write!(self.out, "[^{ECMA_SPACE}]").ok(),
-            'b' => write!(self.out, r"\b").ok(),
-            'B' => write!(self.out, r"\B").ok(),
+            // ECMA-262's word boundaries are ASCII ones.
+            'b' => write!(self.out, r"(?-u:\b)").ok(),
+            'B' => write!(self.out, r"(?-u:\B)").ok(),
             _ => {
                 let cp = self.char_escape(c)?;
                 push_literal(&mut self.out, cp);
@@ -303,7 +313,7 @@ mod tests {
     use super::*;
 
     fn matches(ecma: &str, text: &str) -> bool {
-        regex_lite::Regex::new(&translate(ecma).unwrap()).unwrap().is_match(text)
+        crate::automaton::compile(&translate(ecma).unwrap()).unwrap().is_match(text)
     }
 
     #[test]

@@ -29,4 +29,4 @@ pub use datetime::DateTime;
 pub use enums::UnknownValue;
 pub use error::{Error, ErrorMeta, ServiceError, TransportError, TransportErrorKind, UnhandledError};
 pub use service::{OperationMeta, Protocol, ServiceMeta, SigningScheme};
-pub use validate::{Constraint, FieldPath, Pattern, ValidationError, Validator, Violation};
+pub use validate::{Automaton, Constraint, FieldPath, Pattern, ValidationError, Validator, Violation};

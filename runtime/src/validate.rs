@@ -5,7 +5,6 @@
 //! input allocates nothing.
 
 use std::fmt;
-use std::sync::OnceLock;
 
 /// Where a value sits inside an input, e.g. `HookResults[0].TypeName`.
 ///
@@ -82,17 +81,16 @@ impl fmt::Display for FieldPath<'_> {
     }
 }
 
-/// A compiled-on-first-use pattern. `ecma` is the model's ECMA-262 source,
-/// `rust` the generator's translation of it (ASCII `\w`/`\d`, no anchoring added).
+/// A model pattern, compiled by the generator into an [`Automaton`]: matching
+/// is a table walk, with nothing compiled at run time and nothing that can fail.
 pub struct Pattern {
     ecma: &'static str,
-    rust: &'static str,
-    compiled: OnceLock<Result<regex_lite::Regex, String>>,
+    automaton: Automaton,
 }
 
 impl Pattern {
-    pub const fn new(ecma: &'static str, rust: &'static str) -> Self {
-        Self { ecma, rust, compiled: OnceLock::new() }
+    pub const fn new(ecma: &'static str, automaton: Automaton) -> Self {
+        Self { ecma, automaton }
     }
 
     /// The pattern as the model (and the service documentation) writes it.
@@ -100,12 +98,66 @@ impl Pattern {
         self.ecma
     }
 
-    /// `Ok(true)` when `value` contains a match (patterns are not anchored).
-    pub fn is_match(&self, value: &str) -> Result<bool, &str> {
-        match self.compiled.get_or_init(|| regex_lite::Regex::new(self.rust).map_err(|e| e.to_string())) {
-            Ok(re) => Ok(re.is_match(value)),
-            Err(e) => Err(e.as_str()),
+    /// Whether `value` contains a match (patterns are not anchored).
+    pub fn is_match(&self, value: &str) -> bool {
+        self.automaton.is_match(value)
+    }
+}
+
+/// A deterministic automaton over UTF-8 bytes for an unanchored search, as
+/// the generator writes it (`codegen/src/automaton.rs`): `classes` maps each
+/// byte to its class, `next` holds `state * stride + class -> state` as
+/// little-endian `u16`, `kinds` the flags of each state ([`Self::DEAD`],
+/// [`Self::MATCHED`], [`Self::MATCH_AT_END`]). State 0 is dead, 1 the start.
+pub struct Automaton {
+    classes: &'static [u8; 256],
+    stride: usize,
+    next: &'static [u8],
+    kinds: &'static [u8],
+}
+
+impl Automaton {
+    /// No match can follow.
+    pub const DEAD: u8 = 1;
+    /// A match has been seen.
+    pub const MATCHED: u8 = 2;
+    /// A match if the value ends in this state.
+    pub const MATCH_AT_END: u8 = 4;
+
+    /// Checks that the tables hold together, so that matching never indexes
+    /// outside them. Generated code calls this in a `static`, where a broken
+    /// table is a compile error.
+    ///
+    /// # Panics
+    /// When the tables do not hold together (at compile time in a `static`).
+    pub const fn new(classes: &'static [u8; 256], stride: usize, next: &'static [u8], kinds: &'static [u8]) -> Self {
+        assert!(stride >= 1 && kinds.len() >= 2, "an automaton needs a class and the dead and start states");
+        assert!(next.len() == kinds.len() * stride * 2, "an automaton needs one u16 per state and class");
+        let mut i = 0;
+        while i < classes.len() {
+            assert!((classes[i] as usize) < stride, "a byte class is out of range");
+            i += 1;
         }
+        let mut j = 0;
+        while j < next.len() {
+            assert!((u16::from_le_bytes([next[j], next[j + 1]]) as usize) < kinds.len(), "a state is out of range");
+            j += 2;
+        }
+        Self { classes, stride, next, kinds }
+    }
+
+    /// Whether the automaton's pattern matches somewhere in `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        let mut state = 1;
+        for &byte in text.as_bytes() {
+            if self.kinds[state] & (Self::DEAD | Self::MATCHED) != 0 {
+                break;
+            }
+            let at = 2 * (state * self.stride + self.classes[usize::from(byte)] as usize);
+            state = usize::from(u16::from_le_bytes([self.next[at], self.next[at + 1]]));
+        }
+        let kind = self.kinds[state];
+        kind & Self::MATCHED != 0 || (kind & Self::DEAD == 0 && kind & Self::MATCH_AT_END != 0)
     }
 }
 
@@ -239,11 +291,9 @@ impl Validator {
 
     /// The pattern must match somewhere in the value (not anchored).
     pub fn pattern(&mut self, at: &FieldPath<'_>, value: &str, pattern: &'static Pattern) {
-        let c = Constraint::Pattern { pattern: pattern.ecma() };
-        match pattern.is_match(value) {
-            Ok(true) => {}
-            Ok(false) => self.push(at, c, format!("{value:?} does not match pattern {}", pattern.ecma())),
-            Err(e) => self.push(at, c, format!("pattern {} could not be compiled: {e}", pattern.ecma())),
+        if !pattern.is_match(value) {
+            let c = Constraint::Pattern { pattern: pattern.ecma() };
+            self.push(at, c, format!("{value:?} does not match pattern {}", pattern.ecma()));
         }
     }
 
@@ -268,7 +318,24 @@ impl Validator {
 mod tests {
     use super::*;
 
-    static WORD: Pattern = Pattern::new(r"\w+", r"[0-9A-Za-z_]+");
+    /// `\w+` by hand: class 1 is an ASCII word byte; state 2 has seen one.
+    const fn word_classes() -> [u8; 256] {
+        let mut classes = [0; 256];
+        let mut b = 0;
+        while b < 256 {
+            let byte = b as u8;
+            if byte.is_ascii_alphanumeric() || byte == b'_' {
+                classes[b] = 1;
+            }
+            b += 1;
+        }
+        classes
+    }
+    static WORD_CLASSES: [u8; 256] = word_classes();
+    static WORD: Pattern = Pattern::new(
+        r"\w+",
+        Automaton::new(&WORD_CLASSES, 2, &[0, 0, 0, 0, 1, 0, 2, 0, 2, 0, 2, 0], &[Automaton::DEAD, 0, Automaton::MATCHED]),
+    );
 
     #[test]
     fn collects_every_violation_with_paths() {
@@ -297,11 +364,26 @@ mod tests {
     }
 
     #[test]
-    fn bad_pattern_is_a_violation_not_a_panic() {
-        static BROKEN: Pattern = Pattern::new("(", "(");
-        let mut v = Validator::new();
-        v.pattern(&FieldPath::root().field("X"), "x", &BROKEN);
-        let err = v.finish().unwrap_err();
-        assert!(err.violations()[0].message.contains("could not be compiled"));
+    fn automaton_walk() {
+        assert!(WORD.is_match("!hello!") && WORD.is_match("a") && WORD.is_match("日本x"));
+        assert!(!WORD.is_match("日本") && !WORD.is_match("") && !WORD.is_match("!?"));
+    }
+
+    #[test]
+    fn tables_that_do_not_hold_together_are_refused() {
+        static CLASSES: [u8; 256] = [0; 256];
+        let broken: [(usize, &'static [u8], &'static [u8]); 4] = [
+            (0, &[], &[Automaton::DEAD, 0]),         // no class
+            (1, &[0, 0], &[Automaton::DEAD, 0]),     // a row short
+            (1, &[0, 0, 2, 0], &[Automaton::DEAD, 0]), // state 2 does not exist
+            (1, &[0, 0, 0, 0], &[Automaton::DEAD]),  // no start state
+        ];
+        for (stride, next, kinds) in broken {
+            let made = std::panic::catch_unwind(|| Automaton::new(&CLASSES, stride, next, kinds));
+            assert!(made.is_err(), "stride {stride}, next {next:?}, kinds {kinds:?}");
+        }
+        static HIGH: [u8; 256] = [1; 256];
+        assert!(std::panic::catch_unwind(|| Automaton::new(&HIGH, 1, &[0, 0, 0, 0], &[Automaton::DEAD, 0])).is_err());
+        assert!(!Automaton::new(&CLASSES, 1, &[0, 0, 1, 0], &[Automaton::DEAD, 0]).is_match("abc"));
     }
 }

@@ -52,7 +52,7 @@ pub fn constraint_line(length: Option<&Length>, pattern: Option<&Pattern>, range
         parts.push(format!("length {} {unit}{}", bounds(l.min, l.max), off(l.enforce)));
     }
     if let Some(p) = pattern {
-        parts.push(format!("pattern `{}`{}", p.ecma, off(p.enforce)));
+        parts.push(format!("pattern `{}`{}", p.ecma, off(p.enforce())));
     }
     if let Some(r) = range {
         parts.push(format!("range {}{}", bounds(r.min, r.max), off(r.enforce)));

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::{doc_attrs, shape_constraints};
@@ -75,7 +75,7 @@ pub fn needs_validation(s: &Service, id: ShapeId, seen: &mut Vec<ShapeId>) -> bo
     }
     seen.push(id);
     match &s.shape(id).kind {
-        ShapeKind::String { length, pattern } => length.is_some_and(|l| l.enforce) || pattern.as_ref().is_some_and(|p| p.enforce),
+        ShapeKind::String { length, pattern } => length.is_some_and(|l| l.enforce) || pattern.as_ref().is_some_and(|p| p.enforce()),
         ShapeKind::Integer { range } | ShapeKind::Long { range } => range.is_some_and(|r| r.enforce),
         ShapeKind::Boolean | ShapeKind::Timestamp => false,
         ShapeKind::Enum { check, .. } => *check,
@@ -480,10 +480,24 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
                 checks.push(quote! { v.str_length(at, value, #min, #max); });
             }
             let mut statics = quote!();
-            if let Some(p) = pattern.as_ref().filter(|p| p.enforce) {
-                let (ecma, rust) = (&p.ecma, &p.rust);
+            if let Some((p, a)) = pattern.as_ref().and_then(|p| Some((p, p.automaton.as_ref()?))) {
                 let st = format_ident!("{}_PATTERN", shape.snake_name.to_uppercase());
-                statics = quote! { static #st: crate::runtime::Pattern = crate::runtime::Pattern::new(#ecma, #rust); };
+                let doc = doc_attrs(&[format!(
+                    "`{}`: the automaton of `{}` (made by the generator, see codegen/src/automaton.rs).",
+                    p.ecma, p.rust
+                )]);
+                let ecma = &p.ecma;
+                let classes = Literal::byte_string(&a.classes[..]);
+                let stride = Literal::usize_unsuffixed(a.stride);
+                let next = Literal::byte_string(&a.next_bytes());
+                let kinds = Literal::byte_string(&a.kinds);
+                statics = quote! {
+                    #doc
+                    static #st: crate::runtime::Pattern = crate::runtime::Pattern::new(
+                        #ecma,
+                        crate::runtime::Automaton::new(#classes, #stride, #next, #kinds),
+                    );
+                };
                 checks.push(quote! { v.pattern(at, value, &#st); });
             }
             quote! {
