@@ -80,7 +80,7 @@ pub fn compile(pattern: &str) -> Result<Automaton, String> {
         // Code-point classes in UTF-8, but assertions such as ASCII `\B` are
         // allowed between the bytes of one code point (only "is there a match" is asked).
         .syntax(syntax::Config::new().unicode(true).utf8(false))
-        .thompson(thompson::Config::new().utf8(false))
+        .thompson(thompson::Config::new().utf8(false).nfa_size_limit(Some(BUILD_LIMIT_BYTES)))
         .build(pattern)
         .map_err(|e| format!("cannot be compiled to an automaton: {e}"))?;
     let start = dfa
@@ -192,7 +192,12 @@ mod tests {
 
     #[test]
     fn too_big_is_an_error_not_a_hang() {
-        let err = compile("[ab]*a[ab]{30}").unwrap_err();
-        assert!(err.contains("automaton"), "{err}");
+        for pattern in ["[ab]*a[ab]{30}", "(?:a{1000}){1000}", "(?:(?:(?:[a-z]{50}){50}){50})"] {
+            let started = std::time::Instant::now();
+            let err = compile(pattern).unwrap_err();
+            assert!(err.contains("automaton"), "{pattern}: {err}");
+            // A guard against a hang, not a benchmark: the limits stop the build early.
+            assert!(started.elapsed() < std::time::Duration::from_secs(60), "{pattern}");
+        }
     }
 }
