@@ -20,7 +20,7 @@
 
 use regex_automata::dfa::{Automaton as _, StartKind, dense};
 use regex_automata::nfa::thompson;
-use regex_automata::util::{primitives::StateID, start, syntax};
+use regex_automata::util::{primitives::StateID, start};
 use regex_automata::{Anchored, MatchKind};
 
 /// No match can follow: stop and report no match.
@@ -68,6 +68,13 @@ impl Automaton {
 
 /// Compiles `pattern` (regex-syntax, as [`crate::pattern::translate`] writes it).
 pub fn compile(pattern: &str) -> Result<Automaton, String> {
+    let hir = crate::pattern::parse(pattern).map_err(|e| format!("cannot be compiled to an automaton: {e}"))?;
+    // Empty matches may fall between the bytes of one code point (`utf8(false)`,
+    // as the parser allows): only "is there a match" is asked.
+    let nfa = thompson::Compiler::new()
+        .configure(thompson::Config::new().utf8(false).nfa_size_limit(Some(BUILD_LIMIT_BYTES)))
+        .build_from_hir(&hir)
+        .map_err(|e| format!("cannot be compiled to an automaton: {e}"))?;
     let dfa = dense::Builder::new()
         .configure(
             dense::Config::new()
@@ -77,11 +84,7 @@ pub fn compile(pattern: &str) -> Result<Automaton, String> {
                 .determinize_size_limit(Some(BUILD_LIMIT_BYTES))
                 .dfa_size_limit(Some(BUILD_LIMIT_BYTES)),
         )
-        // Code-point classes in UTF-8, but assertions such as ASCII `\B` are
-        // allowed between the bytes of one code point (only "is there a match" is asked).
-        .syntax(syntax::Config::new().unicode(true).utf8(false))
-        .thompson(thompson::Config::new().utf8(false).nfa_size_limit(Some(BUILD_LIMIT_BYTES)))
-        .build(pattern)
+        .build_from_nfa(&nfa)
         .map_err(|e| format!("cannot be compiled to an automaton: {e}"))?;
     let start = dfa
         .start_state(&start::Config::new().anchored(Anchored::No))

@@ -23,16 +23,21 @@ const DIGIT: &str = "0-9";
 pub fn translate(ecma: &str) -> Result<String, String> {
     let mut t = Translator { chars: ecma.chars().collect(), pos: 0, out: String::new() };
     t.run()?;
-    let parsed = regex_syntax::ParserBuilder::new().unicode(true).utf8(false).build().parse(&t.out);
-    if let Err(e) = parsed {
-        let why = match &e {
-            regex_syntax::Error::Parse(e) => e.kind().to_string(),
-            regex_syntax::Error::Translate(e) => e.kind().to_string(),
-            other => other.to_string().lines().last().unwrap_or_default().to_owned(),
-        };
-        return Err(format!("translated to `{}`, which does not compile: {why}", t.out));
-    }
+    parse(&t.out).map_err(|why| format!("translated to `{}`, which does not compile: {why}", t.out))?;
     Ok(t.out)
+}
+
+/// Parses a translated pattern, with the one syntax configuration the
+/// generator uses (here to check a translation, in [`crate::automaton`] to
+/// compile it): code points in Unicode mode, but ASCII assertions such as
+/// `(?-u:\B)` allowed where they may fall inside a code point. The error is
+/// one line (regex-syntax's own message draws the pattern with a caret).
+pub fn parse(rust: &str) -> Result<regex_syntax::hir::Hir, String> {
+    regex_syntax::ParserBuilder::new().unicode(true).utf8(false).build().parse(rust).map_err(|e| match &e {
+        regex_syntax::Error::Parse(e) => e.kind().to_string(),
+        regex_syntax::Error::Translate(e) => e.kind().to_string(),
+        other => other.to_string().lines().last().unwrap_or_default().to_owned(),
+    })
 }
 
 struct Translator {
