@@ -57,6 +57,8 @@ pub struct Config {
     user_agent: String,
     validate: bool,
     max_response_bytes: usize,
+    idle_timeout: Duration,
+    max_idle_connections: usize,
     signing_time: Option<SystemTime>,
 }
 
@@ -76,6 +78,8 @@ impl Default for Config {
             user_agent: concat!("lifecycle-hooks/", env!("CARGO_PKG_VERSION")).to_owned(),
             validate: true,
             max_response_bytes: 10 * 1024 * 1024,
+            idle_timeout: Duration::from_secs(90),
+            max_idle_connections: 256,
             signing_time: None,
         }
     }
@@ -98,6 +102,8 @@ impl fmt::Debug for Config {
             .field("user_agent", &self.user_agent)
             .field("validate", &self.validate)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_idle_connections", &self.max_idle_connections)
             .field("signing_time", &self.signing_time)
             .finish()
     }
@@ -231,6 +237,16 @@ impl Config {
         self.max_response_bytes
     }
 
+    /// How long a connection may wait unused in the pool before it is closed.
+    pub fn idle_timeout(&self) -> Duration {
+        self.idle_timeout
+    }
+
+    /// At most this many unused connections are kept open per client.
+    pub fn max_idle_connections(&self) -> usize {
+        self.max_idle_connections
+    }
+
     /// A fixed signing clock (tests, oracles); `None` signs with the current time.
     pub fn signing_time(&self) -> Option<SystemTime> {
         self.signing_time
@@ -321,6 +337,18 @@ impl ConfigBuilder {
 
     pub fn max_response_bytes(mut self, max: usize) -> Self {
         self.config.max_response_bytes = max;
+        self
+    }
+
+    /// Unused connections are closed after this long (default 90 s, as hyper's pooled client).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.config.idle_timeout = timeout;
+        self
+    }
+
+    /// Keep at most this many unused connections open (default 256); 0 turns connection reuse off.
+    pub fn max_idle_connections(mut self, max: usize) -> Self {
+        self.config.max_idle_connections = max;
         self
     }
 

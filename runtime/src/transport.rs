@@ -16,8 +16,14 @@
 //! [`TransportErrorKind::Connect`], a connection that breaks or an answer
 //! hyper cannot read as [`TransportErrorKind::Io`], answers over the cap as
 //! [`TransportErrorKind::BodyTooLarge`] (before reading when the length is
-//! announced). Idle connections are checked for a close before reuse and
-//! dropped after 90 s.
+//! announced).
+//!
+//! The pool: idle connections are checked before reuse (the socket itself is
+//! peeked, then hyper polled), closed by a reaper task once they pass the idle
+//! timeout, and kept up to a limit. A request that meets a connection the
+//! server closed before the request was written goes out on a new connection
+//! within the same attempt; one that was written when the connection broke is
+//! a failed attempt (the server may have acted on it).
 
 use std::fmt;
 use std::future::{Future, poll_fn};
@@ -49,11 +55,6 @@ pub(crate) type HttpRequest = hyper::Request<Full<Bytes>>;
 /// so that this module is compiled once, not once per operation.
 pub(crate) type Failure = Error<std::convert::Infallible>;
 
-/// Idle connections older than this are not reused.
-const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
-/// At most this many idle connections are kept per client.
-const MAX_IDLE: usize = 256;
-
 /// A client for one origin (`scheme://host[:port]`); clones share the idle connections.
 #[derive(Clone)]
 pub(crate) struct Client {
@@ -66,7 +67,19 @@ struct Shared {
     port: u16,
     tls: Option<(TlsConnector, ServerName<'static>)>,
     connect_timeout: Duration,
-    idle: Mutex<Vec<(Conn, Instant)>>,
+    /// Idle connections older than this are closed, not reused.
+    idle_timeout: Duration,
+    /// At most this many idle connections are kept.
+    max_idle: usize,
+    pool: Mutex<Pool>,
+}
+
+#[derive(Default)]
+struct Pool {
+    /// Oldest first: checkout takes the newest, the reaper closes from the front.
+    idle: Vec<(Conn, Instant)>,
+    /// Whether a task is running that closes idle connections as they expire.
+    reaping: bool,
 }
 
 impl fmt::Debug for Client {
@@ -81,12 +94,15 @@ impl fmt::Debug for Client {
     }
 }
 
-/// One HTTP/1.1 connection: hyper's sender and the connection future that the
-/// task using it drives.
+/// One HTTP/1.1 connection: hyper's sender, the connection future that the
+/// task using it drives, and a second handle on its socket.
 struct Conn {
     sender: http1::SendRequest<Full<Bytes>>,
-    driver: http1::Connection<TokioIo<Stream>, Full<Bytes>>,
+    driver: Driver,
+    probe: Probe,
 }
+
+type Driver = http1::Connection<TokioIo<Stream>, Full<Bytes>>;
 
 /// The TLS settings every client shares (the system's roots are read once):
 /// safe defaults of the ring provider, the platform's verifier, HTTP/1.1 by ALPN.
@@ -125,39 +141,102 @@ pub(crate) fn client(config: &Config, uri: &hyper::Uri) -> Result<Client, Config
             port,
             tls,
             connect_timeout: config.connect_timeout(),
-            idle: Mutex::new(Vec::new()),
+            idle_timeout: config.idle_timeout(),
+            max_idle: config.max_idle_connections(),
+            pool: Mutex::new(Pool::default()),
         }),
     })
 }
 
 /// Sends one request and reads the whole answer, at most `max_body` bytes of its body.
+///
+/// A request sent on an idle connection that turns out to be closed before the
+/// request left (the server's keep-alive timeout, RFC 9112 section 9.6) is
+/// sent again on a new connection: the same attempt, since nothing was sent.
 pub(crate) async fn send(client: &Client, request: HttpRequest, max_body: usize) -> Result<Response, Failure> {
     let shared = &*client.shared;
-    let mut conn = match shared.checkout() {
-        Some(conn) => conn,
-        None => shared.connect().await?,
-    };
-    let mut driver_done = false;
-    let response = {
-        let Conn { sender, driver } = &mut conn;
-        let mut exchange = pin!(async {
-            let answer = sender.send_request(request).await.map_err(|e| io_error(&e))?;
-            read_answer(answer, max_body).await
-        });
-        // Drive the connection and the exchange together, in this task, until the whole answer is in.
-        poll_fn(|cx| {
-            if !driver_done && Pin::new(&mut *driver).poll(cx).is_ready() {
-                driver_done = true;
+    let mut request = request;
+    let mut pooled = shared.checkout();
+    loop {
+        let reused = pooled.is_some();
+        let conn = match pooled.take() {
+            Some(conn) => conn,
+            None => shared.connect().await?,
+        };
+        match exchange(conn, request, max_body).await {
+            Outcome::Answered(response, conn) => {
+                if let Some(conn) = conn {
+                    Shared::checkin(&client.shared, conn);
+                }
+                return Ok(response);
             }
-            exchange.as_mut().poll(cx)
-        })
-        .await?
-    };
-    // One more turn lets hyper finish the message and mark the connection idle (or closed).
-    if !driver_done && conn.is_reusable() {
-        shared.checkin(conn);
+            // The other idle connections are likely as old: this one goes out on a new connection.
+            Outcome::Unsent(back) if reused => request = back,
+            Outcome::Unsent(_) => {
+                let message = "the new connection closed before the request could be sent".to_owned();
+                return Err(Error::Transport(TransportError { kind: TransportErrorKind::Io, message }));
+            }
+            Outcome::Failed(e) => return Err(e),
+        }
     }
-    Ok(response)
+}
+
+// Moved once per exchange; boxing the connection would cost an allocation per call instead.
+#[expect(clippy::large_enum_variant)]
+enum Outcome {
+    /// The whole answer, and the connection if it can carry another request.
+    Answered(Response, Option<Conn>),
+    /// The connection ended before any of the request was written; here it is back.
+    Unsent(HttpRequest),
+    Failed(Failure),
+}
+
+/// One request and its answer on `conn`, driving the connection in this task.
+async fn exchange(conn: Conn, request: HttpRequest, max_body: usize) -> Outcome {
+    let Conn { mut sender, driver, probe } = conn;
+    let mut driver = Some(driver);
+    let answer = match drive(&mut driver, sender.try_send_request(request)).await {
+        Ok(answer) => answer,
+        Err(mut e) => {
+            return match e.take_message() {
+                Some(request) => Outcome::Unsent(request),
+                None => Outcome::Failed(io_error(e.error())),
+            };
+        }
+    };
+    match drive(&mut driver, read_answer(answer, max_body)).await {
+        Ok(response) => {
+            // One more turn lets hyper finish the message and mark the connection idle (or closed).
+            let conn = driver.map(|driver| Conn { sender, driver, probe }).and_then(|mut c| c.is_reusable().then_some(c));
+            Outcome::Answered(response, conn)
+        }
+        Err(e) => Outcome::Failed(e),
+    }
+}
+
+/// Polls `work` and the connection together until `work` is done. Should the
+/// connection end first, it is dropped, which settles whatever still waits on
+/// it (a queued request comes back unsent, a body ends in an error): hyper
+/// keeps those pending for as long as the finished connection is kept.
+async fn drive<T>(driver: &mut Option<Driver>, work: impl Future<Output = T>) -> T {
+    let mut work = pin!(work);
+    let ended = poll_fn(|cx| {
+        if let Poll::Ready(done) = work.as_mut().poll(cx) {
+            return Poll::Ready(Some(done));
+        }
+        match driver.as_mut().map(|d| Pin::new(d).poll(cx)) {
+            Some(Poll::Ready(_)) => Poll::Ready(None),
+            _ => Poll::Pending,
+        }
+    })
+    .await;
+    match ended {
+        Some(done) => done,
+        None => {
+            *driver = None;
+            work.await
+        }
+    }
 }
 
 async fn read_answer(answer: hyper::Response<Incoming>, max_body: usize) -> Result<Response, Failure> {
@@ -184,9 +263,13 @@ async fn read_answer(answer: hyper::Response<Incoming>, max_body: usize) -> Resu
 }
 
 impl Conn {
-    /// Open, idle and ready for a request: polls the connection once (without
-    /// waiting) so that hyper notices a close, or stray bytes, from the server.
+    /// Open, idle and ready for a request: the socket has nothing to read (no
+    /// close, reset or stray bytes from the server), and hyper, polled once
+    /// without waiting, agrees.
     fn is_reusable(&mut self) -> bool {
+        if !self.probe.is_quiet() {
+            return false;
+        }
         let mut cx = Context::from_waker(Waker::noop());
         if Pin::new(&mut self.driver).poll(&mut cx).is_ready() {
             return false;
@@ -196,26 +279,62 @@ impl Conn {
 }
 
 impl Shared {
+    fn pool(&self) -> std::sync::MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
     /// The most recently used idle connection that is still open and ready.
     fn checkout(&self) -> Option<Conn> {
         loop {
-            let (mut conn, since) = self.idle.lock().unwrap_or_else(|e| e.into_inner()).pop()?;
-            if since.elapsed() < IDLE_TIMEOUT && conn.is_reusable() {
+            let (mut conn, since) = self.pool().idle.pop()?;
+            // Checked outside the lock; a connection found closed is dropped here.
+            if since.elapsed() < self.idle_timeout && conn.is_reusable() {
                 return Some(conn);
             }
         }
     }
 
-    fn checkin(&self, conn: Conn) {
-        let mut idle = self.idle.lock().unwrap_or_else(|e| e.into_inner());
-        if idle.len() < MAX_IDLE {
-            idle.push((conn, Instant::now()));
+    fn checkin(this: &Arc<Shared>, conn: Conn) {
+        let mut pool = this.pool();
+        if pool.idle.len() >= this.max_idle {
+            return;
+        }
+        pool.idle.push((conn, Instant::now()));
+        if !pool.reaping {
+            pool.reaping = true;
+            tokio::spawn(reap(Arc::downgrade(this)));
         }
     }
+}
 
+/// Closes idle connections as they pass the idle timeout, so that none stays
+/// open for long after its last use; ends when the pool is empty or gone.
+async fn reap(shared: std::sync::Weak<Shared>) {
+    loop {
+        let wake = {
+            let Some(shared) = shared.upgrade() else { return };
+            let mut pool = shared.pool();
+            let timeout = shared.idle_timeout;
+            let expired = pool.idle.iter().take_while(|(_, since)| since.elapsed() >= timeout).count();
+            let closed: Vec<_> = pool.idle.drain(..expired).collect();
+            let Some((_, oldest)) = pool.idle.first() else {
+                pool.reaping = false;
+                return;
+            };
+            let wake = *oldest + timeout;
+            drop(pool);
+            drop(closed);
+            wake
+        };
+        tokio::time::sleep_until(wake.into()).await;
+    }
+}
+
+impl Shared {
     async fn connect(&self) -> Result<Conn, Failure> {
         let attempt = async {
             let tcp = self.connect_tcp().await?;
+            let probe = Probe::new(&tcp);
             let stream = match &self.tls {
                 None => Stream::Plain(tcp),
                 Some((connector, name)) => {
@@ -229,7 +348,7 @@ impl Shared {
                 .handshake(TokioIo::new(stream))
                 .await
                 .map_err(|e| connect_error(format!("HTTP/1.1 handshake failed: {}", chain(&e))))?;
-            Ok(Conn { sender, driver })
+            Ok(Conn { sender, driver, probe })
         };
         match tokio::time::timeout(self.connect_timeout, attempt).await {
             Ok(result) => result,
@@ -276,6 +395,32 @@ fn io_error(e: &dyn std::error::Error) -> Failure {
 fn too_large(max_body: usize) -> Failure {
     let message = format!("the answer is larger than the limit of {max_body} bytes");
     Error::Transport(TransportError { kind: TransportErrorKind::BodyTooLarge, message })
+}
+
+/// A second descriptor of a connection's socket, to look at it without reading:
+/// hyper and rustls own the stream, and tokio's readiness flags may not yet
+/// know of a close that the kernel already has.
+struct Probe(Option<std::net::TcpStream>);
+
+impl Probe {
+    fn new(tcp: &TcpStream) -> Probe {
+        #[cfg(unix)]
+        let clone = std::os::fd::AsFd::as_fd(tcp).try_clone_to_owned().map(std::net::TcpStream::from);
+        #[cfg(windows)]
+        let clone = std::os::windows::io::AsSocket::as_socket(tcp).try_clone_to_owned().map(std::net::TcpStream::from);
+        #[cfg(not(any(unix, windows)))]
+        let clone: std::io::Result<std::net::TcpStream> = Err(std::io::ErrorKind::Unsupported.into());
+        // Without a probe, reuse relies on hyper's own check alone.
+        Probe(clone.ok().filter(|s| s.set_nonblocking(true).is_ok()))
+    }
+
+    /// Nothing to read: the peer has not closed, reset, or sent anything unasked.
+    fn is_quiet(&self) -> bool {
+        match &self.0 {
+            Some(socket) => matches!(socket.peek(&mut [0u8; 1]), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock),
+            None => true,
+        }
+    }
 }
 
 /// A TCP connection, or TLS over one.

@@ -4,7 +4,6 @@
 
 mod common;
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,7 +12,7 @@ use common::*;
 use lifecycle_hooks_runtime::protocol::{aws_json, rest_json};
 use lifecycle_hooks_runtime::sign::huawei;
 use lifecycle_hooks_runtime::{
-    Config, ConfigBuilder, Error, ErrorMeta, Handle, OperationMeta, Request, Response, RetryConfig, ServiceError,
+    Config, ConfigBuilder, Error, Handle, OperationMeta, Request, Response, RetryConfig,
     ServiceMeta, TransportErrorKind, UnhandledError, path,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -21,32 +20,6 @@ use tokio::net::TcpListener;
 
 static SEND: OperationMeta = OperationMeta { name: "SendWorkflowStepState", method: "POST", success_status: 200 };
 
-#[derive(Debug)]
-struct TestError(UnhandledError);
-
-impl fmt::Display for TestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for TestError {}
-
-impl ServiceError for TestError {
-    fn meta(&self) -> &ErrorMeta {
-        self.0.meta()
-    }
-    fn is_retryable(&self) -> bool {
-        self.0.is_retryable()
-    }
-    fn is_throttling(&self) -> bool {
-        self.0.is_throttling()
-    }
-}
-
-fn json_err(r: &Response) -> TestError {
-    TestError(UnhandledError::new(aws_json::error_meta(r), &r.body))
-}
 
 fn huawei_err(r: &Response) -> TestError {
     TestError(UnhandledError::new(rest_json::error_meta(r), &r.body))

@@ -13,7 +13,6 @@
 
 mod common;
 
-use std::fmt;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -21,8 +20,8 @@ use std::time::{Duration, Instant, SystemTime};
 use common::*;
 use lifecycle_hooks_runtime::protocol::aws_json;
 use lifecycle_hooks_runtime::{
-    ConfigBuilder, Error, ErrorMeta, Handle, OperationMeta, Request, Response, RetryConfig, ServiceError,
-    TransportErrorKind, UnhandledError,
+    ConfigBuilder, Error, Handle, OperationMeta, Request, Response, RetryConfig, ServiceError,
+    TransportErrorKind,
 };
 use time::PrimitiveDateTime;
 use time::macros::format_description;
@@ -35,32 +34,6 @@ static SEND: OperationMeta = OperationMeta { name: "SendWorkflowStepState", meth
 /// Slack added to every upper bound on elapsed time: loaded CI machines are slow, never fast.
 const SLACK: Duration = Duration::from_secs(2);
 
-#[derive(Debug)]
-struct TestError(UnhandledError);
-
-impl fmt::Display for TestError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl std::error::Error for TestError {}
-
-impl ServiceError for TestError {
-    fn meta(&self) -> &ErrorMeta {
-        self.0.meta()
-    }
-    fn is_retryable(&self) -> bool {
-        self.0.is_retryable()
-    }
-    fn is_throttling(&self) -> bool {
-        self.0.is_throttling()
-    }
-}
-
-fn json_err(r: &Response) -> TestError {
-    TestError(UnhandledError::new(aws_json::error_meta(r), &r.body))
-}
 
 fn body_text(r: &Response) -> Result<String, String> {
     String::from_utf8(r.body.clone()).map_err(|e| e.to_string())

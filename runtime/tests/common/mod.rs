@@ -5,8 +5,10 @@
 use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
+use lifecycle_hooks_runtime::protocol::aws_json;
 use lifecycle_hooks_runtime::{
-    AwsCredentials, Config, ConfigBuilder, HuaweiCredentials, OperationMeta, Protocol, ServiceMeta, SigningScheme,
+    AwsCredentials, Config, ConfigBuilder, ErrorMeta, HuaweiCredentials, OperationMeta, Protocol, Response,
+    ServiceError, ServiceMeta, SigningScheme, UnhandledError,
 };
 use serde_json::Value;
 
@@ -83,4 +85,33 @@ pub fn reference(rel: &str) -> Value {
 
 pub fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_else(|| panic!("{key} is not a string in {v}"))
+}
+
+/// The error type of the calls these tests make: whatever the protocol's envelope says.
+#[derive(Debug)]
+pub struct TestError(pub UnhandledError);
+
+impl std::fmt::Display for TestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for TestError {}
+
+impl ServiceError for TestError {
+    fn meta(&self) -> &ErrorMeta {
+        self.0.meta()
+    }
+    fn is_retryable(&self) -> bool {
+        self.0.is_retryable()
+    }
+    fn is_throttling(&self) -> bool {
+        self.0.is_throttling()
+    }
+}
+
+/// An awsJson error answer, read by the runtime's envelope parser.
+pub fn json_err(r: &Response) -> TestError {
+    TestError(UnhandledError::new(aws_json::error_meta(r), &r.body))
 }
