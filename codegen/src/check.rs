@@ -15,7 +15,7 @@ use crate::naming;
 use crate::{automaton, pattern};
 
 const SHAPE_TYPES: &[&str] = &["string", "integer", "long", "boolean", "timestamp", "enum", "list", "map", "structure"];
-const PROTOCOLS: &[&str] = &["aws-json-1.1", "aws-query", "rest-json"];
+const PROTOCOLS: &[&str] = &["aws-json-1.1", "aws-query", "huawei-rest"];
 const HTTP_METHODS: &[&str] = &["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD"];
 /// Methods generated input types have besides their setters.
 /// Names generated types use themselves: input methods, and the field outputs keep the request id in.
@@ -167,7 +167,7 @@ impl<'m> Checker<'m> {
                 forbid(self, "json_version", &v.json_version);
                 Some(ir::Protocol::AwsQuery { xml_namespace: need(self, "xml_namespace", &v.xml_namespace)? })
             }
-            "rest-json" => {
+            "huawei-rest" => {
                 forbid(self, "target_prefix", &v.target_prefix);
                 forbid(self, "xml_namespace", &v.xml_namespace);
                 Some(ir::Protocol::RestJson)
@@ -272,7 +272,15 @@ impl<'m> Checker<'m> {
     fn range(&mut self, r: &Option<Spanned<raw::Range>>, path: &str) -> Option<ir::Range> {
         let r = r.as_ref()?;
         self.source(&r.value.source, &format!("{path}.range"));
-        let (min, max) = (r.value.min, r.value.max);
+        let whole = |this: &mut Self, n: Option<raw::Number>| match n {
+            None => None,
+            Some(raw::Number::Int(i)) => Some(i),
+            Some(raw::Number::Float(_)) => {
+                this.err(line(r), format!("{path}.range"), "this range needs whole numbers");
+                None
+            }
+        };
+        let (min, max) = (whole(self, r.value.min), whole(self, r.value.max));
         if let (Some(a), Some(b)) = (min, max)
             && a > b {
                 self.err(line(r), format!("{path}.range"), format!("min {a} is greater than max {b}; expected min <= max"));
@@ -357,26 +365,30 @@ impl<'m> Checker<'m> {
         let mut out = Vec::new();
         for (i, v) in values.iter().enumerate() {
             let vpath = format!("{path}.values[{i}]");
-            if !seen_values.insert(v.value.value.as_str()) {
-                self.err(line(v), &vpath, format!("duplicate enum value `{}`", v.value.value));
+            let raw::Scalar::String(value) = &v.value.value else {
+                self.err(line(v), &vpath, "an enum value must be a string");
+                continue;
+            };
+            if !seen_values.insert(value.as_str()) {
+                self.err(line(v), &vpath, format!("duplicate enum value `{value}`"));
                 continue;
             }
             let mut variant = match &v.value.rust_name {
                 Some(n) => naming::type_ident(n),
-                None => naming::type_ident(&v.value.value),
+                None => naming::type_ident(value),
             };
             // `Unknown` is the catch-all for values the model does not list.
             if variant == "Unknown" {
                 variant = "UnknownValue".into();
             }
-            if let Some(other) = variants.insert(variant.clone(), v.value.value.clone()) {
+            if let Some(other) = variants.insert(variant.clone(), value.clone()) {
                 self.err(
                     line(v),
                     &vpath,
-                    format!("enum values `{other}` and `{}` both become the Rust variant `{variant}`; give one a `rust_name`", v.value.value),
+                    format!("enum values `{other}` and `{}` both become the Rust variant `{variant}`; give one a `rust_name`", value),
                 );
             }
-            out.push(ir::EnumValue { value: v.value.value.clone(), variant, docs: docs(v.value.documentation.as_deref(), None, None) });
+            out.push(ir::EnumValue { value: value.clone(), variant, docs: docs(v.value.documentation.as_deref(), None, None) });
         }
         let check = match &s.value_check {
             Some(t) => {
@@ -419,7 +431,7 @@ impl<'m> Checker<'m> {
             let allowed_values = mv.allowed_values.as_ref().map(|a| {
                 self.source(&a.value.source, &format!("{mpath}.allowed_values"));
                 let known: Option<Vec<&str>> = target.and_then(|t| match &self.model.shapes[t].value.values {
-                    Some(vs) if self.model.shapes[t].value.kind.value == "enum" => Some(vs.iter().map(|v| v.value.value.as_str()).collect()),
+                    Some(vs) if self.model.shapes[t].value.kind.value == "enum" => Some(vs.iter().filter_map(|v| match &v.value.value { raw::Scalar::String(s) => Some(s.as_str()), _ => None }).collect()),
                     _ => None,
                 });
                 match known {
@@ -436,6 +448,12 @@ impl<'m> Checker<'m> {
             });
             let mut member_docs = docs(mv.documentation.as_deref(), mv.note.as_deref(), mv.disagreement.as_deref());
             if let Some(d) = &mv.default {
+                let d = match &d.value {
+                    raw::Scalar::Bool(b) => b.to_string(),
+                    raw::Scalar::Int(i) => i.to_string(),
+                    raw::Scalar::Float(f) => f.to_string(),
+                    raw::Scalar::String(s) => s.clone(),
+                };
                 member_docs.push(format!("When left out, the service uses `{d}`."));
             }
             members.push(ir::Member {
@@ -444,7 +462,7 @@ impl<'m> Checker<'m> {
                 target: target.unwrap_or(0),
                 required: mv.required,
                 location,
-                location_name: mv.location_name.clone().unwrap_or_else(|| mname.clone()),
+                location_name: mv.wire_name.clone().unwrap_or_else(|| mname.clone()),
                 docs: member_docs,
                 allowed_values,
                 one_of_variant: None,
@@ -551,14 +569,18 @@ impl<'m> Checker<'m> {
             if !(200..=299).contains(&http.success_status) {
                 self.err(line(&o.http), format!("{path}.http.success_status"), format!("{} is not a success status; expected 200..=299", http.success_status));
             }
-            let input = self.expect_structure(&o.input, &format!("{path}.input"), shapes);
-            let output = self.expect_structure(&o.output, &format!("{path}.output"), shapes);
+            let (Some(o_input), Some(o_output)) = (&o.input, &o.output) else {
+                self.err(line(op), &path, "operations without an input or an output are not supported yet");
+                continue;
+            };
+            let input = self.expect_structure(o_input, &format!("{path}.input"), shapes);
+            let output = self.expect_structure(o_output, &format!("{path}.output"), shapes);
             let path_parts = input.map(|i| self.path_template(&http.path, &format!("{path}.http.path"), &shapes[i], &client_params));
             if let (Some(i), Some(p)) = (input, protocol)
                 && *p != ir::Protocol::RestJson {
                     for mem in &structure_of(&shapes[i]).members {
                         if mem.location != Location::Body {
-                            self.err(line(&o.input), format!("shapes.{}.members.{}.location", shapes[i].name, mem.name), "this protocol sends every member in the body; expected no `location`");
+                            self.err(line(o_input), format!("shapes.{}.members.{}.location", shapes[i].name, mem.name), "this protocol sends every member in the body; expected no `location`");
                         }
                     }
                 }
@@ -591,13 +613,13 @@ impl<'m> Checker<'m> {
                 _ => None,
             };
             // Inputs and outputs are named after their operation, unless several operations share them.
-            let sole = |r: &Spanned<String>, role: fn(&raw::Operation) -> &Spanned<String>| {
-                m.operations.values().filter(|o| role(&o.value).value == r.value).count() == 1
+            let sole = |r: &Spanned<String>, role: fn(&raw::Operation) -> &Option<Spanned<String>>| {
+                m.operations.values().filter(|o| role(&o.value).as_ref().is_some_and(|x| x.value == r.value)).count() == 1
             };
-            if let Some(i) = input.filter(|_| sole(&o.input, |o| &o.input)) {
+            if let Some(i) = input.filter(|_| sole(o_input, |o| &o.input)) {
                 rename_io(shapes, i, &format!("{name}Input"));
             }
-            if let Some(out_id) = output.filter(|_| sole(&o.output, |o| &o.output)) {
+            if let Some(out_id) = output.filter(|_| sole(o_output, |o| &o.output)) {
                 rename_io(shapes, out_id, &format!("{name}Output"));
             }
             let (Some(input), Some(output), Some(path_parts)) = (input, output, path_parts) else { continue };

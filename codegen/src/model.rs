@@ -7,6 +7,18 @@
 //!
 //! Values that an error may need to point at are wrapped in [`Spanned`] so that
 //! the checker can name the line they came from.
+//!
+//! The format speaks Smithy's data model and the HTTP bindings of the
+//! protocols the generator implements (awsJson 1.0 and 1.1, awsQuery, AWS
+//! restJson1, Huawei Cloud's REST). Its names follow Smithy's where a Smithy
+//! name exists; where botocore's JSON model names a fact differently, the
+//! botocore name is given in the comment (the importer, `cargo xtask import
+//! botocore`, maps one to the other).
+//!
+//! Every block that states facts may say where they come from: `source` (a key
+//! of the model's `sources`), `note` (how a fact was read or filled) and
+//! `disagreement` (where the documentation and the official model differ: the
+//! model keeps the documentation's fact and records the other here).
 
 use indexmap::IndexMap;
 use serde::Deserialize;
@@ -29,7 +41,7 @@ pub struct Model {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
-    /// Path of the document, relative to the repository root.
+    /// Path of the document, relative to the repository root (or a URL).
     pub path: String,
     pub title: String,
     #[serde(default)]
@@ -63,13 +75,18 @@ pub struct Service {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Protocol {
-    /// `aws-json-1.1`, `aws-query` or `rest-json`.
+    /// `aws-json-1.0`, `aws-json-1.1` (both need `target_prefix`), `aws-query`
+    /// (`xml_namespace`), `rest-json-1` (AWS restJson1) or `huawei-rest`
+    /// (Huawei Cloud: restJson1's bindings, Huawei's error envelope and request id).
     #[serde(rename = "type")]
     pub kind: Spanned<String>,
+    /// awsJson: the `X-Amz-Target` prefix (botocore `targetPrefix`).
     #[serde(default)]
     pub target_prefix: Option<String>,
+    /// awsJson: must agree with the type's version when given (botocore `jsonVersion`).
     #[serde(default)]
     pub json_version: Option<String>,
+    /// awsQuery: the namespace of the service's XML answers (botocore `xmlNamespace`).
     #[serde(default)]
     pub xml_namespace: Option<String>,
     #[serde(default)]
@@ -131,8 +148,12 @@ pub struct ClientParameter {
 pub struct Operation {
     pub documentation: String,
     pub http: Spanned<Http>,
-    pub input: Spanned<String>,
-    pub output: Spanned<String>,
+    /// A structure; left out, the operation takes no input (Smithy `Unit`).
+    #[serde(default)]
+    pub input: Option<Spanned<String>>,
+    /// A structure; left out, the operation answers nothing but its status.
+    #[serde(default)]
+    pub output: Option<Spanned<String>>,
     #[serde(default)]
     pub errors: Vec<Spanned<String>>,
     /// aws-query only: the element that wraps the output (`<OpResult>`).
@@ -140,6 +161,17 @@ pub struct Operation {
     pub result_wrapper: Option<Spanned<String>>,
     #[serde(default)]
     pub pagination: Option<Spanned<Pagination>>,
+    /// Safe to send again after an answer that may mean it was applied
+    /// (Smithy `@idempotent`, or `@readonly`). Only such operations are
+    /// retried after a timeout, a broken connection or a 5xx.
+    #[serde(default)]
+    pub idempotent: bool,
+    /// `sigv4` (the service's scheme, the default) or `none`: sent unsigned
+    /// (botocore `authtype: none`, e.g. STS `AssumeRoleWithWebIdentity`).
+    #[serde(default)]
+    pub auth: Option<Spanned<String>>,
+    #[serde(default)]
+    pub deprecated: Option<Spanned<Deprecated>>,
     #[serde(default)]
     pub source: Option<Spanned<String>>,
     #[serde(default)]
@@ -152,10 +184,16 @@ pub struct Operation {
 #[serde(deny_unknown_fields)]
 pub struct Http {
     pub method: Spanned<String>,
-    /// Path template; `{name}` segments are bound to input members (or client parameters).
+    /// Path template: `{Name}` binds a `location: path` member (or a client
+    /// parameter), `{Name+}` a greedy one (slashes kept); a `?k=v&flag` tail
+    /// is a literal query sent on every request (botocore `requestUri`).
     pub path: Spanned<String>,
     #[serde(default = "default_success")]
     pub success_status: u16,
+    /// A prefix put before the endpoint's host, with `{Name}` bound to
+    /// `location: host_label` members (botocore `endpoint.hostPrefix`).
+    #[serde(default)]
+    pub host_prefix: Option<Spanned<String>>,
     #[serde(default)]
     pub source: Option<Spanned<String>>,
     #[serde(default)]
@@ -173,17 +211,33 @@ pub struct Pagination {
     pub output_token: Spanned<String>,
     #[serde(default)]
     pub items: Option<Spanned<String>>,
+    /// The input member that sets the page size, if any (botocore `limit_key`).
+    #[serde(default)]
+    pub page_size: Option<Spanned<String>>,
     #[serde(default)]
     pub source: Option<Spanned<String>>,
     #[serde(default)]
     pub note: Option<String>,
+    #[serde(default)]
+    pub disagreement: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deprecated {
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub since: Option<String>,
 }
 
 /// A shape. `type` decides which of the other keys are allowed (checked by `check`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Shape {
-    /// string, integer, long, boolean, timestamp, structure, list, map, enum
+    /// boolean, byte, short, integer, long, float, double, big_integer,
+    /// big_decimal, string, blob, timestamp, document, enum, int_enum, list,
+    /// map, structure, union.
     #[serde(rename = "type")]
     pub kind: Spanned<String>,
     #[serde(default)]
@@ -194,24 +248,34 @@ pub struct Shape {
     pub note: Option<String>,
     #[serde(default)]
     pub disagreement: Option<String>,
-    // string, list, map
+    /// Values of this shape are secrets: never printed by `Debug`.
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default)]
+    pub deprecated: Option<Spanned<Deprecated>>,
+    // string, blob, list, map
     #[serde(default)]
     pub length: Option<Spanned<Length>>,
     // string
     #[serde(default)]
     pub pattern: Option<Spanned<Pattern>>,
-    // integer, long
+    // byte, short, integer, long, float, double, big_integer, big_decimal
     #[serde(default)]
     pub range: Option<Spanned<Range>>,
-    // enum
+    // timestamp: epoch-seconds, date-time or http-date (botocore `timestampFormat`:
+    // unixTimestamp, iso8601, rfc822); left out, each protocol's default per location.
+    #[serde(default)]
+    pub format: Option<Spanned<String>>,
+    // enum, int_enum
     #[serde(default)]
     pub values: Option<Vec<Spanned<EnumValue>>>,
-    /// enum: whether `validate()` rejects values outside `values`.
+    /// enum, int_enum: whether `validate()` rejects values outside `values`.
     #[serde(default)]
     pub value_check: Option<Spanned<Toggle>>,
-    // structure
+    // structure, union
     #[serde(default)]
     pub members: Option<IndexMap<String, Spanned<Member>>>,
+    // structure
     #[serde(default)]
     pub one_of: Option<Spanned<OneOf>>,
     #[serde(default)]
@@ -219,11 +283,33 @@ pub struct Shape {
     // list
     #[serde(default)]
     pub member: Option<Spanned<String>>,
+    /// list: the element name of its items in query and XML forms (default `member`).
+    #[serde(default)]
+    pub member_name: Option<String>,
     // map
     #[serde(default)]
     pub key: Option<Spanned<String>>,
     #[serde(default)]
     pub value: Option<Spanned<String>>,
+    /// map: element names of an entry's key and value (default `key`, `value`).
+    #[serde(default)]
+    pub key_name: Option<String>,
+    #[serde(default)]
+    pub value_name: Option<String>,
+    /// list, map: items repeat directly under the member's name, without a wrapper.
+    #[serde(default)]
+    pub flattened: bool,
+    /// structure, list, map: the XML namespace of its element (`xmlNamespace`).
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct XmlNamespace {
+    pub uri: String,
+    #[serde(default)]
+    pub prefix: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -261,10 +347,11 @@ pub struct Pattern {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Range {
+    /// Whole numbers for the integer types; any number for float, double and big_decimal.
     #[serde(default)]
-    pub min: Option<i64>,
+    pub min: Option<Number>,
     #[serde(default)]
-    pub max: Option<i64>,
+    pub max: Option<Number>,
     #[serde(default = "yes")]
     pub enforce: bool,
     #[serde(default)]
@@ -275,7 +362,15 @@ pub struct Range {
     pub disagreement: Option<String>,
 }
 
-/// A constraint with nothing but its on/off switch and provenance.
+/// A number as written: whole numbers stay exact (an `i64` bound survives).
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+/// A switch with its provenance (`value_check`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Toggle {
@@ -292,13 +387,25 @@ pub struct Toggle {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValue {
-    /// The value on the wire.
-    pub value: String,
-    /// Rust variant name, when the derived one reads badly.
+    /// The value on the wire: a string for `enum`, a whole number for `int_enum`.
+    pub value: Scalar,
+    /// Rust variant name, when the derived one reads badly (needed for `int_enum`).
     #[serde(default)]
     pub rust_name: Option<String>,
     #[serde(default)]
     pub documentation: Option<String>,
+    #[serde(default)]
+    pub deprecated: Option<Deprecated>,
+}
+
+/// A YAML scalar whose type the shape decides (enum values, defaults).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
 }
 
 #[derive(Debug, Deserialize)]
@@ -310,15 +417,46 @@ pub struct Member {
     pub required: bool,
     #[serde(default)]
     pub documentation: Option<String>,
-    /// body (default), path, query or header.
+    /// Where the member travels: `body` (the default), `path` (a URI label),
+    /// `query`, `query_params` (a map of string or list-of-string values spread
+    /// over the query string; botocore `querystring`), `header`, `headers` (a
+    /// map whose keys get `wire_name` as a prefix), `payload` (the whole body:
+    /// structure, union, document, string or blob), `status_code` (the
+    /// answer's HTTP status; botocore `statusCode`), `host_label` (bound into
+    /// the operation's `host_prefix`). Non-body locations apply to the
+    /// top-level input, output and error structures of REST protocols.
     #[serde(default)]
     pub location: Option<Spanned<String>>,
-    /// Wire name for a header or query member, when it differs from the member name.
+    /// The name on the wire, when it differs from the member name: the header,
+    /// the query key, the label, the JSON key, the XML element or the form key
+    /// (botocore `locationName`; Smithy `httpHeader`, `httpQuery`, `jsonName`,
+    /// `xmlName`). For `headers` it is the prefix.
     #[serde(default)]
-    pub location_name: Option<String>,
-    /// The service's documented default when the member is left out (documentation only).
+    pub wire_name: Option<String>,
+    /// A list or map member written without a wrapper (query and XML forms).
     #[serde(default)]
-    pub default: Option<String>,
+    pub flattened: bool,
+    /// The service's documented value when the member is left out: documented,
+    /// and checked against the member's shape (Smithy `@default`).
+    #[serde(default)]
+    pub default: Option<Spanned<Scalar>>,
+    /// Filled with a fresh UUID v4 when the caller leaves it unset.
+    #[serde(default)]
+    pub idempotency_token: bool,
+    /// This member's value overrides its shape's timestamp `format`.
+    #[serde(default)]
+    pub timestamp_format: Option<Spanned<String>>,
+    /// A string member in a header that carries JSON text, base64-encoded
+    /// (Smithy `@mediaType("application/json")`; botocore `jsonvalue`).
+    #[serde(default)]
+    pub json_value: bool,
+    #[serde(default)]
+    pub sensitive: bool,
+    #[serde(default)]
+    pub deprecated: Option<Spanned<Deprecated>>,
+    /// structure: the XML namespace of the member's element.
+    #[serde(default)]
+    pub xml_namespace: Option<XmlNamespace>,
     /// Member-level restriction of an enum to fewer values than its shape lists.
     #[serde(default)]
     pub allowed_values: Option<Spanned<AllowedValues>>,
@@ -369,7 +507,9 @@ pub struct OneOfVariant {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorTrait {
-    /// Wire error code. Without one, the error is recognised by `http_status` alone.
+    /// Wire error code. Without one, the error is recognised by `http_status`
+    /// alone (Huawei); AWS errors give the shape name, or botocore's
+    /// `error.code` where the service sends another code (awsQueryError).
     #[serde(default)]
     pub code: Option<String>,
     pub http_status: u16,
