@@ -1,7 +1,11 @@
 //! The checked, resolved form of a model that emission works from.
 //!
 //! Everything here is already valid: references are indices, names are Rust
-//! identifiers, patterns are translated. Emission never has to fail.
+//! identifiers (minted by [`crate::naming`] in the check), patterns are
+//! translated, and every protocol-dependent fact that emission needs is
+//! decided: each member's wire name, location, timestamp format and whether
+//! its Rust type is an `Option`. Emission never has to fail, and never
+//! re-derives a fact.
 
 /// Index into [`Service::shapes`].
 pub type ShapeId = usize;
@@ -26,11 +30,67 @@ pub struct Service {
     pub sources: Vec<(String, String, String)>,
 }
 
+/// The wire protocol. Every dispatch on it is an exhaustive `match`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Protocol {
-    AwsJson11 { target_prefix: String },
+    /// awsJson 1.0 or 1.1: `POST /`, `X-Amz-Target`, JSON bodies.
+    AwsJson { version: JsonVersion, target_prefix: String },
+    /// awsQuery: form-encoded requests, XML answers.
     AwsQuery { xml_namespace: String },
-    RestJson,
+    /// AWS restJson1: HTTP bindings and JSON bodies.
+    RestJson1,
+    /// Huawei Cloud: restJson1's bindings with Huawei's error envelope and request id.
+    HuaweiRest,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonVersion {
+    V1_0,
+    V1_1,
+}
+
+impl JsonVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JsonVersion::V1_0 => "1.0",
+            JsonVersion::V1_1 => "1.1",
+        }
+    }
+}
+
+impl Protocol {
+    /// Whether members may be bound to the path, query string and headers.
+    pub fn has_http_bindings(&self) -> bool {
+        match self {
+            Protocol::AwsJson { .. } | Protocol::AwsQuery { .. } => false,
+            Protocol::RestJson1 | Protocol::HuaweiRest => true,
+        }
+    }
+
+    /// The format of a timestamp at `location` when the model names none
+    /// (Smithy's `timestampFormat` defaults, per protocol and location).
+    pub fn default_timestamp_format(&self, location: Location) -> TimestampFormat {
+        match location {
+            Location::Header | Location::HeaderPrefix => TimestampFormat::HttpDate,
+            Location::Label { .. } | Location::Query | Location::QueryParams | Location::HostLabel => {
+                TimestampFormat::DateTime
+            }
+            Location::Body | Location::Payload | Location::StatusCode => match self {
+                Protocol::AwsJson { .. } | Protocol::RestJson1 => TimestampFormat::EpochSeconds,
+                Protocol::AwsQuery { .. } | Protocol::HuaweiRest => TimestampFormat::DateTime,
+            },
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Protocol::AwsJson { version: JsonVersion::V1_0, .. } => "awsJson 1.0",
+            Protocol::AwsJson { version: JsonVersion::V1_1, .. } => "awsJson 1.1",
+            Protocol::AwsQuery { .. } => "awsQuery",
+            Protocol::RestJson1 => "restJson1",
+            Protocol::HuaweiRest => "Huawei REST",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,31 +106,66 @@ pub struct ClientParameter {
     pub header: Option<String>,
 }
 
+/// Every Rust name an operation adds to the generated code, minted in the check.
+#[derive(Debug, Clone)]
+pub struct OperationNames {
+    /// Client method (`send_workflow_step_state`, maybe raw).
+    pub method: String,
+    /// `prepare_<method>`.
+    pub prepare: String,
+    /// The per-operation error enum.
+    pub error_enum: String,
+    /// `<method>_pages` and its iterator types, when paginated.
+    pub pages_method: String,
+    pub pages_type: String,
+    pub items_type: String,
+    /// Private items of the client module: the operation's static metadata and
+    /// its request builder and answer parsers (snake case, no raw prefix).
+    pub snake: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// Wire name (`SendWorkflowStepState`).
     pub name: String,
-    /// Client method name (`send_workflow_step_state`).
-    pub method_name: String,
-    /// Rust name of the per-operation error enum.
-    pub error_enum: String,
+    pub names: OperationNames,
     pub docs: Vec<String>,
     pub http_method: String,
     pub path: Vec<PathPart>,
+    /// The literal query of the path template (`?k=v&flag`), in order.
+    pub literal_query: Vec<(String, Option<String>)>,
+    pub host_prefix: Vec<HostPart>,
     pub success_status: u16,
+    /// The input structure (synthesized and empty when the model has none).
     pub input: ShapeId,
+    /// Whether the model gives an input (protocols differ on an absent one).
+    pub input_modeled: bool,
     pub output: ShapeId,
+    pub output_modeled: bool,
     pub errors: Vec<ShapeId>,
+    /// awsQuery: the element that wraps the output (`<OpResult>`), resolved.
     pub result_wrapper: Option<String>,
     pub pagination: Option<Pagination>,
+    /// Safe to send again after an answer that may mean it was applied.
+    pub idempotent: bool,
+    /// Sent without a signature.
+    pub unsigned: bool,
+    pub deprecated: Option<Deprecation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PathPart {
     Literal(String),
     /// Index into the input structure's members.
-    Member(usize),
+    Label { member: usize, greedy: bool },
     ClientParameter(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostPart {
+    Literal(String),
+    /// Index into the input structure's members (a `host_label`).
+    Label(usize),
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +174,13 @@ pub struct Pagination {
     pub input_token: usize,
     pub output_token: usize,
     pub items: Option<usize>,
+    pub page_size: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deprecation {
+    pub message: Option<String>,
+    pub since: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -87,7 +189,7 @@ pub struct Shape {
     pub name: String,
     /// Rust type name.
     pub rust_name: String,
-    /// snake_case name (validator functions, pattern statics), made once here.
+    /// snake_case name (validator functions, pattern statics, codec functions), made once here.
     pub snake_name: String,
     pub docs: Vec<String>,
     pub kind: ShapeKind,
@@ -95,19 +197,62 @@ pub struct Shape {
     pub in_input: bool,
     /// Reachable from an operation output or error (gets parsers).
     pub in_output: bool,
+    pub sensitive: bool,
+    pub deprecated: Option<Deprecation>,
+    /// Values can derive `Eq` and `Hash`: no float or document inside.
+    pub eq: bool,
 }
 
 #[derive(Debug, Clone)]
 pub enum ShapeKind {
-    String { length: Option<Length>, pattern: Option<Pattern> },
-    Integer { range: Option<Range> },
-    Long { range: Option<Range> },
     Boolean,
-    Timestamp,
+    Number { kind: NumberKind, range: Option<Range> },
+    String { length: Option<Length>, pattern: Option<Pattern> },
+    Blob { length: Option<Length> },
+    Timestamp { format: Option<TimestampFormat> },
+    Document,
     Enum { values: Vec<EnumValue>, check: bool },
-    List { member: ShapeId, length: Option<Length> },
-    Map { key: ShapeId, value: ShapeId, length: Option<Length> },
+    IntEnum { values: Vec<IntEnumValue>, check: bool },
+    List { member: ShapeId, length: Option<Length>, member_name: Option<String>, flattened: bool },
+    Map {
+        key: ShapeId,
+        value: ShapeId,
+        length: Option<Length>,
+        key_name: Option<String>,
+        value_name: Option<String>,
+        flattened: bool,
+    },
     Structure(Structure),
+    Union(Structure),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberKind {
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+}
+
+impl NumberKind {
+    pub fn is_integer(self) -> bool {
+        matches!(self, NumberKind::Byte | NumberKind::Short | NumberKind::Integer | NumberKind::Long)
+    }
+
+    pub fn is_float(self) -> bool {
+        matches!(self, NumberKind::Float | NumberKind::Double)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimestampFormat {
+    EpochSeconds,
+    DateTime,
+    HttpDate,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,16 +278,39 @@ impl Pattern {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Bounds of a number: whole for the integer kinds, any for the others.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Range {
-    pub min: Option<i64>,
-    pub max: Option<i64>,
+    pub min: Option<Bound>,
+    pub max: Option<Bound>,
     pub enforce: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Int(i64),
+    Float(f64),
+}
+
+impl std::fmt::Display for Bound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bound::Int(i) => write!(f, "{i}"),
+            Bound::Float(x) => write!(f, "{x}"),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct EnumValue {
     pub value: String,
+    pub variant: String,
+    pub docs: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntEnumValue {
+    pub value: i32,
     pub variant: String,
     pub docs: Vec<String>,
 }
@@ -154,29 +322,92 @@ pub struct Structure {
     pub error: Option<ErrorInfo>,
 }
 
+impl Structure {
+    /// The member bound to the whole body, if any.
+    pub fn payload(&self) -> Option<(usize, &Member)> {
+        self.members.iter().enumerate().find(|(_, m)| m.location == Location::Payload)
+    }
+
+    pub fn body_members(&self) -> impl Iterator<Item = &Member> {
+        self.members.iter().filter(|m| m.location == Location::Body)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
     Body,
-    Path,
+    Label { greedy: bool },
     Query,
+    QueryParams,
     Header,
+    HeaderPrefix,
+    Payload,
+    StatusCode,
+    HostLabel,
 }
 
 #[derive(Debug, Clone)]
 pub struct Member {
-    /// Wire name (also the serde name and the validation path segment).
+    /// Member name in the model (the key of the CLI's and serde's JSON form, and of validation paths).
     pub name: String,
+    /// The name on the wire at its location (header, query key, label, JSON key, XML element, form key).
+    pub wire_name: String,
     /// Rust field name (may be a raw identifier).
     pub field: String,
+    /// Rust variant name, for union members.
+    pub variant: String,
     pub target: ShapeId,
+    /// Required by the model.
     pub required: bool,
+    /// Whether the Rust field is `T` (required on the input side) or `Option<T>`.
+    pub presence: Presence,
     pub location: Location,
-    /// Header or query parameter name.
-    pub location_name: String,
+    /// The format of this member's timestamps (its own, its element's or its
+    /// value's), resolved from the model and the protocol's default for its location.
+    pub timestamp_format: TimestampFormat,
+    /// List or map written without a wrapper.
+    pub flattened: bool,
+    /// The field holds a `Box` (the structure contains itself through it).
+    pub boxed: bool,
+    pub idempotency_token: bool,
+    pub json_value: bool,
+    pub sensitive: bool,
+    pub deprecated: Option<Deprecation>,
+    pub default: Option<DefaultValue>,
     pub docs: Vec<String>,
     pub allowed_values: Option<AllowedValues>,
     /// Set when the member belongs to a variant of the structure's `one_of`.
     pub one_of_variant: Option<usize>,
+}
+
+/// How a member appears in its Rust structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// `T`: a constructor argument on the input side; when an answer lacks it,
+    /// the parser fills in the type's zero value (Smithy's client error correction).
+    Required,
+    /// `Option<T>`.
+    Optional,
+}
+
+/// A documented default, typed by the member's shape.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+}
+
+impl std::fmt::Display for DefaultValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DefaultValue::Bool(b) => write!(f, "{b}"),
+            DefaultValue::Int(i) => write!(f, "{i}"),
+            DefaultValue::Float(x) => write!(f, "{x}"),
+            DefaultValue::String(s) => f.write_str(s),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -198,6 +429,8 @@ pub struct OneOf {
 #[derive(Debug, Clone)]
 pub struct OneOfVariant {
     pub name: String,
+    /// Rust name of its constructor function.
+    pub constructor: String,
     pub docs: Vec<String>,
     /// Member indices.
     pub members: Vec<usize>,
@@ -224,9 +457,11 @@ impl Service {
         &self.shapes[id]
     }
 
+    /// The members of a structure or union (`check` only lets those be used
+    /// where members are needed).
     pub fn structure(&self, id: ShapeId) -> &Structure {
         match &self.shapes[id].kind {
-            ShapeKind::Structure(s) => s,
+            ShapeKind::Structure(s) | ShapeKind::Union(s) => s,
             _ => unreachable_structure(),
         }
     }

@@ -65,6 +65,13 @@ pub fn type_ident(name: &str) -> String {
     if RESERVED_TYPES.contains(&s.as_str()) || KEYWORDS.contains(&s.as_str()) { format!("{s}Value") } else { s }
 }
 
+/// An enum or union variant: a type name, but never `Unknown`, the variant
+/// that open enums and unions keep for values the model does not list.
+pub fn variant_ident(name: &str) -> String {
+    let v = type_ident(name);
+    if v == "Unknown" { "UnknownValue".to_owned() } else { v }
+}
+
 fn escape_keyword(s: String) -> String {
     if NOT_RAW.contains(&s.as_str()) {
         format!("{s}_")

@@ -1,10 +1,10 @@
-//! `protocol::rest_json::error_meta` on any answer: a code (the status at worst), never a panic.
+//! `protocol::huawei::error_meta` (Huawei REST; once `rest_json`) on any answer: a code (the status at worst), never a panic.
 #![no_main]
 #![forbid(unsafe_code)]
 
 use libfuzzer_sys::fuzz_target;
 use lifecycle_hooks_runtime::Response;
-use lifecycle_hooks_runtime::protocol::rest_json;
+use lifecycle_hooks_runtime::protocol::huawei as rest_json;
 
 fuzz_target!(|data: &[u8]| {
     let resp = response(data);

@@ -21,10 +21,21 @@ use crate::{path, protocol, retry, transport};
 pub struct Request {
     /// Already percent-encoded, labels through [`path::encode_segment`].
     pub path: String,
-    /// Raw pairs; encoded (RFC 3986) and sorted when sent.
-    pub query: Vec<(String, String)>,
-    pub headers: Vec<(&'static str, String)>,
+    /// Raw pairs, in order (a key without `=` has no value); encoded (RFC 3986)
+    /// when sent, and sorted for Huawei Cloud, whose signature requires it.
+    pub query: Vec<(String, Option<String>)>,
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Put before the endpoint's host (`{label}.data.`), labels already checked.
+    pub host_prefix: Option<String>,
+}
+
+impl Request {
+    /// A request with these parts and no host prefix; query pairs all have values.
+    pub fn new(path: String, query: Vec<(String, String)>, headers: Vec<(String, String)>, body: Vec<u8>) -> Self {
+        let query = query.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        Self { path, query, headers, body, host_prefix: None }
+    }
 }
 
 /// A signed request exactly as it goes on the wire: every header is listed.
@@ -97,6 +108,8 @@ struct Inner {
     endpoint: Endpoint,
     region: Option<String>,
     http: transport::Client,
+    /// Connections to host-prefixed origins (`{label}.service.region.amazonaws.com`), by host.
+    prefixed: std::sync::Mutex<Vec<(String, transport::Client)>>,
     /// The AWS credentials as aws-sigv4 takes them (SigV4 services).
     sigv4_identity: Option<sigv4::SigningIdentity>,
     /// Attempts started by `call` through this handle and its clones.
@@ -130,7 +143,8 @@ impl Handle {
             SigningScheme::HuaweiSdkHmacSha256 => None,
         };
         let attempts = AtomicU64::new(0);
-        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http, sigv4_identity, attempts }) })
+        let prefixed = std::sync::Mutex::new(Vec::new());
+        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http, prefixed, sigv4_identity, attempts }) })
     }
 
     pub fn service(&self) -> &'static ServiceMeta {
@@ -232,7 +246,8 @@ impl Handle {
         inner.attempts.fetch_add(1, Ordering::Relaxed);
         let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
         let http_request = self.to_http(prepared).map_err(Error::Build)?;
-        let send = transport::send(&inner.http, http_request, inner.config.max_response_bytes());
+        let http = self.http_for(request).map_err(Error::Build)?;
+        let send = transport::send(&http, http_request, inner.config.max_response_bytes());
         // The attempt limit, or what is left of the total one, whichever is shorter.
         let mut limit = inner.config.attempt_timeout().map(|t| (t, t));
         if let Some((at, total)) = deadline {
@@ -245,6 +260,26 @@ impl Handle {
             Some((t, after)) => tokio::time::timeout(t, send).await.map_err(|_| Error::Timeout { after })?,
             None => send.await,
         }
+    }
+
+    /// The connections for `request`'s origin: the endpoint's, or its host-prefixed form's.
+    fn http_for(&self, request: &Request) -> Result<transport::Client, String> {
+        let inner = &*self.inner;
+        let endpoint = inner.endpoint.with_host_prefix(request.host_prefix.as_deref());
+        if let std::borrow::Cow::Borrowed(_) = endpoint {
+            return Ok(inner.http.clone());
+        }
+        let mut prefixed = inner.prefixed.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, client)) = prefixed.iter().find(|(host, _)| host == endpoint.host()) {
+            return Ok(client.clone());
+        }
+        let client = transport::client(&inner.config, endpoint.uri()).map_err(|e| e.to_string())?;
+        // A few prefixed hosts per client in practice; a bound keeps a hostile caller from growing it.
+        if prefixed.len() >= 64 {
+            prefixed.remove(0);
+        }
+        prefixed.push((endpoint.host().to_owned(), client.clone()));
+        Ok(client)
     }
 
     /// A success status goes to `parse_ok`, any other to `parse_err`.
@@ -286,11 +321,20 @@ impl Handle {
             return Err(format!("header {name} is set by the runtime, not by the request"));
         }
         let full_path = inner.endpoint.path(&request.path);
-        let url = inner.endpoint.url(&full_path, &huawei::canonical_query(&request.query));
-        let mut headers = vec![("Host".to_owned(), inner.endpoint.host().to_owned())];
-        headers.extend(request.headers.iter().map(|(k, v)| ((*k).to_owned(), v.clone())));
+        let query = match inner.service.signing {
+            SigningScheme::SigV4 { .. } => path::query_string(&request.query),
+            SigningScheme::HuaweiSdkHmacSha256 => huawei::canonical_query(&request.query),
+        };
+        let endpoint = inner.endpoint.with_host_prefix(request.host_prefix.as_deref());
+        let url = endpoint.url(&full_path, &query);
+        let mut headers = vec![("Host".to_owned(), endpoint.host().to_owned())];
+        headers.extend(request.headers.iter().cloned());
         let user_agent = ("User-Agent".to_owned(), config.user_agent().to_owned());
         match inner.service.signing {
+            SigningScheme::SigV4 { .. } if op.unsigned => {
+                check_headers(&headers)?;
+                headers.push(user_agent);
+            }
             SigningScheme::SigV4 { name } => {
                 let identity = inner.sigv4_identity.as_ref().ok_or("no AWS credentials")?;
                 let region = inner.region.as_deref().ok_or("no region")?;
@@ -334,10 +378,12 @@ impl Handle {
     fn to_http(&self, prepared: PreparedRequest) -> Result<transport::HttpRequest, String> {
         let method = hyper::Method::from_bytes(prepared.method.as_bytes())
             .map_err(|_| format!("invalid method {:?}", prepared.method))?;
+        // The origin is the endpoint's, or its host-prefixed form: what follows it is the target.
         let target = prepared
             .url
-            .strip_prefix(self.inner.endpoint.origin())
-            .ok_or_else(|| format!("invalid request: {:?} is not on the endpoint", prepared.url))?;
+            .find("://")
+            .and_then(|i| prepared.url[i + 3..].find('/').map(|j| &prepared.url[i + 3 + j..]))
+            .ok_or_else(|| format!("invalid request: {:?} has no path", prepared.url))?;
         let uri = target.parse::<hyper::Uri>().map_err(|e| format!("invalid request: {e}"))?;
         let mut request = hyper::Request::new(prepared.body.into());
         *request.method_mut() = method;

@@ -1,14 +1,32 @@
-//! Timestamps, as the services send them: ISO-8601 with optional fractions
-//! (query XML) or epoch seconds (JSON protocols).
+//! Timestamps, as the services send them: RFC 3339 date-times with optional
+//! fractions, epoch seconds (with fractions), and HTTP dates (IMF-fixdate).
 
 use std::fmt;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+/// How a timestamp is written on the wire (Smithy `timestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimestampFormat {
+    /// Seconds since the Unix epoch, with an optional fraction.
+    EpochSeconds,
+    /// RFC 3339 (`2014-04-29T18:30:38Z`).
+    DateTime,
+    /// IMF-fixdate (`Tue, 29 Apr 2014 18:30:38 GMT`).
+    HttpDate,
+}
+
 /// A point in time, always in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct DateTime(OffsetDateTime);
+
+impl Default for DateTime {
+    /// The Unix epoch: the zero value Smithy's client error correction fills in.
+    fn default() -> Self {
+        DateTime::UNIX_EPOCH
+    }
+}
 
 impl DateTime {
     /// Parses `2024-11-05T12:34:51.789Z` and other RFC 3339 forms.
@@ -32,6 +50,110 @@ impl DateTime {
             .map(Self)
             .map_err(|e| format!("invalid epoch timestamp {secs}: {e}"))
     }
+
+    /// Epoch seconds written as a decimal (`1398796238`, `1398796238.123`,
+    /// `-1.5`, `1.4e9`), exactly for plain decimals.
+    pub fn parse_epoch_seconds(text: &str) -> Result<Self, String> {
+        let shown = Shown(text);
+        let t = text.trim();
+        let invalid = || format!("invalid epoch timestamp {shown}");
+        if t.contains(['e', 'E']) {
+            let x: f64 = t.parse().map_err(|_| invalid())?;
+            return Self::from_epoch_seconds(x);
+        }
+        let (negative, digits) = match t.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, t),
+        };
+        let (whole, frac) = digits.split_once('.').unwrap_or((digits, ""));
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) || !frac.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(invalid());
+        }
+        let secs: i128 = whole.parse().map_err(|_| invalid())?;
+        let mut nanos: i128 = 0;
+        for (i, b) in frac.bytes().take(9).enumerate() {
+            nanos += i128::from(b - b'0') * 10i128.pow(8 - i as u32);
+        }
+        let total = secs.checked_mul(1_000_000_000).and_then(|s| s.checked_add(nanos)).ok_or_else(invalid)?;
+        let total = if negative { -total } else { total };
+        OffsetDateTime::from_unix_timestamp_nanos(total).map(Self).map_err(|_| format!("{}: out of range", invalid()))
+    }
+
+    /// An HTTP date: IMF-fixdate (`Tue, 29 Apr 2014 18:30:38 GMT`), as RFC 9110 requires servers to send.
+    pub fn parse_http_date(text: &str) -> Result<Self, String> {
+        let shown = Shown(text);
+        let t = aws_smithy_types::DateTime::from_str(text.trim(), aws_smithy_types::date_time::Format::HttpDate)
+            .map_err(|_| format!("invalid HTTP date {shown}"))?;
+        let nanos = i128::from(t.secs()) * 1_000_000_000 + i128::from(t.subsec_nanos());
+        OffsetDateTime::from_unix_timestamp_nanos(nanos).map(Self).map_err(|_| format!("invalid HTTP date {shown}: out of range"))
+    }
+
+    /// A timestamp in `format`.
+    pub fn parse(text: &str, format: TimestampFormat) -> Result<Self, String> {
+        match format {
+            TimestampFormat::DateTime => Self::parse_iso8601(text),
+            TimestampFormat::HttpDate => Self::parse_http_date(text),
+            TimestampFormat::EpochSeconds => Self::parse_epoch_seconds(text),
+        }
+    }
+
+    /// A timestamp in any of the three formats: answers do not always use the one modeled.
+    pub fn parse_any(text: &str) -> Result<Self, String> {
+        let t = text.trim();
+        if t.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            return Self::parse_http_date(t);
+        }
+        if t.contains('T') || t.contains('t') {
+            return Self::parse_iso8601(t);
+        }
+        Self::parse_epoch_seconds(t)
+    }
+
+    /// The timestamp as `format` writes it, to millisecond precision (Smithy's):
+    /// `2014-04-29T18:30:38Z` or `…38.123Z`; `1398796238` or `1398796238.123`;
+    /// `Tue, 29 Apr 2014 18:30:38 GMT` (whole seconds).
+    pub fn format(&self, format: TimestampFormat) -> String {
+        let t = self.0;
+        let millis = t.nanosecond() / 1_000_000;
+        match format {
+            TimestampFormat::EpochSeconds => self.to_epoch_seconds_text(),
+            TimestampFormat::DateTime => {
+                if !(0..=9999).contains(&t.year()) {
+                    return self.to_epoch_seconds_text();
+                }
+                let mut out = String::with_capacity(24);
+                let _ = write_date_time(&mut out, t, "-", ":");
+                if millis != 0 {
+                    out.push_str(&format!(".{millis:03}"));
+                }
+                out.push('Z');
+                out
+            }
+            TimestampFormat::HttpDate => {
+                let secs = t.unix_timestamp();
+                aws_smithy_types::DateTime::from_secs(secs)
+                    .fmt(aws_smithy_types::date_time::Format::HttpDate)
+                    .unwrap_or_else(|_| secs.to_string())
+            }
+        }
+    }
+
+    /// Epoch seconds, with a millisecond fraction when there is one.
+    pub fn to_epoch_seconds_text(&self) -> String {
+        let secs = self.0.unix_timestamp();
+        let millis = self.0.nanosecond() / 1_000_000;
+        if millis == 0 {
+            return secs.to_string();
+        }
+        // A negative instant with a fraction: -1.5 is 1.5 s before the epoch.
+        let total = i128::from(secs) * 1000 + i128::from(millis);
+        let (sign, abs) = if total < 0 { ("-", -total) } else { ("", total) };
+        let text = format!("{sign}{}.{:03}", abs / 1000, abs % 1000);
+        text.trim_end_matches('0').to_owned()
+    }
+
+    /// The Unix epoch (the zero value of a timestamp).
+    pub const UNIX_EPOCH: DateTime = DateTime(OffsetDateTime::UNIX_EPOCH);
 
     pub fn unix_timestamp_nanos(&self) -> i128 {
         self.0.unix_timestamp_nanos()
@@ -95,12 +217,14 @@ impl fmt::Display for DateTime {
     }
 }
 
+#[cfg(feature = "serde")]
 impl serde::Serialize for DateTime {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
     }
 }
 
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for DateTime {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Visitor;
@@ -110,7 +234,7 @@ impl<'de> serde::Deserialize<'de> for DateTime {
                 f.write_str("an RFC 3339 timestamp or epoch seconds")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<DateTime, E> {
-                DateTime::parse_iso8601(v).map_err(E::custom)
+                DateTime::parse_any(v).map_err(E::custom)
             }
             fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<DateTime, E> {
                 DateTime::from_epoch_seconds(v).map_err(E::custom)

@@ -84,11 +84,6 @@ impl Endpoint {
         &self.host
     }
 
-    /// `scheme://host[:port]`, the port only when it is not the scheme's default.
-    pub(crate) fn origin(&self) -> &str {
-        &self.origin
-    }
-
     pub(crate) fn uri(&self) -> &hyper::Uri {
         &self.uri
     }
@@ -101,6 +96,24 @@ impl Endpoint {
             return self.base_path.clone();
         }
         format!("{}{request_path}", self.base_path.trim_end_matches('/'))
+    }
+
+    /// The endpoint with `prefix` put before its host (an operation's host
+    /// prefix, labels already checked); the same endpoint when there is none or
+    /// the host is an IP address, which has no subdomains to prefix.
+    pub(crate) fn with_host_prefix(&self, prefix: Option<&str>) -> std::borrow::Cow<'_, Endpoint> {
+        let Some(prefix) = prefix.filter(|p| !p.is_empty()) else { return std::borrow::Cow::Borrowed(self) };
+        let name = self.uri.host().unwrap_or_default();
+        if name.starts_with('[') || name.parse::<std::net::IpAddr>().is_ok() {
+            return std::borrow::Cow::Borrowed(self);
+        }
+        let scheme = self.uri.scheme_str().unwrap_or("https");
+        let host = format!("{prefix}{}", self.host);
+        let origin = format!("{scheme}://{host}");
+        match origin.parse() {
+            Ok(uri) => std::borrow::Cow::Owned(Endpoint { origin, uri, base_path: self.base_path.clone(), host }),
+            Err(_) => std::borrow::Cow::Borrowed(self),
+        }
     }
 
     pub(crate) fn url(&self, full_path: &str, query: &str) -> String {

@@ -6,13 +6,18 @@
 //! retries and the wire protocols.
 #![forbid(unsafe_code)]
 
+pub mod blob;
 pub mod client;
 pub mod config;
 pub mod credentials;
 pub mod datetime;
+pub mod document;
 pub mod enums;
 mod endpoint;
 pub mod error;
+pub mod http;
+pub mod json;
+pub mod number;
 pub mod path;
 pub mod protocol;
 mod retry;
@@ -25,7 +30,10 @@ pub mod xml;
 pub use client::{Handle, PreparedRequest, Request, Response};
 pub use config::{Config, ConfigBuilder, ConfigError, RetryConfig};
 pub use credentials::{AwsCredentials, HuaweiCredentials};
-pub use datetime::DateTime;
+pub use blob::Blob;
+pub use datetime::{DateTime, TimestampFormat};
+pub use document::Document;
+pub use number::{BigDecimal, BigInteger};
 pub use enums::UnknownValue;
 pub use error::{Error, ErrorMeta, ServiceError, TransportError, TransportErrorKind, UnhandledError};
 pub use service::{OperationMeta, Protocol, ServiceMeta, SigningScheme};

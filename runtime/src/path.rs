@@ -19,6 +19,29 @@ pub fn encode_segment(value: &str) -> String {
     utf8_percent_encode(value, UNRESERVED).to_string()
 }
 
+/// Percent-encodes a greedy label: as [`encode_segment`], but `/` separates
+/// segments and stays (Smithy `{Key+}`). [`check`] then refuses `..` segments.
+pub fn encode_greedy(value: &str) -> String {
+    value.split('/').map(encode_segment).collect::<Vec<_>>().join("/")
+}
+
+/// A query string from pairs in order: keys and values RFC 3986-encoded (space
+/// as `%20`, as botocore sends it); a key without a value has no `=`.
+pub fn query_string(query: &[(String, Option<String>)]) -> String {
+    let mut out = String::new();
+    for (k, v) in query {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        out.push_str(&encode_segment(k));
+        if let Some(v) = v {
+            out.push('=');
+            out.push_str(&encode_segment(v));
+        }
+    }
+    out
+}
+
 /// Accepts a path only if sending it cannot change its meaning: it starts with
 /// `/`, has no empty, `.` or `..` segment (also percent-encoded), and holds only
 /// characters a path may carry unencoded, plus well-formed `%XX` escapes.

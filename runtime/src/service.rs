@@ -3,12 +3,16 @@
 /// The wire protocol a service speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
-    /// `POST /`, JSON body, operation named by `X-Amz-Target: <target_prefix>.<Operation>`.
+    /// awsJson 1.0: `POST /`, JSON body, operation named by `X-Amz-Target: <target_prefix>.<Operation>`.
+    AwsJson10 { target_prefix: &'static str },
+    /// awsJson 1.1: as 1.0, with its own content type.
     AwsJson11 { target_prefix: &'static str },
     /// `POST /`, form-encoded body, XML answers in `xml_namespace`.
     AwsQuery { xml_namespace: &'static str },
-    /// REST with JSON bodies (Huawei Cloud): method and path per operation.
-    RestJson,
+    /// AWS restJson1: method, path, query and headers per operation, JSON bodies.
+    RestJson1,
+    /// Huawei Cloud's REST: restJson1's bindings, Huawei's error envelope and request id.
+    HuaweiRest,
 }
 
 /// How requests to a service are signed.
@@ -41,4 +45,15 @@ pub struct OperationMeta {
     pub method: &'static str,
     /// The status the model gives for success (200 for AWS json/query, 204 for the Huawei callback).
     pub success_status: u16,
+    /// Safe to send again after an answer that may mean it was applied.
+    pub idempotent: bool,
+    /// Sent without a signature (e.g. STS `AssumeRoleWithWebIdentity`).
+    pub unsigned: bool,
+}
+
+impl OperationMeta {
+    /// A signed, non-idempotent operation.
+    pub const fn new(name: &'static str, method: &'static str, success_status: u16) -> Self {
+        Self { name, method, success_status, idempotent: false, unsigned: false }
+    }
 }

@@ -173,6 +173,30 @@ pub enum Constraint {
     Range { min: Option<i64>, max: Option<i64> },
     /// One of a fixed set of values.
     Enum { allowed: &'static [&'static str] },
+    /// A float within an inclusive range.
+    FloatRange { min: Option<FloatBound>, max: Option<FloatBound> },
+    /// One of a fixed set of whole numbers (an `int_enum`).
+    IntEnum { allowed: &'static [i32] },
+}
+
+/// A float bound of a [`Constraint::FloatRange`], compared bit for bit (so the constraint can be `Eq`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FloatBound(u64);
+
+impl FloatBound {
+    pub fn new(value: f64) -> Self {
+        FloatBound(value.to_bits())
+    }
+
+    pub fn value(self) -> f64 {
+        f64::from_bits(self.0)
+    }
+}
+
+impl fmt::Display for FloatBound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.value())
+    }
 }
 
 impl fmt::Display for Constraint {
@@ -182,6 +206,11 @@ impl fmt::Display for Constraint {
             Constraint::Pattern { pattern } => write!(f, "pattern {pattern}"),
             Constraint::Range { min, max } => write!(f, "range {}", bounds(*min, *max)),
             Constraint::Enum { allowed } => write!(f, "one of {}", allowed.join(", ")),
+            Constraint::FloatRange { min, max } => write!(f, "range {}", bounds(*min, *max)),
+            Constraint::IntEnum { allowed } => {
+                let allowed: Vec<String> = allowed.iter().map(i32::to_string).collect();
+                write!(f, "one of {}", allowed.join(", "))
+            }
         }
     }
 }
@@ -302,6 +331,27 @@ impl Validator {
         if min.is_some_and(|m| value < m) || max.is_some_and(|m| value > m) {
             let msg = format!("is {value}, expected {}", bounds(min, max));
             self.push(at, Constraint::Range { min, max }, msg);
+        }
+    }
+
+    /// A float within an inclusive range; NaN is outside every range.
+    pub fn float_range(&mut self, at: &FieldPath<'_>, value: f64, min: Option<f64>, max: Option<f64>) {
+        // NaN compares as neither: it is outside every bound.
+        let below = min.is_some_and(|m| value.partial_cmp(&m).is_none_or(|o| o == std::cmp::Ordering::Less));
+        let above = max.is_some_and(|m| value.partial_cmp(&m).is_none_or(|o| o == std::cmp::Ordering::Greater));
+        if below || above {
+            let (min, max) = (min.map(FloatBound::new), max.map(FloatBound::new));
+            let msg = format!("is {value}, expected {}", bounds(min, max));
+            self.push(at, Constraint::FloatRange { min, max }, msg);
+        }
+    }
+
+    /// An `int_enum` value within the allowed set.
+    pub fn int_one_of(&mut self, at: &FieldPath<'_>, value: i32, allowed: &'static [i32]) {
+        if !allowed.contains(&value) {
+            let list: Vec<String> = allowed.iter().map(i32::to_string).collect();
+            let msg = format!("{value} is not one of {}", list.join(", "));
+            self.push(at, Constraint::IntEnum { allowed }, msg);
         }
     }
 

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::*;
-use lifecycle_hooks_runtime::protocol::{aws_json, rest_json};
+use lifecycle_hooks_runtime::protocol::{aws_json, huawei as huawei_rest};
 use lifecycle_hooks_runtime::sign::huawei;
 use lifecycle_hooks_runtime::{
     Config, ConfigBuilder, Error, Handle, OperationMeta, Request, Response, RetryConfig,
@@ -18,11 +18,11 @@ use lifecycle_hooks_runtime::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-static SEND: OperationMeta = OperationMeta { name: "SendWorkflowStepState", method: "POST", success_status: 200 };
+static SEND: OperationMeta = OperationMeta::new("SendWorkflowStepState", "POST", 200);
 
 
 fn huawei_err(r: &Response) -> TestError {
-    TestError(UnhandledError::new(rest_json::error_meta(r), &r.body))
+    TestError(UnhandledError::new(huawei_rest::error_meta(r), &r.body))
 }
 
 fn body_text(r: &Response) -> Result<String, String> {
@@ -314,13 +314,13 @@ async fn header_injection_and_unsafe_paths_are_refused_before_sending() {
     let server = Server::start(vec![reply("200 OK", &[], "{}")]).await;
     let h = handle(&TRANSFER, config(&server).build());
     let mut injected = send_request();
-    injected.headers.push(("X-Note", "a\r\nX-Injected: 1".into()));
+    injected.headers.push(("X-Note".into(), "a\r\nX-Injected: 1".into()));
     assert!(matches!(call_json(&h, injected).await.unwrap_err(), Error::Build(_)));
     let mut empty_label = send_request();
     empty_label.path = format!("/groups/{}/callback", path::encode_segment(""));
     assert!(matches!(call_json(&h, empty_label).await.unwrap_err(), Error::Build(_)));
     let mut own_host = send_request();
-    own_host.headers.push(("host", "elsewhere.example".into()));
+    own_host.headers.push(("host".into(), "elsewhere.example".into()));
     assert!(matches!(call_json(&h, own_host).await.unwrap_err(), Error::Build(_)));
     let bad_agent = handle(&TRANSFER, config(&server).user_agent("x\ny").build());
     assert!(matches!(call_json(&bad_agent, send_request()).await.unwrap_err(), Error::Build(_)));
@@ -345,7 +345,7 @@ async fn huawei_callback_round_trip_with_a_verifiable_signature() {
         path::encode_segment("grp/../x")
     );
     let body = br#"{"lifecycle_action_key":"k","lifecycle_action_result":"CONTINUE"}"#.to_vec();
-    let request = rest_json::request(path.clone(), Vec::new(), body.clone());
+    let request = huawei_rest::request(path.clone(), Vec::new(), body.clone());
     let ok = |r: &Response| -> Result<u16, String> { Ok(r.status) };
     assert_eq!(h.call(&HUAWEI_CALLBACK, request.clone(), ok, huawei_err).await.unwrap(), 204);
     let err = h.call(&HUAWEI_CALLBACK, request, ok, huawei_err).await.unwrap_err();
@@ -377,8 +377,8 @@ async fn huawei_callback_round_trip_with_a_verifiable_signature() {
 #[test]
 fn huawei_project_header_from_generated_code_is_not_duplicated() {
     let h = handle(&HUAWEI_AS, vector_config().build());
-    let mut request = rest_json::request(format!("/v1/{PROJECT}/x"), Vec::new(), b"{}".to_vec());
-    request.headers.push(("X-Project-Id", PROJECT.to_owned()));
+    let mut request = huawei_rest::request(format!("/v1/{PROJECT}/x"), Vec::new(), b"{}".to_vec());
+    request.headers.push(("X-Project-Id".into(), PROJECT.to_owned()));
     let prepared = h.prepare(&HUAWEI_CALLBACK, &request).unwrap();
     assert_eq!(prepared.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case("x-project-id")).count(), 1);
     assert_eq!(prepared.url, format!("https://as.us-east-1.myhuaweicloud.com/v1/{PROJECT}/x"));

@@ -1,7 +1,7 @@
 //! Error answers no parser should trust: every `error_meta` must return the
 //! status as the code (or what it can read) and never panic.
 
-use lifecycle_hooks_runtime::protocol::{aws_json, aws_query, rest_json};
+use lifecycle_hooks_runtime::protocol::{aws_json, aws_query, huawei};
 use lifecycle_hooks_runtime::{ErrorMeta, Response};
 
 /// moto 5.2.1's answer to operations it does not implement.
@@ -11,7 +11,7 @@ request. Either the server is overloaded or there is an error in the application
 
 type Parser = fn(&Response) -> ErrorMeta;
 const PARSERS: [(&str, Parser); 3] =
-    [("aws_json", aws_json::error_meta), ("aws_query", aws_query::error_meta), ("rest_json", rest_json::error_meta)];
+    [("aws_json", aws_json::error_meta), ("aws_query", aws_query::error_meta), ("rest_json", huawei::error_meta)];
 
 fn response(status: u16, body: impl Into<Vec<u8>>) -> Response {
     Response { status, headers: vec![("Content-Type".into(), "text/html".into())], body: body.into() }

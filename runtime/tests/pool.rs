@@ -22,7 +22,7 @@ use lifecycle_hooks_runtime::{Config, Error, Handle, OperationMeta, Request, Res
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-static SEND: OperationMeta = OperationMeta { name: "SendWorkflowStepState", method: "POST", success_status: 200 };
+static SEND: OperationMeta = OperationMeta::new("SendWorkflowStepState", "POST", 200);
 
 /// What the server does with a connection once it has written an answer.
 #[derive(Debug, Clone, Copy)]

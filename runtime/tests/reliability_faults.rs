@@ -29,7 +29,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-static SEND: OperationMeta = OperationMeta { name: "SendWorkflowStepState", method: "POST", success_status: 200 };
+static SEND: OperationMeta = OperationMeta::new("SendWorkflowStepState", "POST", 200);
 
 /// Slack added to every upper bound on elapsed time: loaded CI machines are slow, never fast.
 const SLACK: Duration = Duration::from_secs(2);

@@ -1,5 +1,5 @@
 //! Property-based robustness of the runtime's answer parsers: the three error
-//! envelope readers (`protocol::{aws_json, aws_query, rest_json}::error_meta`),
+//! envelope readers (`protocol::{aws_json, aws_query, huawei}::error_meta`),
 //! the XML reader (`xml::parse_document`, `aws_query::parse_result`, request
 //! ids) and `Retry-After` parsing, fed random and mutated bytes: truncated and
 //! bit-flipped reference answers, random bytes, invalid UTF-8, deep nesting,
@@ -16,7 +16,7 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::reference;
-use lifecycle_hooks_runtime::protocol::{self, aws_json, aws_query, rest_json};
+use lifecycle_hooks_runtime::protocol::{self, aws_json, aws_query, huawei};
 use lifecycle_hooks_runtime::{ErrorMeta, Protocol, Response, xml};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
@@ -277,7 +277,7 @@ fn aws_query_error_meta_takes_any_answer() {
 fn rest_json_error_meta_takes_any_answer() {
     runner()
         .run(&response(), |resp| {
-            let meta = rest_json::error_meta(&resp);
+            let meta = huawei::error_meta(&resp);
             check_meta("rest_json", &resp, &meta)
         })
         .unwrap();
@@ -286,7 +286,7 @@ fn rest_json_error_meta_takes_any_answer() {
 #[test]
 fn request_ids_of_every_protocol_take_any_answer() {
     let protocols =
-        [Protocol::AwsJson11 { target_prefix: "T" }, Protocol::AwsQuery { xml_namespace: "urn:x" }, Protocol::RestJson];
+        [Protocol::AwsJson11 { target_prefix: "T" }, Protocol::AwsQuery { xml_namespace: "urn:x" }, Protocol::HuaweiRest];
     runner()
         .run(&response(), |resp| {
             for p in protocols {
@@ -423,7 +423,7 @@ fn deep_and_huge_bodies_stay_typed() {
     for kind in 0..5 {
         for closed in [false, true] {
             let body = nested(kind, 150_000, closed);
-            for parse in [aws_json::error_meta, aws_query::error_meta, rest_json::error_meta] {
+            for parse in [aws_json::error_meta, aws_query::error_meta, huawei::error_meta] {
                 let meta = parse(&Response { status: 500, headers: Vec::new(), body: body.clone() });
                 assert_eq!(meta.http_status, 500);
             }
@@ -432,7 +432,7 @@ fn deep_and_huge_bodies_stay_typed() {
     }
     for kind in 0..3 {
         let body = huge(kind, 10 * 1024 * 1024);
-        for parse in [aws_json::error_meta, aws_query::error_meta, rest_json::error_meta] {
+        for parse in [aws_json::error_meta, aws_query::error_meta, huawei::error_meta] {
             let resp = Response { status: 400, headers: Vec::new(), body: body.clone() };
             let meta = parse(&resp);
             assert!(meta.message.as_ref().is_none_or(|m| m.len() <= body.len()));

@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use lifecycle_hooks_runtime::protocol::{aws_json, aws_query, rest_json};
+use lifecycle_hooks_runtime::protocol::{aws_json, aws_query, huawei as huawei_rest};
 use lifecycle_hooks_runtime::sign::huawei;
 use lifecycle_hooks_runtime::{Handle, OperationMeta, Request, Response, ServiceMeta, path, xml};
 use percent_encoding::percent_decode_str;
@@ -18,7 +18,7 @@ const AWS_FILES: [(&str, &ServiceMeta); 4] = [
 ];
 
 fn op(name: &str) -> &'static OperationMeta {
-    Box::leak(Box::new(OperationMeta { name: name.to_owned().leak(), method: "POST", success_status: 200 }))
+    Box::leak(Box::new(OperationMeta::new(name.to_owned().leak(), "POST", 200)))
 }
 
 fn form_pairs(body: &str) -> Vec<(String, String)> {
@@ -93,7 +93,7 @@ fn sigv4_signs_the_session_token_and_a_non_default_port() {
     assert!(!shown.contains("SESSION/TOKEN") && shown.contains("redacted"), "{shown}");
 }
 
-fn huawei_input_query(raw: &Value) -> Vec<(String, String)> {
+fn huawei_input_query(raw: &Value) -> Vec<(String, Option<String>)> {
     let mut out = Vec::new();
     for pair in raw.as_array().unwrap() {
         let key = pair[0].as_str().unwrap().to_owned();
@@ -106,7 +106,7 @@ fn huawei_input_query(raw: &Value) -> Vec<(String, String)> {
                 Value::String(s) => s,
                 other => other.to_string(), // numbers, and true/false as the SDK lower-cases them
             };
-            out.push((key.clone(), text));
+            out.push((key.clone(), Some(text)));
         }
     }
     out
@@ -206,7 +206,7 @@ fn huawei_e2e_captures_signed_through_prepare() {
     for capture in file["e2e_asclient_on_loopback"].as_array().unwrap() {
         let id = str_of(capture, "id");
         let body = str_of(capture, "raw_request_body_utf8").as_bytes().to_vec();
-        let prepared = handle.prepare(&HUAWEI_CALLBACK, &rest_json::request(path.clone(), Vec::new(), body)).unwrap();
+        let prepared = handle.prepare(&HUAWEI_CALLBACK, &huawei_rest::request(path.clone(), Vec::new(), body)).unwrap();
         let (request_line, headers, _) = split_message(str_of(capture, "raw_request_head"));
         assert_eq!(request_line, format!("PUT {path} HTTP/1.1"), "{id}");
         assert_eq!(prepared.url, format!("http://127.0.0.1:40915{path}"), "{id}");
@@ -240,7 +240,7 @@ fn huawei_e2e_error_answers() {
             assert_eq!(status, HUAWEI_CALLBACK.success_status, "{id}");
             continue;
         }
-        let meta = rest_json::error_meta(&response);
+        let meta = huawei_rest::error_meta(&response);
         assert_eq!(meta.http_status, result["status_code"].as_u64().unwrap() as u16, "{id}");
         assert_eq!(meta.code, str_of(result, "error_code"), "{id}");
         assert_eq!(meta.message.as_deref(), result["error_msg"].as_str(), "{id}");

@@ -161,7 +161,7 @@ fn every_service_and_operation_help_comes_from_its_model() {
                         };
                         assert!(help.contains(&bounds), "{ctx}: {flag} {bounds}");
                     }
-                    ShapeKind::Integer { range: Some(r) } => {
+                    ShapeKind::Number { range: Some(r), .. } => {
                         let text = format!("range {}..={}", r.min.unwrap(), r.max.unwrap());
                         assert!(help.contains(&text), "{ctx}: {flag} {text}");
                     }

@@ -17,7 +17,7 @@ use quote::{format_ident, quote};
 
 use super::docs::shape_constraints;
 use super::{GeneratedFile, header, rust_file};
-use crate::ir::{Member, Operation, Service, ShapeId, ShapeKind, Structure};
+use crate::ir::{Member, NumberKind, Operation, Presence, Service, ShapeId, ShapeKind, Structure};
 use crate::naming::{ident, snake};
 
 /// The binary's name.
@@ -149,10 +149,19 @@ fn scalar(s: &Service, id: ShapeId) -> (TokenStream, &'static str, String) {
     let shape = s.shape(id);
     match &shape.kind {
         ShapeKind::String { .. } => (quote!(crate::Kind::String), "STRING", "string".into()),
-        ShapeKind::Integer { .. } => (quote!(crate::Kind::Integer), "INTEGER", "integer (32-bit)".into()),
-        ShapeKind::Long { .. } => (quote!(crate::Kind::Long), "INTEGER", "integer (64-bit)".into()),
+        ShapeKind::Number { kind: NumberKind::Byte | NumberKind::Short | NumberKind::Integer, .. } => {
+            (quote!(crate::Kind::Integer), "INTEGER", "integer (32-bit)".into())
+        }
+        ShapeKind::Number { kind: NumberKind::Long, .. } => (quote!(crate::Kind::Long), "INTEGER", "integer (64-bit)".into()),
+        ShapeKind::Number { .. } => (quote!(crate::Kind::Json), "NUMBER", "number (JSON)".into()),
+        ShapeKind::Blob { .. } => (quote!(crate::Kind::Json), "JSON", "bytes, a JSON string in base64".into()),
+        ShapeKind::Document => (quote!(crate::Kind::Json), "JSON", "any JSON value".into()),
+        ShapeKind::IntEnum { .. } => (quote!(crate::Kind::Integer), "INTEGER", format!("{}, an integer", shape.name)),
+        ShapeKind::Union(_) => {
+            (quote!(crate::Kind::Json), "JSON", format!("{}, a JSON object with exactly one member", shape.name))
+        }
         ShapeKind::Boolean => (quote!(crate::Kind::Boolean), "BOOLEAN", "boolean, true or false".into()),
-        ShapeKind::Timestamp => {
+        ShapeKind::Timestamp { .. } => {
             (quote!(crate::Kind::Timestamp), "TIME", "timestamp, RFC 3339 (2024-01-02T03:04:05Z) or seconds since the epoch".into())
         }
         ShapeKind::Enum { values, check } => {
@@ -262,7 +271,7 @@ fn service_rs(s: &Service) -> TokenStream {
     let ops = s.operations.iter().map(|op| operation_table(s, op));
     let arms = s.operations.iter().map(|op| {
         let n = kebab(&op.name);
-        let call = format_ident!("call_{}", op.method_name.trim_start_matches("r#"));
+        let call = format_ident!("call_{}", op.names.snake);
         quote! { #n => #call(input, ctx).await, }
     });
     let calls = s.operations.iter().map(|op| operation_call(s, op));
@@ -421,14 +430,13 @@ fn operation_table(s: &Service, op: &Operation) -> TokenStream {
 
 /// `call_<op>` (deserialize, prepare or call, serialize) and `error_kind_<op>`.
 fn operation_call(s: &Service, op: &Operation) -> TokenStream {
-    let method_name = op.method_name.trim_start_matches("r#");
-    let call = format_ident!("call_{method_name}");
-    let kind_fn = format_ident!("error_kind_{method_name}");
-    let method = ident(&op.method_name);
-    let prepare = format_ident!("prepare_{method_name}");
+    let call = format_ident!("call_{}", op.names.snake);
+    let kind_fn = format_ident!("error_kind_{}", op.names.snake);
+    let method = ident(&op.names.method);
+    let prepare = ident(&op.names.prepare);
     let input = ident(&s.shape(op.input).rust_name);
     let output = ident(&s.shape(op.output).rust_name);
-    let error = ident(&op.error_enum);
+    let error = ident(&op.names.error_enum);
     let variants = op.errors.iter().map(|&e| {
         let v = ident(&s.shape(e).rust_name);
         let n = &s.shape(e).rust_name;
@@ -439,7 +447,11 @@ fn operation_call(s: &Service, op: &Operation) -> TokenStream {
         let out = s.structure(op.output);
         let token = ident(&out.members[p.output_token].field);
         let items = ident(&out.members[i].field);
-        let pages = format_ident!("{method_name}_pages");
+        let pages = ident(&op.names.pages_method);
+        let extend = match out.members[i].presence {
+            Presence::Optional => quote!(merged.#items.get_or_insert_with(Vec::new).extend(page.#items.unwrap_or_default())),
+            Presence::Required => quote!(merged.#items.extend(page.#items)),
+        };
         Some(quote! {
             if ctx.all_pages {
                 let mut pages = client.#pages(input);
@@ -448,7 +460,7 @@ fn operation_call(s: &Service, op: &Operation) -> TokenStream {
                     let mut page = page.map_err(|e| crate::Failure::call(e, #kind_fn))?;
                     page.#token = None;
                     match &mut all {
-                        Some(merged) => merged.#items.get_or_insert_with(Vec::new).extend(page.#items.unwrap_or_default()),
+                        Some(merged) => #extend,
                         None => all = Some(page),
                     }
                 }

@@ -1,12 +1,13 @@
-//! The client: service metadata, one async method per operation, and the
-//! protocol code each needs (request serializers, answer parsers).
+//! The client: service metadata, one async method per operation (and its
+//! `prepare_` twin), and paginators. The wire forms are in `codec.rs`.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc_attrs;
-use crate::ir::{Location, Operation, PathPart, Protocol, Service, ShapeId, ShapeKind, Signing, Structure};
-use crate::naming::{ident, snake};
+use super::codec::{output_fn, request_fn};
+use super::docs::{deprecated_attr, doc_attrs};
+use crate::ir::{JsonVersion, Operation, PathPart, Protocol, Service, ShapeKind, Signing};
+use crate::naming::ident;
 
 pub fn emit(s: &Service) -> TokenStream {
     let service_meta = service_meta(s);
@@ -21,9 +22,7 @@ pub fn emit(s: &Service) -> TokenStream {
         quote! { #m #p }
     });
     let paginators = s.operations.iter().map(|op| paginator_types(s, op));
-    let op_items = s.operations.iter().map(|op| operation_items(s, op));
-    let query_writers = matches!(s.protocol, Protocol::AwsQuery { .. }).then(|| query_writers(s));
-    let xml_readers = matches!(s.protocol, Protocol::AwsQuery { .. }).then(|| xml_readers(s));
+    let op_items = s.operations.iter().map(operation_items);
     quote! {
         #![allow(clippy::doc_lazy_continuation)]
         use super::errors::*;
@@ -58,8 +57,6 @@ pub fn emit(s: &Service) -> TokenStream {
 
         #(#op_items)*
         #(#paginators)*
-        #query_writers
-        #xml_readers
     }
 }
 
@@ -67,9 +64,17 @@ fn service_meta(s: &Service) -> TokenStream {
     let name = &s.module;
     let version = &s.api_version;
     let protocol = match &s.protocol {
-        Protocol::AwsJson11 { target_prefix } => quote!(crate::runtime::service::Protocol::AwsJson11 { target_prefix: #target_prefix }),
-        Protocol::AwsQuery { xml_namespace } => quote!(crate::runtime::service::Protocol::AwsQuery { xml_namespace: #xml_namespace }),
-        Protocol::RestJson => quote!(crate::runtime::service::Protocol::RestJson),
+        Protocol::AwsJson { version: JsonVersion::V1_0, target_prefix } => {
+            quote!(crate::runtime::service::Protocol::AwsJson10 { target_prefix: #target_prefix })
+        }
+        Protocol::AwsJson { version: JsonVersion::V1_1, target_prefix } => {
+            quote!(crate::runtime::service::Protocol::AwsJson11 { target_prefix: #target_prefix })
+        }
+        Protocol::AwsQuery { xml_namespace } => {
+            quote!(crate::runtime::service::Protocol::AwsQuery { xml_namespace: #xml_namespace })
+        }
+        Protocol::RestJson1 => quote!(crate::runtime::service::Protocol::RestJson1),
+        Protocol::HuaweiRest => quote!(crate::runtime::service::Protocol::HuaweiRest),
     };
     let signing = match &s.signing {
         Signing::SigV4 { name } => quote!(crate::runtime::service::SigningScheme::SigV4 { name: #name }),
@@ -90,31 +95,15 @@ fn service_meta(s: &Service) -> TokenStream {
     }
 }
 
-struct OpNames {
-    meta: proc_macro2::Ident,
-    request: proc_macro2::Ident,
-    ok: proc_macro2::Ident,
-    err: proc_macro2::Ident,
-}
-
-fn names(op: &Operation) -> OpNames {
-    let m = snake(&op.name);
-    OpNames {
-        meta: format_ident!("{}", m.to_uppercase()),
-        request: format_ident!("{m}_request"),
-        ok: format_ident!("{m}_ok"),
-        err: format_ident!("{m}_err"),
-    }
-}
-
 fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
-    let n = names(op);
-    let method = ident(&op.method_name);
-    let prepare = format_ident!("prepare_{}", op.method_name.trim_start_matches("r#"));
+    let method = ident(&op.names.method);
+    let prepare = ident(&op.names.prepare);
+    let call = format_ident!("call_{}", op.names.snake);
     let input = ident(&s.shape(op.input).rust_name);
     let output = ident(&s.shape(op.output).rust_name);
-    let error = ident(&op.error_enum);
-    let (meta, request, ok, err) = (&n.meta, &n.request, &n.ok, &n.err);
+    let error = ident(&op.names.error_enum);
+    let meta = op_meta(op);
+    let (request, ok) = (request_fn(op), output_fn(op));
     let mut paragraphs = op.docs.clone();
     paragraphs.push(format!(
         "`{} {}`; success is HTTP {}. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.",
@@ -123,18 +112,26 @@ fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
         op.success_status
     ));
     let docs = doc_attrs(&paragraphs);
+    let deprecated = deprecated_attr(op.deprecated.as_ref());
     let prepare_doc = doc_attrs(&[format!(
         "Validates, builds and signs the `{}` request exactly as its first attempt would be sent, and sends nothing.",
         op.name
     )]);
+    let call_doc = doc_attrs(&[format!("Sends `{}`, validating the input first when `validate` says so.", op.name)]);
     quote! {
         #docs
+        #deprecated
         pub async fn #method(&self, input: #input) -> Result<#output, crate::runtime::Error<#error>> {
-            if self.handle.validation_enabled() {
+            self.#call(input, self.handle.validation_enabled()).await
+        }
+
+        #call_doc
+        async fn #call(&self, input: #input, validate: bool) -> Result<#output, crate::runtime::Error<#error>> {
+            if validate {
                 input.validate().map_err(crate::runtime::Error::Validation)?;
             }
-            let request = #request(&self.handle, &input).map_err(crate::runtime::Error::Build)?;
-            self.handle.call(&#meta, request, #ok, #err).await
+            let request = super::codec::#request(&self.handle, &input).map_err(crate::runtime::Error::Build)?;
+            self.handle.call(&#meta, request, super::codec::#ok, #error::from_response).await
         }
 
         #prepare_doc
@@ -142,7 +139,7 @@ fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
             if self.handle.validation_enabled() {
                 input.validate().map_err(crate::runtime::Error::Validation)?;
             }
-            let request = #request(&self.handle, input).map_err(crate::runtime::Error::Build)?;
+            let request = super::codec::#request(&self.handle, input).map_err(crate::runtime::Error::Build)?;
             self.handle.prepare(&#meta, &request).map_err(crate::runtime::Error::Build)
         }
     }
@@ -152,8 +149,8 @@ fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
 fn paginator_method(s: &Service, op: &Operation) -> TokenStream {
     let Some(p) = &op.pagination else { return quote!() };
     let input = ident(&s.shape(op.input).rust_name);
-    let pages = format_ident!("{}Pages", crate::naming::type_ident(&op.name));
-    let method = format_ident!("{}_pages", op.method_name.trim_start_matches("r#"));
+    let pages = ident(&op.names.pages_type);
+    let method = ident(&op.names.pages_method);
     let in_token = &s.structure(op.input).members[p.input_token].name;
     let out_token = &s.structure(op.output).members[p.output_token].name;
     let doc = doc_attrs(&[format!(
@@ -163,7 +160,7 @@ fn paginator_method(s: &Service, op: &Operation) -> TokenStream {
     quote! {
         #doc
         pub fn #method(&self, input: #input) -> #pages {
-            #pages { client: self.clone(), input, seen: std::collections::BTreeSet::new(), pending: None, done: false }
+            #pages { client: self.clone(), input, seen: std::collections::BTreeSet::new(), pending: None, done: false, first: true }
         }
     }
 }
@@ -171,13 +168,12 @@ fn paginator_method(s: &Service, op: &Operation) -> TokenStream {
 /// The page (and item) iterators of a paginated operation.
 fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
     let Some(p) = &op.pagination else { return quote!() };
-    let name = crate::naming::type_ident(&op.name);
-    let pages = format_ident!("{name}Pages");
-    let items_ty = format_ident!("{name}Items");
-    let method = ident(&op.method_name);
+    let pages = ident(&op.names.pages_type);
+    let items_ty = ident(&op.names.items_type);
+    let call = format_ident!("call_{}", op.names.snake);
     let input = ident(&s.shape(op.input).rust_name);
     let output = ident(&s.shape(op.output).rust_name);
-    let error = ident(&op.error_enum);
+    let error = ident(&op.names.error_enum);
     let in_st = s.structure(op.input);
     let out_st = s.structure(op.output);
     let in_token = ident(&in_st.members[p.input_token].field);
@@ -238,6 +234,7 @@ fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
             seen: std::collections::BTreeSet<String>,
             pending: Option<crate::runtime::Error<#error>>,
             done: bool,
+            first: bool,
         }
 
         impl #pages {
@@ -252,7 +249,12 @@ fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
                 if let Some(token) = &self.input.#in_token {
                     self.seen.insert(token.clone());
                 }
-                let page = match self.client.#method(self.input.clone()).await {
+                // The caller's input is checked once, on the first page; a token the
+                // service handed back is sent as it came (botocore follows such tokens),
+                // even where it breaks the model's bounds.
+                let validate = self.first && self.client.handle.validation_enabled();
+                self.first = false;
+                let page = match self.client.#call(self.input.clone(), validate).await {
                     Ok(page) => page,
                     Err(e) => {
                         self.done = true;
@@ -283,349 +285,32 @@ pub(super) fn path_template_text(s: &Service, op: &Operation) -> String {
         .iter()
         .map(|p| match p {
             PathPart::Literal(l) => l.clone(),
-            PathPart::Member(i) => format!("{{{}}}", input.members[*i].name),
+            PathPart::Label { member, greedy } => {
+                format!("{{{}{}}}", input.members[*member].wire_name, if *greedy { "+" } else { "" })
+            }
             PathPart::ClientParameter(n) => format!("{{{n}}}"),
         })
         .collect()
 }
 
-fn operation_items(s: &Service, op: &Operation) -> TokenStream {
-    let n = names(op);
-    let (meta, request, ok, err) = (&n.meta, &n.request, &n.ok, &n.err);
+/// The static metadata of `op` (in `client.rs`, used by `codec.rs`).
+pub fn op_meta(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("{}", op.names.snake.to_uppercase())
+}
+
+fn operation_items(op: &Operation) -> TokenStream {
+    let meta = op_meta(op);
     let name = &op.name;
     let method = &op.http_method;
     let status = op.success_status;
-    let input = ident(&s.shape(op.input).rust_name);
-    let output = ident(&s.shape(op.output).rust_name);
-    let error = ident(&op.error_enum);
-    let build = build_request(s, op);
-    let parse = parse_ok(s, op);
-    let envelope = match s.protocol {
-        Protocol::AwsJson11 { .. } => quote!(crate::runtime::protocol::aws_json::error_meta(response)),
-        Protocol::AwsQuery { .. } => quote!(crate::runtime::protocol::aws_query::error_meta(response)),
-        Protocol::RestJson => quote!(crate::runtime::protocol::rest_json::error_meta(response)),
-    };
+    let (idempotent, unsigned) = (op.idempotent, op.unsigned);
     quote! {
-        static #meta: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta { name: #name, method: #method, success_status: #status };
-
-        fn #request(handle: &crate::runtime::client::Handle, input: &#input) -> Result<crate::runtime::client::Request, String> {
-            #build
-        }
-
-        fn #ok(response: &crate::runtime::client::Response) -> Result<#output, String> {
-            #parse
-        }
-
-        fn #err(response: &crate::runtime::client::Response) -> #error {
-            #error::from_parts(#envelope, &response.body)
-        }
-    }
-}
-
-fn build_request(s: &Service, op: &Operation) -> TokenStream {
-    match &s.protocol {
-        Protocol::AwsJson11 { .. } => {
-            let meta = names(op).meta;
-            quote! {
-                let _ = handle;
-                let body = serde_json::to_vec(input).map_err(|e| e.to_string())?;
-                Ok(crate::runtime::protocol::aws_json::request(&SERVICE, &#meta, body))
-            }
-        }
-        Protocol::AwsQuery { .. } => {
-            let name = &op.name;
-            let version = &s.api_version;
-            let meta = names(op).meta;
-            quote! {
-                let _ = handle;
-                let mut form = crate::runtime::protocol::aws_query::FormWriter::new(#name, #version);
-                input.write_query(&mut form, "");
-                Ok(crate::runtime::protocol::aws_query::request(&SERVICE, &#meta, form.finish()))
-            }
-        }
-        Protocol::RestJson => rest_json_request(s, op),
-    }
-}
-
-fn rest_json_request(s: &Service, op: &Operation) -> TokenStream {
-    let st = s.structure(op.input);
-    let path_pushes = op.path.iter().map(|p| match p {
-        PathPart::Literal(l) => quote! { path.push_str(#l); },
-        PathPart::Member(i) => {
-            let m = &st.members[*i];
-            let f = ident(&m.field);
-            quote! { path.push_str(&crate::runtime::path::encode_segment(&input.#f.to_string())); }
-        }
-        PathPart::ClientParameter(n) => {
-            let msg = format!("the client has no `{n}` configured");
-            quote! {
-                path.push_str(&crate::runtime::path::encode_segment(handle.client_parameter(#n).ok_or(#msg)?));
-            }
-        }
-    });
-    let header_params = s.client_parameters.iter().filter_map(|p| {
-        let h = p.header.as_ref()?;
-        let n = &p.name;
-        let msg = format!("the client has no `{n}` configured");
-        Some(quote! { headers.push((#h, handle.client_parameter(#n).ok_or(#msg)?.to_owned())); })
-    });
-    let header_members = st.members.iter().filter(|m| m.location == Location::Header).map(|m| {
-        let f = ident(&m.field);
-        let h = &m.location_name;
-        if m.required {
-            quote! { headers.push((#h, input.#f.to_string())); }
-        } else {
-            quote! { if let Some(v) = &input.#f { headers.push((#h, v.to_string())); } }
-        }
-    });
-    let query_members: Vec<TokenStream> = st.members.iter().filter(|m| m.location == Location::Query).map(|m| {
-        let f = ident(&m.field);
-        let q = &m.location_name;
-        if m.required {
-            quote! { query.push((#q.to_owned(), input.#f.to_string())); }
-        } else {
-            quote! { if let Some(v) = &input.#f { query.push((#q.to_owned(), v.to_string())); } }
-        }
-    }).collect();
-    let query_mut = (!query_members.is_empty()).then(|| quote!(mut));
-    // The body holds the body members only, borrowed from the input.
-    let body_fields = st.members.iter().filter(|m| m.location == Location::Body && m.one_of_variant.is_none()).map(|m| {
-        let f = ident(&m.field);
-        let t = super::rust_type(s, m.target);
-        let wire = &m.name;
-        if m.required {
-            quote! { #[serde(rename = #wire)] #f: &'a #t, }
-        } else {
-            quote! { #[serde(rename = #wire, skip_serializing_if = "Option::is_none")] #f: &'a Option<#t>, }
-        }
-    });
-    let body_inits = st.members.iter().filter(|m| m.location == Location::Body && m.one_of_variant.is_none()).map(|m| {
-        let f = ident(&m.field);
-        quote! { #f: &input.#f, }
-    });
-    let (one_of_field, one_of_init) = match &st.one_of {
-        Some(o) => {
-            let f = ident(&o.field);
-            let t = ident(&o.name);
-            (quote! { #[serde(flatten)] #f: &'a #t, }, quote! { #f: &input.#f, })
-        }
-        None => (quote!(), quote!()),
-    };
-    let meta = names(op).meta;
-    quote! {
-        #[derive(serde::Serialize)]
-        struct Body<'a> {
-            #(#body_fields)*
-            #one_of_field
-        }
-        let mut path = String::new();
-        #(#path_pushes)*
-        let mut headers: Vec<(&'static str, String)> = vec![("Content-Type", "application/json;charset=utf-8".to_owned())];
-        #(#header_params)*
-        #(#header_members)*
-        let #query_mut query: Vec<(String, String)> = Vec::new();
-        #(#query_members)*
-        let body = serde_json::to_vec(&Body { #(#body_inits)* #one_of_init }).map_err(|e| e.to_string())?;
-        let _ = &#meta;
-        Ok(crate::runtime::client::Request { path, query, headers, body })
-    }
-}
-
-fn parse_ok(s: &Service, op: &Operation) -> TokenStream {
-    let output = ident(&s.shape(op.output).rust_name);
-    match &s.protocol {
-        Protocol::AwsJson11 { .. } | Protocol::RestJson => quote! {
-            let mut output = if response.body.iter().all(u8::is_ascii_whitespace) {
-                #output::default()
-            } else {
-                serde_json::from_slice::<#output>(&response.body).map_err(|e| format!("invalid JSON answer: {e}"))?
-            };
-            output.meta_request_id = crate::runtime::protocol::request_id(SERVICE.protocol, response);
-            Ok(output)
-        },
-        Protocol::AwsQuery { .. } => {
-            let wrapper = op.result_wrapper.clone().unwrap_or_else(|| format!("{}Result", op.name));
-            quote! {
-                let doc = crate::runtime::xml::parse_document(&response.body)?;
-                let result = crate::runtime::protocol::aws_query::parse_result(&doc, #wrapper)?;
-                let mut output = #output::from_xml(result)?;
-                output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
-                    .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
-                Ok(output)
-            }
-        }
-    }
-}
-
-/// `write_query(form, prefix)` for every input structure of an aws-query service.
-fn query_writers(s: &Service) -> TokenStream {
-    let impls = s.shapes.iter().filter(|sh| sh.in_input).filter_map(|sh| match &sh.kind {
-        ShapeKind::Structure(st) if st.error.is_none() => Some(query_writer(s, &sh.rust_name, st)),
-        _ => None,
-    });
-    quote! { #(#impls)* }
-}
-
-fn query_writer(s: &Service, rust_name: &str, st: &Structure) -> TokenStream {
-    let name = ident(rust_name);
-    let writes = st.members.iter().map(|m| {
-        let f = ident(&m.field);
-        let key = format!("{{prefix}}{}", m.name.replace('{', "{{").replace('}', "}}"));
-        let write = query_value(s, m.target, quote!(value), quote!(format!(#key)));
-        if m.required {
-            quote! { { let value = &self.#f; #write } }
-        } else {
-            quote! { if let Some(value) = &self.#f { #write } }
-        }
-    });
-    let uses_prefix = !st.members.is_empty();
-    let prefix = if uses_prefix { quote!(prefix) } else { quote!(_prefix) };
-    let form = if uses_prefix { quote!(form) } else { quote!(_form) };
-    quote! {
-        impl #name {
-            /// Writes the members as aws-query form parameters under `prefix`.
-            fn write_query(&self, #form: &mut crate::runtime::protocol::aws_query::FormWriter, #prefix: &str) {
-                #(#writes)*
-            }
-        }
-    }
-}
-
-/// Writes `value` (a reference to a value of shape `id`) under the key expression `key`.
-fn query_value(s: &Service, id: ShapeId, value: TokenStream, key: TokenStream) -> TokenStream {
-    match &s.shape(id).kind {
-        ShapeKind::String { .. } => quote! { form.param(&#key, #value); },
-        ShapeKind::Enum { .. } => quote! { form.param(&#key, #value.as_str()); },
-        ShapeKind::Integer { .. } | ShapeKind::Long { .. } | ShapeKind::Boolean | ShapeKind::Timestamp => {
-            quote! { form.param(&#key, &#value.to_string()); }
-        }
-        ShapeKind::Structure(_) => quote! { #value.write_query(form, &format!("{}.", #key)); },
-        ShapeKind::List { member, .. } => {
-            let inner = query_value(s, *member, quote!(item), quote!(format!("{base}.member.{}", i + 1)));
-            quote! {
-                let base = #key;
-                if #value.is_empty() {
-                    form.param(&base, "");
-                }
-                for (i, item) in #value.iter().enumerate() { #inner }
-            }
-        }
-        ShapeKind::Map { key: k, value: v, .. } => {
-            let kw = query_value(s, *k, quote!(k), quote!(format!("{base}.entry.{}.key", i + 1)));
-            let vw = query_value(s, *v, quote!(item), quote!(format!("{base}.entry.{}.value", i + 1)));
-            quote! {
-                let base = #key;
-                for (i, (k, item)) in #value.iter().enumerate() { #kw #vw }
-            }
-        }
-    }
-}
-
-/// `from_xml(node)` for every output structure of an aws-query service.
-fn xml_readers(s: &Service) -> TokenStream {
-    let impls = s.shapes.iter().filter(|sh| sh.in_output).filter_map(|sh| match &sh.kind {
-        ShapeKind::Structure(st) if st.error.is_none() => {
-            let name = ident(&sh.rust_name);
-            let arms: Vec<_> = st
-                .members
-                .iter()
-                .map(|m| {
-                    let f = ident(&m.field);
-                    let parse = xml_member_parse(s, m.target, quote!(child));
-                    (m.name.clone(), quote! { out.#f = Some(#parse?); })
-                })
-                .collect();
-            let dispatch = dispatch_by_tag(quote!(child), &arms);
-            let node = if st.members.is_empty() { quote!(_node) } else { quote!(node) };
-            let body = if st.members.is_empty() {
-                quote! { Ok(Self::default()) }
-            } else {
-                quote! {
-                    let mut out = Self::default();
-                    for child in crate::runtime::xml::children(node) {
-                        #dispatch
-                    }
-                    Ok(out)
-                }
-            };
-            Some(quote! {
-                impl #name {
-                    /// Reads the structure from its XML element; unknown elements are ignored.
-                    fn from_xml(#node: crate::runtime::xml::roxmltree::Node<'_, '_>) -> Result<Self, String> {
-                        #body
-                    }
-                }
-            })
-        }
-        _ => None,
-    });
-    quote! { #(#impls)* }
-}
-
-/// An expression of type `Result<T, String>` reading the XML element `node` as shape `id`.
-pub fn xml_member_parse(s: &Service, id: ShapeId, node: TokenStream) -> TokenStream {
-    let shape = s.shape(id);
-    let what = &shape.name;
-    match &shape.kind {
-        ShapeKind::String { .. } => quote! { Ok::<String, String>(crate::runtime::xml::text(#node)) },
-        ShapeKind::Enum { .. } => {
-            let t = ident(&shape.rust_name);
-            quote! { Ok::<#t, String>(#t::from(crate::runtime::xml::text(#node))) }
-        }
-        ShapeKind::Integer { .. } => quote! {
-            crate::runtime::xml::text(#node).trim().parse::<i32>().map_err(|e| format!("{}: {e}", #what))
-        },
-        ShapeKind::Long { .. } => quote! {
-            crate::runtime::xml::text(#node).trim().parse::<i64>().map_err(|e| format!("{}: {e}", #what))
-        },
-        ShapeKind::Boolean => quote! {
-            match crate::runtime::xml::text(#node).trim() {
-                "true" => Ok(true),
-                "false" => Ok(false),
-                other => Err(format!("{}: {other:?} is not a boolean", #what)),
-            }
-        },
-        ShapeKind::Timestamp => quote! { crate::runtime::DateTime::parse_iso8601(&crate::runtime::xml::text(#node)) },
-        ShapeKind::Structure(_) => {
-            let t = ident(&shape.rust_name);
-            quote! { #t::from_xml(#node) }
-        }
-        ShapeKind::List { member, .. } => {
-            let inner = xml_member_parse(s, *member, quote!(item));
-            quote! {
-                crate::runtime::xml::children(#node).map(|item| #inner).collect::<Result<Vec<_>, String>>()
-            }
-        }
-        ShapeKind::Map { key, value, .. } => {
-            let k = xml_member_parse(s, *key, quote!(k));
-            let v = xml_member_parse(s, *value, quote!(v));
-            quote! {
-                crate::runtime::xml::children(#node)
-                    .map(|entry| {
-                        let k = crate::runtime::xml::children(entry).find(|n| n.has_tag_name("key")).ok_or("map entry without key")?;
-                        let v = crate::runtime::xml::children(entry).find(|n| n.has_tag_name("value")).ok_or("map entry without value")?;
-                        Ok((#k?, #v?))
-                    })
-                    .collect::<Result<std::collections::BTreeMap<_, _>, String>>()
-            }
-        }
-    }
-}
-
-/// Runs the action of the arm whose element name matches `node` (unknown elements are ignored).
-pub fn dispatch_by_tag(node: TokenStream, arms: &[(String, TokenStream)]) -> TokenStream {
-    match arms {
-        [] => quote!(),
-        [(name, action)] => quote! { if #node.has_tag_name(#name) { #action } },
-        _ => {
-            let names = arms.iter().map(|(n, _)| n);
-            let actions = arms.iter().map(|(_, a)| a);
-            quote! {
-                match #node.tag_name().name() {
-                    #(#names => { #actions })*
-                    _ => {}
-                }
-            }
-        }
+        pub(super) static #meta: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+            name: #name,
+            method: #method,
+            success_status: #status,
+            idempotent: #idempotent,
+            unsigned: #unsigned,
+        };
     }
 }

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Length, Pattern, Range, Service, ShapeId, ShapeKind};
+use crate::ir::{Deprecation, Length, Pattern, Range, Service, ShapeId, ShapeKind};
 
 /// `#[doc]` attributes (rendered as `///` lines) for paragraphs of text.
 pub fn doc_attrs(paragraphs: &[String]) -> TokenStream {
@@ -64,8 +64,22 @@ pub fn constraint_line(length: Option<&Length>, pattern: Option<&Pattern>, range
 pub fn shape_constraints(s: &Service, id: ShapeId) -> Option<String> {
     match &s.shape(id).kind {
         ShapeKind::String { length, pattern } => constraint_line(length.as_ref(), pattern.as_ref(), None, "characters"),
-        ShapeKind::Integer { range } | ShapeKind::Long { range } => constraint_line(None, None, range.as_ref(), ""),
-        ShapeKind::List { length, .. } | ShapeKind::Map { length, .. } => constraint_line(length.as_ref(), None, None, "elements"),
+        ShapeKind::Blob { length } => constraint_line(length.as_ref(), None, None, "bytes"),
+        ShapeKind::Number { range, .. } => constraint_line(None, None, range.as_ref(), ""),
+        ShapeKind::List { length, .. } | ShapeKind::Map { length, .. } => {
+            constraint_line(length.as_ref(), None, None, "elements")
+        }
         _ => None,
+    }
+}
+
+/// `#[deprecated]`, with the model's message and version when it gives them.
+pub fn deprecated_attr(d: Option<&Deprecation>) -> TokenStream {
+    let Some(d) = d else { return quote!() };
+    match (&d.message, &d.since) {
+        (Some(m), Some(v)) => quote!(#[deprecated(since = #v, note = #m)]),
+        (Some(m), None) => quote!(#[deprecated(note = #m)]),
+        (None, Some(v)) => quote!(#[deprecated(since = #v)]),
+        (None, None) => quote!(#[deprecated]),
     }
 }

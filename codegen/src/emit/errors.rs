@@ -3,10 +3,11 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::client::{dispatch_by_tag, xml_member_parse};
+use super::codec::error_fn;
 use super::docs::doc_attrs;
 use super::rust_type;
-use crate::ir::{Fault, Operation, Protocol, Service, Shape, ShapeKind, Structure};
+use super::types::is_sensitive;
+use crate::ir::{Fault, Operation, Service, Shape, ShapeKind, Structure};
 use crate::naming::ident;
 
 pub fn emit(s: &Service) -> TokenStream {
@@ -39,24 +40,43 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
     let fields = st.members.iter().map(|m| {
         let f = ident(&m.field);
         let t = rust_type(s, m.target);
+        let t = if m.boxed { quote!(Box<#t>) } else { t };
         let mut d = m.docs.clone();
-        d.push(format!("Wire name: `{}`.", m.name));
+        d.push(format!("Wire name: `{}`.", m.wire_name));
         let d = doc_attrs(&d);
         quote! { #d pub #f: Option<#t>, }
     });
+    let sensitive = st.members.iter().any(|m| is_sensitive(s, m));
+    let debug = (!sensitive).then(|| quote!(Debug,));
+    let debug_impl = sensitive.then(|| {
+        let shown = &shape.rust_name;
+        let fields = st.members.iter().map(|m| {
+            let f = ident(&m.field);
+            let label = m.field.trim_start_matches("r#");
+            if is_sensitive(s, m) { quote!(.field(#label, &"** redacted **")) } else { quote!(.field(#label, &self.#f)) }
+        });
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.debug_struct(#shown) #(#fields)* .field("meta", &self.meta).finish()
+                }
+            }
+        }
+    });
+    let eq = shape.eq.then(|| quote!(Eq,));
     let status = info.http_status;
     let (retryable, throttling) = (info.retryable, info.throttling);
-    let from_parts = from_parts(s, st);
     let display = format!("{}: {{}}", shape.name.replace('{', "{{").replace('}', "}}"));
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[derive(#debug Clone, PartialEq, #eq)]
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             /// Code, message, HTTP status and request id of the answer.
             pub meta: crate::runtime::ErrorMeta,
         }
+        #debug_impl
 
         impl #name {
             /// The HTTP status the model gives this error.
@@ -86,7 +106,6 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
             pub fn is_throttling(&self) -> bool {
                 #throttling
             }
-            #from_parts
         }
 
         impl std::fmt::Display for #name {
@@ -99,71 +118,8 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
     }
 }
 
-/// `from_parts(meta, body)`: the members, read from the error body as the protocol writes them.
-fn from_parts(s: &Service, st: &Structure) -> TokenStream {
-    let doc = quote! {
-        /// Builds the error from the answer's envelope and its raw body; members
-        /// the body does not carry (or garbles) are left `None`.
-    };
-    if st.members.is_empty() {
-        return quote! {
-            #doc
-            pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-                Self { meta }
-            }
-        };
-    }
-    let fields: Vec<_> = st.members.iter().map(|m| ident(&m.field)).collect();
-    match s.protocol {
-        Protocol::AwsJson11 { .. } | Protocol::RestJson => {
-            let decls = st.members.iter().map(|m| {
-                let f = ident(&m.field);
-                let t = rust_type(s, m.target);
-                let wire = &m.name;
-                quote! { #[serde(rename = #wire)] #f: Option<#t>, }
-            });
-            quote! {
-                #doc
-                pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-                    #[derive(Default, serde::Deserialize)]
-                    #[serde(default)]
-                    struct Fields { #(#decls)* }
-                    let fields: Fields = serde_json::from_slice(body).unwrap_or_default();
-                    Self { #(#fields: fields.#fields,)* meta }
-                }
-            }
-        }
-        Protocol::AwsQuery { .. } => {
-            let arms: Vec<_> = st
-                .members
-                .iter()
-                .map(|m| {
-                    let f = ident(&m.field);
-                    let parse = xml_member_parse(s, m.target, quote!(child));
-                    (m.name.clone(), quote! { #f = (#parse).ok(); })
-                })
-                .collect();
-            let dispatch = dispatch_by_tag(quote!(child), &arms);
-            quote! {
-                #doc
-                pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-                    #(let mut #fields = None;)*
-                    if let Ok(doc) = crate::runtime::xml::parse_document(body)
-                        && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
-                    {
-                        for child in crate::runtime::xml::children(error) {
-                            #dispatch
-                        }
-                    }
-                    Self { #(#fields,)* meta }
-                }
-            }
-        }
-    }
-}
-
 fn error_enum(s: &Service, op: &Operation) -> TokenStream {
-    let name = ident(&op.error_enum);
+    let name = ident(&op.names.error_enum);
     let docs = doc_attrs(&[format!("Errors of `{}`: one variant per error the model lists, and `Unhandled` for any other.", op.name)]);
     let variants: Vec<_> = op.errors.iter().map(|&e| ident(&s.shape(e).rust_name)).collect();
     let variant_docs = op.errors.iter().map(|&e| doc_attrs(&s.shape(e).docs));
@@ -173,7 +129,8 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
         .filter_map(|&e| {
             let v = ident(&s.shape(e).rust_name);
             let code = s.structure(e).error.as_ref()?.code.clone()?;
-            Some(quote! { #code => Self::#v(#v::from_parts(meta, body)), })
+            let read = error_fn(s, e);
+            Some(quote! { #code => Self::#v(super::codec::#read(response, meta)), })
         })
         .collect();
     let by_status: Vec<_> = op
@@ -183,10 +140,11 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
             let v = ident(&s.shape(e).rust_name);
             let info = s.structure(e).error.as_ref()?;
             let status = info.http_status;
-            info.code.is_none().then(|| quote! { #status => Self::#v(#v::from_parts(meta, body)), })
+            let read = error_fn(s, e);
+            info.code.is_none().then(|| quote! { #status => Self::#v(super::codec::#read(response, meta)), })
         })
         .collect();
-    let unhandled = quote! { Self::Unhandled(crate::runtime::UnhandledError::new(meta, body)) };
+    let unhandled = quote! { Self::Unhandled(crate::runtime::UnhandledError::new(meta, &response.body)) };
     let by_status = if by_status.is_empty() {
         unhandled
     } else {
@@ -213,8 +171,9 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
 
         impl #name {
             /// Classifies an error answer by its code (or, for errors modeled without
-            /// one, its HTTP status).
-            pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
+            /// one, its HTTP status) and reads the members of the error it names.
+            pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+                let meta = crate::runtime::protocol::error_meta(super::client::SERVICE.protocol, response);
                 #classify
             }
 

@@ -7,10 +7,13 @@
 //! - `src/<service>/types.rs`: inputs, outputs, enums, validators;
 //! - `src/<service>/errors.rs`: error structs and per-operation error enums;
 //! - `src/<service>/client.rs`: the client and its operations;
+//! - `src/<service>/codec.rs`: the wire forms (request builders, answer parsers),
+//!   made by the service's protocol unit (`emit/codec/`);
 //! - `cli/`: the command-line tool `hookctl`, a package of its own (`emit/cli.rs`).
 
 mod cli;
 mod client;
+mod codec;
 mod docs;
 mod errors;
 mod format;
@@ -19,7 +22,7 @@ mod types;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Service, Shape, ShapeKind};
+use crate::ir::{Member, NumberKind, Presence, Service, Shape, ShapeKind};
 use crate::naming::ident;
 
 pub use docs::doc_attrs;
@@ -76,7 +79,13 @@ fn service_jobs<'a>(s: &'a Service, prefix: &str) -> Vec<format::Job<'a>> {
         format::Job::new(weight, move || vec![GeneratedFile { path, contents: rust_file(&s.model_path, emit(s)) }])
     };
     let w = weight(s);
-    vec![file("mod.rs", service_mod, 0), file("types.rs", types::emit, w), file("errors.rs", errors::emit, w / 2), file("client.rs", client::emit, w / 2)]
+    vec![
+        file("mod.rs", service_mod, 0),
+        file("types.rs", types::emit, w),
+        file("errors.rs", errors::emit, w / 2),
+        file("client.rs", client::emit, w / 2),
+        file("codec.rs", codec::emit, w),
+    ]
 }
 
 /// Service modules for test fixtures (compiled inside another crate that
@@ -115,14 +124,16 @@ publish.workspace = true
 
 [dependencies]
 lifecycle-hooks-runtime = { path = "../runtime" }
-serde = { workspace = true }
-serde_json = { workspace = true }
+serde = { workspace = true, optional = true }
 
 [features]
+# The JSON form of every type (serde's Serialize and Deserialize, keyed by
+# member name), as `hookctl` reads and prints it.
+serde = ["dep:serde", "lifecycle-hooks-runtime/serde"]
 "#,
     );
     let names: Vec<String> = services.iter().map(|s| format!("\"{}\"", s.module)).collect();
-    t.push_str(&format!("default = [{}]\n", names.join(", ")));
+    t.push_str(&format!("default = [{}, \"serde\"]\n", names.join(", ")));
     for s in services {
         t.push_str(&format!("{} = []\n", s.module));
     }
@@ -172,6 +183,7 @@ fn service_mod(s: &Service) -> TokenStream {
         #(#inner)*
 
         mod client;
+        mod codec;
         mod errors;
         mod types;
 
@@ -185,12 +197,22 @@ fn service_mod(s: &Service) -> TokenStream {
 fn rust_type(s: &Service, id: usize) -> TokenStream {
     let shape: &Shape = s.shape(id);
     match &shape.kind {
-        ShapeKind::String { .. } => quote!(String),
-        ShapeKind::Integer { .. } => quote!(i32),
-        ShapeKind::Long { .. } => quote!(i64),
         ShapeKind::Boolean => quote!(bool),
-        ShapeKind::Timestamp => quote!(crate::runtime::DateTime),
-        ShapeKind::Enum { .. } | ShapeKind::Structure(_) => {
+        ShapeKind::Number { kind, .. } => match kind {
+            NumberKind::Byte => quote!(i8),
+            NumberKind::Short => quote!(i16),
+            NumberKind::Integer => quote!(i32),
+            NumberKind::Long => quote!(i64),
+            NumberKind::Float => quote!(f32),
+            NumberKind::Double => quote!(f64),
+            NumberKind::BigInteger => quote!(crate::runtime::BigInteger),
+            NumberKind::BigDecimal => quote!(crate::runtime::BigDecimal),
+        },
+        ShapeKind::String { .. } => quote!(String),
+        ShapeKind::Blob { .. } => quote!(crate::runtime::Blob),
+        ShapeKind::Timestamp { .. } => quote!(crate::runtime::DateTime),
+        ShapeKind::Document => quote!(crate::runtime::Document),
+        ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. } | ShapeKind::Structure(_) | ShapeKind::Union(_) => {
             let t = ident(&shape.rust_name);
             quote!(#t)
         }
@@ -204,4 +226,19 @@ fn rust_type(s: &Service, id: usize) -> TokenStream {
             quote!(std::collections::BTreeMap<#k, #v>)
         }
     }
+}
+
+/// The type of a member's field: `T`, `Option<T>`, boxed where the structure contains itself.
+fn member_type(s: &Service, m: &Member) -> TokenStream {
+    let t = rust_type(s, m.target);
+    let t = if m.boxed { quote!(Box<#t>) } else { t };
+    match m.presence {
+        Presence::Required => t,
+        Presence::Optional => quote!(Option<#t>),
+    }
+}
+
+/// The serde derives of generated types, behind the crate's `serde` feature.
+fn serde_derive() -> TokenStream {
+    quote!(#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))])
 }

@@ -1,19 +1,20 @@
-//! Structures, enums and validators.
+//! Structures, unions, enums and validators.
 
 use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::docs::{doc_attrs, shape_constraints};
-use super::rust_type;
-use crate::ir::{Member, OneOf, Service, Shape, ShapeId, ShapeKind, Structure};
-use crate::naming::{ident, snake};
+use super::docs::{deprecated_attr, doc_attrs, shape_constraints};
+use super::{member_type, rust_type, serde_derive};
+use crate::ir::{Bound, Member, NumberKind, OneOf, Presence, Service, Shape, ShapeId, ShapeKind, Structure};
+use crate::naming::ident;
 
 pub fn emit(s: &Service) -> TokenStream {
     let mut validators = BTreeSet::new();
+    let mut seen = BTreeSet::new();
     for op in &s.operations {
-        used_validators(s, op.input, &mut validators);
+        used_validators(s, op.input, &mut validators, &mut seen);
     }
     let mut items = Vec::new();
     for (id, shape) in s.shapes.iter().enumerate() {
@@ -22,11 +23,13 @@ pub fn emit(s: &Service) -> TokenStream {
         }
         match &shape.kind {
             ShapeKind::Structure(st) if st.error.is_none() => items.push(structure(s, id, st)),
+            ShapeKind::Union(u) => items.push(union(s, id, u)),
             ShapeKind::Enum { .. } => items.push(enumeration(shape)),
+            ShapeKind::IntEnum { .. } => items.push(int_enumeration(shape)),
             _ => {}
         }
         if validators.contains(&id) {
-            items.push(value_validator(s, shape));
+            items.push(value_validator(s, id, shape));
         }
     }
     quote! {
@@ -36,31 +39,29 @@ pub fn emit(s: &Service) -> TokenStream {
 }
 
 /// The shapes whose `validate_<shape>` function some check calls, starting from `id`.
-fn used_validators(s: &Service, id: ShapeId, used: &mut BTreeSet<ShapeId>) {
-    if !needs_validation(s, id, &mut Vec::new()) {
+fn used_validators(s: &Service, id: ShapeId, used: &mut BTreeSet<ShapeId>, seen: &mut BTreeSet<ShapeId>) {
+    if !seen.insert(id) || !needs_validation(s, id, &mut Vec::new()) {
         return;
     }
     match &s.shape(id).kind {
-        ShapeKind::Structure(st) => {
+        ShapeKind::Structure(st) | ShapeKind::Union(st) => {
             for m in &st.members {
                 let allowed = m.allowed_values.as_ref().is_some_and(|a| a.enforce);
                 let is_enum = matches!(s.shape(m.target).kind, ShapeKind::Enum { .. });
                 // An enforced allowed-values list replaces the enum's own check.
                 if !(allowed && is_enum) {
-                    used_validators(s, m.target, used);
+                    used_validators(s, m.target, used, seen);
                 }
             }
         }
         ShapeKind::List { member, .. } => {
-            if used.insert(id) {
-                used_validators(s, *member, used);
-            }
+            used.insert(id);
+            used_validators(s, *member, used, seen);
         }
         ShapeKind::Map { key, value, .. } => {
-            if used.insert(id) {
-                used_validators(s, *key, used);
-                used_validators(s, *value, used);
-            }
+            used.insert(id);
+            used_validators(s, *key, used, seen);
+            used_validators(s, *value, used, seen);
         }
         _ => {
             used.insert(id);
@@ -75,15 +76,20 @@ pub fn needs_validation(s: &Service, id: ShapeId, seen: &mut Vec<ShapeId>) -> bo
     }
     seen.push(id);
     match &s.shape(id).kind {
-        ShapeKind::String { length, pattern } => length.is_some_and(|l| l.enforce) || pattern.as_ref().is_some_and(|p| p.enforce()),
-        ShapeKind::Integer { range } | ShapeKind::Long { range } => range.is_some_and(|r| r.enforce),
-        ShapeKind::Boolean | ShapeKind::Timestamp => false,
-        ShapeKind::Enum { check, .. } => *check,
-        ShapeKind::List { member, length } => length.is_some_and(|l| l.enforce) || needs_validation(s, *member, seen),
-        ShapeKind::Map { key, value, length } => {
+        ShapeKind::String { length, pattern } => {
+            length.is_some_and(|l| l.enforce) || pattern.as_ref().is_some_and(|p| p.enforce())
+        }
+        ShapeKind::Blob { length } => length.is_some_and(|l| l.enforce),
+        ShapeKind::Number { kind, range } => {
+            range.is_some_and(|r| r.enforce) && !matches!(kind, NumberKind::BigInteger | NumberKind::BigDecimal)
+        }
+        ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Document => false,
+        ShapeKind::Enum { check, .. } | ShapeKind::IntEnum { check, .. } => *check,
+        ShapeKind::List { member, length, .. } => length.is_some_and(|l| l.enforce) || needs_validation(s, *member, seen),
+        ShapeKind::Map { key, value, length, .. } => {
             length.is_some_and(|l| l.enforce) || needs_validation(s, *key, seen) || needs_validation(s, *value, seen)
         }
-        ShapeKind::Structure(st) => st.members.iter().any(|m| member_needs_validation(s, m, seen)),
+        ShapeKind::Structure(st) | ShapeKind::Union(st) => st.members.iter().any(|m| member_needs_validation(s, m, seen)),
     }
 }
 
@@ -103,27 +109,52 @@ fn member_docs(s: &Service, m: &Member) -> TokenStream {
         let enforced = if a.enforce { "" } else { " (documented, not enforced)" };
         paragraphs.push(format!("Accepted values: {}{enforced}.", a.values.join(", ")));
     }
-    paragraphs.push(format!("Wire name: `{}`{}.", m.name, if m.required { ", required" } else { "" }));
-    doc_attrs(&paragraphs)
+    if m.idempotency_token {
+        paragraphs.push("Left unset, a fresh UUID v4 is sent (an idempotency token).".into());
+    }
+    let required = if m.required { ", required" } else { "" };
+    paragraphs.push(format!("Wire name: `{}`{required}.", m.wire_name));
+    let docs = doc_attrs(&paragraphs);
+    let deprecated = deprecated_attr(m.deprecated.as_ref());
+    quote! { #docs #deprecated }
 }
 
-/// A structure's required members are enforced by the type only on the input side:
-/// answers are parsed leniently so that a server omitting a member loses nothing else.
-fn is_required(shape: &Shape, m: &Member) -> bool {
-    m.required && shape.in_input
+fn serde_attr(m: &Member) -> TokenStream {
+    let key = &m.name;
+    match m.presence {
+        Presence::Required => quote!(#[cfg_attr(feature = "serde", serde(rename = #key))]),
+        Presence::Optional => {
+            quote!(#[cfg_attr(feature = "serde", serde(rename = #key, default, skip_serializing_if = "Option::is_none"))])
+        }
+    }
 }
 
-fn field_type(s: &Service, shape: &Shape, m: &Member) -> TokenStream {
-    let t = rust_type(s, m.target);
-    if is_required(shape, m) { t } else { quote!(Option<#t>) }
+/// Whether a member's value is a secret, by its own trait or its shape's.
+pub fn is_sensitive(s: &Service, m: &Member) -> bool {
+    m.sensitive || s.shape(m.target).sensitive
 }
 
-fn serde_attr(shape: &Shape, m: &Member) -> TokenStream {
-    let wire = &m.name;
-    if is_required(shape, m) {
-        quote!(#[serde(rename = #wire)])
-    } else {
-        quote!(#[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")])
+/// `Debug` written out when some field is sensitive: those print `** redacted **`.
+fn debug_impl(s: &Service, name: &proc_macro2::Ident, shown: &str, members: &[&Member], extra: &[&str]) -> TokenStream {
+    let fields = members.iter().map(|m| {
+        let f = ident(&m.field);
+        let label = m.field.trim_start_matches("r#");
+        if is_sensitive(s, m) {
+            quote! { .field(#label, &"** redacted **") }
+        } else {
+            quote! { .field(#label, &self.#f) }
+        }
+    });
+    let extra = extra.iter().map(|e| {
+        let f = ident(e);
+        quote! { .field(#e, &self.#f) }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#shown) #(#fields)* #(#extra)* .finish()
+            }
+        }
     }
 }
 
@@ -131,30 +162,39 @@ fn structure(s: &Service, id: ShapeId, st: &Structure) -> TokenStream {
     let shape = s.shape(id);
     let name = ident(&shape.rust_name);
     let docs = doc_attrs(&shape.docs);
+    let deprecated = deprecated_attr(shape.deprecated.as_ref());
     let plain: Vec<&Member> = st.members.iter().filter(|m| m.one_of_variant.is_none()).collect();
     let fields = plain.iter().map(|m| {
         let f = ident(&m.field);
-        let t = field_type(s, shape, m);
+        let t = member_type(s, m);
         let d = member_docs(s, m);
-        let a = serde_attr(shape, m);
+        let a = serde_attr(m);
         quote! { #d #a pub #f: #t, }
     });
     let one_of_field = st.one_of.as_ref().map(|o| {
         let f = ident(&o.field);
         let t = ident(&o.name);
         let d = doc_attrs(&o.docs);
-        quote! { #d #[serde(flatten)] pub #f: #t, }
+        quote! { #d #[cfg_attr(feature = "serde", serde(flatten))] pub #f: #t, }
     });
-    let has_required = plain.iter().any(|m| is_required(shape, m)) || st.one_of.is_some();
+    let has_required = plain.iter().any(|m| m.presence == Presence::Required) || st.one_of.is_some();
     let default = (!has_required).then(|| quote!(Default,));
-    let constructor = shape.in_input.then(|| constructor(s, shape, st, &plain));
-    let validate = shape.in_input.then(|| validate_methods(s, shape, st));
-    let one_of = st.one_of.as_ref().map(|o| one_of_enum(s, shape, st, o));
+    let eq = shape.eq.then(|| quote!(Eq,));
+    let sensitive = plain.iter().any(|m| is_sensitive(s, m));
+    let debug = (!sensitive).then(|| quote!(Debug,));
     let is_op_output = s.operations.iter().any(|op| op.output == id);
+    let mut extra = Vec::new();
+    if st.one_of.is_some() {
+        extra.push(st.one_of.as_ref().map_or("", |o| o.field.as_str()));
+    }
+    let debug_impl = sensitive.then(|| debug_impl(s, &name, &shape.rust_name, &plain, &extra));
+    let constructor = shape.in_input.then(|| constructor(s, id, st, &plain));
+    let validate = shape.in_input.then(|| validate_methods(s, shape, st));
+    let one_of = st.one_of.as_ref().map(|o| one_of_enum(s, st, o));
     let request_id_field = is_op_output.then(|| {
         quote! {
             /// The request id of the answer (not part of the model).
-            #[serde(skip)]
+            #[cfg_attr(feature = "serde", serde(skip))]
             pub(crate) meta_request_id: Option<String>,
         }
     });
@@ -168,15 +208,19 @@ fn structure(s: &Service, id: ShapeId, st: &Structure) -> TokenStream {
             }
         }
     });
+    let serde = serde_derive();
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, #default serde::Serialize, serde::Deserialize)]
+        #deprecated
+        #[derive(#debug Clone, PartialEq, #eq #default)]
+        #serde
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
             #one_of_field
             #request_id_field
         }
+        #debug_impl
         #request_id_method
         #constructor
         #validate
@@ -184,9 +228,75 @@ fn structure(s: &Service, id: ShapeId, st: &Structure) -> TokenStream {
     }
 }
 
-fn constructor(s: &Service, shape: &Shape, st: &Structure, plain: &[&Member]) -> TokenStream {
+fn union(s: &Service, id: ShapeId, u: &Structure) -> TokenStream {
+    let shape = s.shape(id);
     let name = ident(&shape.rust_name);
-    let required: Vec<&&Member> = plain.iter().filter(|m| is_required(shape, m)).collect();
+    let docs = doc_attrs(&shape.docs);
+    let deprecated = deprecated_attr(shape.deprecated.as_ref());
+    let eq = shape.eq.then(|| quote!(Eq,));
+    let variants = u.members.iter().map(|m| {
+        let v = ident(&m.variant);
+        let t = rust_type(s, m.target);
+        let t = if m.boxed { quote!(Box<#t>) } else { t };
+        let d = member_docs(s, m);
+        let key = &m.name;
+        quote! { #d #[cfg_attr(feature = "serde", serde(rename = #key))] #v(#t), }
+    });
+    let validate = shape.in_input.then(|| {
+        let arms = u.members.iter().filter_map(|m| {
+            let v = ident(&m.variant);
+            let check = member_check(s, m)?;
+            Some(quote! { Self::#v(value) => { #check } })
+        });
+        let arms: Vec<_> = arms.collect();
+        let (v, at, body) = if arms.is_empty() {
+            (quote!(_v), quote!(_at), quote!())
+        } else {
+            (quote!(v), quote!(at), quote! {
+                #[allow(unreachable_patterns)]
+                match self { #(#arms)* _ => {} }
+            })
+        };
+        quote! {
+            impl #name {
+                /// Checks every constraint of the model on the variant that is set.
+                pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+                    let mut v = crate::runtime::Validator::new();
+                    self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+                    v.finish()
+                }
+
+                /// Adds this value's violations, under path `at`, to `v`.
+                pub fn validate_at(&self, #v: &mut crate::runtime::Validator, #at: &crate::runtime::FieldPath<'_>) {
+                    #body
+                }
+            }
+        }
+    });
+    let serde = serde_derive();
+    quote! {
+        #docs
+        #deprecated
+        ///
+        /// Exactly one member is set. A member this model does not list arrives as
+        /// [`Self::Unknown`] with its name, instead of failing the whole answer.
+        #[derive(Debug, Clone, PartialEq, #eq)]
+        #serde
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A member the model does not list, by its name on the wire.
+            #[cfg_attr(feature = "serde", serde(skip))]
+            Unknown(String),
+        }
+        #validate
+    }
+}
+
+fn constructor(s: &Service, id: ShapeId, st: &Structure, plain: &[&Member]) -> TokenStream {
+    let shape = s.shape(id);
+    let name = ident(&shape.rust_name);
+    let required: Vec<&&Member> = plain.iter().filter(|m| m.presence == Presence::Required).collect();
     let mut params: Vec<TokenStream> = required
         .iter()
         .map(|m| {
@@ -199,7 +309,11 @@ fn constructor(s: &Service, shape: &Shape, st: &Structure, plain: &[&Member]) ->
         .iter()
         .map(|m| {
             let f = ident(&m.field);
-            if is_required(shape, m) { quote!(#f: #f.into()) } else { quote!(#f: None) }
+            match (m.presence, m.boxed) {
+                (Presence::Required, false) => quote!(#f: #f.into()),
+                (Presence::Required, true) => quote!(#f: Box::new(#f.into())),
+                (Presence::Optional, _) => quote!(#f: None),
+            }
         })
         .collect();
     if let Some(o) = &st.one_of {
@@ -207,6 +321,9 @@ fn constructor(s: &Service, shape: &Shape, st: &Structure, plain: &[&Member]) ->
         let t = ident(&o.name);
         params.push(quote!(#f: #t));
         inits.push(quote!(#f));
+    }
+    if s.operations.iter().any(|op| op.output == id) {
+        inits.push(quote!(meta_request_id: None));
     }
     let new = if params.is_empty() {
         quote! {
@@ -225,24 +342,33 @@ fn constructor(s: &Service, shape: &Shape, st: &Structure, plain: &[&Member]) ->
             }
         }
     };
-    let setters = plain.iter().filter(|m| !is_required(shape, m)).map(|m| {
+    let setters = plain.iter().filter(|m| m.presence == Presence::Optional).map(|m| {
         let f = ident(&m.field);
         let t = rust_type(s, m.target);
         let doc = doc_attrs(&[format!("Sets `{}`.", m.name)]);
+        let deprecated = deprecated_attr(m.deprecated.as_ref());
+        let value = if m.boxed { quote!(Box::new(value.into())) } else { quote!(value.into()) };
         quote! {
             #doc
+            #deprecated
             pub fn #f(mut self, value: impl Into<#t>) -> Self {
-                self.#f = Some(value.into());
+                self.#f = Some(#value);
                 self
             }
         }
     });
+    let allow = any_deprecated(plain).then(|| quote!(#[allow(deprecated)]));
     quote! {
+        #allow
         impl #name {
             #new
             #(#setters)*
         }
     }
+}
+
+fn any_deprecated(members: &[&Member]) -> bool {
+    members.iter().any(|m| m.deprecated.is_some())
 }
 
 /// Statements checking one member's `value` (a reference) at path `at`, if any are needed.
@@ -256,10 +382,10 @@ fn member_check(s: &Service, m: &Member) -> Option<TokenStream> {
     let target = s.shape(m.target);
     if needs_validation(s, m.target, &mut Vec::new()) {
         match &target.kind {
-            ShapeKind::Structure(_) => checks.push(quote! { value.validate_at(v, &at); }),
+            ShapeKind::Structure(_) | ShapeKind::Union(_) => checks.push(quote! { value.validate_at(v, &at); }),
             // An enforced allowed-values list already checks the enum.
             ShapeKind::Enum { .. } if enforced_allowed.is_some() => {}
-            ShapeKind::Integer { .. } | ShapeKind::Long { .. } | ShapeKind::Boolean => {
+            ShapeKind::Number { .. } | ShapeKind::Boolean => {
                 let f = validator_fn(target);
                 checks.push(quote! { #f(v, &at, *value); });
             }
@@ -269,8 +395,8 @@ fn member_check(s: &Service, m: &Member) -> Option<TokenStream> {
             }
         }
     }
-    let wire = &m.name;
-    (!checks.is_empty()).then(|| quote! { let at = at.field(#wire); #(#checks)* })
+    let key = &m.name;
+    (!checks.is_empty()).then(|| quote! { let at = at.field(#key); #(#checks)* })
 }
 
 fn validate_methods(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
@@ -279,39 +405,45 @@ fn validate_methods(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
     for m in st.members.iter().filter(|m| m.one_of_variant.is_none()) {
         let f = ident(&m.field);
         let Some(check) = member_check(s, m) else { continue };
-        if is_required(shape, m) {
-            body.push(quote! { { let value = &self.#f; #check } });
-        } else {
-            body.push(quote! { if let Some(value) = &self.#f { #check } });
+        match m.presence {
+            Presence::Required => body.push(quote! { { let value = &self.#f; #check } }),
+            Presence::Optional => body.push(quote! { if let Some(value) = &self.#f { #check } }),
         }
     }
     if let Some(o) = &st.one_of {
         let f = ident(&o.field);
         let enum_name = ident(&o.name);
-        let arms: Vec<TokenStream> = o.variants.iter().map(|var| {
-            let vname = ident(&var.name);
-            let fields: Vec<_> = var.members.iter().map(|&i| ident(&st.members[i].field)).collect();
-            let checks: Vec<_> = var
-                .members
-                .iter()
-                .filter_map(|&i| {
-                    let m = &st.members[i];
-                    let fi = ident(&m.field);
-                    member_check(s, m).map(|c| quote! { { let value = #fi; #c } })
-                })
-                .collect();
-            if checks.is_empty() {
-                quote! { #enum_name::#vname { .. } => {} }
-            } else {
-                quote! { #enum_name::#vname { #(#fields),* } => { #(#checks)* } }
-            }
-        }).collect();
+        let arms: Vec<TokenStream> = o
+            .variants
+            .iter()
+            .map(|var| {
+                let vname = ident(&var.name);
+                let fields: Vec<_> = var.members.iter().map(|&i| ident(&st.members[i].field)).collect();
+                let checks: Vec<_> = var
+                    .members
+                    .iter()
+                    .filter_map(|&i| {
+                        let m = &st.members[i];
+                        let fi = ident(&m.field);
+                        member_check(s, m).map(|c| quote! { { let value = #fi; #c } })
+                    })
+                    .collect();
+                if checks.is_empty() {
+                    quote! { #enum_name::#vname { .. } => {} }
+                } else {
+                    quote! { #enum_name::#vname { #(#fields),* } => { #(#checks)* } }
+                }
+            })
+            .collect();
         if o.variants.iter().any(|var| var.members.iter().any(|&i| member_check(s, &st.members[i]).is_some())) {
             body.push(quote! { match &self.#f { #(#arms)* } });
         }
     }
     let (v, at) = if body.is_empty() { (quote!(_v), quote!(_at)) } else { (quote!(v), quote!(at)) };
+    let plain: Vec<&Member> = st.members.iter().collect();
+    let allow = any_deprecated(&plain).then(|| quote!(#[allow(deprecated)]));
     quote! {
+        #allow
         impl #name {
             /// Checks every constraint of the model and returns all violations, each
             /// with its field path, or `Ok(())`.
@@ -329,7 +461,7 @@ fn validate_methods(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
     }
 }
 
-fn one_of_enum(s: &Service, shape: &Shape, st: &Structure, o: &OneOf) -> TokenStream {
+fn one_of_enum(s: &Service, st: &Structure, o: &OneOf) -> TokenStream {
     let name = ident(&o.name);
     let docs = doc_attrs(&o.docs);
     let variants = o.variants.iter().map(|var| {
@@ -340,14 +472,14 @@ fn one_of_enum(s: &Service, shape: &Shape, st: &Structure, o: &OneOf) -> TokenSt
             let f = ident(&m.field);
             let t = rust_type(s, m.target);
             let md = member_docs(s, m);
-            let wire = &m.name;
-            quote! { #md #[serde(rename = #wire)] #f: #t }
+            let key = &m.name;
+            quote! { #md #[cfg_attr(feature = "serde", serde(rename = #key))] #f: #t }
         });
         quote! { #d #vname { #(#fields),* } }
     });
     let constructors = o.variants.iter().map(|var| {
         let vname = ident(&var.name);
-        let fname = ident(&snake(&var.name));
+        let fname = ident(&var.constructor);
         let params = var.members.iter().map(|&i| {
             let m = &st.members[i];
             let f = ident(&m.field);
@@ -366,11 +498,13 @@ fn one_of_enum(s: &Service, shape: &Shape, st: &Structure, o: &OneOf) -> TokenSt
             }
         }
     });
-    let _ = shape;
+    let eq = o.variants.iter().all(|var| var.members.iter().all(|&i| s.shape(st.members[i].target).eq)).then(|| quote!(Eq,));
+    let serde = serde_derive();
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq, #eq)]
+        #serde
+        #[cfg_attr(feature = "serde", serde(untagged))]
         pub enum #name {
             #(#variants),*
         }
@@ -384,6 +518,7 @@ fn enumeration(shape: &Shape) -> TokenStream {
     let ShapeKind::Enum { values, .. } = &shape.kind else { return quote!() };
     let name = ident(&shape.rust_name);
     let docs = doc_attrs(&shape.docs);
+    let deprecated = deprecated_attr(shape.deprecated.as_ref());
     let variants = values.iter().map(|v| {
         let vname = ident(&v.variant);
         let mut paragraphs = v.docs.clone();
@@ -395,6 +530,7 @@ fn enumeration(shape: &Shape) -> TokenStream {
     let vnames: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
     quote! {
         #docs
+        #deprecated
         ///
         /// Open: a value this model does not list is kept as [`Self::Unknown`] and
         /// sent back unchanged.
@@ -453,12 +589,14 @@ fn enumeration(shape: &Shape) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "serde")]
         impl serde::Serialize for #name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
+        #[cfg(feature = "serde")]
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(deserializer)?;
@@ -468,8 +606,96 @@ fn enumeration(shape: &Shape) -> TokenStream {
     }
 }
 
+fn int_enumeration(shape: &Shape) -> TokenStream {
+    let ShapeKind::IntEnum { values, .. } = &shape.kind else { return quote!() };
+    let name = ident(&shape.rust_name);
+    let docs = doc_attrs(&shape.docs);
+    let deprecated = deprecated_attr(shape.deprecated.as_ref());
+    let variants = values.iter().map(|v| {
+        let vname = ident(&v.variant);
+        let mut paragraphs = v.docs.clone();
+        paragraphs.push(format!("Wire value: `{}`.", v.value));
+        let d = doc_attrs(&paragraphs);
+        quote! { #d #vname, }
+    });
+    let wire: Vec<Literal> = values.iter().map(|v| Literal::i32_unsuffixed(v.value)).collect();
+    let vnames: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
+    quote! {
+        #docs
+        #deprecated
+        ///
+        /// Open: a value this model does not list is kept as [`Self::Unknown`] and
+        /// sent back unchanged.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this model does not list, kept exactly as received.
+            Unknown(i32),
+        }
+
+        impl #name {
+            /// Every value the model lists, as sent on the wire.
+            pub const VALUES: &'static [i32] = &[#(#wire),*];
+
+            /// The value as sent on the wire.
+            pub fn value(&self) -> i32 {
+                match self {
+                    #(Self::#vnames => #wire,)*
+                    Self::Unknown(v) => *v,
+                }
+            }
+        }
+
+        impl From<i32> for #name {
+            fn from(value: i32) -> Self {
+                match value {
+                    #(#wire => Self::#vnames,)*
+                    other => Self::Unknown(other),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_i32(self.value())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value: i32 = serde::Deserialize::deserialize(deserializer)?;
+                Ok(Self::from(value))
+            }
+        }
+    }
+}
+
+fn bound_tokens(b: Option<Bound>, float: bool) -> TokenStream {
+    match b {
+        None => quote!(None),
+        Some(Bound::Int(i)) if float => {
+            let x = Literal::f64_suffixed(i as f64);
+            quote!(Some(#x))
+        }
+        Some(Bound::Int(i)) => quote!(Some(#i)),
+        Some(Bound::Float(x)) => {
+            let x = Literal::f64_suffixed(x);
+            quote!(Some(#x))
+        }
+    }
+}
+
 /// `validate_<shape>(v, at, value)` for a constrained value shape used by inputs.
-fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
+fn value_validator(s: &Service, id: ShapeId, shape: &Shape) -> TokenStream {
     let f = validator_fn(shape);
     let doc = doc_attrs(&[format!("Checks a `{}` value.", shape.name)]);
     match &shape.kind {
@@ -508,14 +734,34 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
                 }
             }
         }
-        ShapeKind::Integer { range } | ShapeKind::Long { range } => {
-            let t = if matches!(shape.kind, ShapeKind::Integer { .. }) { quote!(i32) } else { quote!(i64) };
-            let r = range.unwrap_or(crate::ir::Range { min: None, max: None, enforce: false });
-            let (min, max) = (opt_i64(r.min), opt_i64(r.max));
+        ShapeKind::Blob { length } => {
+            let l = length.unwrap_or(crate::ir::Length { min: None, max: None, enforce: false });
+            let (min, max) = (opt_u64(l.min), opt_u64(l.max));
             quote! {
                 #doc
-                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: #t) {
-                    v.range(at, i64::from(value), #min, #max);
+                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &crate::runtime::Blob) {
+                    v.count_length(at, value.len(), "bytes", #min, #max);
+                }
+            }
+        }
+        ShapeKind::Number { kind, range } => {
+            let t = rust_type(s, id);
+            let r = range.unwrap_or(crate::ir::Range { min: None, max: None, enforce: false });
+            if kind.is_float() {
+                let (min, max) = (bound_tokens(r.min, true), bound_tokens(r.max, true));
+                quote! {
+                    #doc
+                    fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: #t) {
+                        v.float_range(at, f64::from(value), #min, #max);
+                    }
+                }
+            } else {
+                let (min, max) = (bound_tokens(r.min, false), bound_tokens(r.max, false));
+                quote! {
+                    #doc
+                    fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: #t) {
+                        v.range(at, i64::from(value), #min, #max);
+                    }
                 }
             }
         }
@@ -528,7 +774,16 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
                 }
             }
         }
-        ShapeKind::List { member, length } => {
+        ShapeKind::IntEnum { .. } => {
+            let t = ident(&shape.rust_name);
+            quote! {
+                #doc
+                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &#t) {
+                    v.int_one_of(at, value.value(), #t::VALUES);
+                }
+            }
+        }
+        ShapeKind::List { member, length, .. } => {
             let t = rust_type(s, *member);
             let len = length.filter(|l| l.enforce).map(|l| {
                 let (min, max) = (opt_u64(l.min), opt_u64(l.max));
@@ -544,7 +799,7 @@ fn value_validator(s: &Service, shape: &Shape) -> TokenStream {
                 }
             }
         }
-        ShapeKind::Map { key, value: val, length } => {
+        ShapeKind::Map { key, value: val, length, .. } => {
             let (kt, vt) = (rust_type(s, *key), rust_type(s, *val));
             let len = length.filter(|l| l.enforce).map(|l| {
                 let (min, max) = (opt_u64(l.min), opt_u64(l.max));
@@ -572,8 +827,8 @@ fn element_check(s: &Service, id: ShapeId, value: TokenStream, at: TokenStream) 
     }
     let shape = s.shape(id);
     let call = match &shape.kind {
-        ShapeKind::Structure(_) => quote! { #value.validate_at(v, &at); },
-        ShapeKind::Integer { .. } | ShapeKind::Long { .. } => {
+        ShapeKind::Structure(_) | ShapeKind::Union(_) => quote! { #value.validate_at(v, &at); },
+        ShapeKind::Number { .. } => {
             let f = validator_fn(shape);
             quote! { #f(v, &at, *#value); }
         }
@@ -586,13 +841,6 @@ fn element_check(s: &Service, id: ShapeId, value: TokenStream, at: TokenStream) 
 }
 
 fn opt_u64(v: Option<u64>) -> TokenStream {
-    match v {
-        Some(n) => quote!(Some(#n)),
-        None => quote!(None),
-    }
-}
-
-fn opt_i64(v: Option<i64>) -> TokenStream {
     match v {
         Some(n) => quote!(Some(#n)),
         None => quote!(None),

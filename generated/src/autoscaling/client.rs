@@ -65,17 +65,25 @@ impl Client {
         &self,
         input: PutLifecycleHookInput,
     ) -> Result<PutLifecycleHookOutput, crate::runtime::Error<PutLifecycleHookError>> {
-        if self.handle.validation_enabled() {
+        self.call_put_lifecycle_hook(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `PutLifecycleHook`, validating the input first when `validate` says so.
+    async fn call_put_lifecycle_hook(
+        &self,
+        input: PutLifecycleHookInput,
+        validate: bool,
+    ) -> Result<PutLifecycleHookOutput, crate::runtime::Error<PutLifecycleHookError>> {
+        if validate {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = put_lifecycle_hook_request(&self.handle, &input)
+        let request = super::codec::request_put_lifecycle_hook(&self.handle, &input)
             .map_err(crate::runtime::Error::Build)?;
         self.handle
             .call(
                 &PUT_LIFECYCLE_HOOK,
                 request,
-                put_lifecycle_hook_ok,
-                put_lifecycle_hook_err,
+                super::codec::output_put_lifecycle_hook,
+                PutLifecycleHookError::from_response,
             )
             .await
     }
@@ -90,97 +98,17 @@ impl Client {
         if self.handle.validation_enabled() {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = put_lifecycle_hook_request(&self.handle, input)
+        let request = super::codec::request_put_lifecycle_hook(&self.handle, input)
             .map_err(crate::runtime::Error::Build)?;
         self.handle
             .prepare(&PUT_LIFECYCLE_HOOK, &request)
             .map_err(crate::runtime::Error::Build)
     }
 }
-static PUT_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+pub(super) static PUT_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "PutLifecycleHook",
     method: "POST",
     success_status: 200u16,
+    idempotent: false,
+    unsigned: false,
 };
-fn put_lifecycle_hook_request(
-    handle: &crate::runtime::client::Handle,
-    input: &PutLifecycleHookInput,
-) -> Result<crate::runtime::client::Request, String> {
-    let _ = handle;
-    let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
-        "PutLifecycleHook",
-        "2011-01-01",
-    );
-    input.write_query(&mut form, "");
-    Ok(
-        crate::runtime::protocol::aws_query::request(
-            &SERVICE,
-            &PUT_LIFECYCLE_HOOK,
-            form.finish(),
-        ),
-    )
-}
-fn put_lifecycle_hook_ok(
-    response: &crate::runtime::client::Response,
-) -> Result<PutLifecycleHookOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let result = crate::runtime::protocol::aws_query::parse_result(
-        &doc,
-        "PutLifecycleHookResult",
-    )?;
-    let mut output = PutLifecycleHookOutput::from_xml(result)?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
-    Ok(output)
-}
-fn put_lifecycle_hook_err(
-    response: &crate::runtime::client::Response,
-) -> PutLifecycleHookError {
-    PutLifecycleHookError::from_parts(
-        crate::runtime::protocol::aws_query::error_meta(response),
-        &response.body,
-    )
-}
-impl PutLifecycleHookInput {
-    /// Writes the members as aws-query form parameters under `prefix`.
-    fn write_query(
-        &self,
-        form: &mut crate::runtime::protocol::aws_query::FormWriter,
-        prefix: &str,
-    ) {
-        {
-            let value = &self.auto_scaling_group_name;
-            form.param(&format!("{prefix}AutoScalingGroupName"), value);
-        }
-        {
-            let value = &self.lifecycle_hook_name;
-            form.param(&format!("{prefix}LifecycleHookName"), value);
-        }
-        if let Some(value) = &self.default_result {
-            form.param(&format!("{prefix}DefaultResult"), value.as_str());
-        }
-        if let Some(value) = &self.heartbeat_timeout {
-            form.param(&format!("{prefix}HeartbeatTimeout"), &value.to_string());
-        }
-        if let Some(value) = &self.lifecycle_transition {
-            form.param(&format!("{prefix}LifecycleTransition"), value.as_str());
-        }
-        if let Some(value) = &self.notification_metadata {
-            form.param(&format!("{prefix}NotificationMetadata"), value);
-        }
-        if let Some(value) = &self.notification_target_arn {
-            form.param(&format!("{prefix}NotificationTargetARN"), value);
-        }
-        if let Some(value) = &self.role_arn {
-            form.param(&format!("{prefix}RoleARN"), value);
-        }
-    }
-}
-impl PutLifecycleHookOutput {
-    /// Reads the structure from its XML element; unknown elements are ignored.
-    fn from_xml(
-        _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
-    ) -> Result<Self, String> {
-        Ok(Self::default())
-    }
-}

@@ -43,22 +43,6 @@ impl LimitExceededFault {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-        let mut message = None;
-        if let Ok(doc) = crate::runtime::xml::parse_document(body)
-            && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
-        {
-            for child in crate::runtime::xml::children(error) {
-                if child.has_tag_name("message") {
-                    message = (Ok::<String, String>(crate::runtime::xml::text(child)))
-                        .ok();
-                }
-            }
-        }
-        Self { message, meta }
-    }
 }
 impl std::fmt::Display for LimitExceededFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -108,22 +92,6 @@ impl ResourceContentionFault {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-        let mut message = None;
-        if let Ok(doc) = crate::runtime::xml::parse_document(body)
-            && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
-        {
-            for child in crate::runtime::xml::children(error) {
-                if child.has_tag_name("message") {
-                    message = (Ok::<String, String>(crate::runtime::xml::text(child)))
-                        .ok();
-                }
-            }
-        }
-        Self { message, meta }
-    }
 }
 impl std::fmt::Display for ResourceContentionFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -148,19 +116,29 @@ pub enum PutLifecycleHookError {
 }
 impl PutLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
-    /// one, its HTTP status).
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
         let code = meta.code.clone();
         match code.as_str() {
             "LimitExceeded" => {
-                Self::LimitExceededFault(LimitExceededFault::from_parts(meta, body))
+                Self::LimitExceededFault(
+                    super::codec::error_limit_exceeded_fault(response, meta),
+                )
             }
             "ResourceContention" => {
                 Self::ResourceContentionFault(
-                    ResourceContentionFault::from_parts(meta, body),
+                    super::codec::error_resource_contention_fault(response, meta),
                 )
             }
-            _ => Self::Unhandled(crate::runtime::UnhandledError::new(meta, body)),
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
         }
     }
     /// Code, message, HTTP status and request id of the answer.

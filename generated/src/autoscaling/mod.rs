@@ -8,6 +8,7 @@
 //! - `seed`: Dart AWS SDK reference, AutoScaling putLifecycleHook method (with its implementation) (`../shared/seeds/002_4be1ab3a3ddafffd.txt`)
 //! - `botocore`: botocore service-2.json fragment for autoscaling 2011-01-01 (`../shared/reference/botocore-models/PutLifecycleHook.model.json`)
 mod client;
+mod codec;
 mod errors;
 mod types;
 pub use client::*;

@@ -4,7 +4,8 @@
 /// Input of PutLifecycleHook.
 ///
 /// Note: Members in the page's order (its parameter list and implementation); the wire names are those the implementation writes into the request.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PutLifecycleHookInput {
     /// The name of the Auto Scaling group.
@@ -12,21 +13,24 @@ pub struct PutLifecycleHookInput {
     /// Constraints: length 1..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
     ///
     /// Wire name: `AutoScalingGroupName`, required.
-    #[serde(rename = "AutoScalingGroupName")]
+    #[cfg_attr(feature = "serde", serde(rename = "AutoScalingGroupName"))]
     pub auto_scaling_group_name: String,
     /// The name of the lifecycle hook.
     ///
     /// Constraints: length 1..=255 characters; pattern `[A-Za-z0-9\-_\/]+`.
     ///
     /// Wire name: `LifecycleHookName`, required.
-    #[serde(rename = "LifecycleHookName")]
+    #[cfg_attr(feature = "serde", serde(rename = "LifecycleHookName"))]
     pub lifecycle_hook_name: String,
     /// Defines the action the Auto Scaling group should take when the lifecycle hook timeout elapses or if an unexpected failure occurs. This parameter can be either CONTINUE or ABANDON. The default value is ABANDON.
     ///
     /// When left out, the service uses `ABANDON`.
     ///
     /// Wire name: `DefaultResult`.
-    #[serde(rename = "DefaultResult", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "DefaultResult", default, skip_serializing_if = "Option::is_none")
+    )]
     pub default_result: Option<LifecycleActionResult>,
     /// The maximum time, in seconds, that can elapse before the lifecycle hook times out. The range is from 30 to 7200 seconds. The default value is 3600 seconds (1 hour).
     ///
@@ -37,10 +41,13 @@ pub struct PutLifecycleHookInput {
     /// Constraints: range 30..=7200.
     ///
     /// Wire name: `HeartbeatTimeout`.
-    #[serde(
-        rename = "HeartbeatTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "HeartbeatTimeout",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub heartbeat_timeout: Option<i32>,
     /// The instance state to which you want to attach the lifecycle hook. The valid values are:
@@ -53,10 +60,13 @@ pub struct PutLifecycleHookInput {
     /// Note: Optional in the model because the same call updates existing hooks; required only when a new hook is created.
     ///
     /// Wire name: `LifecycleTransition`.
-    #[serde(
-        rename = "LifecycleTransition",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LifecycleTransition",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub lifecycle_transition: Option<LifecycleTransition>,
     /// Additional information that you want to include any time Amazon EC2 Auto Scaling sends a message to the notification target.
@@ -64,10 +74,13 @@ pub struct PutLifecycleHookInput {
     /// Constraints: length 1..=1023 characters; pattern `[\u0009\u000A\u000D\u0020-\u007e]+`.
     ///
     /// Wire name: `NotificationMetadata`.
-    #[serde(
-        rename = "NotificationMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "NotificationMetadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub notification_metadata: Option<String>,
     /// The ARN of the notification target that Amazon EC2 Auto Scaling uses to notify you when an instance is in the transition state for the lifecycle hook. This target can be either an SQS queue or an SNS topic.
@@ -81,10 +94,13 @@ pub struct PutLifecycleHookInput {
     /// Constraints: length 0..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
     ///
     /// Wire name: `NotificationTargetARN`.
-    #[serde(
-        rename = "NotificationTargetARN",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "NotificationTargetARN",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub notification_target_arn: Option<String>,
     /// The ARN of the IAM role that allows the Auto Scaling group to publish to the specified notification target, for example, an Amazon SNS topic or an Amazon SQS queue.
@@ -96,7 +112,10 @@ pub struct PutLifecycleHookInput {
     /// Constraints: length 1..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
     ///
     /// Wire name: `RoleARN`.
-    #[serde(rename = "RoleARN", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "RoleARN", default, skip_serializing_if = "Option::is_none")
+    )]
     pub role_arn: Option<String>,
 }
 impl PutLifecycleHookInput {
@@ -201,11 +220,12 @@ impl PutLifecycleHookInput {
     }
 }
 /// Output of PutLifecycleHook. The page's method returns nothing (Future<void>); the response carries only an empty PutLifecycleHookResult element.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PutLifecycleHookOutput {
     /// The request id of the answer (not part of the model).
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
 impl PutLifecycleHookOutput {
@@ -363,11 +383,13 @@ impl std::fmt::Display for LifecycleTransition {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for LifecycleTransition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LifecycleTransition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -444,11 +466,13 @@ impl std::fmt::Display for LifecycleActionResult {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for LifecycleActionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LifecycleActionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -49,17 +49,25 @@ impl Client {
         &self,
         input: ListHookResultsInput,
     ) -> Result<ListHookResultsOutput, crate::runtime::Error<ListHookResultsError>> {
-        if self.handle.validation_enabled() {
+        self.call_list_hook_results(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `ListHookResults`, validating the input first when `validate` says so.
+    async fn call_list_hook_results(
+        &self,
+        input: ListHookResultsInput,
+        validate: bool,
+    ) -> Result<ListHookResultsOutput, crate::runtime::Error<ListHookResultsError>> {
+        if validate {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = list_hook_results_request(&self.handle, &input)
+        let request = super::codec::request_list_hook_results(&self.handle, &input)
             .map_err(crate::runtime::Error::Build)?;
         self.handle
             .call(
                 &LIST_HOOK_RESULTS,
                 request,
-                list_hook_results_ok,
-                list_hook_results_err,
+                super::codec::output_list_hook_results,
+                ListHookResultsError::from_response,
             )
             .await
     }
@@ -74,7 +82,7 @@ impl Client {
         if self.handle.validation_enabled() {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = list_hook_results_request(&self.handle, input)
+        let request = super::codec::request_list_hook_results(&self.handle, input)
             .map_err(crate::runtime::Error::Build)?;
         self.handle
             .prepare(&LIST_HOOK_RESULTS, &request)
@@ -91,53 +99,17 @@ impl Client {
             seen: std::collections::BTreeSet::new(),
             pending: None,
             done: false,
+            first: true,
         }
     }
 }
-static LIST_HOOK_RESULTS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+pub(super) static LIST_HOOK_RESULTS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "ListHookResults",
     method: "POST",
     success_status: 200u16,
+    idempotent: false,
+    unsigned: false,
 };
-fn list_hook_results_request(
-    handle: &crate::runtime::client::Handle,
-    input: &ListHookResultsInput,
-) -> Result<crate::runtime::client::Request, String> {
-    let _ = handle;
-    let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
-        "ListHookResults",
-        "2010-05-15",
-    );
-    input.write_query(&mut form, "");
-    Ok(
-        crate::runtime::protocol::aws_query::request(
-            &SERVICE,
-            &LIST_HOOK_RESULTS,
-            form.finish(),
-        ),
-    )
-}
-fn list_hook_results_ok(
-    response: &crate::runtime::client::Response,
-) -> Result<ListHookResultsOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let result = crate::runtime::protocol::aws_query::parse_result(
-        &doc,
-        "ListHookResultsResult",
-    )?;
-    let mut output = ListHookResultsOutput::from_xml(result)?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
-    Ok(output)
-}
-fn list_hook_results_err(
-    response: &crate::runtime::client::Response,
-) -> ListHookResultsError {
-    ListHookResultsError::from_parts(
-        crate::runtime::protocol::aws_query::error_meta(response),
-        &response.body,
-    )
-}
 /// Pages of `ListHookResults`, fetched one call at a time by \[`ListHookResultsPages::next_page`\].
 #[derive(Debug)]
 pub struct ListHookResultsPages {
@@ -146,6 +118,7 @@ pub struct ListHookResultsPages {
     seen: std::collections::BTreeSet<String>,
     pending: Option<crate::runtime::Error<ListHookResultsError>>,
     done: bool,
+    first: bool,
 }
 impl ListHookResultsPages {
     /// The next page, `None` after the last one (or after an error).
@@ -163,7 +136,13 @@ impl ListHookResultsPages {
         if let Some(token) = &self.input.next_token {
             self.seen.insert(token.clone());
         }
-        let page = match self.client.list_hook_results(self.input.clone()).await {
+        let validate = self.first && self.client.handle.validation_enabled();
+        self.first = false;
+        let page = match self
+            .client
+            .call_list_hook_results(self.input.clone(), validate)
+            .await
+        {
             Ok(page) => page,
             Err(e) => {
                 self.done = true;
@@ -222,171 +201,5 @@ impl ListHookResultsItems {
                 Err(e) => return Some(Err(e)),
             }
         }
-    }
-}
-impl ListHookResultsInput {
-    /// Writes the members as aws-query form parameters under `prefix`.
-    fn write_query(
-        &self,
-        form: &mut crate::runtime::protocol::aws_query::FormWriter,
-        prefix: &str,
-    ) {
-        {
-            let value = &self.target_type;
-            form.param(&format!("{prefix}TargetType"), value.as_str());
-        }
-        {
-            let value = &self.target_id;
-            form.param(&format!("{prefix}TargetId"), value);
-        }
-        if let Some(value) = &self.next_token {
-            form.param(&format!("{prefix}NextToken"), value);
-        }
-        if let Some(value) = &self.type_arn {
-            form.param(&format!("{prefix}TypeArn"), value);
-        }
-        if let Some(value) = &self.status {
-            form.param(&format!("{prefix}Status"), value.as_str());
-        }
-    }
-}
-impl ListHookResultsOutput {
-    /// Reads the structure from its XML element; unknown elements are ignored.
-    fn from_xml(
-        node: crate::runtime::xml::roxmltree::Node<'_, '_>,
-    ) -> Result<Self, String> {
-        let mut out = Self::default();
-        for child in crate::runtime::xml::children(node) {
-            match child.tag_name().name() {
-                "TargetType" => {
-                    out.target_type = Some(
-                        Ok::<
-                            ListHookResultsTargetType,
-                            String,
-                        >(
-                            ListHookResultsTargetType::from(
-                                crate::runtime::xml::text(child),
-                            ),
-                        )?,
-                    );
-                }
-                "TargetId" => {
-                    out.target_id = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                "HookResults" => {
-                    out.hook_results = Some(
-                        crate::runtime::xml::children(child)
-                            .map(|item| HookResultSummary::from_xml(item))
-                            .collect::<Result<Vec<_>, String>>()?,
-                    );
-                }
-                "NextToken" => {
-                    out.next_token = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                _ => {}
-            }
-        }
-        Ok(out)
-    }
-}
-impl HookResultSummary {
-    /// Reads the structure from its XML element; unknown elements are ignored.
-    fn from_xml(
-        node: crate::runtime::xml::roxmltree::Node<'_, '_>,
-    ) -> Result<Self, String> {
-        let mut out = Self::default();
-        for child in crate::runtime::xml::children(node) {
-            match child.tag_name().name() {
-                "InvocationPoint" => {
-                    out.invocation_point = Some(
-                        Ok::<
-                            HookInvocationPoint,
-                            String,
-                        >(HookInvocationPoint::from(crate::runtime::xml::text(child)))?,
-                    );
-                }
-                "FailureMode" => {
-                    out.failure_mode = Some(
-                        Ok::<
-                            HookFailureMode,
-                            String,
-                        >(HookFailureMode::from(crate::runtime::xml::text(child)))?,
-                    );
-                }
-                "TypeName" => {
-                    out.type_name = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                "TypeVersionId" => {
-                    out.type_version_id = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                "TypeConfigurationVersionId" => {
-                    out.type_configuration_version_id = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                "Status" => {
-                    out.status = Some(
-                        Ok::<
-                            HookStatus,
-                            String,
-                        >(HookStatus::from(crate::runtime::xml::text(child)))?,
-                    );
-                }
-                "HookStatusReason" => {
-                    out.hook_status_reason = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                "HookResultId" => {
-                    out.hook_result_id = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                "InvokedAt" => {
-                    out.invoked_at = Some(
-                        crate::runtime::DateTime::parse_iso8601(
-                            &crate::runtime::xml::text(child),
-                        )?,
-                    );
-                }
-                "TargetType" => {
-                    out.target_type = Some(
-                        Ok::<
-                            ListHookResultsTargetType,
-                            String,
-                        >(
-                            ListHookResultsTargetType::from(
-                                crate::runtime::xml::text(child),
-                            ),
-                        )?,
-                    );
-                }
-                "TargetId" => {
-                    out.target_id = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                "TypeArn" => {
-                    out.type_arn = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                "HookExecutionTarget" => {
-                    out.hook_execution_target = Some(
-                        Ok::<String, String>(crate::runtime::xml::text(child))?,
-                    );
-                }
-                _ => {}
-            }
-        }
-        Ok(out)
     }
 }

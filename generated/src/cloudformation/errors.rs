@@ -37,11 +37,6 @@ impl HookResultNotFoundException {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for HookResultNotFoundException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -60,16 +55,24 @@ pub enum ListHookResultsError {
 }
 impl ListHookResultsError {
     /// Classifies an error answer by its code (or, for errors modeled without
-    /// one, its HTTP status).
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
         let code = meta.code.clone();
         match code.as_str() {
             "HookResultNotFound" => {
                 Self::HookResultNotFoundException(
-                    HookResultNotFoundException::from_parts(meta, body),
+                    super::codec::error_hook_result_not_found_exception(response, meta),
                 )
             }
-            _ => Self::Unhandled(crate::runtime::UnhandledError::new(meta, body)),
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
         }
     }
     /// Code, message, HTTP status and request id of the answer.

@@ -8,6 +8,7 @@
 //! - `seed`: Boto3 reference, CloudFormation.Client.list_hook_results (`../shared/seeds/001_c3873e2ced63ba4b.txt`)
 //! - `botocore`: botocore service-2.json fragment for cloudformation 2010-05-15 (`../shared/reference/botocore-models/ListHookResults.model.json`)
 mod client;
+mod codec;
 mod errors;
 mod types;
 pub use client::*;

@@ -4,7 +4,8 @@
 /// Input of ListHookResults.
 ///
 /// Note: Page members first, in the page's order; TypeArn and Status exist only in botocore's current model and follow them. botocore's documentation adds cross-member rules that its model does not enforce: TargetType and TargetId only together, Status only with TypeArn.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListHookResultsInput {
     /// The type of operation being targeted by the Hook.
@@ -12,7 +13,7 @@ pub struct ListHookResultsInput {
     /// Disagreement with the official model: The page marks TargetType \[REQUIRED\]. botocore's current model (since 1.40.24, 2025-09-04) requires no member; 1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation says "Filters results by target type. Currently, only CHANGE_SET and CLOUD_CONTROL are supported filter options. Required when TargetId is specified and cannot be used otherwise."
     ///
     /// Wire name: `TargetType`, required.
-    #[serde(rename = "TargetType")]
+    #[cfg_attr(feature = "serde", serde(rename = "TargetType"))]
     pub target_type: ListHookResultsTargetType,
     /// The logical ID of the target the operation is acting on by the Hook. If the target is a change set, it’s the ARN of the change set.
     ///
@@ -23,14 +24,17 @@ pub struct ListHookResultsInput {
     /// Constraints: length 1..=1600 characters; pattern `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
     ///
     /// Wire name: `TargetId`, required.
-    #[serde(rename = "TargetId")]
+    #[cfg_attr(feature = "serde", serde(rename = "TargetId"))]
     pub target_id: String,
     /// A string that identifies the next page of events that you want to retrieve.
     ///
     /// Constraints: length 1..=1024 characters.
     ///
     /// Wire name: `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// Filters results by the ARN of the Hook. Can be used alone or in combination with Status.
     ///
@@ -39,14 +43,20 @@ pub struct ListHookResultsInput {
     /// Constraints: length <= 1024 characters; pattern `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.
     ///
     /// Wire name: `TypeArn`.
-    #[serde(rename = "TypeArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TypeArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_arn: Option<String>,
     /// Filters results by the status of Hook invocations. Can only be used in combination with TypeArn.
     ///
     /// Note: Not on the (older) page; botocore added it in 1.40.24.
     ///
     /// Wire name: `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<HookStatus>,
 }
 impl ListHookResultsInput {
@@ -118,13 +128,17 @@ impl ListHookResultsInput {
     }
 }
 /// Output of ListHookResults.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListHookResultsOutput {
     /// The type of operation being targeted by the Hook.
     ///
     /// Wire name: `TargetType`.
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target_type: Option<ListHookResultsTargetType>,
     /// The logical ID of the target the operation is acting on by the Hook. If the target is a change set, it’s the ARN of the change set.
     ///
@@ -133,22 +147,31 @@ pub struct ListHookResultsOutput {
     /// Constraints: length 1..=1600 characters; pattern `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
     ///
     /// Wire name: `TargetId`.
-    #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target_id: Option<String>,
     /// A list of HookResultSummary structures that provides the status and Hook status reason for each Hook invocation for the specified target.
     ///
     /// Wire name: `HookResults`.
-    #[serde(rename = "HookResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "HookResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub hook_results: Option<Vec<HookResultSummary>>,
     /// Pagination token, null or empty if no more results.
     ///
     /// Constraints: length 1..=1024 characters.
     ///
     /// Wire name: `NextToken`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The request id of the answer (not part of the model).
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
 impl ListHookResultsOutput {
@@ -160,16 +183,20 @@ impl ListHookResultsOutput {
 /// Describes a Hook invocation, its status, and the reason for its status.
 ///
 /// Note: The page's seven members first, in its order; the six after them exist only in botocore's current model. botocore requires none of them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct HookResultSummary {
     /// The exact point in the provisioning logic where the Hook runs.
     ///
     /// Wire name: `InvocationPoint`.
-    #[serde(
-        rename = "InvocationPoint",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "InvocationPoint",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub invocation_point: Option<HookInvocationPoint>,
     /// The failure mode of the invocation. The following are potential modes:
@@ -179,47 +206,65 @@ pub struct HookResultSummary {
     /// WARN: If the hook invocation returns a failure, then the requested target operation should warn.
     ///
     /// Wire name: `FailureMode`.
-    #[serde(rename = "FailureMode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "FailureMode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub failure_mode: Option<HookFailureMode>,
     /// The type name of the Hook being invoked.
     ///
     /// Constraints: length 10..=196 characters.
     ///
     /// Wire name: `TypeName`.
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_name: Option<String>,
     /// The version of the Hook being invoked.
     ///
     /// Constraints: length 1..=128 characters; pattern `[A-Za-z0-9-]+`.
     ///
     /// Wire name: `TypeVersionId`.
-    #[serde(rename = "TypeVersionId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TypeVersionId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_version_id: Option<String>,
     /// The version of the Hook type configuration.
     ///
     /// Constraints: length 1..=128 characters; pattern `[A-Za-z0-9-]+`.
     ///
     /// Wire name: `TypeConfigurationVersionId`.
-    #[serde(
-        rename = "TypeConfigurationVersionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "TypeConfigurationVersionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub type_configuration_version_id: Option<String>,
     /// The state of the Hook invocation.
     ///
     /// Wire name: `Status`.
-    #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<HookStatus>,
     /// A description of the Hook results status. For example, if the Hook result is in a FAILED state, this may contain additional information for the FAILED state.
     ///
     /// Constraints: length 1..=1024 characters.
     ///
     /// Wire name: `HookStatusReason`.
-    #[serde(
-        rename = "HookStatusReason",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "HookStatusReason",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub hook_status_reason: Option<String>,
     /// The unique identifier for this Hook invocation result.
@@ -227,33 +272,48 @@ pub struct HookResultSummary {
     /// Constraints: length 36..=36 characters; pattern `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
     ///
     /// Wire name: `HookResultId`.
-    #[serde(rename = "HookResultId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "HookResultId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub hook_result_id: Option<String>,
     /// The timestamp when the Hook was invoked.
     ///
     /// Only shown in responses when the request does not specify TargetType and TargetId filters.
     ///
     /// Wire name: `InvokedAt`.
-    #[serde(rename = "InvokedAt", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "InvokedAt", default, skip_serializing_if = "Option::is_none")
+    )]
     pub invoked_at: Option<crate::runtime::DateTime>,
     /// The target type that the Hook was invoked against.
     ///
     /// Wire name: `TargetType`.
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target_type: Option<ListHookResultsTargetType>,
     /// The unique identifier of the Hook invocation target.
     ///
     /// Constraints: length 1..=1600 characters; pattern `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
     ///
     /// Wire name: `TargetId`.
-    #[serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target_id: Option<String>,
     /// The ARN of the Hook that was invoked.
     ///
     /// Constraints: length <= 1024 characters; pattern `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.
     ///
     /// Wire name: `TypeArn`.
-    #[serde(rename = "TypeArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TypeArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_arn: Option<String>,
     /// The Amazon Resource Name (ARN) of the target stack or request token of the Cloud Control API operation.
     ///
@@ -262,10 +322,13 @@ pub struct HookResultSummary {
     /// Constraints: length 1..=1600 characters; pattern `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
     ///
     /// Wire name: `HookExecutionTarget`.
-    #[serde(
-        rename = "HookExecutionTarget",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "HookExecutionTarget",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub hook_execution_target: Option<String>,
 }
@@ -340,11 +403,13 @@ impl std::fmt::Display for ListHookResultsTargetType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for ListHookResultsTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for ListHookResultsTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -480,11 +545,13 @@ impl std::fmt::Display for HookStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for HookStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for HookStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -563,11 +630,13 @@ impl std::fmt::Display for HookInvocationPoint {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for HookInvocationPoint {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for HookInvocationPoint {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
@@ -638,11 +707,13 @@ impl std::fmt::Display for HookFailureMode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for HookFailureMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for HookFailureMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

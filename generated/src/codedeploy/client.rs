@@ -52,10 +52,25 @@ impl Client {
         PutLifecycleEventHookExecutionStatusOutput,
         crate::runtime::Error<PutLifecycleEventHookExecutionStatusError>,
     > {
-        if self.handle.validation_enabled() {
+        self.call_put_lifecycle_event_hook_execution_status(
+                input,
+                self.handle.validation_enabled(),
+            )
+            .await
+    }
+    /// Sends `PutLifecycleEventHookExecutionStatus`, validating the input first when `validate` says so.
+    async fn call_put_lifecycle_event_hook_execution_status(
+        &self,
+        input: PutLifecycleEventHookExecutionStatusInput,
+        validate: bool,
+    ) -> Result<
+        PutLifecycleEventHookExecutionStatusOutput,
+        crate::runtime::Error<PutLifecycleEventHookExecutionStatusError>,
+    > {
+        if validate {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = put_lifecycle_event_hook_execution_status_request(
+        let request = super::codec::request_put_lifecycle_event_hook_execution_status(
                 &self.handle,
                 &input,
             )
@@ -64,8 +79,8 @@ impl Client {
             .call(
                 &PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS,
                 request,
-                put_lifecycle_event_hook_execution_status_ok,
-                put_lifecycle_event_hook_execution_status_err,
+                super::codec::output_put_lifecycle_event_hook_execution_status,
+                PutLifecycleEventHookExecutionStatusError::from_response,
             )
             .await
     }
@@ -80,7 +95,7 @@ impl Client {
         if self.handle.validation_enabled() {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = put_lifecycle_event_hook_execution_status_request(
+        let request = super::codec::request_put_lifecycle_event_hook_execution_status(
                 &self.handle,
                 input,
             )
@@ -90,47 +105,10 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
 }
-static PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+pub(super) static PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "PutLifecycleEventHookExecutionStatus",
     method: "POST",
     success_status: 200u16,
+    idempotent: false,
+    unsigned: false,
 };
-fn put_lifecycle_event_hook_execution_status_request(
-    handle: &crate::runtime::client::Handle,
-    input: &PutLifecycleEventHookExecutionStatusInput,
-) -> Result<crate::runtime::client::Request, String> {
-    let _ = handle;
-    let body = serde_json::to_vec(input).map_err(|e| e.to_string())?;
-    Ok(
-        crate::runtime::protocol::aws_json::request(
-            &SERVICE,
-            &PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS,
-            body,
-        ),
-    )
-}
-fn put_lifecycle_event_hook_execution_status_ok(
-    response: &crate::runtime::client::Response,
-) -> Result<PutLifecycleEventHookExecutionStatusOutput, String> {
-    let mut output = if response.body.iter().all(u8::is_ascii_whitespace) {
-        PutLifecycleEventHookExecutionStatusOutput::default()
-    } else {
-        serde_json::from_slice::<
-            PutLifecycleEventHookExecutionStatusOutput,
-        >(&response.body)
-            .map_err(|e| format!("invalid JSON answer: {e}"))?
-    };
-    output.meta_request_id = crate::runtime::protocol::request_id(
-        SERVICE.protocol,
-        response,
-    );
-    Ok(output)
-}
-fn put_lifecycle_event_hook_execution_status_err(
-    response: &crate::runtime::client::Response,
-) -> PutLifecycleEventHookExecutionStatusError {
-    PutLifecycleEventHookExecutionStatusError::from_parts(
-        crate::runtime::protocol::aws_json::error_meta(response),
-        &response.body,
-    )
-}

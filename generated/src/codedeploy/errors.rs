@@ -37,11 +37,6 @@ impl DeploymentDoesNotExistException {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for DeploymentDoesNotExistException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,11 +79,6 @@ impl DeploymentIdRequiredException {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for DeploymentIdRequiredException {
@@ -133,11 +123,6 @@ impl InvalidDeploymentIdException {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for InvalidDeploymentIdException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -180,11 +165,6 @@ impl InvalidLifecycleEventHookExecutionIdException {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for InvalidLifecycleEventHookExecutionIdException {
@@ -229,11 +209,6 @@ impl InvalidLifecycleEventHookExecutionStatusException {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for InvalidLifecycleEventHookExecutionStatusException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -276,11 +251,6 @@ impl LifecycleEventAlreadyCompletedException {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for LifecycleEventAlreadyCompletedException {
@@ -325,11 +295,6 @@ impl UnsupportedActionForDeploymentTypeException {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for UnsupportedActionForDeploymentTypeException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -366,49 +331,69 @@ pub enum PutLifecycleEventHookExecutionStatusError {
 }
 impl PutLifecycleEventHookExecutionStatusError {
     /// Classifies an error answer by its code (or, for errors modeled without
-    /// one, its HTTP status).
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
         let code = meta.code.clone();
         match code.as_str() {
             "DeploymentDoesNotExistException" => {
                 Self::DeploymentDoesNotExistException(
-                    DeploymentDoesNotExistException::from_parts(meta, body),
+                    super::codec::error_deployment_does_not_exist_exception(
+                        response,
+                        meta,
+                    ),
                 )
             }
             "DeploymentIdRequiredException" => {
                 Self::DeploymentIdRequiredException(
-                    DeploymentIdRequiredException::from_parts(meta, body),
+                    super::codec::error_deployment_id_required_exception(response, meta),
                 )
             }
             "InvalidDeploymentIdException" => {
                 Self::InvalidDeploymentIdException(
-                    InvalidDeploymentIdException::from_parts(meta, body),
+                    super::codec::error_invalid_deployment_id_exception(response, meta),
                 )
             }
             "InvalidLifecycleEventHookExecutionIdException" => {
                 Self::InvalidLifecycleEventHookExecutionIdException(
-                    InvalidLifecycleEventHookExecutionIdException::from_parts(meta, body),
+                    super::codec::error_invalid_lifecycle_event_hook_execution_id_exception(
+                        response,
+                        meta,
+                    ),
                 )
             }
             "InvalidLifecycleEventHookExecutionStatusException" => {
                 Self::InvalidLifecycleEventHookExecutionStatusException(
-                    InvalidLifecycleEventHookExecutionStatusException::from_parts(
+                    super::codec::error_invalid_lifecycle_event_hook_execution_status_exception(
+                        response,
                         meta,
-                        body,
                     ),
                 )
             }
             "LifecycleEventAlreadyCompletedException" => {
                 Self::LifecycleEventAlreadyCompletedException(
-                    LifecycleEventAlreadyCompletedException::from_parts(meta, body),
+                    super::codec::error_lifecycle_event_already_completed_exception(
+                        response,
+                        meta,
+                    ),
                 )
             }
             "UnsupportedActionForDeploymentTypeException" => {
                 Self::UnsupportedActionForDeploymentTypeException(
-                    UnsupportedActionForDeploymentTypeException::from_parts(meta, body),
+                    super::codec::error_unsupported_action_for_deployment_type_exception(
+                        response,
+                        meta,
+                    ),
                 )
             }
-            _ => Self::Unhandled(crate::runtime::UnhandledError::new(meta, body)),
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
         }
     }
     /// Code, message, HTTP status and request id of the answer.

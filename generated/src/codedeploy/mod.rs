@@ -8,6 +8,7 @@
 //! - `seed`: AWS CodeDeploy API Reference, PutLifecycleEventHookExecutionStatus (`../shared/seeds/000_d11c974b5f0aa87a.txt`)
 //! - `botocore`: botocore service-2.json fragment for codedeploy 2014-10-06 (`../shared/reference/botocore-models/PutLifecycleEventHookExecutionStatus.model.json`)
 mod client;
+mod codec;
 mod errors;
 mod types;
 pub use client::*;

@@ -4,21 +4,28 @@
 /// Input of PutLifecycleEventHookExecutionStatus. The request accepts the following data in JSON format.
 ///
 /// Note: No member is required (the page says "Required: No" for all three, and botocore agrees), although the service has DeploymentIdRequiredException.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PutLifecycleEventHookExecutionStatusInput {
     /// The unique ID of a deployment. Pass this ID to a Lambda function that validates a deployment lifecycle event.
     ///
     /// Wire name: `deploymentId`.
-    #[serde(rename = "deploymentId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "deploymentId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub deployment_id: Option<String>,
     /// The execution ID of a deployment's lifecycle hook. A deployment lifecycle hook is specified in the hooks section of the AppSpec file.
     ///
     /// Wire name: `lifecycleEventHookExecutionId`.
-    #[serde(
-        rename = "lifecycleEventHookExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycleEventHookExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub lifecycle_event_hook_execution_id: Option<String>,
     /// The result of a Lambda function that validates a deployment lifecycle event. The values listed in Valid Values are valid for lifecycle statuses in general; however, only Succeeded and Failed can be passed successfully in your API call.
@@ -26,7 +33,10 @@ pub struct PutLifecycleEventHookExecutionStatusInput {
     /// Accepted values: Succeeded, Failed.
     ///
     /// Wire name: `status`.
-    #[serde(rename = "status", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "status", default, skip_serializing_if = "Option::is_none")
+    )]
     pub status: Option<LifecycleEventStatus>,
 }
 impl PutLifecycleEventHookExecutionStatusInput {
@@ -74,20 +84,24 @@ impl PutLifecycleEventHookExecutionStatusInput {
     }
 }
 /// If the action is successful, the service sends back an HTTP 200 response. The following data is returned in JSON format by the service.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct PutLifecycleEventHookExecutionStatusOutput {
     /// The execution ID of the lifecycle event hook. A hook is specified in the hooks section of the deployment's AppSpec file.
     ///
     /// Wire name: `lifecycleEventHookExecutionId`.
-    #[serde(
-        rename = "lifecycleEventHookExecutionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycleEventHookExecutionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub lifecycle_event_hook_execution_id: Option<String>,
     /// The request id of the answer (not part of the model).
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
 impl PutLifecycleEventHookExecutionStatusOutput {
@@ -175,11 +189,13 @@ impl std::fmt::Display for LifecycleEventStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for LifecycleEventStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LifecycleEventStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -7,7 +7,7 @@ use super::types::*;
 pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::service::ServiceMeta {
     name: "huawei_as",
     api_version: "v1",
-    protocol: crate::runtime::service::Protocol::RestJson,
+    protocol: crate::runtime::service::Protocol::HuaweiRest,
     signing: crate::runtime::service::SigningScheme::HuaweiSdkHmacSha256,
     endpoint_template: "https://as.{region}.myhuaweicloud.com",
     endpoint_partitions: &[],
@@ -52,17 +52,28 @@ impl Client {
         CallbackLifecycleHookOutput,
         crate::runtime::Error<CallbackLifecycleHookError>,
     > {
-        if self.handle.validation_enabled() {
+        self.call_callback_lifecycle_hook(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `CallbackLifecycleHook`, validating the input first when `validate` says so.
+    async fn call_callback_lifecycle_hook(
+        &self,
+        input: CallbackLifecycleHookInput,
+        validate: bool,
+    ) -> Result<
+        CallbackLifecycleHookOutput,
+        crate::runtime::Error<CallbackLifecycleHookError>,
+    > {
+        if validate {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = callback_lifecycle_hook_request(&self.handle, &input)
+        let request = super::codec::request_callback_lifecycle_hook(&self.handle, &input)
             .map_err(crate::runtime::Error::Build)?;
         self.handle
             .call(
                 &CALLBACK_LIFECYCLE_HOOK,
                 request,
-                callback_lifecycle_hook_ok,
-                callback_lifecycle_hook_err,
+                super::codec::output_callback_lifecycle_hook,
+                CallbackLifecycleHookError::from_response,
             )
             .await
     }
@@ -77,90 +88,17 @@ impl Client {
         if self.handle.validation_enabled() {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = callback_lifecycle_hook_request(&self.handle, input)
+        let request = super::codec::request_callback_lifecycle_hook(&self.handle, input)
             .map_err(crate::runtime::Error::Build)?;
         self.handle
             .prepare(&CALLBACK_LIFECYCLE_HOOK, &request)
             .map_err(crate::runtime::Error::Build)
     }
 }
-static CALLBACK_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+pub(super) static CALLBACK_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "CallbackLifecycleHook",
     method: "PUT",
     success_status: 204u16,
+    idempotent: false,
+    unsigned: false,
 };
-fn callback_lifecycle_hook_request(
-    handle: &crate::runtime::client::Handle,
-    input: &CallbackLifecycleHookInput,
-) -> Result<crate::runtime::client::Request, String> {
-    #[derive(serde::Serialize)]
-    struct Body<'a> {
-        #[serde(rename = "lifecycle_action_result")]
-        lifecycle_action_result: &'a LifecycleActionResult,
-        #[serde(flatten)]
-        target: &'a CallbackTarget,
-    }
-    let mut path = String::new();
-    path.push_str("/autoscaling-api/v1/");
-    path.push_str(
-        &crate::runtime::path::encode_segment(
-            handle
-                .client_parameter("project_id")
-                .ok_or("the client has no `project_id` configured")?,
-        ),
-    );
-    path.push_str("/scaling_instance_hook/");
-    path.push_str(
-        &crate::runtime::path::encode_segment(&input.scaling_group_id.to_string()),
-    );
-    path.push_str("/callback");
-    let mut headers: Vec<(&'static str, String)> = vec![
-        ("Content-Type", "application/json;charset=utf-8".to_owned())
-    ];
-    headers
-        .push((
-            "X-Project-Id",
-            handle
-                .client_parameter("project_id")
-                .ok_or("the client has no `project_id` configured")?
-                .to_owned(),
-        ));
-    let query: Vec<(String, String)> = Vec::new();
-    let body = serde_json::to_vec(
-            &Body {
-                lifecycle_action_result: &input.lifecycle_action_result,
-                target: &input.target,
-            },
-        )
-        .map_err(|e| e.to_string())?;
-    let _ = &CALLBACK_LIFECYCLE_HOOK;
-    Ok(crate::runtime::client::Request {
-        path,
-        query,
-        headers,
-        body,
-    })
-}
-fn callback_lifecycle_hook_ok(
-    response: &crate::runtime::client::Response,
-) -> Result<CallbackLifecycleHookOutput, String> {
-    let mut output = if response.body.iter().all(u8::is_ascii_whitespace) {
-        CallbackLifecycleHookOutput::default()
-    } else {
-        serde_json::from_slice::<CallbackLifecycleHookOutput>(&response.body)
-            .map_err(|e| format!("invalid JSON answer: {e}"))?
-    };
-    output.meta_request_id = crate::runtime::protocol::request_id(
-        SERVICE.protocol,
-        response,
-    );
-    Ok(output)
-}
-fn callback_lifecycle_hook_err(
-    response: &crate::runtime::client::Response,
-) -> CallbackLifecycleHookError {
-    CallbackLifecycleHookError::from_parts(
-        crate::runtime::protocol::rest_json::error_meta(response),
-        &response.body,
-    )
-}

@@ -37,11 +37,6 @@ impl BadRequest {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for BadRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -84,11 +79,6 @@ impl Unauthorized {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for Unauthorized {
@@ -133,11 +123,6 @@ impl Forbidden {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for Forbidden {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -180,11 +165,6 @@ impl NotFound {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for NotFound {
@@ -229,11 +209,6 @@ impl MethodNotAllowed {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for MethodNotAllowed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -276,11 +251,6 @@ impl NotAcceptable {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for NotAcceptable {
@@ -325,11 +295,6 @@ impl ProxyAuthenticationRequired {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for ProxyAuthenticationRequired {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -372,11 +337,6 @@ impl RequestTimeout {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for RequestTimeout {
@@ -421,11 +381,6 @@ impl Conflict {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for Conflict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -468,11 +423,6 @@ impl InternalServerError {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for InternalServerError {
@@ -517,11 +467,6 @@ impl NotImplemented {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for NotImplemented {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -564,11 +509,6 @@ impl BadGateway {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for BadGateway {
@@ -613,11 +553,6 @@ impl ServiceUnavailable {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
-    }
 }
 impl std::fmt::Display for ServiceUnavailable {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -660,11 +595,6 @@ impl GatewayTimeout {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, _body: &[u8]) -> Self {
-        Self { meta }
     }
 }
 impl std::fmt::Display for GatewayTimeout {
@@ -710,32 +640,58 @@ pub enum CallbackLifecycleHookError {
 }
 impl CallbackLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
-    /// one, its HTTP status).
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
         match meta.http_status {
-            400u16 => Self::BadRequest(BadRequest::from_parts(meta, body)),
-            401u16 => Self::Unauthorized(Unauthorized::from_parts(meta, body)),
-            403u16 => Self::Forbidden(Forbidden::from_parts(meta, body)),
-            404u16 => Self::NotFound(NotFound::from_parts(meta, body)),
-            405u16 => Self::MethodNotAllowed(MethodNotAllowed::from_parts(meta, body)),
-            406u16 => Self::NotAcceptable(NotAcceptable::from_parts(meta, body)),
-            407u16 => {
-                Self::ProxyAuthenticationRequired(
-                    ProxyAuthenticationRequired::from_parts(meta, body),
+            400u16 => Self::BadRequest(super::codec::error_bad_request(response, meta)),
+            401u16 => {
+                Self::Unauthorized(super::codec::error_unauthorized(response, meta))
+            }
+            403u16 => Self::Forbidden(super::codec::error_forbidden(response, meta)),
+            404u16 => Self::NotFound(super::codec::error_not_found(response, meta)),
+            405u16 => {
+                Self::MethodNotAllowed(
+                    super::codec::error_method_not_allowed(response, meta),
                 )
             }
-            408u16 => Self::RequestTimeout(RequestTimeout::from_parts(meta, body)),
-            409u16 => Self::Conflict(Conflict::from_parts(meta, body)),
+            406u16 => {
+                Self::NotAcceptable(super::codec::error_not_acceptable(response, meta))
+            }
+            407u16 => {
+                Self::ProxyAuthenticationRequired(
+                    super::codec::error_proxy_authentication_required(response, meta),
+                )
+            }
+            408u16 => {
+                Self::RequestTimeout(super::codec::error_request_timeout(response, meta))
+            }
+            409u16 => Self::Conflict(super::codec::error_conflict(response, meta)),
             500u16 => {
-                Self::InternalServerError(InternalServerError::from_parts(meta, body))
+                Self::InternalServerError(
+                    super::codec::error_internal_server_error(response, meta),
+                )
             }
-            501u16 => Self::NotImplemented(NotImplemented::from_parts(meta, body)),
-            502u16 => Self::BadGateway(BadGateway::from_parts(meta, body)),
+            501u16 => {
+                Self::NotImplemented(super::codec::error_not_implemented(response, meta))
+            }
+            502u16 => Self::BadGateway(super::codec::error_bad_gateway(response, meta)),
             503u16 => {
-                Self::ServiceUnavailable(ServiceUnavailable::from_parts(meta, body))
+                Self::ServiceUnavailable(
+                    super::codec::error_service_unavailable(response, meta),
+                )
             }
-            504u16 => Self::GatewayTimeout(GatewayTimeout::from_parts(meta, body)),
-            _ => Self::Unhandled(crate::runtime::UnhandledError::new(meta, body)),
+            504u16 => {
+                Self::GatewayTimeout(super::codec::error_gateway_timeout(response, meta))
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
         }
     }
     /// Code, message, HTTP status and request id of the answer.

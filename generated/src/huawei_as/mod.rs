@@ -8,6 +8,7 @@
 //! - `seed`: Huawei Cloud Auto Scaling API Reference, Calling Back a Lifecycle Hook (`../shared/seeds/004_417e9c54476fcc83.txt`)
 //! - `huawei-sdk`: Huawei Cloud Python SDK (huaweicloudsdkcore / huaweicloudsdkas 3.1.219), AS callback operation, signer and error handling (`../shared/reference/vectors/huawei.vectors.json`)
 mod client;
+mod codec;
 mod errors;
 mod types;
 pub use client::*;

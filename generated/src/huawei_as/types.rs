@@ -2,21 +2,22 @@
 
 #![allow(clippy::doc_lazy_continuation)]
 /// Input of CallbackLifecycleHook. scaling_group_id goes in the URI; the other members are the JSON request body.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CallbackLifecycleHookInput {
     /// Specifies the AS group ID.
     ///
     /// Wire name: `scaling_group_id`, required.
-    #[serde(rename = "scaling_group_id")]
+    #[cfg_attr(feature = "serde", serde(rename = "scaling_group_id"))]
     pub scaling_group_id: String,
     /// Specifies the lifecycle callback action.
     ///
     /// Wire name: `lifecycle_action_result`, required.
-    #[serde(rename = "lifecycle_action_result")]
+    #[cfg_attr(feature = "serde", serde(rename = "lifecycle_action_result"))]
     pub lifecycle_action_result: LifecycleActionResult,
     /// The lifecycle callback object: either the lifecycle action key, or the instance ID together with the lifecycle hook name. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used. When both the key and the instance are known, the key wins: the page says to preferentially use lifecycle_action_key for the callback, so pass ByActionKey.
-    #[serde(flatten)]
+    #[cfg_attr(feature = "serde", serde(flatten))]
     pub target: CallbackTarget,
 }
 impl CallbackLifecycleHookInput {
@@ -55,8 +56,9 @@ impl CallbackLifecycleHookInput {
     }
 }
 /// The lifecycle callback object: either the lifecycle action key, or the instance ID together with the lifecycle hook name. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used. When both the key and the instance are known, the key wins: the page says to preferentially use lifecycle_action_key for the callback, so pass ByActionKey.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
 pub enum CallbackTarget {
     /// Call back by the lifecycle operation token (lifecycle_action_key).
     ByActionKey {
@@ -65,7 +67,7 @@ pub enum CallbackTarget {
         /// When specifying a lifecycle callback object, this field is mandatory if the instance_id parameter is not used. If both this parameter and the instance_id parameter are used, preferentially use this parameter for callback.
         ///
         /// Wire name: `lifecycle_action_key`.
-        #[serde(rename = "lifecycle_action_key")]
+        #[cfg_attr(feature = "serde", serde(rename = "lifecycle_action_key"))]
         lifecycle_action_key: String,
     },
     /// Call back by the instance ID and the lifecycle hook name.
@@ -75,14 +77,14 @@ pub enum CallbackTarget {
         /// When a lifecycle callback object is specified, this parameter is mandatory if the lifecycle_action_key parameter is not used.
         ///
         /// Wire name: `instance_id`.
-        #[serde(rename = "instance_id")]
+        #[cfg_attr(feature = "serde", serde(rename = "instance_id"))]
         instance_id: String,
         /// Specifies the lifecycle hook name.
         ///
         /// When a lifecycle callback object is specified, this parameter is mandatory if the lifecycle_action_key parameter is not used.
         ///
         /// Wire name: `lifecycle_hook_name`.
-        #[serde(rename = "lifecycle_hook_name")]
+        #[cfg_attr(feature = "serde", serde(rename = "lifecycle_hook_name"))]
         lifecycle_hook_name: String,
     },
 }
@@ -105,11 +107,12 @@ impl CallbackTarget {
     }
 }
 /// The response has no body (the page's Response is "None"; the normal returned value is 204).
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct CallbackLifecycleHookOutput {
     /// The request id of the answer (not part of the model).
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
 impl CallbackLifecycleHookOutput {
@@ -186,11 +189,13 @@ impl std::fmt::Display for LifecycleActionResult {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for LifecycleActionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LifecycleActionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

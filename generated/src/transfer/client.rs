@@ -52,17 +52,31 @@ impl Client {
         SendWorkflowStepStateOutput,
         crate::runtime::Error<SendWorkflowStepStateError>,
     > {
-        if self.handle.validation_enabled() {
+        self.call_send_workflow_step_state(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `SendWorkflowStepState`, validating the input first when `validate` says so.
+    async fn call_send_workflow_step_state(
+        &self,
+        input: SendWorkflowStepStateInput,
+        validate: bool,
+    ) -> Result<
+        SendWorkflowStepStateOutput,
+        crate::runtime::Error<SendWorkflowStepStateError>,
+    > {
+        if validate {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = send_workflow_step_state_request(&self.handle, &input)
+        let request = super::codec::request_send_workflow_step_state(
+                &self.handle,
+                &input,
+            )
             .map_err(crate::runtime::Error::Build)?;
         self.handle
             .call(
                 &SEND_WORKFLOW_STEP_STATE,
                 request,
-                send_workflow_step_state_ok,
-                send_workflow_step_state_err,
+                super::codec::output_send_workflow_step_state,
+                SendWorkflowStepStateError::from_response,
             )
             .await
     }
@@ -77,52 +91,17 @@ impl Client {
         if self.handle.validation_enabled() {
             input.validate().map_err(crate::runtime::Error::Validation)?;
         }
-        let request = send_workflow_step_state_request(&self.handle, input)
+        let request = super::codec::request_send_workflow_step_state(&self.handle, input)
             .map_err(crate::runtime::Error::Build)?;
         self.handle
             .prepare(&SEND_WORKFLOW_STEP_STATE, &request)
             .map_err(crate::runtime::Error::Build)
     }
 }
-static SEND_WORKFLOW_STEP_STATE: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+pub(super) static SEND_WORKFLOW_STEP_STATE: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "SendWorkflowStepState",
     method: "POST",
     success_status: 200u16,
+    idempotent: false,
+    unsigned: false,
 };
-fn send_workflow_step_state_request(
-    handle: &crate::runtime::client::Handle,
-    input: &SendWorkflowStepStateInput,
-) -> Result<crate::runtime::client::Request, String> {
-    let _ = handle;
-    let body = serde_json::to_vec(input).map_err(|e| e.to_string())?;
-    Ok(
-        crate::runtime::protocol::aws_json::request(
-            &SERVICE,
-            &SEND_WORKFLOW_STEP_STATE,
-            body,
-        ),
-    )
-}
-fn send_workflow_step_state_ok(
-    response: &crate::runtime::client::Response,
-) -> Result<SendWorkflowStepStateOutput, String> {
-    let mut output = if response.body.iter().all(u8::is_ascii_whitespace) {
-        SendWorkflowStepStateOutput::default()
-    } else {
-        serde_json::from_slice::<SendWorkflowStepStateOutput>(&response.body)
-            .map_err(|e| format!("invalid JSON answer: {e}"))?
-    };
-    output.meta_request_id = crate::runtime::protocol::request_id(
-        SERVICE.protocol,
-        response,
-    );
-    Ok(output)
-}
-fn send_workflow_step_state_err(
-    response: &crate::runtime::client::Response,
-) -> SendWorkflowStepStateError {
-    SendWorkflowStepStateError::from_parts(
-        crate::runtime::protocol::aws_json::error_meta(response),
-        &response.body,
-    )
-}

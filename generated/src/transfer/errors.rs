@@ -39,21 +39,6 @@ impl AccessDeniedException {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-        #[derive(Default, serde::Deserialize)]
-        #[serde(default)]
-        struct Fields {
-            #[serde(rename = "Message")]
-            message: Option<String>,
-        }
-        let fields: Fields = serde_json::from_slice(body).unwrap_or_default();
-        Self {
-            message: fields.message,
-            meta,
-        }
-    }
 }
 impl std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -99,21 +84,6 @@ impl InternalServiceError {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-        #[derive(Default, serde::Deserialize)]
-        #[serde(default)]
-        struct Fields {
-            #[serde(rename = "Message")]
-            message: Option<String>,
-        }
-        let fields: Fields = serde_json::from_slice(body).unwrap_or_default();
-        Self {
-            message: fields.message,
-            meta,
-        }
-    }
 }
 impl std::fmt::Display for InternalServiceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -158,21 +128,6 @@ impl InvalidRequestException {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-        #[derive(Default, serde::Deserialize)]
-        #[serde(default)]
-        struct Fields {
-            #[serde(rename = "Message")]
-            message: Option<String>,
-        }
-        let fields: Fields = serde_json::from_slice(body).unwrap_or_default();
-        Self {
-            message: fields.message,
-            meta,
-        }
     }
 }
 impl std::fmt::Display for InvalidRequestException {
@@ -223,27 +178,6 @@ impl ResourceNotFoundException {
     pub fn is_throttling(&self) -> bool {
         false
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-        #[derive(Default, serde::Deserialize)]
-        #[serde(default)]
-        struct Fields {
-            #[serde(rename = "Message")]
-            message: Option<String>,
-            #[serde(rename = "Resource")]
-            resource: Option<String>,
-            #[serde(rename = "ResourceType")]
-            resource_type: Option<String>,
-        }
-        let fields: Fields = serde_json::from_slice(body).unwrap_or_default();
-        Self {
-            message: fields.message,
-            resource: fields.resource,
-            resource_type: fields.resource_type,
-            meta,
-        }
-    }
 }
 impl std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -288,21 +222,6 @@ impl ServiceUnavailableException {
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
         false
-    }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-        #[derive(Default, serde::Deserialize)]
-        #[serde(default)]
-        struct Fields {
-            #[serde(rename = "Message")]
-            message: Option<String>,
-        }
-        let fields: Fields = serde_json::from_slice(body).unwrap_or_default();
-        Self {
-            message: fields.message,
-            meta,
-        }
     }
 }
 impl std::fmt::Display for ServiceUnavailableException {
@@ -349,21 +268,6 @@ impl ThrottlingException {
     pub fn is_throttling(&self) -> bool {
         true
     }
-    /// Builds the error from the answer's envelope and its raw body; members
-    /// the body does not carry (or garbles) are left `None`.
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
-        #[derive(Default, serde::Deserialize)]
-        #[serde(default)]
-        struct Fields {
-            #[serde(rename = "RetryAfterSeconds")]
-            retry_after_seconds: Option<String>,
-        }
-        let fields: Fields = serde_json::from_slice(body).unwrap_or_default();
-        Self {
-            retry_after_seconds: fields.retry_after_seconds,
-            meta,
-        }
-    }
 }
 impl std::fmt::Display for ThrottlingException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -392,37 +296,49 @@ pub enum SendWorkflowStepStateError {
 }
 impl SendWorkflowStepStateError {
     /// Classifies an error answer by its code (or, for errors modeled without
-    /// one, its HTTP status).
-    pub fn from_parts(meta: crate::runtime::ErrorMeta, body: &[u8]) -> Self {
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
         let code = meta.code.clone();
         match code.as_str() {
             "AccessDeniedException" => {
                 Self::AccessDeniedException(
-                    AccessDeniedException::from_parts(meta, body),
+                    super::codec::error_access_denied_exception(response, meta),
                 )
             }
             "InternalServiceError" => {
-                Self::InternalServiceError(InternalServiceError::from_parts(meta, body))
+                Self::InternalServiceError(
+                    super::codec::error_internal_service_error(response, meta),
+                )
             }
             "InvalidRequestException" => {
                 Self::InvalidRequestException(
-                    InvalidRequestException::from_parts(meta, body),
+                    super::codec::error_invalid_request_exception(response, meta),
                 )
             }
             "ResourceNotFoundException" => {
                 Self::ResourceNotFoundException(
-                    ResourceNotFoundException::from_parts(meta, body),
+                    super::codec::error_resource_not_found_exception(response, meta),
                 )
             }
             "ServiceUnavailableException" => {
                 Self::ServiceUnavailableException(
-                    ServiceUnavailableException::from_parts(meta, body),
+                    super::codec::error_service_unavailable_exception(response, meta),
                 )
             }
             "ThrottlingException" => {
-                Self::ThrottlingException(ThrottlingException::from_parts(meta, body))
+                Self::ThrottlingException(
+                    super::codec::error_throttling_exception(response, meta),
+                )
             }
-            _ => Self::Unhandled(crate::runtime::UnhandledError::new(meta, body)),
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
         }
     }
     /// Code, message, HTTP status and request id of the answer.

@@ -8,6 +8,7 @@
 //! - `seed`: AWS Transfer Family API Reference, SendWorkflowStepState (`../shared/seeds/003_375d51daa7d4cdae.txt`)
 //! - `botocore`: botocore service-2.json fragment for transfer 2018-11-05 (`../shared/reference/botocore-models/SendWorkflowStepState.model.json`)
 mod client;
+mod codec;
 mod errors;
 mod types;
 pub use client::*;

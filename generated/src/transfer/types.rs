@@ -2,7 +2,8 @@
 
 #![allow(clippy::doc_lazy_continuation)]
 /// Input of SendWorkflowStepState.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SendWorkflowStepStateInput {
     /// A unique identifier for the workflow.
@@ -10,26 +11,26 @@ pub struct SendWorkflowStepStateInput {
     /// Constraints: length 19..=19 characters; pattern `w-([a-z0-9]{17})`.
     ///
     /// Wire name: `WorkflowId`, required.
-    #[serde(rename = "WorkflowId")]
+    #[cfg_attr(feature = "serde", serde(rename = "WorkflowId"))]
     pub workflow_id: String,
     /// A unique identifier for the execution of a workflow.
     ///
     /// Constraints: length 36..=36 characters; pattern `[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}`.
     ///
     /// Wire name: `ExecutionId`, required.
-    #[serde(rename = "ExecutionId")]
+    #[cfg_attr(feature = "serde", serde(rename = "ExecutionId"))]
     pub execution_id: String,
     /// Used to distinguish between multiple callbacks for multiple Lambda steps within the same execution.
     ///
     /// Constraints: length 1..=64 characters; pattern `\w+`.
     ///
     /// Wire name: `Token`, required.
-    #[serde(rename = "Token")]
+    #[cfg_attr(feature = "serde", serde(rename = "Token"))]
     pub token: String,
     /// Indicates whether the specified step succeeded or failed.
     ///
     /// Wire name: `Status`, required.
-    #[serde(rename = "Status")]
+    #[cfg_attr(feature = "serde", serde(rename = "Status"))]
     pub status: CustomStepStatus,
 }
 impl SendWorkflowStepStateInput {
@@ -85,11 +86,12 @@ impl SendWorkflowStepStateInput {
     }
 }
 /// If the action is successful, the service sends back an HTTP 200 response with an empty HTTP body.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct SendWorkflowStepStateOutput {
     /// The request id of the answer (not part of the model).
-    #[serde(skip)]
+    #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
 impl SendWorkflowStepStateOutput {
@@ -211,11 +213,13 @@ impl std::fmt::Display for CustomStepStatus {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl serde::Serialize for CustomStepStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for CustomStepStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,

@@ -1,43 +1,45 @@
-//! awsJson 1.1 (CodeDeploy, Transfer).
-
-use serde_json::{Map, Value};
+//! awsJson 1.0 and 1.1 (CodeDeploy, Transfer): `POST /`, the operation named
+//! by `X-Amz-Target`, JSON bodies; and the JSON error envelope restJson1 shares.
 
 use crate::client::{Request, Response};
 use crate::error::ErrorMeta;
+use crate::json::{JsonError, JsonReader, Kind};
 use crate::service::{OperationMeta, Protocol, ServiceMeta};
 
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+pub const CONTENT_TYPE_1_0: &str = "application/x-amz-json-1.0";
 
 /// `POST /` with `X-Amz-Target: <targetPrefix>.<Operation>`. An empty body is sent as `{}`.
 pub fn request(service: &ServiceMeta, op: &OperationMeta, body: Vec<u8>) -> Request {
     // Only awsJson services have a target prefix; the service name is the closest stand-in.
-    let prefix = match service.protocol {
-        Protocol::AwsJson11 { target_prefix } => target_prefix,
-        _ => service.name,
+    let (prefix, content_type) = match service.protocol {
+        Protocol::AwsJson11 { target_prefix } => (target_prefix, CONTENT_TYPE),
+        Protocol::AwsJson10 { target_prefix } => (target_prefix, CONTENT_TYPE_1_0),
+        Protocol::AwsQuery { .. } | Protocol::RestJson1 | Protocol::HuaweiRest => (service.name, CONTENT_TYPE),
     };
     let body = if body.is_empty() { b"{}".to_vec() } else { body };
-    Request {
-        path: "/".to_owned(),
-        query: Vec::new(),
-        headers: vec![("Content-Type", CONTENT_TYPE.to_owned()), ("X-Amz-Target", format!("{prefix}.{}", op.name))],
-        body,
-    }
+    let headers = vec![
+        ("Content-Type".to_owned(), content_type.to_owned()),
+        ("X-Amz-Target".to_owned(), format!("{prefix}.{}", op.name)),
+    ];
+    Request::new("/".to_owned(), Vec::new(), headers, body)
 }
 
 /// Smithy awsJson error rules: the type from the `X-Amzn-Errortype` header,
 /// else the body's `code`, else its `__type`, without `namespace#` prefix or
-/// `:suffix`; the message from `message`, else `Message`.
+/// `:suffix`; the message from `message`, else `Message`, else `errorMessage`.
+/// The body's top level is read in place; nested values are skipped unread.
 pub fn error_meta(resp: &Response) -> ErrorMeta {
-    let body = json_object(&resp.body);
-    let field = |name: &str| body.as_ref().and_then(|b| b.get(name)).and_then(Value::as_str);
+    let fields = top_level_fields(&resp.body).ok();
+    let field = |i: usize| fields.as_ref().and_then(|f| f[i].as_deref());
     let code = resp
         .header("x-amzn-errortype")
         .map(sanitize_code)
         .filter(|c| !c.is_empty())
-        .or_else(|| field("code").map(sanitize_code).filter(|c| !c.is_empty()))
-        .or_else(|| field("__type").map(sanitize_code).filter(|c| !c.is_empty()));
-    let message = match &body {
-        Some(_) => field("message").or_else(|| field("Message")).map(str::to_owned),
+        .or_else(|| field(1).map(sanitize_code).filter(|c| !c.is_empty()))
+        .or_else(|| field(0).map(sanitize_code).filter(|c| !c.is_empty()));
+    let message = match &fields {
+        Some(_) => field(2).or_else(|| field(3)).or_else(|| field(4)).map(str::to_owned),
         None => super::snippet(&resp.body),
     };
     ErrorMeta {
@@ -49,20 +51,34 @@ pub fn error_meta(resp: &Response) -> ErrorMeta {
     }
 }
 
+const FIELDS: [&str; 5] = ["__type", "code", "message", "Message", "errorMessage"];
+
+/// The string values of [`FIELDS`] at the top of a JSON object (last one wins,
+/// as with any JSON reader); `Err` when the body is not a JSON object.
+fn top_level_fields(body: &[u8]) -> Result<[Option<String>; 5], JsonError> {
+    let mut r = JsonReader::new(body);
+    if r.peek()? != Kind::Object {
+        return Err(JsonError { offset: 0, message: "not an object".into() });
+    }
+    r.begin_object()?;
+    let mut out: [Option<String>; 5] = Default::default();
+    while let Some(key) = r.next_key()? {
+        match FIELDS.iter().position(|f| key == *f) {
+            Some(i) if r.peek()? == Kind::String => out[i] = Some(r.string()?.into_owned()),
+            _ => r.skip()?,
+        }
+    }
+    r.finish()?;
+    Ok(out)
+}
+
 /// `x-amzn-RequestId`, any case.
 pub fn request_id(resp: &Response) -> Option<String> {
     resp.header("x-amzn-requestid").map(str::to_owned)
 }
 
-fn json_object(body: &[u8]) -> Option<Map<String, Value>> {
-    match serde_json::from_slice(body) {
-        Ok(Value::Object(map)) => Some(map),
-        _ => None,
-    }
-}
-
 /// `aws.protocoltests#FooError:http://internal/...` -> `FooError`.
-fn sanitize_code(raw: &str) -> &str {
+pub(crate) fn sanitize_code(raw: &str) -> &str {
     let raw = raw.split(':').next().unwrap_or(raw);
     let raw = raw.split_once('#').map_or(raw, |(_, name)| name);
     raw.trim()
@@ -108,9 +124,9 @@ mod tests {
             endpoint_template: "https://transfer.{region}.amazonaws.com",
             endpoint_partitions: &[],
         };
-        static OP: OperationMeta = OperationMeta { name: "SendWorkflowStepState", method: "POST", success_status: 200 };
+        static OP: OperationMeta = OperationMeta::new("SendWorkflowStepState", "POST", 200);
         let req = request(&SVC, &OP, Vec::new());
         assert_eq!(req.body, b"{}");
-        assert!(req.headers.contains(&("X-Amz-Target", "TransferService.SendWorkflowStepState".to_owned())));
+        assert!(req.headers.contains(&("X-Amz-Target".to_owned(), "TransferService.SendWorkflowStepState".to_owned())));
     }
 }

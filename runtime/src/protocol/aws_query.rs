@@ -38,6 +38,28 @@ impl FormWriter {
     }
 }
 
+/// The key of list item `index` (from 1) under `base`: `base.member.1`, or with
+/// the list's own item name `base.item.1`; flattened lists leave out the
+/// wrapper (`base.1`), and one with an item name replaces the last part of
+/// `base` with it (`Parent.item.1`), as botocore writes them.
+pub fn list_key(base: &str, member_name: Option<&str>, flattened: bool, index: usize) -> String {
+    match (flattened, member_name) {
+        (false, name) => format!("{base}.{}.{index}", name.unwrap_or("member")),
+        (true, None) => format!("{base}.{index}"),
+        (true, Some(name)) => match base.rsplit_once('.') {
+            Some((parent, _)) => format!("{parent}.{name}.{index}"),
+            None => format!("{name}.{index}"),
+        },
+    }
+}
+
+/// The keys of map entry `index` (from 1) under `base`: `base.entry.1.key` and
+/// `base.entry.1.value` (`base.1.key` when flattened), with the map's own names.
+pub fn map_keys(base: &str, flattened: bool, index: usize, key_name: &str, value_name: &str) -> (String, String) {
+    let entry = if flattened { format!("{base}.{index}") } else { format!("{base}.entry.{index}") };
+    (format!("{entry}.{key_name}"), format!("{entry}.{value_name}"))
+}
+
 fn quote_plus(out: &mut String, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in s.as_bytes() {
@@ -55,7 +77,7 @@ fn quote_plus(out: &mut String, s: &str) {
 
 /// `POST /` with the form body.
 pub fn request(_service: &ServiceMeta, _op: &OperationMeta, body: Vec<u8>) -> Request {
-    Request { path: "/".to_owned(), query: Vec::new(), headers: vec![("Content-Type", CONTENT_TYPE.to_owned())], body }
+    Request::new("/".to_owned(), Vec::new(), vec![("Content-Type".to_owned(), CONTENT_TYPE.to_owned())], body)
 }
 
 /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`,

@@ -1,4 +1,5 @@
-//! The three wire protocols: how requests look and how error answers are read.
+//! The wire protocols: how requests look and how error answers are read. One
+//! module per protocol; every dispatch on [`Protocol`] is an exhaustive `match`.
 //!
 //! Every `error_meta` takes any answer, however broken (empty, HTML, truncated,
 //! not UTF-8, huge, deeply nested) and returns a code: the service's, or the
@@ -6,11 +7,13 @@
 
 pub mod aws_json;
 pub mod aws_query;
+pub mod huawei;
 pub mod rest_json;
 
 use std::time::{Duration, SystemTime};
 
 use crate::client::Response;
+use crate::error::ErrorMeta;
 use crate::service::Protocol;
 
 /// Longest message taken from a body that is not in the protocol's error format.
@@ -19,9 +22,20 @@ const MAX_SNIPPET: usize = 1024;
 /// The request id the answer carries, wherever its protocol puts it.
 pub fn request_id(protocol: Protocol, resp: &Response) -> Option<String> {
     match protocol {
-        Protocol::AwsJson11 { .. } => aws_json::request_id(resp),
+        Protocol::AwsJson10 { .. } | Protocol::AwsJson11 { .. } => aws_json::request_id(resp),
         Protocol::AwsQuery { .. } => aws_query::request_id(resp),
-        Protocol::RestJson => rest_json::request_id(resp),
+        Protocol::RestJson1 => rest_json::request_id(resp),
+        Protocol::HuaweiRest => huawei::request_id(resp),
+    }
+}
+
+/// The code, message and request id of an error answer, as its protocol writes them.
+pub fn error_meta(protocol: Protocol, resp: &Response) -> ErrorMeta {
+    match protocol {
+        Protocol::AwsJson10 { .. } | Protocol::AwsJson11 { .. } => aws_json::error_meta(resp),
+        Protocol::AwsQuery { .. } => aws_query::error_meta(resp),
+        Protocol::RestJson1 => rest_json::error_meta(resp),
+        Protocol::HuaweiRest => huawei::error_meta(resp),
     }
 }
 
@@ -43,6 +57,19 @@ pub(crate) fn snippet(body: &[u8]) -> Option<String> {
         text.push('…');
     }
     Some(text)
+}
+
+/// A value from an answer, cut after 64 characters, for error messages that echo it.
+pub fn shown(text: &str) -> &str {
+    cut(text, 64)
+}
+
+/// `text` cut after `max` characters, for error messages that echo an answer.
+pub(crate) fn cut(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((i, _)) => &text[..i],
+        None => text,
+    }
 }
 
 /// The status as text: what a code falls back to.

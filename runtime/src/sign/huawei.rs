@@ -21,7 +21,7 @@ pub struct SignInput<'a> {
     /// `host[:port]`, used unless `headers` has a `Host`.
     pub host: &'a str,
     pub path: &'a str,
-    pub query: &'a [(String, String)],
+    pub query: &'a [(String, Option<String>)],
     pub headers: &'a [(String, String)],
     pub body: &'a [u8],
     pub ak: &'a str,
@@ -124,8 +124,8 @@ fn canonical_uri(path: &str) -> String {
 
 /// Pairs sorted by (key, value), both RFC 3986-encoded (space as `%20`). The
 /// SDK sends the query exactly like this, so the client does too.
-pub fn canonical_query(query: &[(String, String)]) -> String {
-    let mut pairs: Vec<&(String, String)> = query.iter().collect();
+pub fn canonical_query(query: &[(String, Option<String>)]) -> String {
+    let mut pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_deref().unwrap_or(""))).collect();
     pairs.sort();
     pairs.iter().map(|(k, v)| format!("{}={}", quote(k), quote(v))).collect::<Vec<_>>().join("&")
 }

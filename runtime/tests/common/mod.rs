@@ -47,13 +47,13 @@ pub static AUTOSCALING: ServiceMeta = ServiceMeta {
 pub static HUAWEI_AS: ServiceMeta = ServiceMeta {
     name: "as",
     api_version: "v1",
-    protocol: Protocol::RestJson,
+    protocol: Protocol::HuaweiRest,
     signing: SigningScheme::HuaweiSdkHmacSha256,
     endpoint_template: "https://as.{region}.myhuaweicloud.com",
     endpoint_partitions: &[],
 };
 pub static HUAWEI_CALLBACK: OperationMeta =
-    OperationMeta { name: "CallbackLifecycleHook", method: "PUT", success_status: 204 };
+    OperationMeta::new("CallbackLifecycleHook", "PUT", 204);
 
 /// 2024-01-02T03:04:05Z, the vectors' clock.
 pub fn vector_time() -> SystemTime {

@@ -1,0 +1,208 @@
+//! Every name the generated code adds to a service module, minted here from
+//! [`crate::naming`] and checked for collisions, so that an odd model (an
+//! operation `PrepareFoo` beside `Foo`, an error member `Meta`) is a model
+//! error instead of code that does not compile.
+
+use std::collections::BTreeMap;
+
+use super::Checker;
+use crate::ir::{self, ShapeKind};
+use crate::naming;
+
+/// Methods of the generated client besides one set per operation.
+const CLIENT_METHODS: &[&str] = &["new", "from_env", "config", "clone"];
+/// Methods and fields generated structures have besides their members' fields and setters.
+const INPUT_METHODS: &[&str] = &["new", "validate", "validate_at", "builder"];
+/// The field outputs keep their request id in.
+pub(crate) const REQUEST_ID_FIELD: &str = "meta_request_id";
+/// The field error structures keep the answer's code, message and status in.
+pub(crate) const ERROR_META_FIELD: &str = "meta";
+
+/// Names taken in one namespace, each with what took it, for the message.
+#[derive(Default)]
+struct Namespace {
+    taken: BTreeMap<String, String>,
+}
+
+impl Namespace {
+    /// Claims `name` for `what`; the earlier claimant when it was taken.
+    fn claim(&mut self, name: &str, what: String) -> Option<String> {
+        match self.taken.get(name) {
+            Some(other) => Some(other.clone()),
+            None => {
+                self.taken.insert(name.to_owned(), what);
+                None
+            }
+        }
+    }
+}
+
+impl Checker<'_> {
+    pub(super) fn names(&mut self, shapes: &[ir::Shape], ops: &mut [ir::Operation]) {
+        for op in ops.iter_mut() {
+            let snake = naming::snake(&op.name);
+            let camel = naming::type_ident(&op.name);
+            op.names = ir::OperationNames {
+                method: naming::field_ident(&op.name),
+                prepare: format!("prepare_{snake}"),
+                error_enum: format!("{camel}Error"),
+                pages_method: format!("{snake}_pages"),
+                pages_type: format!("{camel}Pages"),
+                items_type: format!("{camel}Items"),
+                snake,
+            };
+        }
+        self.type_names(shapes, ops);
+        self.client_names(ops);
+        self.function_names(shapes);
+        self.field_names(shapes, ops);
+    }
+
+    /// Types of the module: shapes, one_of enums, error enums, paginators.
+    fn type_names(&mut self, shapes: &[ir::Shape], ops: &[ir::Operation]) {
+        let mut types = Namespace::default();
+        for s in shapes {
+            let path = format!("shapes.{}", s.name);
+            let at = self.shape_line(&s.name);
+            if matches!(
+                s.kind,
+                ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. }
+            ) && let Some(other) = types.claim(&s.rust_name, format!("shape `{}`", s.name))
+            {
+                self.err(at, path.clone(), format!("{other} and shape `{}` both become the Rust type `{}`", s.name, s.rust_name));
+            }
+            if let ShapeKind::Structure(st) = &s.kind
+                && let Some(o) = &st.one_of
+                && let Some(other) = types.claim(&o.name, format!("the one_of of `{}`", s.name))
+            {
+                self.err(at, format!("{path}.one_of"), format!("{other} and the one_of of `{}` both become the Rust type `{}`", s.name, o.name));
+            }
+        }
+        for o in ops {
+            let at = self.model.operations.get(&o.name).and_then(super::line);
+            let mut names = vec![(o.names.error_enum.clone(), "the error enum")];
+            if o.pagination.is_some() {
+                names.push((o.names.pages_type.clone(), "the paginator"));
+                names.push((o.names.items_type.clone(), "the item iterator"));
+            }
+            for (name, role) in names {
+                let what = format!("{role} of operation `{}`", o.name);
+                if let Some(other) = types.claim(&name, what.clone()) {
+                    self.err(at, format!("operations.{}", o.name), format!("{other} and {what} both become the Rust type `{name}`"));
+                }
+            }
+        }
+    }
+
+    /// Methods of the client: each operation's call, `prepare_` and `_pages`.
+    fn client_names(&mut self, ops: &[ir::Operation]) {
+        let mut methods = Namespace::default();
+        for m in CLIENT_METHODS {
+            methods.claim(m, format!("the client's own method `{m}`"));
+        }
+        let mut snakes = Namespace::default();
+        for o in ops {
+            let at = self.model.operations.get(&o.name).and_then(super::line);
+            let path = format!("operations.{}", o.name);
+            if let Some(other) = snakes.claim(&o.names.snake, format!("operation `{}`", o.name)) {
+                self.err(at, &path, format!("{other} and operation `{}` both become the method `{}`", o.name, o.names.method));
+                continue;
+            }
+            let mut names = vec![o.names.method.trim_start_matches("r#").to_owned(), o.names.prepare.clone()];
+            if o.pagination.is_some() {
+                names.push(o.names.pages_method.clone());
+            }
+            for name in names {
+                let what = format!("a method of operation `{}`", o.name);
+                if let Some(other) = methods.claim(&name, what.clone()) {
+                    self.err(at, &path, format!("{other} and {what} both become the client method `{name}`"));
+                }
+            }
+        }
+    }
+
+    /// Functions and statics named after shapes: validators, pattern tables, codecs.
+    fn function_names(&mut self, shapes: &[ir::Shape]) {
+        let mut fns: BTreeMap<&str, &ir::Shape> = BTreeMap::new();
+        for s in shapes {
+            let Some(other) = fns.insert(&s.snake_name, s) else { continue };
+            // Shapes whose type names collide are reported once, for the types.
+            if other.rust_name == s.rust_name {
+                continue;
+            }
+            let message = format!(
+                "shapes `{}` and `{}` both become the function names `validate_{n}`, `write_{n}`, `read_{n}`",
+                other.name,
+                s.name,
+                n = s.snake_name
+            );
+            self.err(self.shape_line(&s.name), format!("shapes.{}", s.name), message);
+        }
+    }
+
+    /// Fields of each structure: members, the one_of field, and the fields and
+    /// methods the generated code adds to inputs, outputs and errors; and the
+    /// wire names of each structure's members, which must differ.
+    fn field_names(&mut self, shapes: &[ir::Shape], ops: &[ir::Operation]) {
+        for (id, s) in shapes.iter().enumerate() {
+            let ShapeKind::Structure(st) = &s.kind else { continue };
+            let mut fields = Namespace::default();
+            let is_output = ops.iter().any(|o| o.output == id);
+            if st.error.is_some() {
+                fields.claim(ERROR_META_FIELD, "the error's answer metadata".into());
+            }
+            if is_output {
+                fields.claim(REQUEST_ID_FIELD, "the answer's request id".into());
+            }
+            if s.in_input {
+                for m in INPUT_METHODS {
+                    fields.claim(m, format!("the generated method `{m}`"));
+                }
+            }
+            if let Some(o) = &st.one_of {
+                fields.claim(&o.field, "the one_of field".into());
+            }
+            let mut wire = Namespace::default();
+            for m in &st.members {
+                let at = self
+                    .model
+                    .shapes
+                    .get(&s.name)
+                    .and_then(|raw| raw.value.members.as_ref().and_then(|ms| ms.get(&m.name)).and_then(super::line));
+                let path = format!("shapes.{}.members.{}", s.name, m.name);
+                let what = format!("member `{}`", m.name);
+                match fields.claim(m.field.trim_start_matches("r#"), what.clone()) {
+                    Some(other) if other.starts_with("member `") => {
+                        let other = other.trim_start_matches("member ");
+                        self.err(at, &path, format!("members {other} and `{}` both become the Rust field `{}`", m.name, m.field));
+                    }
+                    Some(other) => {
+                        self.err(at, &path, format!("{other} and {what} both become the Rust name `{}`", m.field));
+                    }
+                    None => {}
+                }
+                let slot = format!("{:?} {}", m.location, m.wire_name);
+                if m.location != ir::Location::Payload
+                    && m.location != ir::Location::StatusCode
+                    && let Some(other) = wire.claim(&slot, what.clone())
+                {
+                    self.err(at, &path, format!("{other} and {what} are both sent as `{}`", m.wire_name));
+                }
+            }
+        }
+        for s in shapes {
+            let ShapeKind::Union(u) = &s.kind else { continue };
+            let mut variants = Namespace::default();
+            variants.claim("Unknown", "the variant for members the model does not list".into());
+            for m in &u.members {
+                if let Some(other) = variants.claim(&m.variant, format!("member `{}`", m.name)) {
+                    self.err(
+                        self.shape_line(&s.name),
+                        format!("shapes.{}.members.{}", s.name, m.name),
+                        format!("{other} and member `{}` both become the variant `{}`", m.name, m.variant),
+                    );
+                }
+            }
+        }
+    }
+}

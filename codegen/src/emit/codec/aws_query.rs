@@ -1,0 +1,80 @@
+//! awsQuery: `POST /` with `Action`, `Version` and the input as form
+//! parameters; answers are XML, the output inside `<OpResponse><OpResult>`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::aws_json::host_prefix;
+use super::json::{local, locals};
+use super::query::{dispatch, form_fn, member_arms, xml_fn};
+use crate::ir::{Member, Operation, Service, ShapeId};
+use crate::naming::ident;
+
+pub(super) fn request(s: &Service, op: &Operation) -> TokenStream {
+    let name = &op.name;
+    let version = &s.api_version;
+    let meta = super::super::client::op_meta(op);
+    let form = form_fn(s, op.input);
+    let host_prefix = host_prefix(s, op);
+    quote! {
+        let mut form = crate::runtime::protocol::aws_query::FormWriter::new(#name, #version);
+        #form(&mut form, "", input);
+        let mut request = crate::runtime::protocol::aws_query::request(&super::client::SERVICE, &super::client::#meta, form.finish());
+        request.host_prefix = #host_prefix;
+        Ok(request)
+    }
+}
+
+pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
+    let read = xml_fn(s, op.output);
+    let has_members = !s.structure(op.output).members.is_empty();
+    // botocore looks for the result element only when the output has members.
+    let result = if has_members {
+        let wrapper = op.result_wrapper.clone().unwrap_or_else(|| format!("{}Result", op.name));
+        quote! {
+            let doc = crate::runtime::xml::parse_document(&response.body)?;
+            let result = crate::runtime::protocol::aws_query::parse_result(&doc, #wrapper)?;
+            let mut output = #read(result)?;
+        }
+    } else {
+        quote! {
+            let doc = crate::runtime::xml::parse_document(&response.body)?;
+            let mut output = #read(doc.root_element())?;
+        }
+    };
+    quote! {
+        #result
+        output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+            .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+        Ok(output)
+    }
+}
+
+/// An error's members from `<ErrorResponse><Error>…</Error>`.
+pub(super) fn error_members(s: &Service, id: ShapeId) -> TokenStream {
+    let t = ident(&s.shape(id).rust_name);
+    let members: Vec<&Member> = s.structure(id).members.iter().collect();
+    if members.is_empty() {
+        return quote! { #t { meta } };
+    }
+    let decls = locals(&members, |_| true);
+    let arms = member_arms(s, &members);
+    // A member that does not parse is left out, not the whole error.
+    let dispatch = dispatch(&arms, false);
+    let fields = members.iter().map(|m| {
+        let f = ident(&m.field);
+        let l = local(m);
+        quote!(#f: #l)
+    });
+    quote! {
+        #decls
+        if let Ok(doc) = crate::runtime::xml::parse_document(&response.body)
+            && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
+        {
+            for child in crate::runtime::xml::children(error) {
+                #dispatch
+            }
+        }
+        #t { #(#fields,)* meta }
+    }
+}

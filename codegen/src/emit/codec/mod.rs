@@ -1,0 +1,286 @@
+//! The wire forms of a service (`src/<service>/codec.rs`): for each operation a
+//! request builder, an answer parser and an error classifier's member
+//! readers; for each shape the writers and readers its protocol needs.
+//!
+//! Protocols are units: [`aws_json`], [`aws_query`] and [`rest`] (restJson1
+//! and Huawei's REST) each emit an operation's three functions; [`json`] and
+//! [`query`] emit the shape codecs the body formats need. Every dispatch on
+//! the protocol is the exhaustive `match` in [`emit`] and [`error_reader`].
+
+mod aws_json;
+mod aws_query;
+pub(super) mod json;
+mod query;
+mod rest;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ir::{NumberKind, Operation, Protocol, Service, ShapeId, ShapeKind, TimestampFormat};
+use crate::naming::ident;
+
+/// What an operation's three functions are called (in `codec.rs`, used by `client.rs`).
+pub fn request_fn(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("request_{}", op.names.snake)
+}
+
+pub fn output_fn(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("output_{}", op.names.snake)
+}
+
+/// The reader of an error structure's members (in `codec.rs`, used by `errors.rs`).
+pub fn error_fn(s: &Service, error: ShapeId) -> proc_macro2::Ident {
+    format_ident!("error_{}", s.shape(error).snake_name)
+}
+
+pub fn emit(s: &Service) -> TokenStream {
+    let ops = s.operations.iter().map(|op| {
+        let (request, output) = match &s.protocol {
+            Protocol::AwsJson { .. } => (aws_json::request(s, op), aws_json::output(s, op)),
+            Protocol::AwsQuery { .. } => (aws_query::request(s, op), aws_query::output(s, op)),
+            Protocol::RestJson1 | Protocol::HuaweiRest => (rest::request(s, op), rest::output(s, op)),
+        };
+        let (req_fn, out_fn) = (request_fn(op), output_fn(op));
+        let handle = if rest::uses_handle(s, op) { quote!(handle) } else { quote!(_handle) };
+        let input = ident(&s.shape(op.input).rust_name);
+        let output_t = ident(&s.shape(op.output).rust_name);
+        let doc_req = format!(" The `{}` request: path, query, headers and body.", op.name);
+        let doc_out = format!(" The `{}` answer's members, from its body (and headers).", op.name);
+        quote! {
+            #[doc = #doc_req]
+            pub(super) fn #req_fn(#handle: &crate::runtime::client::Handle, input: &#input) -> Result<crate::runtime::client::Request, String> {
+                #request
+            }
+
+            #[doc = #doc_out]
+            pub(super) fn #out_fn(response: &crate::runtime::client::Response) -> Result<#output_t, String> {
+                #output
+            }
+        }
+    });
+    let errors = s
+        .shapes
+        .iter()
+        .enumerate()
+        .filter(|(_, sh)| sh.in_output && matches!(&sh.kind, ShapeKind::Structure(st) if st.error.is_some()))
+        .map(|(id, _)| error_reader(s, id));
+    let shapes = match &s.protocol {
+        Protocol::AwsJson { .. } | Protocol::RestJson1 | Protocol::HuaweiRest => json::codecs(s),
+        Protocol::AwsQuery { .. } => query::codecs(s),
+    };
+    quote! {
+        //! Wire forms: request builders, answer parsers, and the codecs of each shape.
+        use super::types::*;
+        use super::errors::*;
+
+        #(#ops)*
+        #(#errors)*
+        #shapes
+    }
+}
+
+/// `error_<shape>(response, meta)`: an error structure with the members its answer carries.
+fn error_reader(s: &Service, id: ShapeId) -> TokenStream {
+    let f = error_fn(s, id);
+    let t = ident(&s.shape(id).rust_name);
+    let body = match &s.protocol {
+        Protocol::AwsJson { .. } => aws_json::error_members(s, id),
+        Protocol::AwsQuery { .. } => aws_query::error_members(s, id),
+        Protocol::RestJson1 | Protocol::HuaweiRest => rest::error_members(s, id),
+    };
+    let doc = format!(" `{}` from an error answer: members it does not carry (or garbles) are left `None`.", s.shape(id).name);
+    let response = if s.structure(id).members.is_empty() { quote!(_response) } else { quote!(response) };
+    quote! {
+        #[doc = #doc]
+        pub(super) fn #f(#response: &crate::runtime::client::Response, meta: crate::runtime::ErrorMeta) -> #t {
+            #body
+        }
+    }
+}
+
+/// Direction of a codec function.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Direction {
+    Write,
+    Read,
+}
+
+/// The structures, unions, lists and maps that need a codec function in
+/// `direction`: those the operations' functions call, and what those call.
+/// `top_level` says whether the protocol handles an operation's input or
+/// output structure through such a function (awsJson, awsQuery) or inline (REST).
+pub(super) fn demanded(s: &Service, direction: Direction, top_level: bool) -> std::collections::BTreeSet<ShapeId> {
+    let aggregate = |id: ShapeId| {
+        matches!(s.shape(id).kind, ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::List { .. } | ShapeKind::Map { .. })
+    };
+    let mut roots = Vec::new();
+    let body_targets = |id: ShapeId, out: &mut Vec<ShapeId>| {
+        for m in &s.structure(id).members {
+            if matches!(m.location, crate::ir::Location::Body | crate::ir::Location::Payload) {
+                out.push(m.target);
+            }
+        }
+    };
+    for op in &s.operations {
+        let io = if direction == Direction::Write { op.input } else { op.output };
+        if top_level {
+            roots.push(io);
+        } else {
+            body_targets(io, &mut roots);
+        }
+    }
+    if direction == Direction::Read {
+        for (id, shape) in s.shapes.iter().enumerate() {
+            if shape.in_output && matches!(&shape.kind, ShapeKind::Structure(st) if st.error.is_some()) {
+                body_targets(id, &mut roots);
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    while let Some(id) = roots.pop() {
+        if !aggregate(id) || !out.insert(id) {
+            continue;
+        }
+        match &s.shape(id).kind {
+            ShapeKind::Structure(st) | ShapeKind::Union(st) => roots.extend(st.members.iter().map(|m| m.target)),
+            ShapeKind::List { member, .. } => roots.push(*member),
+            ShapeKind::Map { value, .. } => roots.push(*value),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The format timestamps of shape `id` take in a body (its own, else the protocol's).
+pub(super) fn body_timestamp_format(s: &Service, id: ShapeId) -> TimestampFormat {
+    match &s.shape(id).kind {
+        ShapeKind::Timestamp { format: Some(f) } => *f,
+        _ => s.protocol.default_timestamp_format(crate::ir::Location::Body),
+    }
+}
+
+pub(super) fn timestamp_format_tokens(f: TimestampFormat) -> TokenStream {
+    match f {
+        TimestampFormat::EpochSeconds => quote!(crate::runtime::TimestampFormat::EpochSeconds),
+        TimestampFormat::DateTime => quote!(crate::runtime::TimestampFormat::DateTime),
+        TimestampFormat::HttpDate => quote!(crate::runtime::TimestampFormat::HttpDate),
+    }
+}
+
+/// The zero value of shape `id`, which a parser fills in for a required member
+/// an answer lacked (Smithy's client error correction).
+pub(super) fn zero(s: &Service, id: ShapeId) -> TokenStream {
+    let shape = s.shape(id);
+    let t = ident(&shape.rust_name);
+    match &shape.kind {
+        ShapeKind::Boolean => quote!(false),
+        ShapeKind::Number { kind: NumberKind::Float | NumberKind::Double, .. } => quote!(0.0),
+        ShapeKind::Number { kind: NumberKind::BigInteger, .. } => quote!(crate::runtime::BigInteger::from(0)),
+        ShapeKind::Number { kind: NumberKind::BigDecimal, .. } => quote!(crate::runtime::BigDecimal::from(0)),
+        ShapeKind::Number { .. } => quote!(0),
+        ShapeKind::String { .. } => quote!(String::new()),
+        ShapeKind::Blob { .. } => quote!(crate::runtime::Blob::default()),
+        ShapeKind::Timestamp { .. } => quote!(crate::runtime::DateTime::UNIX_EPOCH),
+        ShapeKind::Document => quote!(crate::runtime::Document::Null),
+        ShapeKind::Enum { .. } => quote!(#t::from("")),
+        ShapeKind::IntEnum { .. } => quote!(#t::from(0)),
+        ShapeKind::List { .. } => quote!(Vec::new()),
+        ShapeKind::Map { .. } => quote!(std::collections::BTreeMap::new()),
+        ShapeKind::Union(_) => quote!(#t::Unknown(String::new())),
+        ShapeKind::Structure(st) => {
+            let fields = st.members.iter().map(|m| {
+                let f = ident(&m.field);
+                match m.presence {
+                    crate::ir::Presence::Optional => quote!(#f: None),
+                    // The check rejects cycles of required members, so this ends.
+                    crate::ir::Presence::Required => {
+                        let z = zero(s, m.target);
+                        if m.boxed { quote!(#f: Box::new(#z)) } else { quote!(#f: #z) }
+                    }
+                }
+            });
+            let request_id = s.operations.iter().any(|op| op.output == id).then(|| quote!(meta_request_id: None,));
+            quote!(#t { #(#fields,)* #request_id })
+        }
+    }
+}
+
+/// A scalar as text in a URI label, a query value or a header (`value`: `&T`),
+/// as an expression of type `&str`.
+pub(super) fn scalar_str(s: &Service, id: ShapeId, value: TokenStream, format: TimestampFormat) -> TokenStream {
+    match &s.shape(id).kind {
+        ShapeKind::Boolean => quote!(if *#value { "true" } else { "false" }),
+        ShapeKind::String { .. } => quote!(#value.as_str()),
+        ShapeKind::Enum { .. } => quote!(#value.as_str()),
+        _ => {
+            let owned = scalar_text(s, id, value, format);
+            quote!(&#owned)
+        }
+    }
+}
+
+/// A scalar as text in a URI label, a query value or a header (`value`: `&T`),
+/// as a `String`. Floats as Python writes them (botocore), booleans as `true`/`false`.
+pub(super) fn scalar_text(s: &Service, id: ShapeId, value: TokenStream, format: TimestampFormat) -> TokenStream {
+    match &s.shape(id).kind {
+        ShapeKind::Boolean => quote!((if *#value { "true" } else { "false" }).to_owned()),
+        ShapeKind::Number { kind: NumberKind::Float | NumberKind::Double, .. } => {
+            quote!(crate::runtime::number::python_repr(f64::from(*#value)))
+        }
+        ShapeKind::Number { .. } => quote!(#value.to_string()),
+        ShapeKind::String { .. } => quote!(#value.to_owned()),
+        ShapeKind::Enum { .. } => quote!(#value.as_str().to_owned()),
+        ShapeKind::IntEnum { .. } => quote!(#value.value().to_string()),
+        ShapeKind::Blob { .. } => quote!(crate::runtime::blob::encode(#value.as_ref())),
+        ShapeKind::Timestamp { .. } => {
+            let f = timestamp_format_tokens(format);
+            quote!(#value.format(#f))
+        }
+        // The check lets no other shape reach a label, query parameter or header.
+        ShapeKind::Document
+        | ShapeKind::List { .. }
+        | ShapeKind::Map { .. }
+        | ShapeKind::Structure(_)
+        | ShapeKind::Union(_) => quote!(String::new()),
+    }
+}
+
+/// Parses a scalar from text (a header value): an expression of type `Result<T, String>`.
+pub(super) fn scalar_from_text(s: &Service, id: ShapeId, text: TokenStream, format: TimestampFormat) -> TokenStream {
+    let shape = s.shape(id);
+    let what = &shape.name;
+    let t = ident(&shape.rust_name);
+    let number = |ty: TokenStream| quote!(#text.trim().parse::<#ty>().map_err(|e| format!("{}: {e}", #what)));
+    match &shape.kind {
+        ShapeKind::Boolean => quote! {
+            match #text.trim() {
+                "true" => Ok(true),
+                "false" => Ok(false),
+                other => Err(format!("{}: {:?} is not a boolean", #what, crate::runtime::protocol::shown(other))),
+            }
+        },
+        ShapeKind::Number { kind, .. } => match kind {
+            NumberKind::Byte => number(quote!(i8)),
+            NumberKind::Short => number(quote!(i16)),
+            NumberKind::Integer => number(quote!(i32)),
+            NumberKind::Long => number(quote!(i64)),
+            NumberKind::Float => quote!(crate::runtime::number::parse_float(#text).map(|x| x as f32)),
+            NumberKind::Double => quote!(crate::runtime::number::parse_float(#text)),
+            NumberKind::BigInteger => quote!(crate::runtime::BigInteger::parse(#text.trim())),
+            NumberKind::BigDecimal => quote!(crate::runtime::BigDecimal::parse(#text.trim())),
+        },
+        ShapeKind::String { .. } => quote!(Ok::<String, String>(#text.to_owned())),
+        ShapeKind::Enum { .. } => quote!(Ok::<#t, String>(#t::from(#text.trim()))),
+        ShapeKind::IntEnum { .. } => quote!(#text.trim().parse::<i32>().map(#t::from).map_err(|e| format!("{}: {e}", #what))),
+        ShapeKind::Blob { .. } => quote!(crate::runtime::blob::decode(#text.trim()).map(crate::runtime::Blob::new)),
+        ShapeKind::Timestamp { .. } => {
+            let f = timestamp_format_tokens(format);
+            quote!(crate::runtime::DateTime::parse(#text, #f).or_else(|_| crate::runtime::DateTime::parse_any(#text)))
+        }
+        ShapeKind::Document
+        | ShapeKind::List { .. }
+        | ShapeKind::Map { .. }
+        | ShapeKind::Structure(_)
+        | ShapeKind::Union(_) => quote!(Err::<String, String>(format!("{} cannot be read from text", #what))),
+    }
+}

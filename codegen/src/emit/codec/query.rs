@@ -1,0 +1,313 @@
+//! awsQuery bodies: form writers for what inputs reach (`Name.member.1=…`, as
+//! botocore writes them) and XML readers for what outputs and errors reach.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::json::local;
+use super::{Direction, body_timestamp_format, demanded, scalar_from_text, scalar_str};
+use crate::ir::{Member, Presence, Service, ShapeId, ShapeKind, TimestampFormat};
+use crate::naming::ident;
+
+pub(super) fn form_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
+    format_ident!("form_{}", s.shape(id).snake_name)
+}
+
+pub(super) fn xml_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
+    format_ident!("xml_{}", s.shape(id).snake_name)
+}
+
+fn xml_entry_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
+    format_ident!("xml_{}_entry", s.shape(id).snake_name)
+}
+
+pub(super) fn codecs(s: &Service) -> TokenStream {
+    // Lists and maps are written inline (their keys depend on the member); structures and unions get a function.
+    let writers = demanded(s, Direction::Write, true)
+        .into_iter()
+        .filter(|&id| matches!(s.shape(id).kind, ShapeKind::Structure(_) | ShapeKind::Union(_)))
+        .map(|id| form_writer(s, id));
+    let readers = demanded(s, Direction::Read, true).into_iter().map(|id| xml_reader(s, id));
+    quote! { #(#writers)* #(#readers)* }
+}
+
+/// Writes `value` (`&T` of shape `id`) under the key expression `key` (a `String`).
+fn form_value(s: &Service, id: ShapeId, value: TokenStream, key: TokenStream, flattened: bool, format: TimestampFormat) -> TokenStream {
+    match &s.shape(id).kind {
+        ShapeKind::Structure(_) | ShapeKind::Union(_) => {
+            let f = form_fn(s, id);
+            quote! { #f(form, &format!("{}.", #key), #value); }
+        }
+        ShapeKind::List { member, member_name, flattened: shape_flat, .. } => {
+            let name = match member_name {
+                Some(n) => quote!(Some(#n)),
+                None => quote!(None),
+            };
+            let flat = flattened || *shape_flat;
+            let inner_flat = matches!(s.shape(*member).kind, ShapeKind::List { flattened: true, .. });
+            let inner = form_value(s, *member, quote!(item), quote!(key), inner_flat, body_timestamp_format(s, *member));
+            quote! {
+                let base = #key;
+                // An empty list is sent as the bare key, as botocore sends it.
+                if #value.is_empty() {
+                    form.param(&base, "");
+                }
+                for (i, item) in #value.iter().enumerate() {
+                    let key = crate::runtime::protocol::aws_query::list_key(&base, #name, #flat, i + 1);
+                    #inner
+                }
+            }
+        }
+        ShapeKind::Map { value: v, key_name, value_name, flattened: shape_flat, .. } => {
+            let kn = key_name.as_deref().unwrap_or("key");
+            let vn = value_name.as_deref().unwrap_or("value");
+            let flat = flattened || *shape_flat;
+            let vw = form_value(s, *v, quote!(item), quote!(value_key), false, body_timestamp_format(s, *v));
+            quote! {
+                let base = #key;
+                for (i, (k, item)) in #value.iter().enumerate() {
+                    let (key_key, value_key) = crate::runtime::protocol::aws_query::map_keys(&base, #flat, i + 1, #kn, #vn);
+                    form.param(&key_key, k.as_ref());
+                    #vw
+                }
+            }
+        }
+        _ => {
+            let text = scalar_str(s, id, value, format);
+            quote! { form.param(&#key, #text); }
+        }
+    }
+}
+
+fn form_writer(s: &Service, id: ShapeId) -> TokenStream {
+    let f = form_fn(s, id);
+    let t = ident(&s.shape(id).rust_name);
+    let (writes, used): (Vec<TokenStream>, bool) = match &s.shape(id).kind {
+        ShapeKind::Structure(st) => {
+            let w: Vec<TokenStream> = st.members.iter().map(|m| member_form(s, m)).collect();
+            let used = !w.is_empty();
+            (w, used)
+        }
+        ShapeKind::Union(u) => {
+            let arms = u.members.iter().map(|m| {
+                let variant = ident(&m.variant);
+                let wire = escape(&m.wire_name);
+                let key = quote!(format!(concat!("{}", #wire), prefix));
+                let write = form_value(s, m.target, quote!(value), key, m.flattened, m.timestamp_format);
+                quote! { #t::#variant(value) => { #write } }
+            });
+            (vec![quote! { match v { #(#arms)* #t::Unknown(_) => {} } }], true)
+        }
+        _ => return quote!(),
+    };
+    let (form, prefix, v) = if used { (quote!(form), quote!(prefix), quote!(v)) } else { (quote!(_form), quote!(_prefix), quote!(_v)) };
+    quote! {
+        fn #f(#form: &mut crate::runtime::protocol::aws_query::FormWriter, #prefix: &str, #v: &#t) {
+            #(#writes)*
+        }
+    }
+}
+
+/// Braces in a wire name, doubled for `format!`.
+fn escape(name: &str) -> String {
+    name.replace('{', "{{").replace('}', "}}")
+}
+
+fn member_form(s: &Service, m: &Member) -> TokenStream {
+    let f = ident(&m.field);
+    let wire = escape(&m.wire_name);
+    let key = quote!(format!(concat!("{}", #wire), prefix));
+    let write = form_value(s, m.target, quote!(value), key, m.flattened, m.timestamp_format);
+    if m.idempotency_token {
+        return quote! {
+            {
+                let token = v.#f.clone().unwrap_or_else(crate::runtime::http::idempotency_token);
+                let value = &token;
+                #write
+            }
+        };
+    }
+    match m.presence {
+        Presence::Required => quote! { { let value = &v.#f; #write } },
+        Presence::Optional => quote! { if let Some(value) = &v.#f { #write } },
+    }
+}
+
+/// Reads a value of shape `id` from the element `node`: `Result<T, String>`.
+pub(super) fn xml_value(s: &Service, id: ShapeId, node: TokenStream, format: TimestampFormat) -> TokenStream {
+    match &s.shape(id).kind {
+        ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::List { .. } | ShapeKind::Map { .. } => {
+            let f = xml_fn(s, id);
+            quote! { #f(#node) }
+        }
+        ShapeKind::String { .. } => quote! { Ok::<String, String>(crate::runtime::xml::text(#node)) },
+        ShapeKind::Enum { .. } => {
+            let t = ident(&s.shape(id).rust_name);
+            quote! { Ok::<#t, String>(#t::from(crate::runtime::xml::text(#node))) }
+        }
+        _ => {
+            let parse = scalar_from_text(s, id, quote!(text.as_str()), format);
+            quote! { { let text = crate::runtime::xml::text(#node); #parse } }
+        }
+    }
+}
+
+/// The element name a member's values carry in a structure, and whether they repeat there.
+fn element_name(s: &Service, m: &Member) -> (String, bool) {
+    match &s.shape(m.target).kind {
+        ShapeKind::List { member_name, flattened, .. } if m.flattened || *flattened => {
+            (member_name.clone().unwrap_or_else(|| m.wire_name.clone()), true)
+        }
+        ShapeKind::Map { flattened, .. } if m.flattened || *flattened => (m.wire_name.clone(), true),
+        _ => (m.wire_name.clone(), false),
+    }
+}
+
+/// How one member is read from a child element: the element's name, the
+/// value (`Result<T, String>`) and what stores it (given `v`).
+pub(super) struct Arm {
+    name: String,
+    value: TokenStream,
+    store: TokenStream,
+}
+
+/// Reads member `m` from the child element `child` into its local.
+fn member_read(s: &Service, m: &Member) -> Arm {
+    let l = local(m);
+    let (name, repeats) = element_name(s, m);
+    let (value, store) = match (&s.shape(m.target).kind, repeats) {
+        (ShapeKind::List { member, .. }, true) => (
+            xml_value(s, *member, quote!(child), body_timestamp_format(s, *member)),
+            quote! { #l.get_or_insert_with(Vec::new).push(v); },
+        ),
+        (ShapeKind::Map { .. }, true) => {
+            let entry = xml_entry_fn(s, m.target);
+            (quote!(#entry(child)), quote! { #l.get_or_insert_with(std::collections::BTreeMap::new).insert(v.0, v.1); })
+        }
+        _ => {
+            let value = xml_value(s, m.target, quote!(child), m.timestamp_format);
+            let store = if m.boxed { quote! { #l = Some(Box::new(v)); } } else { quote! { #l = Some(v); } };
+            (value, store)
+        }
+    };
+    Arm { name, value, store }
+}
+
+/// Reads each child of an element into the member whose element name it has
+/// (others are ignored); `strict` fails on a value that does not parse,
+/// otherwise that value is left out.
+pub(super) fn dispatch(arms: &[Arm], strict: bool) -> TokenStream {
+    let action = |a: &Arm| {
+        let (value, store) = (&a.value, &a.store);
+        if strict {
+            quote! { let v = #value?; #store }
+        } else {
+            quote! { if let Ok(v) = #value { #store } }
+        }
+    };
+    match arms {
+        [] => quote!(),
+        [a] if strict => {
+            let (name, act) = (&a.name, action(a));
+            quote! { if child.tag_name().name() == #name { #act } }
+        }
+        [a] => {
+            let (name, value, store) = (&a.name, &a.value, &a.store);
+            quote! { if child.tag_name().name() == #name && let Ok(v) = #value { #store } }
+        }
+        _ => {
+            let names = arms.iter().map(|a| &a.name);
+            let actions = arms.iter().map(action);
+            quote! {
+                match child.tag_name().name() {
+                    #(#names => { #actions })*
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// The arms reading `members` from the children of an element.
+pub(super) fn member_arms(s: &Service, members: &[&Member]) -> Vec<Arm> {
+    members.iter().map(|m| member_read(s, m)).collect()
+}
+fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
+    let shape = s.shape(id);
+    let f = xml_fn(s, id);
+    let t = super::super::rust_type(s, id);
+    let node_t = quote!(crate::runtime::xml::roxmltree::Node<'_, '_>);
+    match &shape.kind {
+        ShapeKind::Structure(st) => {
+            let members: Vec<&Member> = st.members.iter().collect();
+            if members.is_empty() {
+                let literal = super::json::struct_literal(s, id, quote!());
+                return quote! {
+                    fn #f(_node: #node_t) -> Result<#t, String> {
+                        Ok(#literal)
+                    }
+                };
+            }
+            let decls = super::json::locals(&members, |_| true);
+            let arms = member_arms(s, &members);
+            let dispatch = dispatch(&arms, true);
+            let literal = super::json::struct_literal(s, id, quote!());
+            quote! {
+                fn #f(node: #node_t) -> Result<#t, String> {
+                    #decls
+                    for child in crate::runtime::xml::children(node) {
+                        #dispatch
+                    }
+                    Ok(#literal)
+                }
+            }
+        }
+        ShapeKind::Union(u) => {
+            let arms = u.members.iter().map(|m| {
+                let name = &m.wire_name;
+                let variant = ident(&m.variant);
+                let value = xml_value(s, m.target, quote!(child), m.timestamp_format);
+                let value = if m.boxed { quote!(Box::new(#value?)) } else { quote!(#value?) };
+                quote! { #name => #t::#variant(#value), }
+            });
+            quote! {
+                fn #f(node: #node_t) -> Result<#t, String> {
+                    let child = crate::runtime::xml::children(node).next().ok_or("a union value has no member set")?;
+                    Ok(match child.tag_name().name() {
+                        #(#arms)*
+                        other => #t::Unknown(other.to_owned()),
+                    })
+                }
+            }
+        }
+        ShapeKind::List { member, .. } => {
+            let item = xml_value(s, *member, quote!(item), body_timestamp_format(s, *member));
+            quote! {
+                fn #f(node: #node_t) -> Result<#t, String> {
+                    crate::runtime::xml::children(node).map(|item| #item).collect()
+                }
+            }
+        }
+        ShapeKind::Map { key, value, key_name, value_name, .. } => {
+            let entry = xml_entry_fn(s, id);
+            let kn = key_name.as_deref().unwrap_or("key");
+            let vn = value_name.as_deref().unwrap_or("value");
+            let kt = super::super::rust_type(s, *key);
+            let vt = super::super::rust_type(s, *value);
+            let k = xml_value(s, *key, quote!(k), TimestampFormat::DateTime);
+            let v = xml_value(s, *value, quote!(v), body_timestamp_format(s, *value));
+            quote! {
+                fn #f(node: #node_t) -> Result<#t, String> {
+                    crate::runtime::xml::children(node).map(#entry).collect()
+                }
+
+                fn #entry(entry: #node_t) -> Result<(#kt, #vt), String> {
+                    let k = crate::runtime::xml::child(entry, #kn).ok_or("a map entry without its key")?;
+                    let v = crate::runtime::xml::child(entry, #vn).ok_or("a map entry without its value")?;
+                    Ok((#k?, #v?))
+                }
+            }
+        }
+        _ => quote!(),
+    }
+}
