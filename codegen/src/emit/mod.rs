@@ -27,6 +27,18 @@ use crate::naming::ident;
 
 pub use docs::doc_attrs;
 
+/// The Rust expression of shape `id`'s zero value (what parsers fill in for a
+/// required member an answer lacked), as text: for tools that write code
+/// against a generated service, such as the conformance runner.
+pub fn zero_value(s: &Service, id: usize) -> String {
+    codec::zero(s, id).to_string()
+}
+
+/// The Rust type of a value of shape `id`, as text.
+pub fn rust_type_text(s: &Service, id: usize) -> String {
+    rust_type(s, id).to_string()
+}
+
 /// One file of the generated crate, path relative to `generated/`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GeneratedFile {
