@@ -96,11 +96,26 @@ struct Inner {
     config: Config,
     endpoint: Endpoint,
     region: Option<String>,
-    http: transport::Client,
+    sender: Sender,
     /// The AWS credentials as aws-sigv4 takes them (SigV4 services).
     sigv4_identity: Option<sigv4::SigningIdentity>,
     /// Attempts started by `call` through this handle and its clones.
     attempts: AtomicU64,
+}
+
+/// Where attempts go: the built-in HTTP/1.1 client, or the configured transport.
+enum Sender {
+    Http(transport::Client),
+    Custom(Arc<dyn transport::Transport>),
+}
+
+impl fmt::Debug for Sender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Sender::Http(http) => http.fmt(f),
+            Sender::Custom(_) => f.write_str("Custom(dyn Transport)"),
+        }
+    }
 }
 
 impl Handle {
@@ -124,13 +139,16 @@ impl Handle {
                 }
             }
         }
-        let http = transport::client(&config, endpoint.uri())?;
+        let sender = match config.transport() {
+            Some(custom) => Sender::Custom(Arc::clone(custom)),
+            None => Sender::Http(transport::client(&config, endpoint.uri())?),
+        };
         let sigv4_identity = match service.signing {
             SigningScheme::SigV4 { .. } => config.aws_credentials().map(sigv4::SigningIdentity::new),
             SigningScheme::HuaweiSdkHmacSha256 => None,
         };
         let attempts = AtomicU64::new(0);
-        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http, sigv4_identity, attempts }) })
+        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, sender, sigv4_identity, attempts }) })
     }
 
     pub fn service(&self) -> &'static ServiceMeta {
@@ -231,8 +249,12 @@ impl Handle {
         let inner = &*self.inner;
         inner.attempts.fetch_add(1, Ordering::Relaxed);
         let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
-        let http_request = self.to_http(prepared).map_err(Error::Build)?;
-        let send = transport::send(&inner.http, http_request, inner.config.max_response_bytes());
+        let max_body = inner.config.max_response_bytes();
+        let outgoing = match &inner.sender {
+            Sender::Http(http) => transport::Outgoing::Http(http, self.to_http(prepared).map_err(Error::Build)?),
+            Sender::Custom(custom) => transport::Outgoing::Custom(custom.as_ref(), prepared),
+        };
+        let send = outgoing.send(max_body);
         // The attempt limit, or what is left of the total one, whichever is shorter.
         let mut limit = inner.config.attempt_timeout().map(|t| (t, t));
         if let Some((at, total)) = deadline {

@@ -8,10 +8,12 @@
 //! command line's `--region` / `--endpoint-url` would.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use crate::credentials::{AwsCredentials, HuaweiCredentials};
 use crate::service::{ServiceMeta, SigningScheme};
+use crate::transport::Transport;
 
 /// How often and how patiently a call is retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,7 @@ pub struct Config {
     idle_timeout: Duration,
     max_idle_connections: usize,
     signing_time: Option<SystemTime>,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl Default for Config {
@@ -81,6 +84,7 @@ impl Default for Config {
             idle_timeout: Duration::from_secs(90),
             max_idle_connections: 256,
             signing_time: None,
+            transport: None,
         }
     }
 }
@@ -105,6 +109,7 @@ impl fmt::Debug for Config {
             .field("idle_timeout", &self.idle_timeout)
             .field("max_idle_connections", &self.max_idle_connections)
             .field("signing_time", &self.signing_time)
+            .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .finish()
     }
 }
@@ -251,6 +256,11 @@ impl Config {
     pub fn signing_time(&self) -> Option<SystemTime> {
         self.signing_time
     }
+
+    /// The transport set with [`ConfigBuilder::transport`]; `None` is the built-in HTTP/1.1 client.
+    pub fn transport(&self) -> Option<&Arc<dyn Transport>> {
+        self.transport.as_ref()
+    }
 }
 
 fn env_error(var: &'static str, reason: &str) -> ConfigError {
@@ -354,6 +364,15 @@ impl ConfigBuilder {
 
     pub fn signing_time(mut self, time: Option<SystemTime>) -> Self {
         self.config.signing_time = time;
+        self
+    }
+
+    /// Send every attempt through `transport` instead of the built-in HTTP/1.1
+    /// client (see [`Transport`]); e.g. [`crate::testing::InMemoryTransport`] in tests.
+    /// The connection settings (connect and idle timeouts, idle connections,
+    /// proxies) are then the transport's business.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.config.transport = Some(Arc::new(transport));
         self
     }
 

@@ -18,7 +18,8 @@ pub mod protocol;
 mod retry;
 pub mod service;
 pub mod sign;
-mod transport;
+pub mod testing;
+pub mod transport;
 pub mod validate;
 pub mod xml;
 
@@ -29,4 +30,5 @@ pub use datetime::DateTime;
 pub use enums::UnknownValue;
 pub use error::{Error, ErrorMeta, ServiceError, TransportError, TransportErrorKind, UnhandledError};
 pub use service::{OperationMeta, Protocol, ServiceMeta, SigningScheme};
+pub use transport::{Transport, TransportFuture};
 pub use validate::{Automaton, Constraint, FieldPath, Pattern, ValidationError, Validator, Violation};

@@ -44,9 +44,31 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use crate::client::Response;
+use crate::client::{PreparedRequest, Response};
 use crate::config::{Config, ConfigError};
 use crate::error::{Error, TransportError, TransportErrorKind};
+
+/// What a [`Transport`]'s `send` returns: the whole answer, or why there is none.
+pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, TransportError>> + Send + 'a>>;
+
+/// Sends a signed request and reads the whole answer: the part of a call below
+/// signing. Set one with [`crate::ConfigBuilder::transport`] to replace the
+/// built-in HTTP/1.1 client, e.g. with [`crate::testing::InMemoryTransport`] in
+/// tests that should run without a server.
+///
+/// Everything above the transport is unchanged: validation, building, signing
+/// (each attempt afresh), the attempt and total timeouts (which wrap `send`),
+/// retries and back-off, the response size cap (an answer longer than
+/// [`crate::Config::max_response_bytes`] fails with
+/// [`TransportErrorKind::BodyTooLarge`]) and parsing. A [`TransportError`]
+/// other than `BodyTooLarge` counts as a connection failure: it is retried.
+///
+/// `request.url` is absolute (`https://host/path?query`); `request.headers`
+/// lists every header to send, `Host` first, signature included.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request` and returns the answer, whatever its status.
+    fn send<'a>(&'a self, request: &'a PreparedRequest) -> TransportFuture<'a>;
+}
 
 /// A request as hyper sends it.
 pub(crate) type HttpRequest = hyper::Request<Full<Bytes>>;
@@ -146,6 +168,37 @@ pub(crate) fn client(config: &Config, uri: &hyper::Uri) -> Result<Client, Config
             pool: Mutex::new(Pool::default()),
         }),
     })
+}
+
+/// One attempt's request, ready for the transport that sends it.
+pub(crate) enum Outgoing<'a> {
+    /// Through the built-in client, as hyper takes it.
+    Http(&'a Client, HttpRequest),
+    /// Through a configured [`Transport`].
+    Custom(&'a dyn Transport, PreparedRequest),
+}
+
+impl Outgoing<'_> {
+    /// Sends and reads the whole answer, at most `max_body` bytes of its body.
+    pub(crate) async fn send(self, max_body: usize) -> Result<Response, Failure> {
+        match self {
+            Outgoing::Http(client, request) => send(client, request, max_body).await,
+            Outgoing::Custom(transport, request) => {
+                let response = transport.send(&request).await.map_err(Error::Transport)?;
+                // The same cap as the built-in client's, so that a test transport behaves like it.
+                if response.body.len() > max_body {
+                    return Err(too_large(max_body));
+                }
+                Ok(response)
+            }
+        }
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    fn send<'a>(&'a self, request: &'a PreparedRequest) -> TransportFuture<'a> {
+        (**self).send(request)
+    }
 }
 
 /// Sends one request and reads the whole answer, at most `max_body` bytes of its body.
