@@ -15,18 +15,24 @@ mod endpoint;
 pub mod error;
 pub mod path;
 pub mod protocol;
+pub mod proxy;
 mod retry;
 pub mod service;
 pub mod sign;
 pub mod testing;
+pub mod trace;
 pub mod transport;
 pub mod validate;
 pub mod xml;
 
 pub use client::{Handle, PreparedRequest, Request, Response};
 pub use config::{Config, ConfigBuilder, ConfigError, RetryConfig};
-pub use credentials::{AwsCredentials, HuaweiCredentials};
+pub use credentials::{
+    AwsCredentials, AwsCredentialsChain, CredentialsError, Env, HuaweiCredentials, HuaweiCredentialsChain,
+    ProvideAwsCredentials, ProvideHuaweiCredentials,
+};
 pub use datetime::DateTime;
+pub use proxy::ProxyConfig;
 pub use enums::UnknownValue;
 pub use error::{Error, ErrorMeta, ServiceError, TransportError, TransportErrorKind, UnhandledError};
 pub use service::{OperationMeta, Protocol, ServiceMeta, SigningScheme};
