@@ -103,6 +103,17 @@ impl AwsCredentials {
         self.session_token.is_some()
     }
 
+    /// The secret key itself, for code that hands it to another signer or compares it.
+    /// Never print it.
+    pub fn expose_secret_access_key(&self) -> &str {
+        self.secret_access_key.expose()
+    }
+
+    /// The session token itself, if any. Never print it.
+    pub fn expose_session_token(&self) -> Option<&str> {
+        self.session_token.as_ref().map(Secret::expose)
+    }
+
     pub(crate) fn secret_access_key(&self) -> &Secret {
         &self.secret_access_key
     }
@@ -144,6 +155,16 @@ impl HuaweiCredentials {
     /// The access key (not a secret: it names the key).
     pub fn ak(&self) -> &str {
         &self.ak
+    }
+
+    /// The secret key itself. Never print it.
+    pub fn expose_sk(&self) -> &str {
+        self.sk.expose()
+    }
+
+    /// The security token itself, if any. Never print it.
+    pub fn expose_security_token(&self) -> Option<&str> {
+        self.security_token.as_ref().map(Secret::expose)
     }
 
     pub(crate) fn sk(&self) -> &Secret {

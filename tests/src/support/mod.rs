@@ -13,3 +13,4 @@ pub mod moto;
 pub mod python;
 pub mod base64;
 pub mod cli;
+pub mod metadata;
