@@ -251,8 +251,8 @@ impl AwsCredentialsChain {
                 Err(e) => return Precheck::Nothing(fail(tried, source, e)),
             }
         }
-        tried.push(&source, format!("no credentials in {}", r.profiles.describe_files()));
         tried.push("web identity", "AWS_WEB_IDENTITY_TOKEN_FILE is not set");
+        tried.push(&source, format!("no credentials in {}", r.profiles.describe_files()));
         match container::endpoint(&self.env) {
             Ok(Some(_)) => return Precheck::Lazy,
             Ok(None) => tried.push("container", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"),

@@ -266,6 +266,18 @@ pub trait ProvideHuaweiCredentials: Send + Sync + 'static {
     fn provide_huawei_credentials(&self) -> CredentialsFuture<'_, HuaweiCredentials>;
 }
 
+impl<T: ProvideAwsCredentials + ?Sized> ProvideAwsCredentials for std::sync::Arc<T> {
+    fn provide_aws_credentials(&self) -> CredentialsFuture<'_, AwsCredentials> {
+        (**self).provide_aws_credentials()
+    }
+}
+
+impl<T: ProvideHuaweiCredentials + ?Sized> ProvideHuaweiCredentials for std::sync::Arc<T> {
+    fn provide_huawei_credentials(&self) -> CredentialsFuture<'_, HuaweiCredentials> {
+        (**self).provide_huawei_credentials()
+    }
+}
+
 /// Credentials that are known without asking anything over the network.
 pub(crate) enum Precheck<T> {
     /// Found (the environment, a profile's static keys).
