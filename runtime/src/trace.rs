@@ -164,6 +164,20 @@ pub(crate) fn via_proxy(host: &str, port: u16, tunnel: bool) {
 #[cfg(feature = "tracing")]
 pub use stderr::StderrSubscriber;
 
+/// Prints every span and event of this crate to standard error from now on
+/// (what `hookctl --debug` does). `false` when a global subscriber was set
+/// already, or without the `tracing` feature (then nothing is printed).
+pub fn install_stderr_subscriber() -> bool {
+    #[cfg(feature = "tracing")]
+    {
+        tracing::subscriber::set_global_default(StderrSubscriber::new(tracing::Level::DEBUG)).is_ok()
+    }
+    #[cfg(not(feature = "tracing"))]
+    {
+        false
+    }
+}
+
 #[cfg(feature = "tracing")]
 mod stderr {
     use std::fmt::Write as _;

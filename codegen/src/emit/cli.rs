@@ -37,6 +37,7 @@ const RESERVED_FLAGS: &[&str] = &[
     "signing-time",
     "all-pages",
     "profile",
+    "debug",
 ];
 
 /// Width that help paragraphs are wrapped to: clap's `wrap_help` (and its
@@ -96,7 +97,8 @@ path = "src/main.rs"
 
 [dependencies]
 lifecycle-hooks = {{ path = ".." }}
-lifecycle-hooks-runtime = {{ path = "../../runtime" }}
+# With its `tracing` feature: `--debug` prints the runtime's spans and events.
+lifecycle-hooks-runtime = {{ path = "../../runtime", features = ["tracing"] }}
 serde_json = {{ workspace = true }}
 # The command tree is built at run time from generated tables: no derive, no
 # colors, no terminal-width wrapping, no suggestions.
@@ -677,6 +679,9 @@ fn main_rs(services: &[&Service]) -> TokenStream {
                     return Failure::clap(cmd.error(kind, message));
                 }
             };
+            if op_matches.get_flag("debug") {
+                ::lifecycle_hooks::runtime::trace::install_stderr_subscriber();
+            }
             let result = context(service, op_matches, validate).and_then(|ctx| {
                 let runtime = ::tokio::runtime::Builder::new_current_thread()
                     .enable_all()
@@ -747,6 +752,10 @@ fn main_rs(services: &[&Service]) -> TokenStream {
                     .long("profile")
                     .value_name("NAME")
                     .help("The AWS profile of the shared config and credentials files (overrides AWS_PROFILE; the environment's keys are then not used)"),
+                Arg::new("debug")
+                    .long("debug")
+                    .action(ArgAction::SetTrue)
+                    .help("Trace the call on stderr: each attempt, its status, request id and timing, retries, credentials and proxy (never a secret)"),
                 Arg::new("dry-run")
                     .long("dry-run")
                     .action(ArgAction::SetTrue)

@@ -127,6 +127,9 @@ fn main() -> ::std::process::ExitCode {
             return Failure::clap(cmd.error(kind, message));
         }
     };
+    if op_matches.get_flag("debug") {
+        ::lifecycle_hooks::runtime::trace::install_stderr_subscriber();
+    }
     let result = context(service, op_matches, validate)
         .and_then(|ctx| {
             let runtime = ::tokio::runtime::Builder::new_current_thread()
@@ -220,6 +223,12 @@ fn global_args() -> impl Iterator<Item = ::clap::Arg> {
             .value_name("NAME")
             .help(
                 "The AWS profile of the shared config and credentials files (overrides AWS_PROFILE; the environment's keys are then not used)",
+            ),
+        Arg::new("debug")
+            .long("debug")
+            .action(ArgAction::SetTrue)
+            .help(
+                "Trace the call on stderr: each attempt, its status, request id and timing, retries, credentials and proxy (never a secret)",
             ),
         Arg::new("dry-run")
             .long("dry-run")
