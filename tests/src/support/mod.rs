@@ -14,3 +14,4 @@ pub mod python;
 pub mod base64;
 pub mod cli;
 pub mod metadata;
+pub mod proxy;
