@@ -196,16 +196,33 @@ mod stderr {
         next: AtomicU64,
         spans: Mutex<std::collections::HashMap<u64, (String, String, usize)>>,
         max_level: Level,
+        /// Where lines go instead of stderr (tests).
+        sink: Option<std::sync::Arc<Mutex<String>>>,
     }
 
     impl StderrSubscriber {
         /// Prints spans and events at `max_level` and above (`Level::DEBUG` for everything but trace).
         pub fn new(max_level: Level) -> Self {
-            Self { next: AtomicU64::new(1), spans: Mutex::new(Default::default()), max_level }
+            Self { next: AtomicU64::new(1), spans: Mutex::new(Default::default()), max_level, sink: None }
+        }
+
+        /// The same lines, appended to `sink` instead of printed.
+        pub fn with_sink(mut self, sink: std::sync::Arc<Mutex<String>>) -> Self {
+            self.sink = Some(sink);
+            self
         }
 
         fn line(&self, text: &str) {
-            let _ = writeln!(std::io::stderr().lock(), "{text}");
+            match &self.sink {
+                Some(sink) => {
+                    let mut sink = sink.lock().unwrap_or_else(|e| e.into_inner());
+                    sink.push_str(text);
+                    sink.push('\n');
+                }
+                None => {
+                    let _ = writeln!(std::io::stderr().lock(), "{text}");
+                }
+            }
         }
     }
 
