@@ -25,16 +25,22 @@ pub struct Request {
     pub path: String,
     /// Raw pairs; encoded (RFC 3986) and sorted when sent.
     pub query: Vec<(String, String)>,
+    /// HTTP headers the operation sets (`Content-Type`, `X-Amz-Target`, ...).
     pub headers: Vec<(&'static str, String)>,
+    /// The body, as sent.
     pub body: Vec<u8>,
 }
 
 /// A signed request exactly as it goes on the wire: every header is listed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PreparedRequest {
+    /// HTTP method, upper case.
     pub method: String,
+    /// The absolute URL: endpoint, path and the encoded, sorted query.
     pub url: String,
+    /// Every header as sent, in order, `Host` first, the signature included.
     pub headers: Vec<(String, String)>,
+    /// The body, as sent.
     pub body: Vec<u8>,
 }
 
@@ -73,9 +79,11 @@ impl fmt::Debug for PreparedRequest {
 /// A whole HTTP answer (its body read up to the configured cap).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
+    /// The HTTP status code.
     pub status: u16,
     /// Names in lower case as received; values lossily decoded.
     pub headers: Vec<(String, String)>,
+    /// The body, read up to the configured cap.
     pub body: Vec<u8>,
 }
 
@@ -167,10 +175,12 @@ impl Handle {
         Ok(Handle { inner: Arc::new(inner) })
     }
 
+    /// The static facts of the service this handle calls.
     pub fn service(&self) -> &'static ServiceMeta {
         self.inner.service
     }
 
+    /// The configuration the handle was made with.
     pub fn config(&self) -> &Config {
         &self.inner.config
     }
@@ -182,6 +192,7 @@ impl Handle {
         self.inner.attempts.load(Ordering::Relaxed)
     }
 
+    /// Whether generated code validates inputs before sending them.
     pub fn validation_enabled(&self) -> bool {
         self.inner.config.validate()
     }

@@ -176,6 +176,7 @@ fn is_huawei(service: &ServiceMeta) -> bool {
 }
 
 impl Config {
+    /// A builder starting from the defaults: no region, no credentials, no proxy, 3 attempts.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder { config: Config::default() }
     }
@@ -381,6 +382,7 @@ impl Config {
         &self.proxy
     }
 
+    /// Limit for connecting: DNS, TCP, the proxy's `CONNECT` and the TLS handshake.
     pub fn connect_timeout(&self) -> Duration {
         self.connect_timeout
     }
@@ -395,10 +397,12 @@ impl Config {
         self.total_timeout
     }
 
+    /// How often and how patiently calls are retried.
     pub fn retry(&self) -> &RetryConfig {
         &self.retry
     }
 
+    /// The `User-Agent` sent with every request.
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
@@ -439,6 +443,7 @@ fn env_error(var: &'static str, reason: &str) -> ConfigError {
 }
 
 #[derive(Debug, Clone)]
+/// Builds a [`Config`]; every setter overrides what came before (e.g. [`Config::from_env`]'s value).
 pub struct ConfigBuilder {
     config: Config,
 }
@@ -450,11 +455,13 @@ impl ConfigBuilder {
         self.aws_region(region.clone()).huawei_region(region)
     }
 
+    /// The AWS region (AWS services only).
     pub fn aws_region(mut self, region: impl Into<String>) -> Self {
         self.config.aws_region = Some(region.into());
         self
     }
 
+    /// The Huawei Cloud region (Huawei services only).
     pub fn huawei_region(mut self, region: impl Into<String>) -> Self {
         self.config.huawei_region = Some(region.into());
         self
@@ -474,11 +481,13 @@ impl ConfigBuilder {
         self
     }
 
+    /// The Huawei Cloud endpoint override.
     pub fn huawei_endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.config.huawei_endpoint_url = Some(url.into());
         self
     }
 
+    /// AWS credentials to sign with (no provider is asked).
     pub fn aws_credentials(mut self, credentials: AwsCredentials) -> Self {
         self.config.aws_credentials = Some(credentials);
         self
@@ -539,36 +548,43 @@ impl ConfigBuilder {
         self
     }
 
+    /// Limit for connecting (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.connect_timeout = timeout;
         self
     }
 
+    /// Limit for one attempt (default 60 s); `None` for none.
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.config.attempt_timeout = timeout;
         self
     }
 
+    /// Limit for a whole call, retries and back-off included (default none).
     pub fn total_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.config.total_timeout = timeout;
         self
     }
 
+    /// How often and how patiently calls are retried.
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.config.retry = retry;
         self
     }
 
+    /// The `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.config.user_agent = user_agent.into();
         self
     }
 
+    /// Whether generated code validates inputs before sending them (default on).
     pub fn validate(mut self, validate: bool) -> Self {
         self.config.validate = validate;
         self
     }
 
+    /// Answers longer than this many bytes fail (default 10 MiB).
     pub fn max_response_bytes(mut self, max: usize) -> Self {
         self.config.max_response_bytes = max;
         self
@@ -586,6 +602,7 @@ impl ConfigBuilder {
         self
     }
 
+    /// A fixed signing clock (tests, `--dry-run --signing-time`); `None` is the current time.
     pub fn signing_time(mut self, time: Option<SystemTime>) -> Self {
         self.config.signing_time = time;
         self
@@ -600,6 +617,7 @@ impl ConfigBuilder {
         self
     }
 
+    /// The configuration.
     pub fn build(self) -> Config {
         self.config
     }
@@ -609,22 +627,35 @@ impl ConfigBuilder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// A service needs a region and none is configured.
     MissingRegion {
+        /// The service's short name.
         service: &'static str,
     },
+    /// The region is not a plain DNS label.
     InvalidRegion {
+        /// The region as configured.
         region: String,
     },
+    /// No credentials at all for the service's vendor.
     MissingCredentials {
+        /// The service's short name.
         service: &'static str,
+        /// What to set.
         hint: &'static str,
     },
+    /// The endpoint override cannot be used.
     InvalidEndpoint {
+        /// The endpoint as configured (hidden when it holds user info).
         endpoint: String,
+        /// Why.
         reason: String,
     },
+    /// An environment variable has a value that cannot be used.
     InvalidEnv {
+        /// The variable.
         var: &'static str,
+        /// Why (never its value, which may be a secret).
         reason: String,
     },
     /// The TLS stack could not be set up.

@@ -33,10 +33,12 @@ impl DateTime {
             .map_err(|e| format!("invalid epoch timestamp {secs}: {e}"))
     }
 
+    /// Nanoseconds since the Unix epoch.
     pub fn unix_timestamp_nanos(&self) -> i128 {
         self.0.unix_timestamp_nanos()
     }
 
+    /// The same instant as a `time::OffsetDateTime` (UTC).
     pub fn as_offset_date_time(&self) -> OffsetDateTime {
         self.0
     }

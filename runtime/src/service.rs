@@ -4,9 +4,15 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     /// `POST /`, JSON body, operation named by `X-Amz-Target: <target_prefix>.<Operation>`.
-    AwsJson11 { target_prefix: &'static str },
+    AwsJson11 {
+        /// The prefix of `X-Amz-Target`.
+        target_prefix: &'static str,
+    },
     /// `POST /`, form-encoded body, XML answers in `xml_namespace`.
-    AwsQuery { xml_namespace: &'static str },
+    AwsQuery {
+        /// The namespace of the answers.
+        xml_namespace: &'static str,
+    },
     /// REST with JSON bodies (Huawei Cloud): method and path per operation.
     RestJson,
 }
@@ -15,17 +21,24 @@ pub enum Protocol {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SigningScheme {
     /// AWS Signature Version 4; `name` is the signing name (`codedeploy`, `transfer`, ...).
-    SigV4 { name: &'static str },
+    SigV4 {
+        /// The signing name.
+        name: &'static str,
+    },
     /// Huawei Cloud's `SDK-HMAC-SHA256` (AK/SK, no key derivation).
     HuaweiSdkHmacSha256,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the runtime needs to know about a service, emitted by the generator.
 pub struct ServiceMeta {
     /// Short service name, e.g. `transfer`.
     pub name: &'static str,
+    /// The API version (`2018-11-05`, `v1`).
     pub api_version: &'static str,
+    /// The wire protocol.
     pub protocol: Protocol,
+    /// How requests are signed.
     pub signing: SigningScheme,
     /// Endpoint with a `{region}` placeholder, e.g. `https://transfer.{region}.amazonaws.com`.
     pub endpoint_template: &'static str,
@@ -34,6 +47,7 @@ pub struct ServiceMeta {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the runtime needs to know about an operation, emitted by the generator.
 pub struct OperationMeta {
     /// The operation's wire name, e.g. `SendWorkflowStepState`.
     pub name: &'static str,

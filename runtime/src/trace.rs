@@ -13,7 +13,7 @@
 //! Nothing secret is recorded: no header values, no body, no credentials, no
 //! proxy user info; errors are recorded by their kind and code.
 //!
-//! [`StderrSubscriber`] (with the feature) prints all of it to standard
+//! `StderrSubscriber` (with the feature) prints all of it to standard
 //! error, one line each: what `hookctl --debug` uses.
 
 use std::time::{Duration, Instant, SystemTime};

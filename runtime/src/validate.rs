@@ -89,6 +89,7 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// A pattern: its ECMA-262 source (for messages) and the generator's automaton.
     pub const fn new(ecma: &'static str, automaton: Automaton) -> Self {
         Self { ecma, automaton }
     }
@@ -166,13 +167,29 @@ impl Automaton {
 #[non_exhaustive]
 pub enum Constraint {
     /// Length in Unicode scalar values (strings) or elements (lists, maps).
-    Length { min: Option<u64>, max: Option<u64> },
+    Length {
+        /// The least length, if any.
+        min: Option<u64>,
+        /// The greatest length, if any.
+        max: Option<u64>,
+    },
     /// An ECMA-262 pattern that must match somewhere in the value.
-    Pattern { pattern: &'static str },
+    Pattern {
+        /// The pattern's ECMA-262 source.
+        pattern: &'static str,
+    },
     /// A numeric range, both ends inclusive.
-    Range { min: Option<i64>, max: Option<i64> },
+    Range {
+        /// The least value, if any.
+        min: Option<i64>,
+        /// The greatest value, if any.
+        max: Option<i64>,
+    },
     /// One of a fixed set of values.
-    Enum { allowed: &'static [&'static str] },
+    Enum {
+        /// The allowed values.
+        allowed: &'static [&'static str],
+    },
 }
 
 impl fmt::Display for Constraint {
@@ -219,10 +236,12 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
+    /// Every violation, in the order they were found.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 
+    /// The violations, owned.
     pub fn into_violations(self) -> Vec<Violation> {
         self.violations
     }
@@ -250,6 +269,7 @@ pub struct Validator {
 }
 
 impl Validator {
+    /// An empty validator.
     pub fn new() -> Self {
         Self::default()
     }
