@@ -185,7 +185,7 @@ impl AwsCredentialsChain {
                 return Err(tried);
             }
         };
-        match r.from_profile(&r.profile, true, &mut tried).await {
+        match r.profile_sources(&r.profile, true, &mut tried).await {
             Ok(Some((_, c))) => return Ok(c),
             Ok(None) => {}
             Err(e) => {
@@ -193,9 +193,8 @@ impl AwsCredentialsChain {
                 return Err(tried);
             }
         }
-        match self.container(&mut tried).await? {
-            Some(c) => return Ok(c),
-            None => {}
+        if let Some(c) = self.container(&mut tried).await? {
+            return Ok(c);
         }
         match Imds::from_env(&self.env, &r.profiles, &r.profile) {
             Imds::Disabled => tried.push("instance metadata", "disabled by AWS_EC2_METADATA_DISABLED"),
@@ -293,7 +292,7 @@ impl Resolution<'_> {
 
     /// Sources 2 to 6 for `profile` (2 only at the top: a source profile's
     /// role is followed by [`Self::assume_role`] itself).
-    fn from_profile<'a>(
+    fn profile_sources<'a>(
         &'a self,
         profile: &'a str,
         top: bool,
@@ -361,7 +360,7 @@ impl Resolution<'_> {
                     visited.push(source_profile.clone());
                     if has_static(&source_props) || !is_role(&source_props) {
                         let mut ignored = CredentialsError::empty();
-                        match self.from_profile(source_profile, false, &mut ignored).await? {
+                        match self.profile_sources(source_profile, false, &mut ignored).await? {
                             Some((_, c)) => c,
                             None => return Err(failed(format!("its source profile {source_profile:?} has no credentials"))),
                         }

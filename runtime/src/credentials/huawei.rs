@@ -65,7 +65,7 @@ impl HuaweiCredentialsChain {
         Some(self.env.get("HUAWEICLOUD_SDK_METADATA_ENDPOINT").unwrap_or(METADATA).trim_end_matches('/').to_owned())
     }
 
-    fn from_env(&self) -> Result<Option<HuaweiCredentials>, String> {
+    fn env_credentials(&self) -> Result<Option<HuaweiCredentials>, String> {
         let env = &self.env;
         match (env.get("HUAWEICLOUD_SDK_AK"), env.get("HUAWEICLOUD_SDK_SK")) {
             (Some(ak), Some(sk)) => {
@@ -88,7 +88,7 @@ impl HuaweiCredentialsChain {
         }
     }
 
-    fn from_file(&self) -> Result<Option<HuaweiCredentials>, String> {
+    fn file_credentials(&self) -> Result<Option<HuaweiCredentials>, String> {
         let Some(path) = self.file_path() else { return Ok(None) };
         let shown = path.display().to_string();
         let meta = match std::fs::metadata(&path) {
@@ -126,12 +126,12 @@ impl HuaweiCredentialsChain {
             all.push(source, e);
             all
         };
-        match self.from_env() {
+        match self.env_credentials() {
             Ok(Some(c)) => return Ok(Some(c)),
             Ok(None) => tried.push(ENV, "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set"),
             Err(e) => return Err(fail(tried, ENV, e)),
         }
-        match self.from_file() {
+        match self.file_credentials() {
             Ok(Some(c)) => return Ok(Some(c)),
             Ok(None) => {
                 let path = self.file_path().map_or_else(|| "no home directory".to_owned(), |p| p.display().to_string());
@@ -171,7 +171,7 @@ impl HuaweiCredentialsChain {
             tried.push(META, "disabled by HUAWEICLOUD_SDK_METADATA_DISABLED");
             return Err(tried);
         };
-        match self.from_metadata(&base).await {
+        match self.metadata_credentials(&base).await {
             Ok(c) => Ok(c),
             Err(e) => {
                 tried.push(META, e);
@@ -180,7 +180,7 @@ impl HuaweiCredentialsChain {
         }
     }
 
-    async fn from_metadata(&self, base: &str) -> Result<HuaweiCredentials, String> {
+    async fn metadata_credentials(&self, base: &str) -> Result<HuaweiCredentials, String> {
         let get = |method: &'static str, path: &str, headers: Vec<(String, String)>| {
             let url = format!("{base}{path}");
             async move {

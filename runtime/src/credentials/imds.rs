@@ -78,7 +78,7 @@ async fn token(base: &str) -> Result<Option<String>, String> {
             }
             Ok(Some(token.to_owned()))
         }
-        403 | 404 | 405 => Ok(None),
+        403..=405 => Ok(None),
         other => Err(format!("{url}: HTTP {other} for the session token")),
     }
 }

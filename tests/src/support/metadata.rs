@@ -394,43 +394,6 @@ impl FakeHuaweiMetadata {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rfc3339_of_known_instants() {
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(1_704_164_645)), "2024-01-02T03:04:05Z");
-        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29T00:00:00Z");
-    }
-
-    #[test]
-    #[should_panic(expected = "guard: instance metadata is enabled")]
-    fn the_guard_refuses_the_default_metadata_endpoint() {
-        loopback_env(&[("AWS_ACCESS_KEY_ID", "a")]);
-    }
-
-    #[test]
-    #[should_panic(expected = "guard: AWS_CONTAINER_CREDENTIALS_FULL_URI")]
-    fn the_guard_refuses_remote_container_uris() {
-        loopback_env(&[
-            ("AWS_EC2_METADATA_DISABLED", "true"),
-            ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true"),
-            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1"),
-        ]);
-    }
-
-    #[test]
-    fn the_guard_lets_loopback_through() {
-        loopback_env(&[
-            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1"),
-            ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://[::1]:2"),
-            ("HTTPS_PROXY", "http://u:p@localhost:3"),
-        ]);
-    }
-}
-
 /// botocore's answer for this environment (and explicit profile): runs
 /// `tests/oracle/botocore_credentials.py` with exactly these variables (plus
 /// `PATH`), after the loopback guard.
@@ -473,4 +436,41 @@ pub fn botocore_resolve(vars: &BTreeMap<String, String>, profile: Option<&str>) 
     };
     serde_json::from_str(stdout.trim())
         .unwrap_or_else(|e| panic!("botocore oracle: not JSON ({e}): {stdout}\nstderr:\n{}", super::python::text(&err)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_of_known_instants() {
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(1_704_164_645)), "2024-01-02T03:04:05Z");
+        assert_eq!(rfc3339(UNIX_EPOCH + Duration::from_secs(951_782_400)), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    #[should_panic(expected = "guard: instance metadata is enabled")]
+    fn the_guard_refuses_the_default_metadata_endpoint() {
+        loopback_env(&[("AWS_ACCESS_KEY_ID", "a")]);
+    }
+
+    #[test]
+    #[should_panic(expected = "guard: AWS_CONTAINER_CREDENTIALS_FULL_URI")]
+    fn the_guard_refuses_remote_container_uris() {
+        loopback_env(&[
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true"),
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://169.254.170.23/v1"),
+        ]);
+    }
+
+    #[test]
+    fn the_guard_lets_loopback_through() {
+        loopback_env(&[
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1"),
+            ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://[::1]:2"),
+            ("HTTPS_PROXY", "http://u:p@localhost:3"),
+        ]);
+    }
 }
