@@ -8,22 +8,27 @@ use std::fmt;
 pub struct Blob(Vec<u8>);
 
 impl Blob {
+    /// Bytes as a blob.
     pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
         Blob(bytes.into())
     }
 
+    /// The bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
 
+    /// The bytes, owned.
     pub fn into_inner(self) -> Vec<u8> {
         self.0
     }
 
+    /// How many bytes.
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// Whether there are none.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -10,11 +10,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::{Config, ConfigError};
+use crate::credentials::cache::AwsIdentity;
+use crate::credentials::{AwsSlot, CredentialsError, HuaweiCredentials, HuaweiSlot};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ServiceError};
 use crate::service::{OperationMeta, ServiceMeta, SigningScheme};
 use crate::sign::{huawei, sigv4};
-use crate::{path, protocol, retry, transport};
+use crate::{path, protocol, retry, trace, transport};
 
 /// A request as generated code describes it, before endpoint, signing and transport headers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,7 +26,9 @@ pub struct Request {
     /// Raw pairs, in order (a key without `=` has no value); encoded (RFC 3986)
     /// when sent, and sorted for Huawei Cloud, whose signature requires it.
     pub query: Vec<(String, Option<String>)>,
+    /// HTTP headers the operation sets (`Content-Type`, `X-Amz-Target`, ...).
     pub headers: Vec<(String, String)>,
+    /// The body, as sent.
     pub body: Vec<u8>,
     /// Put before the endpoint's host (`{label}.data.`), labels already checked.
     pub host_prefix: Option<String>,
@@ -41,14 +45,18 @@ impl Request {
 /// A signed request exactly as it goes on the wire: every header is listed.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PreparedRequest {
+    /// HTTP method, upper case.
     pub method: String,
+    /// The absolute URL: endpoint, path and the encoded, sorted query.
     pub url: String,
+    /// Every header as sent, in order, `Host` first, the signature included.
     pub headers: Vec<(String, String)>,
+    /// The body, as sent.
     pub body: Vec<u8>,
 }
 
 /// Headers whose values are credentials in their own right.
-const SECRET_HEADERS: &[&str] = &["x-amz-security-token"];
+const SECRET_HEADERS: &[&str] = &["x-amz-security-token", "x-security-token"];
 
 impl PreparedRequest {
     /// The first header of this name, any case.
@@ -82,9 +90,11 @@ impl fmt::Debug for PreparedRequest {
 /// A whole HTTP answer (its body read up to the configured cap).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Response {
+    /// The HTTP status code.
     pub status: u16,
     /// Names in lower case as received; values lossily decoded.
     pub headers: Vec<(String, String)>,
+    /// The body, read up to the configured cap.
     pub body: Vec<u8>,
 }
 
@@ -107,50 +117,84 @@ struct Inner {
     config: Config,
     endpoint: Endpoint,
     region: Option<String>,
-    http: transport::Client,
+    sender: Sender,
     /// Connections to host-prefixed origins (`{label}.service.region.amazonaws.com`), by host.
     prefixed: std::sync::Mutex<Vec<(String, transport::Client)>>,
-    /// The AWS credentials as aws-sigv4 takes them (SigV4 services).
-    sigv4_identity: Option<sigv4::SigningIdentity>,
+    /// The AWS credentials (SigV4 services), fixed or a provider's.
+    aws: Option<AwsSlot>,
+    /// The Huawei Cloud credentials (Huawei services), fixed or a provider's.
+    huawei: Option<HuaweiSlot>,
+    /// The Huawei project id, known before any credentials are fetched.
+    project_id: Option<String>,
     /// Attempts started by `call` through this handle and its clones.
     attempts: AtomicU64,
 }
 
+/// Where attempts go: the built-in HTTP/1.1 client, or the configured transport.
+enum Sender {
+    Http(transport::Client),
+    Custom(Arc<dyn transport::Transport>),
+}
+
+impl fmt::Debug for Sender {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Sender::Http(http) => http.fmt(f),
+            Sender::Custom(_) => f.write_str("Custom(dyn Transport)"),
+        }
+    }
+}
+
 impl Handle {
-    /// Resolves the endpoint and checks that the service's credentials are there.
+    /// Resolves the endpoint and checks that the service's credentials are
+    /// there, or that a source is configured that can give them at the first
+    /// call (a profile's role, web identity, container or instance metadata).
+    /// Reads files but makes no request.
     pub fn new(service: &'static ServiceMeta, config: Config) -> Result<Handle, ConfigError> {
         let (endpoint, region) = Endpoint::resolve(service, &config)?;
+        let credentials_error = |error| ConfigError::Credentials { service: service.name, error };
+        let (mut aws, mut huawei) = (None, None);
         match service.signing {
             SigningScheme::SigV4 { .. } => {
                 if region.is_none() {
                     return Err(ConfigError::MissingRegion { service: service.name });
                 }
-                if config.aws_credentials().is_none() {
+                let Some(slot) = config.aws_slot() else {
                     let hint = "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
                     return Err(ConfigError::MissingCredentials { service: service.name, hint });
-                }
+                };
+                slot.precheck().map_err(credentials_error)?;
+                aws = Some(slot);
             }
             SigningScheme::HuaweiSdkHmacSha256 => {
-                if config.huawei_credentials().is_none() {
+                let Some(slot) = config.huawei_slot() else {
                     let hint = "HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID";
                     return Err(ConfigError::MissingCredentials { service: service.name, hint });
-                }
+                };
+                slot.precheck().map_err(credentials_error)?;
+                huawei = Some(slot);
             }
         }
-        let http = transport::client(&config, endpoint.uri())?;
-        let sigv4_identity = match service.signing {
-            SigningScheme::SigV4 { .. } => config.aws_credentials().map(sigv4::SigningIdentity::new),
-            SigningScheme::HuaweiSdkHmacSha256 => None,
+        let project_id = huawei
+            .as_ref()
+            .and_then(|slot| slot.current().map(|c| c.project_id().to_owned()))
+            .or_else(|| config.huawei_project_hint().map(str::to_owned));
+        let sender = match config.transport() {
+            Some(custom) => Sender::Custom(Arc::clone(custom)),
+            None => Sender::Http(transport::client(&config, endpoint.uri())?),
         };
         let attempts = AtomicU64::new(0);
         let prefixed = std::sync::Mutex::new(Vec::new());
-        Ok(Handle { inner: Arc::new(Inner { service, config, endpoint, region, http, prefixed, sigv4_identity, attempts }) })
+        let inner = Inner { service, config, endpoint, region, sender, prefixed, aws, huawei, project_id, attempts };
+        Ok(Handle { inner: Arc::new(inner) })
     }
 
+    /// The static facts of the service this handle calls.
     pub fn service(&self) -> &'static ServiceMeta {
         self.inner.service
     }
 
+    /// The configuration the handle was made with.
     pub fn config(&self) -> &Config {
         &self.inner.config
     }
@@ -162,6 +206,7 @@ impl Handle {
         self.inner.attempts.load(Ordering::Relaxed)
     }
 
+    /// Whether generated code validates inputs before sending them.
     pub fn validation_enabled(&self) -> bool {
         self.inner.config.validate()
     }
@@ -169,13 +214,39 @@ impl Handle {
     /// Values generated code puts into requests: `project_id` (Huawei) and `region`.
     pub fn client_parameter(&self, name: &str) -> Option<&str> {
         match name {
-            "project_id" => self.inner.config.huawei_credentials().map(|c| c.project_id()),
+            "project_id" => self.inner.project_id.as_deref(),
             "region" => self.inner.region.as_deref(),
             _ => None,
         }
     }
 
+    /// Resolves the credentials now (from their provider if need be), as the
+    /// first call would: after it, [`Self::prepare`] can sign with them.
+    pub async fn resolve_credentials(&self) -> Result<(), CredentialsError> {
+        if let Some(aws) = &self.inner.aws {
+            aws.resolve().await?;
+        }
+        if let Some(huawei) = &self.inner.huawei {
+            huawei.resolve().await?;
+        }
+        Ok(())
+    }
+
+    /// The AWS credentials to sign with now: known and not expired.
+    fn current_aws(&self) -> Result<Arc<AwsIdentity>, String> {
+        let slot = self.inner.aws.as_ref().ok_or("no AWS credentials")?;
+        slot.current().ok_or_else(|| not_resolved(slot.name()))
+    }
+
+    /// The Huawei credentials to sign with now: known and not expired.
+    fn current_huawei(&self) -> Result<Arc<HuaweiCredentials>, String> {
+        let slot = self.inner.huawei.as_ref().ok_or("no Huawei Cloud credentials")?;
+        slot.current().ok_or_else(|| not_resolved(slot.name()))
+    }
+
     /// Builds and signs `request` exactly as `call` would send its first attempt; sends nothing.
+    /// Credentials that come from a provider must be resolved first (by a call,
+    /// or [`Self::resolve_credentials`]); static ones are known already.
     pub fn prepare(&self, op: &'static OperationMeta, request: &Request) -> Result<PreparedRequest, String> {
         self.build(op, request, self.signing_time())
     }
@@ -196,18 +267,23 @@ impl Handle {
         // A limit too far away to represent (`Duration::MAX`) is no limit.
         let deadline = config.total_timeout().and_then(|t| Some((Instant::now().checked_add(t)?, t)));
         let max_attempts = config.retry().max_attempts.max(1);
+        let (span, started) = trace::call(self.inner.service.name, op.name);
         let mut attempt = 1;
         loop {
             // The exchange is the same code for every operation (compiled once, here);
             // only reading its answer depends on the operation.
-            let err = match self.exchange_boxed(op, &request, deadline).await {
+            let err = match self.exchange_boxed(op, &request, deadline, &span, attempt).await {
                 Ok(response) => match self.read(op, &response, parse_ok, parse_err) {
-                    Ok(output) => return Ok(output),
+                    Ok(output) => {
+                        trace::call_done(&span, started, attempt, "ok");
+                        return Ok(output);
+                    }
                     Err(err) => err,
                 },
                 Err(err) => err.widen(),
             };
             if attempt >= max_attempts || !retry::should_retry(&err) {
+                trace::call_done(&span, started, attempt, err.code());
                 return Err(err);
             }
             let retry_after = match &err {
@@ -216,8 +292,10 @@ impl Handle {
             };
             let delay = retry::delay(config.retry(), attempt, retry_after);
             if deadline.is_some_and(|(at, _)| Instant::now().checked_add(delay).is_none_or(|wake| wake >= at)) {
+                trace::call_done(&span, started, attempt, err.code());
                 return Err(err);
             }
+            trace::retry(&span, attempt, delay, err.code());
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
@@ -231,8 +309,20 @@ impl Handle {
         op: &'static OperationMeta,
         request: &'a Request,
         deadline: Option<(Instant, Duration)>,
+        call_span: &'a trace::Span,
+        attempt: u32,
     ) -> Pin<Box<dyn Future<Output = Result<Response, Error<Infallible>>> + Send + 'a>> {
-        Box::pin(self.exchange(op, request, deadline))
+        Box::pin(async move {
+            let service = self.inner.service;
+            let span = trace::attempt(call_span, service.name, op.name, attempt);
+            let started = Instant::now();
+            let result = self.exchange(op, request, deadline).await;
+            match &result {
+                Ok(r) => trace::answered(&span, started, r.status, || protocol::request_id(service.protocol, r)),
+                Err(e) => trace::failed(&span, started, failure_kind(e)),
+            }
+            result
+        })
     }
 
     /// One attempt up to the whole answer: build, sign, send, read, within the time limits.
@@ -244,10 +334,19 @@ impl Handle {
     ) -> Result<Response, Error<Infallible>> {
         let inner = &*self.inner;
         inner.attempts.fetch_add(1, Ordering::Relaxed);
+        // Fresh credentials (refreshed ahead of expiry) before every attempt; `build` signs with them.
+        self.resolve_credentials().await.map_err(|e| Error::Build(e.to_string()))?;
         let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
-        let http_request = self.to_http(prepared).map_err(Error::Build)?;
-        let http = self.http_for(request).map_err(Error::Build)?;
-        let send = transport::send(&http, http_request, inner.config.max_response_bytes());
+        let max_body = inner.config.max_response_bytes();
+        let http;
+        let outgoing = match &inner.sender {
+            Sender::Http(default) => {
+                http = self.http_for(default, request).map_err(Error::Build)?;
+                transport::Outgoing::Http(&http, self.to_http(prepared).map_err(Error::Build)?)
+            }
+            Sender::Custom(custom) => transport::Outgoing::Custom(custom.as_ref(), prepared),
+        };
+        let send = outgoing.send(max_body);
         // The attempt limit, or what is left of the total one, whichever is shorter.
         let mut limit = inner.config.attempt_timeout().map(|t| (t, t));
         if let Some((at, total)) = deadline {
@@ -262,12 +361,12 @@ impl Handle {
         }
     }
 
-    /// The connections for `request`'s origin: the endpoint's, or its host-prefixed form's.
-    fn http_for(&self, request: &Request) -> Result<transport::Client, String> {
+    /// The connections for `request`'s origin: the endpoint's (`default`), or its host-prefixed form's.
+    fn http_for(&self, default: &transport::Client, request: &Request) -> Result<transport::Client, String> {
         let inner = &*self.inner;
         let endpoint = inner.endpoint.with_host_prefix(request.host_prefix.as_deref());
         if let std::borrow::Cow::Borrowed(_) = endpoint {
-            return Ok(inner.http.clone());
+            return Ok(default.clone());
         }
         let mut prefixed = inner.prefixed.lock().unwrap_or_else(|e| e.into_inner());
         if let Some((_, client)) = prefixed.iter().find(|(host, _)| host == endpoint.host()) {
@@ -336,7 +435,8 @@ impl Handle {
                 headers.push(user_agent);
             }
             SigningScheme::SigV4 { name } => {
-                let identity = inner.sigv4_identity.as_ref().ok_or("no AWS credentials")?;
+                let current = self.current_aws()?;
+                let identity = &current.signing;
                 let region = inner.region.as_deref().ok_or("no region")?;
                 check_headers(&headers)?;
                 // Signed: Host, Content-Type, X-Amz-Target and generated headers, as botocore signs them.
@@ -345,9 +445,13 @@ impl Handle {
                 headers.push(user_agent);
             }
             SigningScheme::HuaweiSdkHmacSha256 => {
-                let credentials = config.huawei_credentials().ok_or("no Huawei Cloud credentials")?;
+                let credentials = self.current_huawei()?;
                 if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("X-Project-Id")) {
                     headers.push(("X-Project-Id".to_owned(), credentials.project_id().to_owned()));
+                }
+                // Temporary credentials: the token is sent, and signed, as the SDK does.
+                if let Some(token) = credentials.security_token() {
+                    headers.push(("X-Security-Token".to_owned(), token.expose().to_owned()));
                 }
                 headers.push(user_agent);
                 check_headers(&headers)?;
@@ -402,6 +506,25 @@ impl Handle {
     }
 }
 
+/// What went wrong in an attempt, as a word for traces (never the message, which may quote data).
+fn failure_kind(e: &Error<Infallible>) -> &'static str {
+    match e {
+        Error::Build(_) => "build",
+        Error::Transport(t) => match t.kind {
+            crate::TransportErrorKind::Connect => "connect",
+            crate::TransportErrorKind::Io => "io",
+            crate::TransportErrorKind::BodyTooLarge => "body_too_large",
+            _ => "transport",
+        },
+        Error::Timeout { .. } => "timeout",
+        _ => "other",
+    }
+}
+
+fn not_resolved(source: &str) -> String {
+    format!("the credentials from {source} are not resolved yet (a call, or Handle::resolve_credentials, resolves them)")
+}
+
 /// Headers the runtime sets itself: a request carrying its own would be signed or framed twice.
 const RESERVED: &[&str] = &[
     "Host",
@@ -412,6 +535,7 @@ const RESERVED: &[&str] = &[
     "X-Amz-Date",
     "X-Amz-Security-Token",
     "X-Sdk-Date",
+    "X-Security-Token",
 ];
 
 /// Header names must be tokens, and values free of CR, LF and NUL, which would

@@ -7,11 +7,37 @@
 //! [`ConfigBuilder::region`] and [`ConfigBuilder::endpoint_url`] set both, as a
 //! command line's `--region` / `--endpoint-url` would.
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::credentials::{AwsCredentials, HuaweiCredentials};
+use crate::credentials::cache::{AWS_REFRESH_AHEAD, AwsIdentity, HUAWEI_REFRESH_AHEAD};
+use crate::credentials::{
+    AwsCredentials, AwsCredentialsChain, AwsSlot, CredentialsError, Env, HuaweiCredentials, HuaweiCredentialsChain,
+    HuaweiSlot, ImdsRegion, ProfileError, Profiles, ProvideAwsCredentials, ProvideHuaweiCredentials,
+};
+use crate::proxy::ProxyConfig;
 use crate::service::{ServiceMeta, SigningScheme};
+use crate::transport::Transport;
+
+/// The AWS SDKs' service ids of this crate's services, as the suffix of
+/// `AWS_ENDPOINT_URL_<SERVICE_ID>` and the key of a profile's `services`
+/// section: the id in upper case, spaces as `_` (`Auto Scaling` -> `AUTO_SCALING`).
+const AWS_SERVICE_IDS: &[(&str, &str)] = &[
+    ("autoscaling", "AUTO_SCALING"),
+    ("cloudformation", "CLOUDFORMATION"),
+    ("codedeploy", "CODEDEPLOY"),
+    ("transfer", "TRANSFER"),
+];
+
+/// `AUTO_SCALING` for `autoscaling`; a service not listed: its name in upper case.
+pub(crate) fn aws_service_env_id(name: &str) -> String {
+    AWS_SERVICE_IDS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or_else(|| name.to_ascii_uppercase().replace(['-', ' '], "_"), |(_, id)| (*id).to_owned())
+}
 
 /// How often and how patiently a call is retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +74,16 @@ pub struct Config {
     huawei_region: Option<String>,
     aws_endpoint_url: Option<String>,
     huawei_endpoint_url: Option<String>,
+    /// `AWS_ENDPOINT_URL_<SERVICE_ID>` and profile `services` endpoints, by service id.
+    aws_service_endpoint_urls: BTreeMap<String, String>,
     aws_credentials: Option<AwsCredentials>,
     huawei_credentials: Option<HuaweiCredentials>,
+    /// Where credentials come from when none are given explicitly (cached; shared by clones).
+    aws_provider: Option<AwsSlot>,
+    huawei_provider: Option<HuaweiSlot>,
+    /// The environment and profile `from_env` read (for the instance metadata region).
+    env: Option<(Env, Option<String>)>,
+    proxy: ProxyConfig,
     connect_timeout: Duration,
     attempt_timeout: Option<Duration>,
     total_timeout: Option<Duration>,
@@ -60,6 +94,7 @@ pub struct Config {
     idle_timeout: Duration,
     max_idle_connections: usize,
     signing_time: Option<SystemTime>,
+    transport: Option<Arc<dyn Transport>>,
 }
 
 impl Default for Config {
@@ -69,8 +104,13 @@ impl Default for Config {
             huawei_region: None,
             aws_endpoint_url: None,
             huawei_endpoint_url: None,
+            aws_service_endpoint_urls: BTreeMap::new(),
             aws_credentials: None,
             huawei_credentials: None,
+            aws_provider: None,
+            huawei_provider: None,
+            env: None,
+            proxy: ProxyConfig::none(),
             connect_timeout: Duration::from_secs(10),
             attempt_timeout: Some(Duration::from_secs(60)),
             total_timeout: None,
@@ -81,6 +121,7 @@ impl Default for Config {
             idle_timeout: Duration::from_secs(90),
             max_idle_connections: 256,
             signing_time: None,
+            transport: None,
         }
     }
 }
@@ -93,8 +134,16 @@ impl fmt::Debug for Config {
             .field("huawei_region", &self.huawei_region)
             .field("aws_endpoint_url", &endpoint(&self.aws_endpoint_url))
             .field("huawei_endpoint_url", &endpoint(&self.huawei_endpoint_url))
+            .field(
+                "aws_service_endpoint_urls",
+                &self.aws_service_endpoint_urls.iter().map(|(k, v)| (k, redact_user_info(v))).collect::<Vec<_>>(),
+            )
             .field("aws_credentials", &self.aws_credentials)
             .field("huawei_credentials", &self.huawei_credentials)
+            .field("aws_provider", &self.aws_provider)
+            .field("huawei_provider", &self.huawei_provider)
+            .field("env", &self.env)
+            .field("proxy", &self.proxy)
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("total_timeout", &self.total_timeout)
@@ -105,6 +154,7 @@ impl fmt::Debug for Config {
             .field("idle_timeout", &self.idle_timeout)
             .field("max_idle_connections", &self.max_idle_connections)
             .field("signing_time", &self.signing_time)
+            .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .finish()
     }
 }
@@ -126,6 +176,7 @@ fn is_huawei(service: &ServiceMeta) -> bool {
 }
 
 impl Config {
+    /// A builder starting from the defaults: no region, no credentials, no proxy, 3 attempts.
     pub fn builder() -> ConfigBuilder {
         ConfigBuilder { config: Config::default() }
     }
@@ -135,34 +186,56 @@ impl Config {
         ConfigBuilder { config: self }
     }
 
-    /// Reads the process environment; see [`Config::from_env_with`] for the variables.
+    /// Reads the process environment (and the files it names); see [`Config::from_env_in`].
     pub fn from_env() -> Result<Config, ConfigError> {
-        Self::from_env_with(|name| std::env::var(name).ok())
+        Self::from_env_in(&Env::from_process(), None)
     }
 
-    /// Builds a configuration from environment variables, looked up through `var`
-    /// (empty values count as unset):
+    /// [`Config::from_env_in`] over the variables `var` gives (empty values count as unset).
+    pub fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        Self::from_env_in(&Env::from_fn(var), None)
+    }
+
+    /// Builds a configuration as the AWS SDKs and `huaweicloudsdkcore` do, from
+    /// `env`, the shared AWS config and credentials files (`profile`, else
+    /// `AWS_PROFILE`, else `default`) and the Huawei credentials file:
     ///
     /// | variable | sets |
     /// |---|---|
-    /// | `AWS_REGION`, else `AWS_DEFAULT_REGION` | AWS region |
-    /// | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` (optional) | AWS credentials (both keys or neither) |
-    /// | `AWS_ENDPOINT_URL` | AWS endpoint override |
+    /// | `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's `region` | AWS region ([`Config::with_instance_metadata_region`] adds the instance's) |
+    /// | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | AWS credentials (both keys or neither); without them, the rest of [`AwsCredentialsChain`] at the first call |
+    /// | `AWS_ENDPOINT_URL_<SERVICE_ID>`, `AWS_ENDPOINT_URL`, the profile's `services` section and `endpoint_url` | AWS endpoint override, in that order (none with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`) |
     /// | `AWS_MAX_ATTEMPTS` | attempts per call, for every service |
-    /// | `HUAWEICLOUD_SDK_AK`, `HUAWEICLOUD_SDK_SK`, `HUAWEICLOUD_SDK_PROJECT_ID` | Huawei credentials (all three or none) |
+    /// | `HUAWEICLOUD_SDK_AK`, `_SK`, `_PROJECT_ID`, `_SECURITY_TOKEN` | Huawei credentials (AK, SK and project all three or none); without them, the rest of [`HuaweiCredentialsChain`] |
     /// | `HUAWEICLOUD_SDK_REGION` | Huawei region |
     /// | `HUAWEICLOUD_SDK_ENDPOINT` | Huawei endpoint override |
-    pub fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let get = |name: &str| var(name).filter(|v| !v.is_empty());
+    /// | `https_proxy`, `http_proxy`, `no_proxy` (or upper case) | proxies ([`crate::proxy`]) |
+    ///
+    /// With `profile` given, the environment's AWS keys are not used (as `aws --profile`).
+    /// A malformed config or credentials file is an error, as it is for botocore.
+    pub fn from_env_in(env: &Env, profile: Option<&str>) -> Result<Config, ConfigError> {
+        let get = |name: &str| env.get(name).map(str::to_owned);
+        let mut chain = AwsCredentialsChain::new(env.clone());
+        if let Some(p) = profile {
+            chain = chain.with_profile(p);
+        }
         let aws_credentials = match (get("AWS_ACCESS_KEY_ID"), get("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Some(AwsCredentials::new(id, secret, get("AWS_SESSION_TOKEN"))),
-            (None, None) => None,
+            (Some(id), Some(secret)) if profile.is_none() => {
+                Some(AwsCredentials::new(id, secret, get("AWS_SESSION_TOKEN")))
+            }
+            (Some(_), Some(_)) | (None, None) => None,
             _ => return Err(env_error("AWS_ACCESS_KEY_ID", "set together with AWS_SECRET_ACCESS_KEY, or neither")),
         };
         let huawei_credentials =
             match (get("HUAWEICLOUD_SDK_AK"), get("HUAWEICLOUD_SDK_SK"), get("HUAWEICLOUD_SDK_PROJECT_ID")) {
-                (Some(ak), Some(sk), Some(project)) => Some(HuaweiCredentials::new(ak, sk, project)),
-                (None, None, None) => None,
+                (Some(ak), Some(sk), Some(project)) => {
+                    let mut c = HuaweiCredentials::new(ak, sk, project);
+                    if let Some(token) = get("HUAWEICLOUD_SDK_SECURITY_TOKEN") {
+                        c = c.with_security_token(token);
+                    }
+                    Some(c)
+                }
+                (None, None, _) => None,
                 _ => {
                     let why = "set together with HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID, or none";
                     return Err(env_error("HUAWEICLOUD_SDK_AK", why));
@@ -175,16 +248,85 @@ impl Config {
                 _ => return Err(env_error("AWS_MAX_ATTEMPTS", "must be a whole number >= 1")),
             };
         }
+        let proxy = ProxyConfig::from_env(env).map_err(|(var, reason)| ConfigError::InvalidEnv { var, reason })?;
+        let profiles = Profiles::load(env).map_err(ConfigError::Profile)?;
+        let profile_name = chain.profile_name();
+        let aws_region = get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")).or_else(|| profiles.get(&profile_name, "region"));
+        let ignore_configured = env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+            || profiles
+                .get(&profile_name, "ignore_configured_endpoint_urls")
+                .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let (aws_endpoint_url, aws_service_endpoint_urls) = if ignore_configured {
+            (None, BTreeMap::new())
+        } else {
+            // The AWS SDKs' order: the service's variable, the global one, the profile's service section, its endpoint_url.
+            let services = AWS_SERVICE_IDS
+                .iter()
+                .filter_map(|(_, id)| {
+                    let url = get(&format!("AWS_ENDPOINT_URL_{id}"))
+                        .or_else(|| get("AWS_ENDPOINT_URL"))
+                        .or_else(|| profiles.endpoint_url(&profile_name, &id.to_ascii_lowercase()))?;
+                    Some(((*id).to_owned(), url))
+                })
+                .collect();
+            (get("AWS_ENDPOINT_URL").or_else(|| profiles.endpoint_url(&profile_name, "")), services)
+        };
+        let aws_provider = Some(AwsSlot::provided(
+            Arc::new(chain.clone()) as Arc<dyn ProvideAwsCredentials>,
+            Some(Box::new(move || chain.precheck().map(AwsIdentity::new))),
+            AWS_REFRESH_AHEAD,
+            "the AWS credentials chain",
+        ));
+        let huawei_chain = HuaweiCredentialsChain::new(env.clone());
+        let huawei_provider = Some(HuaweiSlot::provided(
+            Arc::new(huawei_chain.clone()) as Arc<dyn ProvideHuaweiCredentials>,
+            Some(Box::new(move || huawei_chain.precheck())),
+            HUAWEI_REFRESH_AHEAD,
+            "the Huawei Cloud credentials chain",
+        ));
         Ok(Config {
-            aws_region: get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")),
+            aws_region,
             huawei_region: get("HUAWEICLOUD_SDK_REGION"),
-            aws_endpoint_url: get("AWS_ENDPOINT_URL"),
+            aws_endpoint_url,
+            aws_service_endpoint_urls,
             huawei_endpoint_url: get("HUAWEICLOUD_SDK_ENDPOINT"),
             aws_credentials,
             huawei_credentials,
+            aws_provider,
+            huawei_provider,
+            env: Some((env.clone(), profile.map(str::to_owned))),
+            proxy,
             retry,
             ..Config::default()
         })
+    }
+
+    /// Without an AWS region, asks the EC2 instance metadata service for the
+    /// instance's (as the AWS SDKs do last), unless `AWS_EC2_METADATA_DISABLED`.
+    /// Only for a configuration made by `from_env`; a failure leaves the region unset.
+    pub async fn with_instance_metadata_region(mut self) -> Config {
+        if self.aws_region.is_none()
+            && let Some((env, profile)) = &self.env
+            && let Ok(region) = ImdsRegion::resolve(env, profile.as_deref()).await
+        {
+            self.aws_region = Some(region);
+        }
+        self
+    }
+
+    /// [`Self::with_instance_metadata_region`] for code that is not async (a
+    /// command line's set-up): the lookup (at most a few seconds) runs on a
+    /// thread of its own, so this may be called inside an async runtime too.
+    pub fn with_instance_metadata_region_blocking(self) -> Config {
+        if self.aws_region.is_some() || self.env.is_none() {
+            return self;
+        }
+        let fallback = self.clone();
+        let lookup = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+            Some(runtime.block_on(self.with_instance_metadata_region()))
+        });
+        lookup.join().ok().flatten().unwrap_or(fallback)
     }
 
     /// The region for `service` (its vendor's setting).
@@ -192,19 +334,55 @@ impl Config {
         if is_huawei(service) { self.huawei_region.as_deref() } else { self.aws_region.as_deref() }
     }
 
-    /// The endpoint override for `service` (its vendor's setting).
+    /// The endpoint override for `service` (its vendor's setting; for AWS the
+    /// service's own `AWS_ENDPOINT_URL_<SERVICE_ID>` first).
     pub fn endpoint_url(&self, service: &ServiceMeta) -> Option<&str> {
-        if is_huawei(service) { self.huawei_endpoint_url.as_deref() } else { self.aws_endpoint_url.as_deref() }
+        if is_huawei(service) {
+            return self.huawei_endpoint_url.as_deref();
+        }
+        self.aws_service_endpoint_urls
+            .get(&aws_service_env_id(service.name))
+            .map(String::as_str)
+            .or(self.aws_endpoint_url.as_deref())
     }
 
+    /// The AWS credentials given explicitly (or by the environment's keys).
     pub fn aws_credentials(&self) -> Option<&AwsCredentials> {
         self.aws_credentials.as_ref()
     }
 
+    /// The Huawei Cloud credentials given explicitly (or by the environment).
     pub fn huawei_credentials(&self) -> Option<&HuaweiCredentials> {
         self.huawei_credentials.as_ref()
     }
 
+    /// The AWS credentials a handle signs with: the explicit ones, else the provider's.
+    pub(crate) fn aws_slot(&self) -> Option<AwsSlot> {
+        match &self.aws_credentials {
+            Some(c) => Some(AwsSlot::Fixed(Arc::new(AwsIdentity::new(c.clone())))),
+            None => self.aws_provider.clone(),
+        }
+    }
+
+    /// The Huawei credentials a handle signs with: the explicit ones, else the provider's.
+    pub(crate) fn huawei_slot(&self) -> Option<HuaweiSlot> {
+        match &self.huawei_credentials {
+            Some(c) => Some(HuaweiSlot::Fixed(Arc::new(c.clone()))),
+            None => self.huawei_provider.clone(),
+        }
+    }
+
+    /// The Huawei project id known before any credentials are fetched.
+    pub(crate) fn huawei_project_hint(&self) -> Option<&str> {
+        self.env.as_ref().and_then(|(env, _)| env.get("HUAWEICLOUD_SDK_PROJECT_ID"))
+    }
+
+    /// Which proxy each request goes through.
+    pub fn proxy(&self) -> &ProxyConfig {
+        &self.proxy
+    }
+
+    /// Limit for connecting: DNS, TCP, the proxy's `CONNECT` and the TLS handshake.
     pub fn connect_timeout(&self) -> Duration {
         self.connect_timeout
     }
@@ -219,10 +397,12 @@ impl Config {
         self.total_timeout
     }
 
+    /// How often and how patiently calls are retried.
     pub fn retry(&self) -> &RetryConfig {
         &self.retry
     }
 
+    /// The `User-Agent` sent with every request.
     pub fn user_agent(&self) -> &str {
         &self.user_agent
     }
@@ -251,6 +431,11 @@ impl Config {
     pub fn signing_time(&self) -> Option<SystemTime> {
         self.signing_time
     }
+
+    /// The transport set with [`ConfigBuilder::transport`]; `None` is the built-in HTTP/1.1 client.
+    pub fn transport(&self) -> Option<&Arc<dyn Transport>> {
+        self.transport.as_ref()
+    }
 }
 
 fn env_error(var: &'static str, reason: &str) -> ConfigError {
@@ -258,6 +443,7 @@ fn env_error(var: &'static str, reason: &str) -> ConfigError {
 }
 
 #[derive(Debug, Clone)]
+/// Builds a [`Config`]; every setter overrides what came before (e.g. [`Config::from_env`]'s value).
 pub struct ConfigBuilder {
     config: Config,
 }
@@ -269,11 +455,13 @@ impl ConfigBuilder {
         self.aws_region(region.clone()).huawei_region(region)
     }
 
+    /// The AWS region (AWS services only).
     pub fn aws_region(mut self, region: impl Into<String>) -> Self {
         self.config.aws_region = Some(region.into());
         self
     }
 
+    /// The Huawei Cloud region (Huawei services only).
     pub fn huawei_region(mut self, region: impl Into<String>) -> Self {
         self.config.huawei_region = Some(region.into());
         self
@@ -285,56 +473,118 @@ impl ConfigBuilder {
         self.aws_endpoint_url(url.clone()).huawei_endpoint_url(url)
     }
 
+    /// The AWS endpoint override, for every AWS service (it replaces the
+    /// per-service ones `from_env` found).
     pub fn aws_endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.config.aws_endpoint_url = Some(url.into());
+        self.config.aws_service_endpoint_urls.clear();
         self
     }
 
+    /// The Huawei Cloud endpoint override.
     pub fn huawei_endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.config.huawei_endpoint_url = Some(url.into());
         self
     }
 
+    /// AWS credentials to sign with (no provider is asked).
     pub fn aws_credentials(mut self, credentials: AwsCredentials) -> Self {
         self.config.aws_credentials = Some(credentials);
         self
     }
 
+    /// Huawei Cloud credentials to sign with (no provider is asked).
     pub fn huawei_credentials(mut self, credentials: HuaweiCredentials) -> Self {
         self.config.huawei_credentials = Some(credentials);
         self
     }
 
+    /// Where AWS credentials come from when none are given explicitly: asked
+    /// at the first call and whenever the cached ones near their expiry (once
+    /// at a time for this configuration and its clones).
+    pub fn aws_credentials_provider(mut self, provider: impl ProvideAwsCredentials) -> Self {
+        self.config.aws_credentials = None;
+        self.config.aws_provider = Some(AwsSlot::provided(Arc::new(provider), None, AWS_REFRESH_AHEAD, "the configured AWS credentials provider"));
+        self
+    }
+
+    /// The AWS SDKs' chain over an environment of the caller's choosing (see [`AwsCredentialsChain`]).
+    pub fn aws_credentials_chain(mut self, chain: AwsCredentialsChain) -> Self {
+        self.config.aws_credentials = None;
+        let check = chain.clone();
+        self.config.aws_provider = Some(AwsSlot::provided(
+            Arc::new(chain),
+            Some(Box::new(move || check.precheck().map(AwsIdentity::new))),
+            AWS_REFRESH_AHEAD,
+            "the AWS credentials chain",
+        ));
+        self
+    }
+
+    /// Where Huawei Cloud credentials come from when none are given explicitly.
+    pub fn huawei_credentials_provider(mut self, provider: impl ProvideHuaweiCredentials) -> Self {
+        self.config.huawei_credentials = None;
+        self.config.huawei_provider = Some(HuaweiSlot::provided(Arc::new(provider), None, HUAWEI_REFRESH_AHEAD, "the configured Huawei Cloud credentials provider"));
+        self
+    }
+
+    /// `huaweicloudsdkcore`'s chain over an environment of the caller's choosing (see [`HuaweiCredentialsChain`]).
+    pub fn huawei_credentials_chain(mut self, chain: HuaweiCredentialsChain) -> Self {
+        self.config.huawei_credentials = None;
+        self.config.env = self.config.env.take().or_else(|| Some((chain.env().clone(), None)));
+        let check = chain.clone();
+        self.config.huawei_provider = Some(HuaweiSlot::provided(
+            Arc::new(chain),
+            Some(Box::new(move || check.precheck())),
+            HUAWEI_REFRESH_AHEAD,
+            "the Huawei Cloud credentials chain",
+        ));
+        self
+    }
+
+    /// Which proxy requests go through (default none; `from_env` reads the environment's).
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.config.proxy = proxy;
+        self
+    }
+
+    /// Limit for connecting (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.config.connect_timeout = timeout;
         self
     }
 
+    /// Limit for one attempt (default 60 s); `None` for none.
     pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.config.attempt_timeout = timeout;
         self
     }
 
+    /// Limit for a whole call, retries and back-off included (default none).
     pub fn total_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.config.total_timeout = timeout;
         self
     }
 
+    /// How often and how patiently calls are retried.
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.config.retry = retry;
         self
     }
 
+    /// The `User-Agent` header.
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.config.user_agent = user_agent.into();
         self
     }
 
+    /// Whether generated code validates inputs before sending them (default on).
     pub fn validate(mut self, validate: bool) -> Self {
         self.config.validate = validate;
         self
     }
 
+    /// Answers longer than this many bytes fail (default 10 MiB).
     pub fn max_response_bytes(mut self, max: usize) -> Self {
         self.config.max_response_bytes = max;
         self
@@ -352,11 +602,22 @@ impl ConfigBuilder {
         self
     }
 
+    /// A fixed signing clock (tests, `--dry-run --signing-time`); `None` is the current time.
     pub fn signing_time(mut self, time: Option<SystemTime>) -> Self {
         self.config.signing_time = time;
         self
     }
 
+    /// Send every attempt through `transport` instead of the built-in HTTP/1.1
+    /// client (see [`Transport`]); e.g. [`crate::testing::InMemoryTransport`] in tests.
+    /// The connection settings (connect and idle timeouts, idle connections,
+    /// proxies) are then the transport's business.
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.config.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// The configuration.
     pub fn build(self) -> Config {
         self.config
     }
@@ -366,26 +627,48 @@ impl ConfigBuilder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ConfigError {
+    /// A service needs a region and none is configured.
     MissingRegion {
+        /// The service's short name.
         service: &'static str,
     },
+    /// The region is not a plain DNS label.
     InvalidRegion {
+        /// The region as configured.
         region: String,
     },
+    /// No credentials at all for the service's vendor.
     MissingCredentials {
+        /// The service's short name.
         service: &'static str,
+        /// What to set.
         hint: &'static str,
     },
+    /// The endpoint override cannot be used.
     InvalidEndpoint {
+        /// The endpoint as configured (hidden when it holds user info).
         endpoint: String,
+        /// Why.
         reason: String,
     },
+    /// An environment variable has a value that cannot be used.
     InvalidEnv {
+        /// The variable.
         var: &'static str,
+        /// Why (never its value, which may be a secret).
         reason: String,
     },
     /// The TLS stack could not be set up.
     Tls(String),
+    /// A shared config or credentials file cannot be read.
+    Profile(ProfileError),
+    /// No source of credentials for `service` can give any: each one tried, and why.
+    Credentials {
+        /// The service's short name.
+        service: &'static str,
+        /// The sources tried.
+        error: CredentialsError,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -399,6 +682,8 @@ impl fmt::Display for ConfigError {
             ConfigError::InvalidEndpoint { endpoint, reason } => write!(f, "invalid endpoint {endpoint:?}: {reason}"),
             ConfigError::InvalidEnv { var, reason } => write!(f, "invalid environment variable {var}: {reason}"),
             ConfigError::Tls(m) => write!(f, "could not set up TLS: {m}"),
+            ConfigError::Profile(e) => write!(f, "invalid profile file {e}"),
+            ConfigError::Credentials { service, error } => write!(f, "no credentials for {service}: {error}"),
         }
     }
 }

@@ -155,10 +155,12 @@ impl DateTime {
     /// The Unix epoch (the zero value of a timestamp).
     pub const UNIX_EPOCH: DateTime = DateTime(OffsetDateTime::UNIX_EPOCH);
 
+    /// Nanoseconds since the Unix epoch.
     pub fn unix_timestamp_nanos(&self) -> i128 {
         self.0.unix_timestamp_nanos()
     }
 
+    /// The same instant as a `time::OffsetDateTime` (UTC).
     pub fn as_offset_date_time(&self) -> OffsetDateTime {
         self.0
     }

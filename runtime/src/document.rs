@@ -7,19 +7,28 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Document {
     #[default]
+    /// JSON `null`.
     Null,
+    /// `true` or `false`.
     Bool(bool),
+    /// A number.
     Number(Number),
+    /// A string.
     String(String),
+    /// An array.
     Array(Vec<Document>),
+    /// An object, keys sorted.
     Object(BTreeMap<String, Document>),
 }
 
 /// A document's number: whole numbers exactly, the rest as floats.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Number {
+    /// A whole number >= 0.
     PosInt(u64),
+    /// A negative whole number.
     NegInt(i64),
+    /// Any other number.
     Float(f64),
 }
 
@@ -38,6 +47,7 @@ impl Number {
         text.parse::<f64>().ok().filter(|x| x.is_finite()).map(Number::Float)
     }
 
+    /// The number as a float (large whole numbers lose precision).
     pub fn as_f64(self) -> f64 {
         match self {
             Number::PosInt(n) => n as f64,

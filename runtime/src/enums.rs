@@ -15,6 +15,7 @@ impl UnknownValue {
         Self(value.to_owned())
     }
 
+    /// The value as the wire carries it.
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -13,14 +13,18 @@ pub struct ErrorMeta {
     /// The service's error code (`ThrottlingException`, `AS.2017`, ...), or the
     /// HTTP status as text when the answer named none.
     pub code: String,
+    /// The message the answer carried, if any.
     pub message: Option<String>,
+    /// The HTTP status of the answer.
     pub http_status: u16,
+    /// The request id the answer carried (header or body), if any.
     pub request_id: Option<String>,
     /// The server's `Retry-After`, when it sent one.
     pub retry_after: Option<Duration>,
 }
 
 impl ErrorMeta {
+    /// Facts with this code and status, and nothing else yet.
     pub fn new(code: impl Into<String>, http_status: u16) -> Self {
         Self { code: code.into(), message: None, http_status, request_id: None, retry_after: None }
     }
@@ -42,9 +46,11 @@ impl fmt::Display for ErrorMeta {
 
 /// What the call loop needs to know about an operation's error enum.
 pub trait ServiceError: std::error::Error + Send + Sync + 'static {
+    /// The facts the error answer carried.
     fn meta(&self) -> &ErrorMeta;
     /// Worth sending the same request again (throttling, server faults, errors modeled as retryable).
     fn is_retryable(&self) -> bool;
+    /// Whether the error is throttling (retried, with back-off).
     fn is_throttling(&self) -> bool;
 }
 
@@ -79,6 +85,7 @@ impl UnhandledError {
     /// Bodies longer than this are cut (with a marker) so a hostile answer cannot balloon an error.
     pub const MAX_BODY: usize = 4096;
 
+    /// The error of an answer with these facts and body (cut to [`Self::MAX_BODY`]).
     pub fn new(meta: ErrorMeta, body: &[u8]) -> Self {
         let cut = body.len().min(Self::MAX_BODY);
         let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
@@ -88,14 +95,17 @@ impl UnhandledError {
         Self { meta, body: text }
     }
 
+    /// The facts the error answer carried.
     pub fn meta(&self) -> &ErrorMeta {
         &self.meta
     }
 
+    /// The body as text (lossy UTF-8), cut to a bounded size.
     pub fn body(&self) -> &str {
         &self.body
     }
 
+    /// Whether the answer is throttling (429, or a throttling code).
     pub fn is_throttling(&self) -> bool {
         self.meta.http_status == 429 || THROTTLING_CODES.contains(&self.meta.code.as_str())
     }
@@ -132,7 +142,9 @@ pub enum TransportErrorKind {
 /// A failure below the service: no usable HTTP answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportError {
+    /// What kind of failure.
     pub kind: TransportErrorKind,
+    /// What happened, for people (never a secret).
     pub message: String,
 }
 
@@ -157,12 +169,25 @@ pub enum Error<E> {
     /// No usable answer: connection refused or reset, body over the cap.
     Transport(TransportError),
     /// The configured timeout fired.
-    Timeout { after: Duration },
+    Timeout {
+        /// The limit that fired.
+        after: Duration,
+    },
     /// The service answered success, but the body could not be understood.
-    Response { http_status: u16, request_id: Option<String>, message: String },
+    Response {
+        /// The answer's status.
+        http_status: u16,
+        /// Its request id, if any.
+        request_id: Option<String>,
+        /// Why it could not be read.
+        message: String,
+    },
     /// A paginated operation answered with a token it had already given, which
     /// would loop forever; paging stops here.
-    RepeatedToken { token: String },
+    RepeatedToken {
+        /// The repeated token.
+        token: String,
+    },
 }
 
 impl Error<std::convert::Infallible> {
@@ -196,6 +221,7 @@ impl<E: ServiceError> Error<E> {
         }
     }
 
+    /// The service's message, or a description of the failure.
     pub fn message(&self) -> Option<String> {
         match self {
             Error::Service(e) => e.meta().message.clone(),
@@ -203,6 +229,7 @@ impl<E: ServiceError> Error<E> {
         }
     }
 
+    /// The HTTP status, when an answer came.
     pub fn http_status(&self) -> Option<u16> {
         match self {
             Error::Service(e) => Some(e.meta().http_status),
@@ -211,6 +238,7 @@ impl<E: ServiceError> Error<E> {
         }
     }
 
+    /// The request id, when an answer carried one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Service(e) => e.meta().request_id.as_deref(),
@@ -219,6 +247,7 @@ impl<E: ServiceError> Error<E> {
         }
     }
 
+    /// Whether the same call may succeed if sent again (as the retry policy decides).
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Service(e) => e.is_retryable(),
@@ -236,6 +265,7 @@ impl<E: ServiceError> Error<E> {
         }
     }
 
+    /// The service error, if the service answered with one.
     pub fn into_service_error(self) -> Option<E> {
         match self {
             Error::Service(e) => Some(*e),

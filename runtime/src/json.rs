@@ -22,7 +22,9 @@ pub const MAX_DEPTH: usize = 128;
 /// Why an answer could not be read, with the byte offset where reading stopped.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JsonError {
+    /// Where in the input.
     pub offset: usize,
+    /// What was wrong.
     pub message: String,
 }
 
@@ -55,6 +57,7 @@ pub struct JsonWriter {
 }
 
 impl JsonWriter {
+    /// An empty writer.
     pub fn new() -> Self {
         Self::default()
     }
@@ -69,23 +72,27 @@ impl JsonWriter {
         }
     }
 
+    /// `{`.
     pub fn begin_object(&mut self) {
         self.before_value();
         self.out.push(b'{');
         self.stack.push(Frame::Object { first: true });
     }
 
+    /// `}`.
     pub fn end_object(&mut self) {
         self.stack.pop();
         self.out.push(b'}');
     }
 
+    /// `[`.
     pub fn begin_array(&mut self) {
         self.before_value();
         self.out.push(b'[');
         self.stack.push(Frame::Array { first: true });
     }
 
+    /// `]`.
     pub fn end_array(&mut self) {
         self.stack.pop();
         self.out.push(b']');
@@ -103,21 +110,25 @@ impl JsonWriter {
         self.out.push(b':');
     }
 
+    /// A string, escaped.
     pub fn string(&mut self, value: &str) {
         self.before_value();
         write_escaped(&mut self.out, value);
     }
 
+    /// `true` or `false`.
     pub fn bool(&mut self, value: bool) {
         self.before_value();
         self.out.extend_from_slice(if value { b"true" } else { b"false" });
     }
 
+    /// `null`.
     pub fn null(&mut self) {
         self.before_value();
         self.out.extend_from_slice(b"null");
     }
 
+    /// A whole number.
     pub fn integer(&mut self, value: i64) {
         self.before_value();
         self.out.extend_from_slice(value.to_string().as_bytes());
@@ -154,6 +165,7 @@ impl JsonWriter {
         }
     }
 
+    /// Any JSON value.
     pub fn document(&mut self, value: &Document) {
         match value {
             Document::Null => self.null(),
@@ -180,6 +192,7 @@ impl JsonWriter {
         }
     }
 
+    /// The text written.
     pub fn finish(self) -> Vec<u8> {
         self.out
     }
@@ -217,11 +230,17 @@ fn write_escaped(out: &mut Vec<u8>, s: &str) {
 /// What the next value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool,
+    /// A number.
     Number,
+    /// A string.
     String,
+    /// An array.
     Array,
+    /// An object.
     Object,
 }
 
@@ -240,6 +259,7 @@ pub struct JsonReader<'a> {
 }
 
 impl<'a> JsonReader<'a> {
+    /// A reader of `bytes` (a UTF-8 byte order mark is skipped).
     pub fn new(bytes: &'a [u8]) -> Self {
         // A UTF-8 byte order mark is not JSON, but some servers send one.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -280,6 +300,7 @@ impl<'a> JsonReader<'a> {
         }
     }
 
+    /// The kind of the next value, without reading it.
     pub fn peek(&mut self) -> Result<Kind, JsonError> {
         Ok(match self.byte() {
             Some(b'n') => Kind::Null,
@@ -324,10 +345,12 @@ impl<'a> JsonReader<'a> {
         Ok(())
     }
 
+    /// Reads `{`; then `next_key` until `None`.
     pub fn begin_object(&mut self) -> Result<(), JsonError> {
         self.open(b'{', "an object")
     }
 
+    /// Reads `[`; then `next_element` until `false`.
     pub fn begin_array(&mut self) -> Result<(), JsonError> {
         self.open(b'[', "an array")
     }
@@ -383,6 +406,7 @@ impl<'a> JsonReader<'a> {
         self.next_entry(b']')
     }
 
+    /// A string, unescaped (borrowed when it holds no escapes).
     pub fn string(&mut self) -> Result<Cow<'a, str>, JsonError> {
         if self.byte() != Some(b'"') {
             return Err(self.error("expected a string"));
@@ -465,6 +489,7 @@ impl<'a> JsonReader<'a> {
         Ok(char::from_u32(first).unwrap_or('\u{FFFD}'))
     }
 
+    /// `true` or `false`.
     pub fn bool(&mut self) -> Result<bool, JsonError> {
         match self.byte() {
             Some(b't') => self.literal(b"true").map(|()| true),
@@ -542,6 +567,7 @@ impl<'a> JsonReader<'a> {
         }
     }
 
+    /// A base64 string as bytes.
     pub fn blob(&mut self) -> Result<Blob, JsonError> {
         let start = self.pos;
         let text = self.string()?;
@@ -565,6 +591,7 @@ impl<'a> JsonReader<'a> {
         }
     }
 
+    /// Any JSON value, as a document (nesting bounded by [`MAX_DEPTH`]).
     pub fn document(&mut self) -> Result<Document, JsonError> {
         Ok(match self.peek()? {
             Kind::Null => {

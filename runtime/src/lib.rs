@@ -5,6 +5,7 @@
 //! error types, timestamps, and (see the modules below) HTTP, signing,
 //! retries and the wire protocols.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 pub mod blob;
 pub mod client;
@@ -19,22 +20,32 @@ pub mod http;
 pub mod json;
 pub mod number;
 pub mod path;
+// A few helpers of the protocol modules have no docs yet (see the README's choices).
+#[allow(missing_docs)]
 pub mod protocol;
+pub mod proxy;
 mod retry;
 pub mod service;
 pub mod sign;
-mod transport;
+pub mod testing;
+pub mod trace;
+pub mod transport;
 pub mod validate;
 pub mod xml;
 
 pub use client::{Handle, PreparedRequest, Request, Response};
 pub use config::{Config, ConfigBuilder, ConfigError, RetryConfig};
-pub use credentials::{AwsCredentials, HuaweiCredentials};
 pub use blob::Blob;
+pub use credentials::{
+    AwsCredentials, AwsCredentialsChain, CredentialsError, Env, HuaweiCredentials, HuaweiCredentialsChain,
+    ProvideAwsCredentials, ProvideHuaweiCredentials,
+};
 pub use datetime::{DateTime, TimestampFormat};
 pub use document::Document;
 pub use number::{BigDecimal, BigInteger};
+pub use proxy::ProxyConfig;
 pub use enums::UnknownValue;
 pub use error::{Error, ErrorMeta, ServiceError, TransportError, TransportErrorKind, UnhandledError};
 pub use service::{OperationMeta, Protocol, ServiceMeta, SigningScheme};
+pub use transport::{Transport, TransportFuture};
 pub use validate::{Automaton, Constraint, FieldPath, Pattern, ValidationError, Validator, Violation};

@@ -17,6 +17,7 @@ pub fn special_float(x: f64) -> Option<&'static str> {
     }
 }
 
+/// The float `"NaN"`, `"Infinity"` or `"-Infinity"` names.
 pub fn parse_special_float(text: &str) -> Option<f64> {
     match text {
         "NaN" => Some(f64::NAN),
@@ -94,6 +95,7 @@ impl BigInteger {
         Ok(BigInteger(text.to_owned()))
     }
 
+    /// The digits.
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -123,6 +125,7 @@ impl BigDecimal {
         Ok(BigDecimal(text.to_owned()))
     }
 
+    /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
     }

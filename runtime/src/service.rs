@@ -4,11 +4,20 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     /// awsJson 1.0: `POST /`, JSON body, operation named by `X-Amz-Target: <target_prefix>.<Operation>`.
-    AwsJson10 { target_prefix: &'static str },
+    AwsJson10 {
+        /// The prefix of `X-Amz-Target`.
+        target_prefix: &'static str,
+    },
     /// awsJson 1.1: as 1.0, with its own content type.
-    AwsJson11 { target_prefix: &'static str },
+    AwsJson11 {
+        /// The prefix of `X-Amz-Target`.
+        target_prefix: &'static str,
+    },
     /// `POST /`, form-encoded body, XML answers in `xml_namespace`.
-    AwsQuery { xml_namespace: &'static str },
+    AwsQuery {
+        /// The namespace of the answers.
+        xml_namespace: &'static str,
+    },
     /// AWS restJson1: method, path, query and headers per operation, JSON bodies.
     RestJson1,
     /// Huawei Cloud's REST: restJson1's bindings, Huawei's error envelope and request id.
@@ -19,17 +28,24 @@ pub enum Protocol {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SigningScheme {
     /// AWS Signature Version 4; `name` is the signing name (`codedeploy`, `transfer`, ...).
-    SigV4 { name: &'static str },
+    SigV4 {
+        /// The signing name.
+        name: &'static str,
+    },
     /// Huawei Cloud's `SDK-HMAC-SHA256` (AK/SK, no key derivation).
     HuaweiSdkHmacSha256,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the runtime needs to know about a service, emitted by the generator.
 pub struct ServiceMeta {
     /// Short service name, e.g. `transfer`.
     pub name: &'static str,
+    /// The API version (`2018-11-05`, `v1`).
     pub api_version: &'static str,
+    /// The wire protocol.
     pub protocol: Protocol,
+    /// How requests are signed.
     pub signing: SigningScheme,
     /// Endpoint with a `{region}` placeholder, e.g. `https://transfer.{region}.amazonaws.com`.
     pub endpoint_template: &'static str,
@@ -38,6 +54,7 @@ pub struct ServiceMeta {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the runtime needs to know about an operation, emitted by the generator.
 pub struct OperationMeta {
     /// The operation's wire name, e.g. `SendWorkflowStepState`.
     pub name: &'static str,

@@ -10,8 +10,12 @@
 //! calling task drives the connection itself while its request is in flight:
 //! no task per connection, no wake-ups across threads.
 //!
+//! Proxies (see [`crate::proxy`]): a `CONNECT` tunnel for https endpoints,
+//! requests in absolute form for http ones, both with the proxy URL's
+//! credentials as `Proxy-Authorization`.
+//!
 //! Behaviour kept from the reqwest-based transport: no redirects (a 3xx is an
-//! answer like any other), no proxies, `TCP_NODELAY`, the connect timeout
+//! answer like any other), `TCP_NODELAY`, the connect timeout
 //! covering DNS, TCP and the TLS handshake, connection failures reported as
 //! [`TransportErrorKind::Connect`], a connection that breaks or an answer
 //! hyper cannot read as [`TransportErrorKind::Io`], answers over the cap as
@@ -44,9 +48,32 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use crate::client::Response;
+use crate::client::{PreparedRequest, Response};
 use crate::config::{Config, ConfigError};
 use crate::error::{Error, TransportError, TransportErrorKind};
+use crate::proxy::Proxy;
+
+/// What a [`Transport`]'s `send` returns: the whole answer, or why there is none.
+pub type TransportFuture<'a> = Pin<Box<dyn Future<Output = Result<Response, TransportError>> + Send + 'a>>;
+
+/// Sends a signed request and reads the whole answer: the part of a call below
+/// signing. Set one with [`crate::ConfigBuilder::transport`] to replace the
+/// built-in HTTP/1.1 client, e.g. with [`crate::testing::InMemoryTransport`] in
+/// tests that should run without a server.
+///
+/// Everything above the transport is unchanged: validation, building, signing
+/// (each attempt afresh), the attempt and total timeouts (which wrap `send`),
+/// retries and back-off, the response size cap (an answer longer than
+/// [`crate::Config::max_response_bytes`] fails with
+/// [`TransportErrorKind::BodyTooLarge`]) and parsing. A [`TransportError`]
+/// other than `BodyTooLarge` counts as a connection failure: it is retried.
+///
+/// `request.url` is absolute (`https://host/path?query`); `request.headers`
+/// lists every header to send, `Host` first, signature included.
+pub trait Transport: Send + Sync + 'static {
+    /// Sends `request` and returns the answer, whatever its status.
+    fn send<'a>(&'a self, request: &'a PreparedRequest) -> TransportFuture<'a>;
+}
 
 /// A request as hyper sends it.
 pub(crate) type HttpRequest = hyper::Request<Full<Bytes>>;
@@ -65,6 +92,11 @@ struct Shared {
     /// As in the URL, without the brackets of an IPv6 literal.
     host: String,
     port: u16,
+    /// The proxy connections go through: a `CONNECT` tunnel for https, requests
+    /// in absolute form for http.
+    proxy: Option<Proxy>,
+    /// `scheme://host[:port]` of the endpoint, for absolute-form requests.
+    origin: String,
     tls: Option<(TlsConnector, ServerName<'static>)>,
     connect_timeout: Duration,
     /// Idle connections older than this are closed, not reused.
@@ -89,6 +121,7 @@ impl fmt::Debug for Client {
             .field("host", &s.host)
             .field("port", &s.port)
             .field("tls", &s.tls.is_some())
+            .field("proxy", &s.proxy)
             .field("connect_timeout", &s.connect_timeout)
             .finish()
     }
@@ -122,8 +155,16 @@ fn tls_config() -> Result<Arc<rustls::ClientConfig>, ConfigError> {
     made.clone().map_err(ConfigError::Tls)
 }
 
-/// A client for `uri`'s origin (checked by [`crate::endpoint`] already).
+/// A client for `uri`'s origin (checked by [`crate::endpoint`] already), through
+/// the configured proxy for its host, if any.
 pub(crate) fn client(config: &Config, uri: &hyper::Uri) -> Result<Client, ConfigError> {
+    let https = uri.scheme_str() == Some("https");
+    let proxy = uri.host().and_then(|host| config.proxy().for_host(https, host)).cloned();
+    client_via(config, uri, proxy)
+}
+
+/// A client for `uri`'s origin through `proxy`, or directly.
+pub(crate) fn client_via(config: &Config, uri: &hyper::Uri, proxy: Option<Proxy>) -> Result<Client, ConfigError> {
     let invalid = |reason: &str| ConfigError::InvalidEndpoint { endpoint: uri.to_string(), reason: reason.to_owned() };
     let https = uri.scheme_str() == Some("https");
     let host = uri.host().ok_or_else(|| invalid("no host"))?;
@@ -135,10 +176,18 @@ pub(crate) fn client(config: &Config, uri: &hyper::Uri) -> Result<Client, Config
     } else {
         None
     };
+    let default_port = if https { 443 } else { 80 };
+    let authority = if host.contains(':') { format!("[{host}]") } else { host.to_owned() };
+    let origin = match port {
+        p if p == default_port => format!("{}://{authority}", if https { "https" } else { "http" }),
+        p => format!("{}://{authority}:{p}", if https { "https" } else { "http" }),
+    };
     Ok(Client {
         shared: Arc::new(Shared {
             host: host.to_owned(),
             port,
+            proxy,
+            origin,
             tls,
             connect_timeout: config.connect_timeout(),
             idle_timeout: config.idle_timeout(),
@@ -146,6 +195,37 @@ pub(crate) fn client(config: &Config, uri: &hyper::Uri) -> Result<Client, Config
             pool: Mutex::new(Pool::default()),
         }),
     })
+}
+
+/// One attempt's request, ready for the transport that sends it.
+pub(crate) enum Outgoing<'a> {
+    /// Through the built-in client, as hyper takes it.
+    Http(&'a Client, HttpRequest),
+    /// Through a configured [`Transport`].
+    Custom(&'a dyn Transport, PreparedRequest),
+}
+
+impl Outgoing<'_> {
+    /// Sends and reads the whole answer, at most `max_body` bytes of its body.
+    pub(crate) async fn send(self, max_body: usize) -> Result<Response, Failure> {
+        match self {
+            Outgoing::Http(client, request) => send(client, request, max_body).await,
+            Outgoing::Custom(transport, request) => {
+                let response = transport.send(&request).await.map_err(Error::Transport)?;
+                // The same cap as the built-in client's, so that a test transport behaves like it.
+                if response.body.len() > max_body {
+                    return Err(too_large(max_body));
+                }
+                Ok(response)
+            }
+        }
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for Arc<T> {
+    fn send<'a>(&'a self, request: &'a PreparedRequest) -> TransportFuture<'a> {
+        (**self).send(request)
+    }
 }
 
 /// Sends one request and reads the whole answer, at most `max_body` bytes of its body.
@@ -156,6 +236,19 @@ pub(crate) fn client(config: &Config, uri: &hyper::Uri) -> Result<Client, Config
 pub(crate) async fn send(client: &Client, request: HttpRequest, max_body: usize) -> Result<Response, Failure> {
     let shared = &*client.shared;
     let mut request = request;
+    if shared.tls.is_none()
+        && let Some(proxy) = &shared.proxy
+    {
+        // Plain http through a proxy: the absolute URL as the request target, and the proxy's credentials.
+        let target = request.uri().path_and_query().map_or("/", |p| p.as_str());
+        let absolute = format!("{}{target}", shared.origin);
+        *request.uri_mut() = absolute.parse().map_err(|e| connect_error(format!("invalid request target: {e}")))?;
+        if let Some(auth) = proxy.authorization() {
+            let value = hyper::header::HeaderValue::from_str(auth)
+                .map_err(|_| connect_error("invalid proxy credentials".to_owned()))?;
+            request.headers_mut().insert(hyper::header::PROXY_AUTHORIZATION, value);
+        }
+    }
     let mut pooled = shared.checkout();
     loop {
         let reused = pooled.is_some();
@@ -333,7 +426,22 @@ async fn reap(shared: std::sync::Weak<Shared>) {
 impl Shared {
     async fn connect(&self) -> Result<Conn, Failure> {
         let attempt = async {
-            let tcp = self.connect_tcp().await?;
+            let mut tcp = match &self.proxy {
+                Some(proxy) => connect_tcp(proxy.host(), proxy.port()).await.map_err(|e| match e {
+                    Error::Transport(mut t) => {
+                        t.message = format!("proxy {}:{}: {}", proxy.host(), proxy.port(), t.message);
+                        Error::Transport(t)
+                    }
+                    other => other,
+                })?,
+                None => connect_tcp(&self.host, self.port).await?,
+            };
+            if let Some(proxy) = &self.proxy {
+                crate::trace::via_proxy(proxy.host(), proxy.port(), self.tls.is_some());
+                if self.tls.is_some() {
+                    tunnel(&mut tcp, proxy, &self.host, self.port).await?;
+                }
+            }
             let probe = Probe::new(&tcp);
             let stream = match &self.tls {
                 None => Stream::Plain(tcp),
@@ -356,29 +464,73 @@ impl Shared {
         }
     }
 
-    async fn connect_tcp(&self) -> Result<TcpStream, Failure> {
-        let addresses: Vec<SocketAddr> = match self.host.parse::<IpAddr>() {
-            Ok(ip) => vec![SocketAddr::new(ip, self.port)],
-            Err(_) => tokio::net::lookup_host((self.host.as_str(), self.port))
-                .await
-                .map_err(|e| connect_error(format!("cannot resolve {}: {e}", self.host)))?
-                .collect(),
-        };
-        let mut last = None;
-        for address in &addresses {
-            match TcpStream::connect(address).await {
-                Ok(tcp) => {
-                    // Requests are small and go out at once; do not hold them back.
-                    let _ = tcp.set_nodelay(true);
-                    return Ok(tcp);
-                }
-                Err(e) => last = Some(e),
+}
+
+async fn connect_tcp(host: &str, port: u16) -> Result<TcpStream, Failure> {
+    let addresses: Vec<SocketAddr> = match host.parse::<IpAddr>() {
+        Ok(ip) => vec![SocketAddr::new(ip, port)],
+        Err(_) => tokio::net::lookup_host((host, port))
+            .await
+            .map_err(|e| connect_error(format!("cannot resolve {host}: {e}")))?
+            .collect(),
+    };
+    let mut last = None;
+    for address in &addresses {
+        match TcpStream::connect(address).await {
+            Ok(tcp) => {
+                // Requests are small and go out at once; do not hold them back.
+                let _ = tcp.set_nodelay(true);
+                return Ok(tcp);
             }
+            Err(e) => last = Some(e),
         }
-        Err(connect_error(match last {
-            Some(e) => format!("cannot connect to {}:{}: {e}", self.host, self.port),
-            None => format!("{} has no address", self.host),
-        }))
+    }
+    Err(connect_error(match last {
+        Some(e) => format!("cannot connect to {host}:{port}: {e}"),
+        None => format!("{host} has no address"),
+    }))
+}
+
+/// Longest `CONNECT` answer head read from a proxy.
+const MAX_TUNNEL_ANSWER: usize = 16 * 1024;
+
+/// `CONNECT host:port` through `proxy` on `tcp`; the connection is a tunnel to
+/// the endpoint once the proxy answers 2xx. Its answer is read byte by byte up
+/// to the blank line, so that nothing of what follows (the TLS handshake) is lost.
+async fn tunnel(tcp: &mut TcpStream, proxy: &Proxy, host: &str, port: u16) -> Result<(), Failure> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let authority = if host.contains(':') { format!("[{host}]:{port}") } else { format!("{host}:{port}") };
+    let mut head = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n");
+    if let Some(auth) = proxy.authorization() {
+        head.push_str("Proxy-Authorization: ");
+        head.push_str(auth);
+        head.push_str("\r\n");
+    }
+    head.push_str("\r\n");
+    let failed = |what: String| connect_error(format!("proxy {}:{}: {what}", proxy.host(), proxy.port()));
+    tcp.write_all(head.as_bytes()).await.map_err(|e| failed(format!("cannot send CONNECT: {e}")))?;
+    let mut answer = Vec::new();
+    let mut byte = [0u8; 1];
+    while !answer.ends_with(b"\r\n\r\n") {
+        if answer.len() >= MAX_TUNNEL_ANSWER {
+            return Err(failed(format!("its answer to CONNECT is longer than {MAX_TUNNEL_ANSWER} bytes")));
+        }
+        match tcp.read(&mut byte).await {
+            Ok(0) => return Err(failed("closed the connection before answering CONNECT".to_owned())),
+            Ok(_) => answer.push(byte[0]),
+            Err(e) => return Err(failed(format!("reading its answer to CONNECT: {e}"))),
+        }
+    }
+    let status_line = String::from_utf8_lossy(&answer[..answer.iter().position(|&b| b == b'\r').unwrap_or(0)]).into_owned();
+    let status = status_line.strip_prefix("HTTP/1.").and_then(|r| r.get(2..5)).and_then(|s| s.parse::<u16>().ok());
+    match status {
+        Some(200..=299) => Ok(()),
+        Some(407) => Err(failed("407 Proxy Authentication Required: the proxy refused the credentials (or wants some)".to_owned())),
+        Some(code) => Err(failed(format!("answered CONNECT {authority} with {code}"))),
+        None => {
+            let shown: String = status_line.chars().take(80).collect();
+            Err(failed(format!("its answer to CONNECT is not HTTP: {shown:?}")))
+        }
     }
 }
 
@@ -492,4 +644,58 @@ fn chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// A one-off request of a credentials provider (instance metadata, container
+/// credentials, STS), on a connection of its own.
+pub(crate) struct Fetch<'a> {
+    pub method: &'a str,
+    /// Absolute `http(s)://host[:port]/path?query`.
+    pub url: &'a str,
+    /// Besides `Host` (added here).
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// For connecting, and again for the whole exchange.
+    pub timeout: Duration,
+    /// The proxy to go through, if any.
+    pub proxy: Option<Proxy>,
+}
+
+/// Longest answer a credentials provider reads.
+const MAX_FETCH_BODY: usize = 1024 * 1024;
+
+impl Fetch<'_> {
+    /// Sends the request and reads the whole answer (any status).
+    pub(crate) async fn send(self) -> Result<Response, String> {
+        let uri: hyper::Uri = self.url.parse().map_err(|e| format!("invalid URL: {e}"))?;
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+            return Err("the URL is not absolute".to_owned());
+        };
+        if scheme != "http" && scheme != "https" {
+            return Err(format!("the scheme {scheme:?} is not http or https"));
+        }
+        let origin: hyper::Uri =
+            format!("{scheme}://{authority}").parse().map_err(|e| format!("invalid URL: {e}"))?;
+        let config = Config::builder().connect_timeout(self.timeout).max_idle_connections(0).build();
+        let client = client_via(&config, &origin, self.proxy).map_err(|e| e.to_string())?;
+        let method = hyper::Method::from_bytes(self.method.as_bytes()).map_err(|e| e.to_string())?;
+        let target = uri.path_and_query().map_or("/", |p| p.as_str());
+        let mut request = hyper::Request::new(Full::new(Bytes::from(self.body)));
+        *request.method_mut() = method;
+        *request.uri_mut() = target.parse().map_err(|e| format!("invalid URL: {e}"))?;
+        let headers = request.headers_mut();
+        let host = authority.as_str();
+        for (name, value) in std::iter::once(("Host".to_owned(), host.to_owned())).chain(self.headers) {
+            let name = hyper::header::HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?;
+            // The value is never echoed: it may be a token.
+            let value = hyper::header::HeaderValue::from_str(&value)
+                .map_err(|_| format!("the value of header {name} cannot be sent"))?;
+            headers.append(name, value);
+        }
+        match tokio::time::timeout(self.timeout, send(&client, request, MAX_FETCH_BODY)).await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("no answer within {:?}", self.timeout)),
+        }
+    }
 }

@@ -89,6 +89,7 @@ pub struct Pattern {
 }
 
 impl Pattern {
+    /// A pattern: its ECMA-262 source (for messages) and the generator's automaton.
     pub const fn new(ecma: &'static str, automaton: Automaton) -> Self {
         Self { ecma, automaton }
     }
@@ -166,17 +167,41 @@ impl Automaton {
 #[non_exhaustive]
 pub enum Constraint {
     /// Length in Unicode scalar values (strings) or elements (lists, maps).
-    Length { min: Option<u64>, max: Option<u64> },
+    Length {
+        /// The least length, if any.
+        min: Option<u64>,
+        /// The greatest length, if any.
+        max: Option<u64>,
+    },
     /// An ECMA-262 pattern that must match somewhere in the value.
-    Pattern { pattern: &'static str },
+    Pattern {
+        /// The pattern's ECMA-262 source.
+        pattern: &'static str,
+    },
     /// A numeric range, both ends inclusive.
-    Range { min: Option<i64>, max: Option<i64> },
+    Range {
+        /// The least value, if any.
+        min: Option<i64>,
+        /// The greatest value, if any.
+        max: Option<i64>,
+    },
     /// One of a fixed set of values.
-    Enum { allowed: &'static [&'static str] },
+    Enum {
+        /// The allowed values.
+        allowed: &'static [&'static str],
+    },
     /// A float within an inclusive range.
-    FloatRange { min: Option<FloatBound>, max: Option<FloatBound> },
+    FloatRange {
+        /// The least value, if any.
+        min: Option<FloatBound>,
+        /// The greatest value, if any.
+        max: Option<FloatBound>,
+    },
     /// One of a fixed set of whole numbers (an `int_enum`).
-    IntEnum { allowed: &'static [i32] },
+    IntEnum {
+        /// The allowed values.
+        allowed: &'static [i32],
+    },
 }
 
 /// A float bound of a [`Constraint::FloatRange`], compared bit for bit (so the constraint can be `Eq`).
@@ -184,10 +209,12 @@ pub enum Constraint {
 pub struct FloatBound(u64);
 
 impl FloatBound {
+    /// The bound `value`.
     pub fn new(value: f64) -> Self {
         FloatBound(value.to_bits())
     }
 
+    /// The bound as a float.
     pub fn value(self) -> f64 {
         f64::from_bits(self.0)
     }
@@ -248,10 +275,12 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
+    /// Every violation, in the order they were found.
     pub fn violations(&self) -> &[Violation] {
         &self.violations
     }
 
+    /// The violations, owned.
     pub fn into_violations(self) -> Vec<Violation> {
         self.violations
     }
@@ -279,6 +308,7 @@ pub struct Validator {
 }
 
 impl Validator {
+    /// An empty validator.
     pub fn new() -> Self {
         Self::default()
     }

@@ -36,6 +36,8 @@ const RESERVED_FLAGS: &[&str] = &[
     "timeout",
     "signing-time",
     "all-pages",
+    "profile",
+    "debug",
 ];
 
 /// Width that help paragraphs are wrapped to: clap's `wrap_help` (and its
@@ -95,7 +97,8 @@ path = "src/main.rs"
 
 [dependencies]
 lifecycle-hooks = {{ path = ".." }}
-lifecycle-hooks-runtime = {{ path = "../../runtime" }}
+# With its `tracing` feature: `--debug` prints the runtime's spans and events.
+lifecycle-hooks-runtime = {{ path = "../../runtime", features = ["tracing"] }}
 serde_json = {{ workspace = true }}
 # The command tree is built at run time from generated tables: no derive, no
 # colors, no terminal-width wrapping, no suggestions.
@@ -285,6 +288,7 @@ fn service_rs(s: &Service) -> TokenStream {
         /// The service's subcommand, its operations and their flags.
         pub static SERVICE: crate::Service = crate::Service {
             name: #name,
+            meta: &api::SERVICE,
             about: #about,
             long_about: #long_about,
             usage: #usage,
@@ -479,6 +483,8 @@ fn operation_call(s: &Service, op: &Operation) -> TokenStream {
             let input: api::#input = ::serde_json::from_value(input).map_err(crate::Failure::input)?;
             let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
             if ctx.dry_run {
+                // Credentials from a provider (a role, instance metadata) are fetched first, as a call would.
+                client.handle().resolve_credentials().await.map_err(crate::Failure::credentials)?;
                 return crate::dry_run(client.#prepare(&input).map_err(|e| crate::Failure::call(e, #kind_fn))?);
             }
             #all_pages
@@ -523,11 +529,18 @@ Exit codes:
 
 Environment (command-line flags override it):
   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   AWS credentials
-  AWS_REGION (or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL          AWS region, endpoint
+  AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE     profiles (keys, roles,
+                                                                credential_process)
+  AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, container and
+  instance metadata variables                                   the rest of the AWS chain
+  AWS_REGION (or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL,
+  AWS_ENDPOINT_URL_<SERVICE_ID>                                 AWS region, endpoints
   AWS_MAX_ATTEMPTS                                              attempts per call
   HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK,
-  HUAWEICLOUD_SDK_PROJECT_ID                                    Huawei Cloud credentials
-  HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_ENDPOINT              Huawei region, endpoint"#;
+  HUAWEICLOUD_SDK_PROJECT_ID, HUAWEICLOUD_SDK_SECURITY_TOKEN    Huawei Cloud credentials
+  HUAWEICLOUD_SDK_CREDENTIALS_FILE                              (then ECS metadata)
+  HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_ENDPOINT              Huawei region, endpoint
+  https_proxy, http_proxy, no_proxy (or upper case)             proxies"#;
 
 fn main_rs(services: &[&Service]) -> TokenStream {
     let mods = services.iter().map(|s| {
@@ -580,6 +593,8 @@ fn main_rs(services: &[&Service]) -> TokenStream {
         pub struct Service {
             /// The subcommand (kebab case).
             pub name: &'static str,
+            /// The library's facts about the service (its signing scheme, so its vendor).
+            pub meta: &'static ::lifecycle_hooks::runtime::ServiceMeta,
             pub about: &'static str,
             pub long_about: &'static str,
             pub usage: &'static str,
@@ -676,7 +691,10 @@ fn main_rs(services: &[&Service]) -> TokenStream {
                     return Failure::clap(cmd.error(kind, message));
                 }
             };
-            let result = context(op_matches, validate).and_then(|ctx| {
+            if op_matches.get_flag("debug") {
+                ::lifecycle_hooks::runtime::trace::install_stderr_subscriber();
+            }
+            let result = context(service, op_matches, validate).and_then(|ctx| {
                 let runtime = ::tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
@@ -742,6 +760,14 @@ fn main_rs(services: &[&Service]) -> TokenStream {
                     .long("region")
                     .value_name("REGION")
                     .help("The region (overrides AWS_REGION / HUAWEICLOUD_SDK_REGION)"),
+                Arg::new("profile")
+                    .long("profile")
+                    .value_name("NAME")
+                    .help("The AWS profile of the shared config and credentials files (overrides AWS_PROFILE; the environment's keys are then not used)"),
+                Arg::new("debug")
+                    .long("debug")
+                    .action(ArgAction::SetTrue)
+                    .help("Trace the call on stderr: each attempt, its status, request id and timing, retries, credentials and proxy (never a secret)"),
                 Arg::new("dry-run")
                     .long("dry-run")
                     .action(ArgAction::SetTrue)
@@ -965,9 +991,13 @@ fn main_rs(services: &[&Service]) -> TokenStream {
             Ok(::serde_json::Value::Object(input))
         }
 
-        /// The configuration: the environment as `Config::from_env` reads it, then the flags.
-        fn context(matches: &::clap::ArgMatches, validate: bool) -> Result<Context, Failure> {
-            let config = ::lifecycle_hooks::runtime::Config::from_env().map_err(Failure::config)?;
+        /// The configuration: the environment and the profile files as `Config::from_env_in`
+        /// reads them (`--profile` naming the profile), then the flags; for an AWS service
+        /// without a region, the instance's from EC2 instance metadata.
+        fn context(service: &Service, matches: &::clap::ArgMatches, validate: bool) -> Result<Context, Failure> {
+            let profile = matches.get_one::<String>("profile").map(String::as_str);
+            let env = ::lifecycle_hooks::runtime::Env::from_process();
+            let config = ::lifecycle_hooks::runtime::Config::from_env_in(&env, profile).map_err(Failure::config)?;
             let retry = *config.retry();
             let user_agent = format!("{}/{} {}", #BIN, env!("CARGO_PKG_VERSION"), config.user_agent());
             let mut builder = config.into_builder().validate(validate).user_agent(user_agent);
@@ -986,8 +1016,12 @@ fn main_rs(services: &[&Service]) -> TokenStream {
             if let Some(&time) = matches.get_one::<::std::time::SystemTime>("signing-time") {
                 builder = builder.signing_time(Some(time));
             }
+            let mut config = builder.build();
+            if matches!(service.meta.signing, ::lifecycle_hooks::runtime::SigningScheme::SigV4 { .. }) {
+                config = config.with_instance_metadata_region_blocking();
+            }
             Ok(Context {
-                config: builder.build(),
+                config,
                 dry_run: matches.get_flag("dry-run"),
                 all_pages: matches!(matches.try_get_one::<bool>("all-pages"), Ok(Some(true))),
             })
@@ -1087,6 +1121,11 @@ fn main_rs(services: &[&Service]) -> TokenStream {
             }
 
             pub fn config(error: ::lifecycle_hooks::runtime::ConfigError) -> Failure {
+                Failure::other("Config", "ConfigError", error.to_string())
+            }
+
+            /// No credentials from any source (a configuration error: nothing was sent).
+            pub fn credentials(error: ::lifecycle_hooks::runtime::CredentialsError) -> Failure {
                 Failure::other("Config", "ConfigError", error.to_string())
             }
 

@@ -5,6 +5,7 @@ use ::lifecycle_hooks::autoscaling as api;
 /// The service's subcommand, its operations and their flags.
 pub static SERVICE: crate::Service = crate::Service {
     name: "autoscaling",
+    meta: &api::SERVICE,
     about: "Amazon EC2 Auto Scaling",
     long_about: "Amazon EC2 Auto Scaling (API version 2011-01-01).\n\nAmazon EC2 Auto Scaling: creating or updating a lifecycle hook of an Auto Scaling group.\n\nOperations: put-lifecycle-hook. `hookctl autoscaling <OPERATION> --help` describes each\none and its flags.\n\nGenerated from models/autoscaling.yaml.",
     usage: "hookctl autoscaling <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
@@ -126,6 +127,11 @@ async fn call_put_lifecycle_hook(
         .map_err(crate::Failure::input)?;
     let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
     if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
         return crate::dry_run(
             client
                 .prepare_put_lifecycle_hook(&input)

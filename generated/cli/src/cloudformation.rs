@@ -5,6 +5,7 @@ use ::lifecycle_hooks::cloudformation as api;
 /// The service's subcommand, its operations and their flags.
 pub static SERVICE: crate::Service = crate::Service {
     name: "cloudformation",
+    meta: &api::SERVICE,
     about: "AWS CloudFormation",
     long_about: "AWS CloudFormation (API version 2010-05-15).\n\nAWS CloudFormation: listing the results of Hook invocations.\n\nOperations: list-hook-results. `hookctl cloudformation <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/cloudformation.yaml.",
     usage: "hookctl cloudformation <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
@@ -100,6 +101,11 @@ async fn call_list_hook_results(
         .map_err(crate::Failure::input)?;
     let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
     if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
         return crate::dry_run(
             client
                 .prepare_list_hook_results(&input)

@@ -5,6 +5,7 @@ use ::lifecycle_hooks::codedeploy as api;
 /// The service's subcommand, its operations and their flags.
 pub static SERVICE: crate::Service = crate::Service {
     name: "codedeploy",
+    meta: &api::SERVICE,
     about: "AWS CodeDeploy",
     long_about: "AWS CodeDeploy (API version 2014-10-06).\n\nAWS CodeDeploy: the call a Lambda validation function makes to report the result of a\ndeployment lifecycle hook.\n\nOperations: put-lifecycle-event-hook-execution-status. `hookctl codedeploy <OPERATION>\n--help` describes each one and its flags.\n\nGenerated from models/codedeploy.yaml.",
     usage: "hookctl codedeploy <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
@@ -84,6 +85,11 @@ async fn call_put_lifecycle_event_hook_execution_status(
         .map_err(crate::Failure::input)?;
     let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
     if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
         return crate::dry_run(
             client
                 .prepare_put_lifecycle_event_hook_execution_status(&input)

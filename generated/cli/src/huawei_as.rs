@@ -5,6 +5,7 @@ use ::lifecycle_hooks::huawei_as as api;
 /// The service's subcommand, its operations and their flags.
 pub static SERVICE: crate::Service = crate::Service {
     name: "huawei-as",
+    meta: &api::SERVICE,
     about: "Huawei Cloud Auto Scaling",
     long_about: "Huawei Cloud Auto Scaling (API version v1).\n\nHuawei Cloud Auto Scaling (AS): calling back the lifecycle hook of a scaling instance.\n\nOperations: callback-lifecycle-hook. `hookctl huawei-as <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/huawei_as.yaml.",
     usage: "hookctl huawei-as <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
@@ -94,6 +95,11 @@ async fn call_callback_lifecycle_hook(
         .map_err(crate::Failure::input)?;
     let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
     if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
         return crate::dry_run(
             client
                 .prepare_callback_lifecycle_hook(&input)

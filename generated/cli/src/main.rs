@@ -11,7 +11,7 @@ mod codedeploy;
 mod huawei_as;
 mod transfer;
 /// The end of the root's and every operation's `--help`: input, output, exit codes, environment.
-const AFTER_HELP: &str = "Input:\n  One flag per member of the operation's input, in kebab case\n  (AutoScalingGroupName: --auto-scaling-group-name). Lists: repeat the flag.\n  Maps: repeat KEY=VALUE. --input-json takes the whole input as a JSON object\n  with the API's member names, inline or @FILE (@- reads standard input);\n  flags override its members.\n\nOutput:\n  Success: the operation's output as JSON on stdout, with the API's member\n  names. With --dry-run: the signed request ({\"method\", \"url\", \"headers\",\n  \"body\"}); nothing is sent.\n  Failure: on stderr, {\"error\": {\"kind\", \"code\", \"message\", \"http_status\",\n  \"request_id\", \"retryable\"}}; \"kind\" is the modeled error's name, Unhandled\n  (an error answer the model does not list), or Usage, Validation, Config,\n  Build, Transport, Timeout, Response, RepeatedToken. Validation errors list\n  every violation: \"violations\": [{\"path\", \"constraint\", \"message\"}].\n\nExit codes:\n  0  success\n  2  usage: unknown flag or value, missing required member, bad --input-json\n  3  validation: the input breaks a constraint of the model; nothing was sent\n  4  service: the service answered with an error (modeled, or Unhandled)\n  5  anything else: Transport, Timeout, Response, RepeatedToken, Build, Config\n\nEnvironment (command-line flags override it):\n  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   AWS credentials\n  AWS_REGION (or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL          AWS region, endpoint\n  AWS_MAX_ATTEMPTS                                              attempts per call\n  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK,\n  HUAWEICLOUD_SDK_PROJECT_ID                                    Huawei Cloud credentials\n  HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_ENDPOINT              Huawei region, endpoint";
+const AFTER_HELP: &str = "Input:\n  One flag per member of the operation's input, in kebab case\n  (AutoScalingGroupName: --auto-scaling-group-name). Lists: repeat the flag.\n  Maps: repeat KEY=VALUE. --input-json takes the whole input as a JSON object\n  with the API's member names, inline or @FILE (@- reads standard input);\n  flags override its members.\n\nOutput:\n  Success: the operation's output as JSON on stdout, with the API's member\n  names. With --dry-run: the signed request ({\"method\", \"url\", \"headers\",\n  \"body\"}); nothing is sent.\n  Failure: on stderr, {\"error\": {\"kind\", \"code\", \"message\", \"http_status\",\n  \"request_id\", \"retryable\"}}; \"kind\" is the modeled error's name, Unhandled\n  (an error answer the model does not list), or Usage, Validation, Config,\n  Build, Transport, Timeout, Response, RepeatedToken. Validation errors list\n  every violation: \"violations\": [{\"path\", \"constraint\", \"message\"}].\n\nExit codes:\n  0  success\n  2  usage: unknown flag or value, missing required member, bad --input-json\n  3  validation: the input breaks a constraint of the model; nothing was sent\n  4  service: the service answered with an error (modeled, or Unhandled)\n  5  anything else: Transport, Timeout, Response, RepeatedToken, Build, Config\n\nEnvironment (command-line flags override it):\n  AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN   AWS credentials\n  AWS_PROFILE, AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE     profiles (keys, roles,\n                                                                credential_process)\n  AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, container and\n  instance metadata variables                                   the rest of the AWS chain\n  AWS_REGION (or AWS_DEFAULT_REGION), AWS_ENDPOINT_URL,\n  AWS_ENDPOINT_URL_<SERVICE_ID>                                 AWS region, endpoints\n  AWS_MAX_ATTEMPTS                                              attempts per call\n  HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK,\n  HUAWEICLOUD_SDK_PROJECT_ID, HUAWEICLOUD_SDK_SECURITY_TOKEN    Huawei Cloud credentials\n  HUAWEICLOUD_SDK_CREDENTIALS_FILE                              (then ECS metadata)\n  HUAWEICLOUD_SDK_REGION, HUAWEICLOUD_SDK_ENDPOINT              Huawei region, endpoint\n  https_proxy, http_proxy, no_proxy (or upper case)             proxies";
 /// Exit code of a usage error (bad flag, value or `--input-json`, missing member).
 const EXIT_USAGE: u8 = 2;
 /// Exit code of an input that breaks the model's constraints.
@@ -32,6 +32,8 @@ static SERVICES: &[&Service] = &[
 pub struct Service {
     /// The subcommand (kebab case).
     pub name: &'static str,
+    /// The library's facts about the service (its signing scheme, so its vendor).
+    pub meta: &'static ::lifecycle_hooks::runtime::ServiceMeta,
     pub about: &'static str,
     pub long_about: &'static str,
     pub usage: &'static str,
@@ -125,7 +127,10 @@ fn main() -> ::std::process::ExitCode {
             return Failure::clap(cmd.error(kind, message));
         }
     };
-    let result = context(op_matches, validate)
+    if op_matches.get_flag("debug") {
+        ::lifecycle_hooks::runtime::trace::install_stderr_subscriber();
+    }
+    let result = context(service, op_matches, validate)
         .and_then(|ctx| {
             let runtime = ::tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -213,6 +218,18 @@ fn global_args() -> impl Iterator<Item = ::clap::Arg> {
             .long("region")
             .value_name("REGION")
             .help("The region (overrides AWS_REGION / HUAWEICLOUD_SDK_REGION)"),
+        Arg::new("profile")
+            .long("profile")
+            .value_name("NAME")
+            .help(
+                "The AWS profile of the shared config and credentials files (overrides AWS_PROFILE; the environment's keys are then not used)",
+            ),
+        Arg::new("debug")
+            .long("debug")
+            .action(ArgAction::SetTrue)
+            .help(
+                "Trace the call on stderr: each attempt, its status, request id and timing, retries, credentials and proxy (never a secret)",
+            ),
         Arg::new("dry-run")
             .long("dry-run")
             .action(ArgAction::SetTrue)
@@ -553,9 +570,17 @@ fn merged_input(
     }
     Ok(::serde_json::Value::Object(input))
 }
-/// The configuration: the environment as `Config::from_env` reads it, then the flags.
-fn context(matches: &::clap::ArgMatches, validate: bool) -> Result<Context, Failure> {
-    let config = ::lifecycle_hooks::runtime::Config::from_env()
+/// The configuration: the environment and the profile files as `Config::from_env_in`
+/// reads them (`--profile` naming the profile), then the flags; for an AWS service
+/// without a region, the instance's from EC2 instance metadata.
+fn context(
+    service: &Service,
+    matches: &::clap::ArgMatches,
+    validate: bool,
+) -> Result<Context, Failure> {
+    let profile = matches.get_one::<String>("profile").map(String::as_str);
+    let env = ::lifecycle_hooks::runtime::Env::from_process();
+    let config = ::lifecycle_hooks::runtime::Config::from_env_in(&env, profile)
         .map_err(Failure::config)?;
     let retry = *config.retry();
     let user_agent = format!(
@@ -581,8 +606,14 @@ fn context(matches: &::clap::ArgMatches, validate: bool) -> Result<Context, Fail
     if let Some(&time) = matches.get_one::<::std::time::SystemTime>("signing-time") {
         builder = builder.signing_time(Some(time));
     }
+    let mut config = builder.build();
+    if matches!(
+        service.meta.signing, ::lifecycle_hooks::runtime::SigningScheme::SigV4 { .. }
+    ) {
+        config = config.with_instance_metadata_region_blocking();
+    }
     Ok(Context {
-        config: builder.build(),
+        config,
         dry_run: matches.get_flag("dry-run"),
         all_pages: matches!(matches.try_get_one:: < bool > ("all-pages"), Ok(Some(true))),
     })
@@ -706,6 +737,10 @@ impl Failure {
         }
     }
     pub fn config(error: ::lifecycle_hooks::runtime::ConfigError) -> Failure {
+        Failure::other("Config", "ConfigError", error.to_string())
+    }
+    /// No credentials from any source (a configuration error: nothing was sent).
+    pub fn credentials(error: ::lifecycle_hooks::runtime::CredentialsError) -> Failure {
         Failure::other("Config", "ConfigError", error.to_string())
     }
     /// The merged input does not deserialize into the operation's input type.

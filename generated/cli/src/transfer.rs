@@ -5,6 +5,7 @@ use ::lifecycle_hooks::transfer as api;
 /// The service's subcommand, its operations and their flags.
 pub static SERVICE: crate::Service = crate::Service {
     name: "transfer",
+    meta: &api::SERVICE,
     about: "AWS Transfer Family",
     long_about: "AWS Transfer Family (API version 2018-11-05).\n\nAWS Transfer Family: the callback that an asynchronous custom workflow step sends when\nit finishes.\n\nOperations: send-workflow-step-state. `hookctl transfer <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/transfer.yaml.",
     usage: "hookctl transfer <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
@@ -81,6 +82,11 @@ async fn call_send_workflow_step_state(
         .map_err(crate::Failure::input)?;
     let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
     if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
         return crate::dry_run(
             client
                 .prepare_send_workflow_step_state(&input)

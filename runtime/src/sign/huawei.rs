@@ -17,14 +17,21 @@ const DATE: &str = "X-Sdk-Date";
 /// percent-encoded), `query` the raw (unencoded) pairs.
 #[derive(Clone, Copy)]
 pub struct SignInput<'a> {
+    /// HTTP method.
     pub method: &'a str,
     /// `host[:port]`, used unless `headers` has a `Host`.
     pub host: &'a str,
+    /// The path as sent (percent-encoded).
     pub path: &'a str,
+    /// The raw query pairs (a key without a value signs as `key=`).
     pub query: &'a [(String, Option<String>)],
+    /// The headers to sign, as sent.
     pub headers: &'a [(String, String)],
+    /// The body.
     pub body: &'a [u8],
+    /// The access key.
     pub ak: &'a str,
+    /// The secret key.
     pub sk: &'a str,
     /// `YYYYMMDDTHHMMSSZ`, used unless `headers` has an `X-Sdk-Date`.
     pub date: &'a str,
@@ -36,11 +43,15 @@ pub struct Signed {
     /// The request's headers with values trimmed, then those the signer added
     /// (`X-Sdk-Content-Sha256`, `X-Sdk-Date`, `Host` when absent), then `Authorization`.
     pub headers: Vec<(String, String)>,
+    /// The canonical request (for comparing with the SDK's).
     pub canonical_request: String,
+    /// The string to sign.
     pub string_to_sign: String,
+    /// The `Authorization` header's value.
     pub authorization: String,
 }
 
+/// Signs a request as the SDK's `Signer` does.
 pub fn sign(input: &SignInput<'_>) -> Signed {
     // Every header value is trimmed, signed or not (the SDK rewrites them all).
     let mut headers: Vec<(String, String)> =

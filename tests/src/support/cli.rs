@@ -154,6 +154,12 @@ impl Run {
             ("HUAWEICLOUD_SDK_SK", HUAWEI_SK),
             ("HUAWEICLOUD_SDK_PROJECT_ID", HUAWEI_PROJECT),
             ("HUAWEICLOUD_SDK_REGION", "cn-north-4"),
+            // Nothing of this machine's own configuration, and no metadata service, is ever used.
+            ("AWS_CONFIG_FILE", "/nonexistent/aws-config"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/aws-credentials"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/nonexistent/huawei-credentials"),
+            ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true"),
         ];
         Run {
             program: program.to_path_buf(),
@@ -195,11 +201,10 @@ impl Run {
                 cmd.env(var, v);
             }
         }
-        for (k, v) in &self.env {
-            if let Some(v) = v {
-                cmd.env(k, v);
-            }
-        }
+        let vars: std::collections::BTreeMap<String, String> =
+            self.env.iter().filter_map(|(k, v)| Some((k.clone(), v.clone()?))).collect();
+        super::metadata::assert_loopback_only(&vars);
+        cmd.envs(&vars);
         cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() });
         cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {}: {e}", self.program.display()));

@@ -13,3 +13,5 @@ pub mod moto;
 pub mod python;
 pub mod base64;
 pub mod cli;
+pub mod metadata;
+pub mod proxy;
