@@ -14,7 +14,7 @@ const USAGE: &str = "usage: cargo xtask regenerate [--check]
        cargo xtask bench-codegen [--iterations N] [--sizes N,N,...] [--size-iterations N]
                                  [--gating OPERATIONS] [--gating-command check|build] [--gating-repeats N]
        cargo xtask synth-model OPERATIONS OUT.yaml
-       cargo xtask import botocore <service> [--operations A,B,...] [--from PATH] [--out PATH]";
+       cargo xtask import botocore <service> [--operations A,B,...] [--from PATH] [--out PATH] [--unenforced-patterns]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

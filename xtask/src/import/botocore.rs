@@ -33,6 +33,10 @@ pub struct ImportOptions {
     pub operations: Option<Vec<String>>,
     /// Comment lines at the top of the file (without `# `).
     pub header: Vec<String>,
+    /// Import a pattern the generator cannot enforce (one it cannot translate,
+    /// or whose automaton would be too big) with `enforce: false` and a note
+    /// saying why, instead of failing with an unsupported `pattern`.
+    pub unenforced_patterns: bool,
 }
 
 impl ImportOptions {
@@ -44,6 +48,7 @@ impl ImportOptions {
             paginators_path: None,
             operations: None,
             header: Vec::new(),
+            unenforced_patterns: false,
         }
     }
 }
@@ -86,6 +91,7 @@ struct Cx<'a> {
     /// Structures that are an operation's input or output, and that operation
     /// (the first), for naming it in problems.
     io_of: BTreeMap<String, String>,
+    unenforced_patterns: bool,
 }
 
 impl Cx<'_> {
@@ -241,7 +247,13 @@ pub fn convert(model: &Json, paginators: Option<&Json>, options: &ImportOptions)
         return Err(problem("the model has no operations"));
     }
 
-    let mut cx = Cx { shapes, protocol: Protocol::Json, problems: Vec::new(), io_of: BTreeMap::new() };
+    let mut cx = Cx {
+        shapes,
+        protocol: Protocol::Json,
+        problems: Vec::new(),
+        io_of: BTreeMap::new(),
+        unenforced_patterns: options.unenforced_patterns,
+    };
     let service = service_block(&mut cx, root, meta, options);
 
     for (name, op) in &selected {
@@ -1086,15 +1098,20 @@ fn shape(cx: &mut Cx, name: &str, s: &Object) -> Option<Map> {
         }
     }
     if let Some(p) = cx.string(s, "pattern", &place) {
-        if let Err(why) = codegen::pattern::translate(p) {
-            cx.unsupported(
-                place.clone(),
-                "pattern",
-                format!("the regex `{p}` is outside the generator's ECMA-262 dialect: {why}"),
-            );
-        }
         let mut pm = Map::new();
         pm.push("regex", Node::Quoted(p.to_owned()));
+        // What the generator's check does with an enforced pattern: translate, then build its automaton.
+        let why = codegen::pattern::translate(p)
+            .map_err(|why| format!("it is outside the generator's ECMA-262 dialect: {why}"))
+            .and_then(|rust| codegen::automaton::compile(&rust).map(|_| ()).map_err(|why| format!("it {why}")));
+        if let Err(why) = why {
+            if cx.unenforced_patterns {
+                pm.push("enforce", Node::Bool(false));
+                pm.str("note", format!("Not enforced: {why}. Imported with --unenforced-patterns."));
+            } else {
+                cx.unsupported(place.clone(), "pattern", format!("the regex `{p}` cannot be enforced: {why}"));
+            }
+        }
         m.push("pattern", Node::Map(pm));
     }
 

@@ -22,8 +22,7 @@ pub use botocore::{ImportOptions, convert};
 pub use error::{ImportError, Place, Problem, ProblemKind};
 pub use json::Json;
 
-pub const USAGE: &str =
-    "usage: cargo xtask import botocore <service> [--operations A,B,...] [--from PATH] [--out PATH]";
+pub const USAGE: &str = "usage: cargo xtask import botocore <service> [--operations A,B,...] [--from PATH] [--out PATH] [--unenforced-patterns]";
 
 /// A decompressed model larger than this is refused (the largest botocore
 /// model, ec2, is about 5 MiB).
@@ -37,6 +36,8 @@ pub struct Args {
     pub operations: Option<Vec<String>>,
     pub from: Option<PathBuf>,
     pub out: Option<PathBuf>,
+    /// See [`ImportOptions::unenforced_patterns`].
+    pub unenforced_patterns: bool,
 }
 
 /// Parses the arguments after `import`.
@@ -49,6 +50,7 @@ pub fn parse_args(args: &[&str]) -> Result<Args, ImportError> {
         None => return Err(usage("missing `botocore`")),
     }
     let (mut service, mut operations, mut from, mut out) = (None, None, None, None);
+    let mut unenforced_patterns = false;
     while let Some(a) = it.next() {
         let mut value =
             |flag: &str| it.next().map(|v| (*v).to_owned()).ok_or_else(|| usage(&format!("`{flag}` needs a value")));
@@ -64,13 +66,14 @@ pub fn parse_args(args: &[&str]) -> Result<Args, ImportError> {
             }
             "--from" => from = Some(PathBuf::from(value("--from")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--unenforced-patterns" => unenforced_patterns = true,
             flag if flag.starts_with("--") => return Err(usage(&format!("unknown option `{flag}`"))),
             name if service.is_none() => service = Some(name.to_owned()),
             extra => return Err(usage(&format!("unexpected argument `{extra}`"))),
         }
     }
     let service = service.ok_or_else(|| usage("missing the service name"))?;
-    Ok(Args { service, operations, from, out })
+    Ok(Args { service, operations, from, out, unenforced_patterns })
 }
 
 /// The installed botocore package.
@@ -234,6 +237,9 @@ pub fn import(root: &Path, args: &Args) -> Result<String, ImportError> {
     if args.from.is_some() {
         command.push_str(" --from ...");
     }
+    if args.unenforced_patterns {
+        command.push_str(" --unenforced-patterns");
+    }
     let options = ImportOptions {
         service_name: module_name(&args.service),
         source_path: source.clone(),
@@ -244,6 +250,7 @@ pub fn import(root: &Path, args: &Args) -> Result<String, ImportError> {
             format!("Imported from {source} by `{command}`."),
             "Every fact is botocore's (source: botocore); its HTML documentation is converted to Markdown.".to_owned(),
         ],
+        unenforced_patterns: args.unenforced_patterns,
     };
     convert(&model, pages.as_ref(), &options)
 }
