@@ -58,7 +58,11 @@ fn fixtures_import_to_their_golden_yaml() {
         }
         let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         if got != want {
-            let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(got.lines().count().min(want.lines().count()));
+            let line = got
+                .lines()
+                .zip(want.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(got.lines().count().min(want.lines().count()));
             panic!(
                 "{name}: the import differs from {} from line {}:\n  got:  {:?}\n  want: {:?}\n(IMPORT_BLESS=1 rewrites it)",
                 Path::new(&path).display(),
@@ -76,7 +80,10 @@ fn fixtures_import_to_their_golden_yaml() {
 fn golden_facts_read_back() {
     let q = parse("query", &import("query"));
     assert_eq!(q.service.value.protocol.value.kind.value, "aws-query");
-    assert_eq!(q.service.value.protocol.value.xml_namespace.as_deref(), Some("http://autoscaling.amazonaws.com/doc/2011-01-01/"));
+    assert_eq!(
+        q.service.value.protocol.value.xml_namespace.as_deref(),
+        Some("http://autoscaling.amazonaws.com/doc/2011-01-01/")
+    );
     assert_eq!(q.service.value.signing.value.name.as_deref(), Some("autoscaling"));
     // Only the operations' closure: `Unused` is an operation, so its shapes come too; nothing else.
     assert_eq!(q.operations.keys().collect::<Vec<_>>(), ["DescribeThings", "DeleteThing", "Unused"]);
@@ -88,7 +95,10 @@ fn golden_facts_read_back() {
     assert_eq!(p.value.items.as_ref().unwrap().value, "Things");
     assert_eq!(p.value.page_size.as_ref().unwrap().value, "MaxRecords");
     assert!(q.operations["DeleteThing"].value.output.is_none());
-    assert_eq!(q.operations["DeleteThing"].value.deprecated.as_ref().unwrap().value.message.as_deref(), Some("Use DeleteThings."));
+    assert_eq!(
+        q.operations["DeleteThing"].value.deprecated.as_ref().unwrap().value.message.as_deref(),
+        Some("Use DeleteThings.")
+    );
     let filters = &q.shapes["Filters"].value;
     assert!(filters.flattened);
     assert_eq!(filters.member_name.as_deref(), Some("item"));
@@ -97,12 +107,19 @@ fn golden_facts_read_back() {
     let member = &q.shapes["DescribeThingsType"].value.members.as_ref().unwrap()["Filters"].value;
     assert_eq!(member.wire_name.as_deref(), Some("Filter"));
     let e = q.shapes["ResourceContentionFault"].value.error.as_ref().unwrap();
-    assert_eq!((e.value.code.as_deref(), e.value.http_status, e.value.fault.value.as_str()), (Some("ResourceContention"), 500, "client"));
-    let values: Vec<_> = q.shapes["ThingStatus"].value.values.as_ref().unwrap().iter().map(|v| v.value.value.clone()).collect();
+    assert_eq!(
+        (e.value.code.as_deref(), e.value.http_status, e.value.fault.value.as_str()),
+        (Some("ResourceContention"), 500, "client")
+    );
+    let values: Vec<_> =
+        q.shapes["ThingStatus"].value.values.as_ref().unwrap().iter().map(|v| v.value.value.clone()).collect();
     use codegen::model::Scalar;
     assert_eq!(values, [Scalar::String("Active".into()), Scalar::String("yes".into()), Scalar::String("1".into())]);
     let w = q.shapes["Weight"].value.range.as_ref().unwrap();
-    assert_eq!((w.value.min, w.value.max), (Some(codegen::model::Number::Int(0)), Some(codegen::model::Number::Float(1.5))));
+    assert_eq!(
+        (w.value.min, w.value.max),
+        (Some(codegen::model::Number::Int(0)), Some(codegen::model::Number::Float(1.5)))
+    );
     assert!(q.shapes["XmlStringMaxLen255"].value.sensitive);
     assert!(q.shapes.values().all(|s| s.value.source.as_ref().is_some_and(|s| s.value == "botocore")));
     assert!(q.shapes.get("UnusedString").is_some());
@@ -138,9 +155,15 @@ fn golden_facts_read_back() {
     assert_eq!(r.shapes["Stamp"].value.format.as_ref().unwrap().value, "epoch-seconds");
     assert_eq!(r.shapes["Data"].value.kind.value, "blob");
     let t = r.shapes["ThrottlingException"].value.error.as_ref().unwrap();
-    assert_eq!((t.value.code.as_deref(), t.value.http_status, t.value.retryable, t.value.throttling), (Some("ThrottlingException"), 429, true, true));
+    assert_eq!(
+        (t.value.code.as_deref(), t.value.http_status, t.value.retryable, t.value.throttling),
+        (Some("ThrottlingException"), 429, true, true)
+    );
     let i = r.shapes["InternalError"].value.error.as_ref().unwrap();
-    assert_eq!((i.value.http_status, i.value.fault.value.as_str(), i.value.retryable, i.value.throttling), (500, "server", true, false));
+    assert_eq!(
+        (i.value.http_status, i.value.fault.value.as_str(), i.value.retryable, i.value.throttling),
+        (500, "server", true, false)
+    );
     assert_eq!(r.operations["PutDocument"].value.auth.as_ref().unwrap().value, "none");
     assert_eq!(r.operations["PutDocument"].value.http.value.success_status, 204);
     assert!(r.operations["PutDocument"].value.idempotent);
@@ -153,7 +176,11 @@ fn golden_facts_read_back() {
     assert_eq!(j.service.value.protocol.value.target_prefix.as_deref(), Some("Fixture_20141006"));
     assert!(j.service.value.protocol.value.note.as_ref().unwrap().contains("`json` is the first"));
     let li = &j.operations["ListItems"].value;
-    assert_eq!(li.pagination.as_ref().unwrap().value.items.as_ref().unwrap().value, "items", "a result_key list of one");
+    assert_eq!(
+        li.pagination.as_ref().unwrap().value.items.as_ref().unwrap().value,
+        "items",
+        "a result_key list of one"
+    );
     assert!(li.note.as_ref().unwrap().contains("compressing"));
     assert!(li.note.as_ref().unwrap().contains("truncated"), "non-aggregate keys noted");
     for op in ["ListNested", "ListMore"] {

@@ -67,21 +67,3 @@ fn every_group_of_the_conformance_suites_converts() {
     assert_eq!(got, EXPECTED_UNSUPPORTED, "unexpected unsupported features:\n{report}");
     assert!(converted >= 150, "only {converted} groups converted");
 }
-
-/// With `IMPORT_DUMP=dir`, writes each converted group there (for reading, not asserted).
-#[test]
-fn dump_when_asked() {
-    let Ok(dir) = std::env::var("IMPORT_DUMP") else { return };
-    std::fs::create_dir_all(&dir).unwrap();
-    for suite in SUITES {
-        let groups = read_json_file(&suites_dir().join(suite)).unwrap();
-        for (i, group) in groups.as_array().unwrap().iter().enumerate() {
-            let service = protocol_test_service(group).unwrap();
-            let text = match convert(&service, None, &ImportOptions::new("protocol_test", *suite)) {
-                Ok(t) => t,
-                Err(e) => e.to_string(),
-            };
-            std::fs::write(format!("{dir}/{}-{i}.yaml", suite.replace(['/', '.'], "_")), text).unwrap();
-        }
-    }
-}
