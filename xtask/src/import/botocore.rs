@@ -272,7 +272,7 @@ pub fn convert(model: &Json, paginators: Option<&Json>, options: &ImportOptions)
         }
     }
 
-    let reachable = reachable_shapes(&mut cx, &selected);
+    let reachable = reachable_shapes(&cx, &selected);
     let mut shape_map = Map { spaced: true, ..Map::new() };
     for (name, def) in shapes.iter() {
         if !reachable.contains(name) {
@@ -923,7 +923,7 @@ fn deprecated(cx: &mut Cx, obj: &Object, place: &Place) -> Option<Map> {
 
 /// Every shape the selected operations reach (inputs, outputs, errors, and
 /// what their members, list members and map keys and values target).
-fn reachable_shapes(cx: &mut Cx, selected: &[(&str, &Json)]) -> BTreeSet<String> {
+fn reachable_shapes(cx: &Cx, selected: &[(&str, &Json)]) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut queue: VecDeque<String> = VecDeque::new();
     for (_, op) in selected {
@@ -943,28 +943,20 @@ fn reachable_shapes(cx: &mut Cx, selected: &[(&str, &Json)]) -> BTreeSet<String>
             continue;
         }
         let Some(def) = cx.shape_def(&name) else { continue };
-        let mut targets: Vec<(String, Option<String>)> = Vec::new();
+        let mut targets: Vec<String> = Vec::new();
         if let Some(members) = def.get("members").and_then(Json::as_object) {
-            for (mname, m) in members.iter() {
-                targets.push((
-                    m.get("shape").and_then(Json::as_str).unwrap_or_default().to_owned(),
-                    Some(mname.to_owned()),
-                ));
+            for (_, m) in members.iter() {
+                targets.push(m.get("shape").and_then(Json::as_str).unwrap_or_default().to_owned());
             }
         }
         for key in ["member", "key", "value"] {
             if let Some(r) = def.get(key) {
-                targets.push((r.get("shape").and_then(Json::as_str).unwrap_or_default().to_owned(), None));
+                targets.push(r.get("shape").and_then(Json::as_str).unwrap_or_default().to_owned());
             }
         }
-        for (t, member) in targets {
-            if cx.shape_def(&t).is_none() {
-                let place = match &member {
-                    Some(m) => Place::member(&name, m),
-                    None => Place::shape(&name),
-                };
-                cx.invalid(place, format!("refers to shape `{t}`, which is not defined in `shapes`"));
-            } else if !seen.contains(&t) {
+        for t in targets {
+            // A target that does not exist is reported where the member is converted.
+            if cx.shape_def(&t).is_some() && !seen.contains(&t) {
                 queue.push_back(t);
             }
         }
