@@ -569,14 +569,20 @@ impl Renderer {
             let indent = " ".repeat(marker.len());
             let mut first = true;
             for (bi, block) in blocks.iter().enumerate() {
-                // Paragraphs of one item are kept apart by a hard break: the list stays tight.
-                if bi > 0
-                    && let Some(last) = lines.last_mut()
-                    && !last.trim_start().starts_with("```")
-                    && !block.starts_with("```")
-                    && !is_list_line(block)
-                {
-                    last.push('\\');
+                if bi > 0 {
+                    let prev = block_kind(&blocks[bi - 1]);
+                    match (prev, block_kind(block)) {
+                        // Paragraphs of one item are kept apart by a hard break: the list stays tight.
+                        (Block::Paragraph, Block::Paragraph) => {
+                            if let Some(last) = lines.last_mut() {
+                                last.push('\\');
+                            }
+                        }
+                        // A list or a fence may follow a paragraph's line directly.
+                        (Block::Paragraph, _) => {}
+                        // After a nested list or a fence, only a blank line keeps what follows in this item.
+                        _ => lines.push(String::new()),
+                    }
                 }
                 for line in block.lines() {
                     if first {
@@ -699,6 +705,23 @@ impl Renderer {
             collapsed
         };
         self.inline.push_str(&escape_text(&collapsed));
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Block {
+    Paragraph,
+    List,
+    Fence,
+}
+
+fn block_kind(block: &str) -> Block {
+    if block.starts_with("```") {
+        Block::Fence
+    } else if is_list_line(block) {
+        Block::List
+    } else {
+        Block::Paragraph
     }
 }
 
@@ -931,6 +954,11 @@ mod tests {
         );
         // Two paragraphs in one item: a hard break keeps the list tight.
         assert_eq!(md("<ul><li><p>one</p><p>two</p></li></ul>"), "- one\\\n  two");
+        // A paragraph after a nested list stays in its item (a blank line, then its indentation).
+        assert_eq!(
+            md("<ul><li><p>Caps</p><ul><li>a</li><li>b</li></ul><p>After the list.</p></li><li>next</li></ul>"),
+            "- Caps\n  - a\n  - b\n\n  After the list.\n- next"
+        );
         // Unclosed <li>s close each other.
         assert_eq!(md("<ul><li>x<li>y</ul>"), "- x\n- y");
     }
@@ -1025,5 +1053,44 @@ mod tests {
         assert_eq!(md("<p><b>unclosed bold"), "**unclosed bold**");
         assert_eq!(md("<ul><p>para in list</p>tail</ul>"), "- para in list\\\n  tail");
         assert_eq!(md("<a href=\"https://x.y\"><code>Op</code></a>"), "[`Op`](https://x.y)");
+    }
+
+    #[test]
+    fn real_snippets_from_the_four_services() {
+        // transfer, As2ConnectorConfig.MdnSigningAlgorithm.
+        assert_eq!(
+            md(
+                "<p>The signing algorithm for the MDN response.</p> <note> <p>If set to DEFAULT (or not set at all), the value for <code>SigningAlgorithm</code> is used.</p> </note>"
+            ),
+            "The signing algorithm for the MDN response.\n\nIf set to DEFAULT (or not set at all), the value for `SigningAlgorithm` is used."
+        );
+        // codedeploy, AlarmConfiguration.ignorePollAlarmFailure.
+        assert_eq!(
+            md(
+                "<p>Indicates whether a deployment should continue if information about the current state of alarms cannot be retrieved from Amazon CloudWatch. The default value is false.</p> <ul> <li> <p> <code>true</code>: The deployment proceeds even if alarm status information can't be retrieved from Amazon CloudWatch.</p> </li> <li> <p> <code>false</code>: The deployment stops if alarm status information can't be retrieved from Amazon CloudWatch.</p> </li> </ul>"
+            ),
+            "Indicates whether a deployment should continue if information about the current state of alarms cannot be retrieved from Amazon CloudWatch. The default value is false.\n\n\
+             - `true`: The deployment proceeds even if alarm status information can't be retrieved from Amazon CloudWatch.\n\
+             - `false`: The deployment stops if alarm status information can't be retrieved from Amazon CloudWatch."
+        );
+        // autoscaling, Filter.Name (the start): a link in bold, alone in its paragraph.
+        assert_eq!(
+            md(
+                "<p>The name of the filter.</p> <p> The valid values for <code>Name</code> depend on which API operation you're using with the filter. </p> <p> <b> <a href=\"https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeAutoScalingGroups.html\">DescribeAutoScalingGroups</a> </b> </p> <p>Valid values for <code>Name</code> include the following: </p> <ul> <li> <p> <code>tag-key</code> - Accepts tag keys. </p> </li> </ul>"
+            ),
+            "The name of the filter.\n\nThe valid values for `Name` depend on which API operation you're using with the filter.\n\n\
+             **[DescribeAutoScalingGroups](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeAutoScalingGroups.html)**\n\n\
+             Valid values for `Name` include the following:\n\n- `tag-key` - Accepts tag keys."
+        );
+        // cloudformation, CreateStackInput.Capabilities (shortened): paragraphs and a list inside an item.
+        assert_eq!(
+            md(
+                "<ul> <li> <p> <code>CAPABILITY_IAM</code> and <code>CAPABILITY_NAMED_IAM</code> </p> <p>Some stack templates might include resources.</p> <ul> <li> <p>If you have IAM resources, you can specify either capability.</p> </li> <li> <p>If you have IAM resources with custom names, you <i>must</i> specify <code>CAPABILITY_NAMED_IAM</code>.</p> </li> </ul> <p>If your stack template contains these resources, we suggest that you review all permissions.</p> </li> </ul>"
+            ),
+            "- `CAPABILITY_IAM` and `CAPABILITY_NAMED_IAM`\\\n  Some stack templates might include resources.\n  \
+             - If you have IAM resources, you can specify either capability.\n  \
+             - If you have IAM resources with custom names, you *must* specify `CAPABILITY_NAMED_IAM`.\n\n  \
+             If your stack template contains these resources, we suggest that you review all permissions."
+        );
     }
 }
