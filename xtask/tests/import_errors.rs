@@ -199,6 +199,9 @@ fn unsupported_features_name_place_and_feature() {
     );
     let (f, p) = one_unsupported(&sparse);
     assert_eq!((f.as_str(), p.place.shape.as_deref()), ("sparse", Some("Sparse")));
+    let header = with_output(r#"{"shape": "Str", "location": "header", "locationName": "X-B"}"#, "");
+    let (f, p) = one_unsupported(&header);
+    assert_eq!((f.as_str(), p.place.member.as_deref()), ("location header", Some("B")));
     let lookahead = with_output(r#"{"shape": "P"}"#, r#", "P": {"type": "string", "pattern": "a(?=b)"}"#);
     let (f, p) = one_unsupported(&lookahead);
     assert_eq!(f, "pattern");

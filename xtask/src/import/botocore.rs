@@ -1447,6 +1447,14 @@ fn member(cx: &mut Cx, shape: &str, name: &str, mo: &Object, required: bool, pay
         }
     };
     if let Some(l) = loc {
+        if cx.protocol != Protocol::RestJson && l != "host_label" {
+            // botocore's json and query serializers put every member in the body, whatever its location.
+            cx.unsupported(
+                place.clone(),
+                format!("location {l}"),
+                "an HTTP binding in a protocol that sends every member in the body",
+            );
+        }
         m.str("location", l);
     }
     // botocore merges a member's keys over its target's: a `locationName` on
