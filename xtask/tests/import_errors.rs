@@ -313,3 +313,25 @@ fn no_mutation_of_a_model_panics() {
     }
     assert!(ok > 0 && err > 0, "ok {ok}, err {err}");
 }
+
+/// awsJson with `awsQueryCompatible`: the JSON answer names an error by its
+/// shape, so that is the code; botocore's awsQuery code is kept in a note.
+#[test]
+fn query_compatible_errors_are_coded_by_shape_name() {
+    let mut m = model(
+        r#", "errors": [{"shape": "QueueGone"}]"#,
+        r#", "QueueGone": {"type": "structure", "members": {}, "exception": true, "error": {"code": "AWS.SimpleQueueService.NonExistentQueue", "httpStatusCode": 400, "senderFault": true}}"#,
+        "json",
+    );
+    if let Json::Object(root) = &mut m {
+        let mut meta = root.get("metadata").unwrap().as_object().unwrap().clone();
+        meta.insert("awsQueryCompatible", Json::Object(Object::new()));
+        root.insert("metadata", Json::Object(meta));
+    }
+    let yaml = convert(&m, None, &options()).unwrap();
+    let mut sink = codegen::diagnostics::Sink::new("fixture");
+    let model = codegen::load::parse(&yaml, &mut sink).unwrap();
+    let e = model.shapes["QueueGone"].value.error.as_ref().unwrap();
+    assert_eq!(e.value.code.as_deref(), Some("QueueGone"));
+    assert!(e.value.note.as_ref().unwrap().contains("`AWS.SimpleQueueService.NonExistentQueue`"));
+}

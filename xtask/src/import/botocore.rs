@@ -92,6 +92,10 @@ struct Cx<'a> {
     /// (the first), for naming it in problems.
     io_of: BTreeMap<String, String>,
     unenforced_patterns: bool,
+    /// "Input of `Op`" for each structure that is an operation's input or output.
+    io_roles: BTreeMap<String, Vec<String>>,
+    /// awsJson with `awsQueryCompatible`: error codes are the shape names.
+    query_compatible: bool,
 }
 
 impl Cx<'_> {
@@ -253,6 +257,8 @@ pub fn convert(model: &Json, paginators: Option<&Json>, options: &ImportOptions)
         problems: Vec::new(),
         io_of: BTreeMap::new(),
         unenforced_patterns: options.unenforced_patterns,
+        query_compatible: false,
+        io_roles: BTreeMap::new(),
     };
     let service = service_block(&mut cx, root, meta, options);
 
@@ -260,6 +266,10 @@ pub fn convert(model: &Json, paginators: Option<&Json>, options: &ImportOptions)
         for key in ["input", "output"] {
             if let Some(s) = op.get(key).and_then(|r| r.get("shape")).and_then(Json::as_str) {
                 cx.io_of.entry(s.to_owned()).or_insert_with(|| (*name).to_owned());
+                cx.io_roles
+                    .entry(s.to_owned())
+                    .or_default()
+                    .push(format!("{} of `{name}`", if key == "input" { "Input" } else { "Output" }));
             }
         }
     }
@@ -436,9 +446,10 @@ fn protocol_block(cx: &mut Cx, meta: &Object) -> Map {
             }
             p.push("json_version", Node::Quoted(version));
             if meta.get("awsQueryCompatible").is_some() {
+                cx.query_compatible = true;
                 notes.push(
                     "botocore marks the service awsQueryCompatible: its errors also carry their awsQuery code in the \
-                     x-amzn-query-error header; the error codes here are the JSON ones."
+                     x-amzn-query-error header; each error's code here is its shape name, as awsJson sends it."
                         .to_owned(),
                 );
             }
@@ -1038,7 +1049,11 @@ fn shape(cx: &mut Cx, name: &str, s: &Object) -> Option<Map> {
     let mut m = Map::new();
     let mut notes: Vec<String> = Vec::new();
     m.str("type", yaml_kind);
-    m.opt_str("documentation", docs(s));
+    match docs(s) {
+        Some(d) => m.str("documentation", d),
+        // botocore documents operations, rarely their inputs and outputs; say whose they are, as models/ do.
+        None => m.opt_str("documentation", cx.io_roles.get(name).map(|roles| format!("{}.", roles.join(", ")))),
+    }
     sourced(&mut m);
     m.flag("sensitive", cx.boolean(s, "sensitive", &place));
     if let Some(d) = deprecated(cx, s, &place) {
@@ -1324,7 +1339,17 @@ fn error_block(cx: &mut Cx, name: &str, s: &Object) -> Map {
     let mut b = Map::new();
     let mut notes = Vec::new();
     let code = cx.string(&e, "code", &place).map(str::to_owned);
-    b.str("code", code.clone().unwrap_or_else(|| name.to_owned()));
+    match code {
+        // awsJson answers name the error by its shape (`__type`); the awsQuery code travels in x-amzn-query-error.
+        Some(c) if cx.query_compatible && c != name => {
+            b.str("code", name);
+            notes.push(format!(
+                "awsQueryCompatible: botocore's code `{c}` is the awsQuery code, sent in the x-amzn-query-error header."
+            ));
+        }
+        Some(c) => b.str("code", c),
+        None => b.str("code", name),
+    }
     let status = match e.get("httpStatusCode") {
         None => {
             let s = if fault { 500 } else { 400 };
