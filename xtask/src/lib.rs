@@ -4,9 +4,14 @@
 //! content changed and deleting files no model produces any more. With
 //! `check` it writes nothing and fails, naming each file, when `generated/`
 //! is not exactly what the models produce.
+//!
+//! `import` converts botocore service models into YAML models (`cargo xtask
+//! import botocore`, see [`import`]).
 #![forbid(unsafe_code)]
 
 pub mod bench;
+pub mod conformance;
+pub mod import;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

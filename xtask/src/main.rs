@@ -1,5 +1,7 @@
 //! `cargo xtask regenerate [--check]`: see the library docs.
 //! `cargo xtask bench-codegen` and `cargo xtask synth-model`: see `xtask::bench`.
+//! `cargo xtask import botocore <service> ...`: see `xtask::import`.
+//! `cargo xtask conformance [--write]`: see `xtask::conformance`.
 #![forbid(unsafe_code)]
 
 use std::path::Path;
@@ -12,7 +14,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "usage: cargo xtask regenerate [--check]
        cargo xtask bench-codegen [--iterations N] [--sizes N,N,...] [--size-iterations N]
                                  [--gating OPERATIONS] [--gating-command check|build] [--gating-repeats N]
-       cargo xtask synth-model OPERATIONS OUT.yaml";
+       cargo xtask synth-model OPERATIONS OUT.yaml
+       cargo xtask import botocore <service> [--operations A,B,...] [--from PATH] [--out PATH] [--unenforced-patterns]
+       cargo xtask conformance [--write] [--suites DIR] [--only FILE_LABEL]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +24,8 @@ fn main() -> ExitCode {
         ["regenerate"] => xtask::regenerate(&xtask::repo_root(), false),
         ["regenerate", "--check"] => xtask::regenerate(&xtask::repo_root(), true),
         ["bench-codegen", rest @ ..] => bench_codegen(rest),
+        ["import", rest @ ..] => xtask::import::run(&xtask::repo_root(), rest).map_err(|e| e.to_string()),
+        ["conformance", rest @ ..] => xtask::conformance::run(&xtask::repo_root(), rest),
         ["synth-model", n, out] => match n.parse::<usize>() {
             Ok(n) => std::fs::write(out, xtask::bench::synth_model("synth", n)).map_err(|e| format!("cannot write {out}: {e}")),
             Err(_) => Err(USAGE.to_owned()),
@@ -28,8 +34,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) if message == USAGE => {
-            eprintln!("{USAGE}");
+        Err(message) if message == USAGE || message.ends_with(xtask::import::USAGE) => {
+            eprintln!("{message}");
             ExitCode::from(2)
         }
         Err(message) => {
