@@ -72,9 +72,7 @@ impl Protocol {
     pub fn default_timestamp_format(&self, location: Location) -> TimestampFormat {
         match location {
             Location::Header | Location::HeaderPrefix => TimestampFormat::HttpDate,
-            Location::Label { .. } | Location::Query | Location::QueryParams | Location::HostLabel => {
-                TimestampFormat::DateTime
-            }
+            Location::Label { .. } | Location::Query | Location::QueryParams => TimestampFormat::DateTime,
             Location::Body | Location::Payload | Location::StatusCode => match self {
                 Protocol::AwsJson { .. } | Protocol::RestJson1 => TimestampFormat::EpochSeconds,
                 Protocol::AwsQuery { .. } | Protocol::HuaweiRest => TimestampFormat::DateTime,
@@ -343,7 +341,6 @@ pub enum Location {
     HeaderPrefix,
     Payload,
     StatusCode,
-    HostLabel,
 }
 
 #[derive(Debug, Clone)]
@@ -367,6 +364,9 @@ pub struct Member {
     pub timestamp_format: TimestampFormat,
     /// List or map written without a wrapper.
     pub flattened: bool,
+    /// Bound into the operation's host prefix as well (Smithy `@hostLabel`:
+    /// the member still travels in the body).
+    pub host_label: bool,
     /// The field holds a `Box` (the structure contains itself through it).
     pub boxed: bool,
     pub idempotency_token: bool,

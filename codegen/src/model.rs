@@ -75,8 +75,8 @@ pub struct Service {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Protocol {
-    /// `aws-json-1.0`, `aws-json-1.1` (both need `target_prefix`), `aws-query`
-    /// (`xml_namespace`), `rest-json-1` (AWS restJson1) or `huawei-rest`
+    /// `aws-json-1.0`, `aws-json-1.1` (both need `target_prefix`), `aws-query`,
+    /// `rest-json-1` (AWS restJson1) or `huawei-rest`
     /// (Huawei Cloud: restJson1's bindings, Huawei's error envelope and request id).
     #[serde(rename = "type")]
     pub kind: Spanned<String>,
@@ -86,7 +86,9 @@ pub struct Protocol {
     /// awsJson: must agree with the type's version when given (botocore `jsonVersion`).
     #[serde(default)]
     pub json_version: Option<String>,
-    /// awsQuery: the namespace of the service's XML answers (botocore `xmlNamespace`).
+    /// awsQuery: the namespace of the service's XML answers (botocore
+    /// `xmlNamespace`); documentation, since answers are read by local names
+    /// as botocore reads them, and botocore's protocol tests give none.
     #[serde(default)]
     pub xml_namespace: Option<String>,
     #[serde(default)]

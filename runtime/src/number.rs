@@ -35,6 +35,12 @@ pub fn parse_float(text: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("{:?} is not a number", cut(t)))
 }
 
+/// A 32-bit float widened through its shortest decimal form, so that `4.1f32`
+/// becomes `4.1`, not `4.099999904632568`: the value a model's `float` was written as.
+pub fn widen(x: f32) -> f64 {
+    if x.is_finite() { format!("{x}").parse().unwrap_or(f64::from(x)) } else { f64::from(x) }
+}
+
 /// A finite float in its shortest round-trip form (`1.5`, `1`, `1e-7`).
 pub fn shortest(x: f64) -> String {
     let text = format!("{x}");

@@ -210,10 +210,11 @@ impl<'m> Checker<'m> {
                 }
                 Some(ir::Protocol::AwsJson { version, target_prefix: target_prefix? })
             }
+            // The namespace is documentation: answers are read by local names (as botocore reads them).
             "aws-query" => {
                 forbid(self, "target_prefix", &v.target_prefix);
                 forbid(self, "json_version", &v.json_version);
-                Some(ir::Protocol::AwsQuery { xml_namespace: need(self, "xml_namespace", &v.xml_namespace)? })
+                Some(ir::Protocol::AwsQuery { xml_namespace: v.xml_namespace.clone().unwrap_or_default() })
             }
             "rest-json-1" | "huawei-rest" => {
                 forbid(self, "target_prefix", &v.target_prefix);

@@ -300,7 +300,7 @@ impl Checker<'_> {
                 return parts;
             };
             let name = &rest[open + 1..open + close];
-            match members.iter().position(|m| m.location == Location::HostLabel && m.wire_name == name) {
+            match members.iter().position(|m| m.host_label && m.wire_name == name) {
                 Some(i) if !members[i].required => {
                     self.err(line(h), path, format!("host label `{{{name}}}` must be a required member"))
                 }

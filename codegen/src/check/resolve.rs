@@ -248,6 +248,13 @@ impl Checker<'_> {
                     s.value.members.as_ref().and_then(|ms| ms.get(&m.name)).and_then(line)
                 });
                 let at = at.or_else(|| self.shape_line(&shape_name));
+                if m.host_label {
+                    if !role.input || nested.contains(&id) {
+                        self.err(at, format!("{path}.location"), "a `host_label` member belongs to an operation's input");
+                    } else if !matches!(shapes[m.target].kind, ShapeKind::String { .. } | ShapeKind::Enum { .. }) {
+                        self.err(at, format!("{path}.shape"), "a host label is a string");
+                    }
+                }
                 if m.location == Location::Body {
                     body += 1;
                     continue;
@@ -255,8 +262,7 @@ impl Checker<'_> {
                 if m.location == Location::Payload {
                     payloads += 1;
                 }
-                let rest_only = m.location != Location::HostLabel;
-                if rest_only && !protocol.has_http_bindings() {
+                if !protocol.has_http_bindings() {
                     self.err(
                         at,
                         format!("{path}.location"),
@@ -271,9 +277,6 @@ impl Checker<'_> {
                         "HTTP bindings apply to the top-level input, output and error structures only; this structure is also used inside another",
                     );
                     continue;
-                }
-                if m.location == Location::HostLabel && !role.input {
-                    self.err(at, format!("{path}.location"), "a `host_label` member belongs to an operation input");
                 }
                 if let Some(why) = binding_shape_problem(shapes, m) {
                     self.err(at, format!("{path}.shape"), why);
@@ -334,7 +337,6 @@ fn binding_shape_problem(shapes: &[ir::Shape], m: &ir::Member) -> Option<String>
                 | ShapeKind::Blob { .. }
         ),
         Location::StatusCode => matches!(shapes[t].kind, ShapeKind::Number { kind: NumberKind::Integer, .. }),
-        Location::HostLabel => string(t),
     };
     let what = match m.location {
         Location::Body => "",
@@ -345,7 +347,6 @@ fn binding_shape_problem(shapes: &[ir::Shape], m: &ir::Member) -> Option<String>
         Location::HeaderPrefix => "`headers` is a map of strings to strings",
         Location::Payload => "a payload is a structure, union, document, string, enum or blob",
         Location::StatusCode => "a status code is an integer member",
-        Location::HostLabel => "a host label is a string",
     };
     (!ok).then(|| format!("shape `{}` cannot be used here: {what}", shapes[t].name))
 }

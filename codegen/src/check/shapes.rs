@@ -402,7 +402,7 @@ impl Checker<'_> {
             Some("headers") => Location::HeaderPrefix,
             Some("payload") => Location::Payload,
             Some("status_code") => Location::StatusCode,
-            Some("host_label") => Location::HostLabel,
+            Some("host_label") => Location::Body,
             Some(other) => {
                 let l = mv.location.as_ref().and_then(line);
                 self.err(
@@ -481,6 +481,7 @@ impl Checker<'_> {
             // Settled in `resolve`, from the model and where the member is used.
             timestamp_format: ir::TimestampFormat::DateTime,
             flattened: mv.flattened,
+            host_label: mv.location.as_ref().is_some_and(|l| l.value == "host_label"),
             boxed: false,
             idempotency_token: mv.idempotency_token,
             json_value: mv.json_value,

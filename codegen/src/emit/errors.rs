@@ -16,8 +16,20 @@ pub fn emit(s: &Service) -> TokenStream {
         _ => None,
     });
     let enums = s.operations.iter().map(|op| error_enum(s, op));
+    // Error members may hold the service's structures.
+    let uses_types = s.shapes.iter().any(|shape| match &shape.kind {
+        ShapeKind::Structure(st) if st.error.is_some() && shape.in_output => st.members.iter().any(|m| {
+            matches!(
+                s.shape(m.target).kind,
+                ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. } | ShapeKind::List { .. } | ShapeKind::Map { .. }
+            )
+        }),
+        _ => false,
+    });
+    let import = uses_types.then(|| quote!(use super::types::*;));
     quote! {
         #![allow(clippy::doc_lazy_continuation)]
+        #import
         #(#structs)*
         #(#enums)*
     }

@@ -33,7 +33,8 @@ pub(super) fn request_callback_lifecycle_hook(
                 .ok_or("the client has no `project_id` configured")?
                 .to_owned(),
         ));
-    let mut w = crate::runtime::json::JsonWriter::new();
+    let mut writer = crate::runtime::json::JsonWriter::new();
+    let w = &mut writer;
     w.begin_object();
     {
         let x = &input.lifecycle_action_result;
@@ -53,7 +54,7 @@ pub(super) fn request_callback_lifecycle_hook(
         }
     }
     w.end_object();
-    let body = w.finish();
+    let body = writer.finish();
     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
         headers
             .push((

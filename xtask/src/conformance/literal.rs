@@ -22,6 +22,8 @@ pub fn literal(module: &str, s: &Service, id: ShapeId, value: &Value) -> Result<
     let t = || type_path(module, s, id);
     let wrong = || format!("`{}` cannot hold {value}", shape.name);
     Ok(match &shape.kind {
+        // A null is a value left unset (botocore drops it); only a document holds one.
+        _ if value.is_null() && !matches!(shape.kind, ShapeKind::Document) => return Err("null".to_owned()),
         ShapeKind::Boolean => value.as_bool().ok_or_else(wrong)?.to_string(),
         ShapeKind::Number { kind, .. } => number(*kind, value).ok_or_else(wrong)?,
         ShapeKind::String { .. } => match value {
@@ -68,7 +70,7 @@ pub fn literal(module: &str, s: &Service, id: ShapeId, value: &Value) -> Result<
             }
             let mut fields = Vec::new();
             for m in &st.members {
-                let field = match object.get(&m.name) {
+                let field = match object.get(&m.name).filter(|v| !v.is_null()) {
                     Some(v) => {
                         let lit = literal(module, s, m.target, v)?;
                         let lit = if m.boxed { format!("Box::new({lit})") } else { lit };
@@ -217,7 +219,7 @@ fn rust_type(s: &Service, id: ShapeId) -> String {
 fn value_of(s: &Service, id: ShapeId, x: &str) -> String {
     match &s.shape(id).kind {
         ShapeKind::Boolean => format!("serde_json::json!(*{x})"),
-        ShapeKind::Number { kind: NumberKind::Float, .. } => format!("crate::float_json(({x}).to_string().parse::<f64>().unwrap_or(f64::NAN))"),
+        ShapeKind::Number { kind: NumberKind::Float, .. } => format!("crate::float_json(crate::runtime::number::widen(*{x}))"),
         ShapeKind::Number { kind: NumberKind::Double, .. } => format!("crate::float_json(*{x})"),
         ShapeKind::Number { kind: NumberKind::BigInteger | NumberKind::BigDecimal, .. } => {
             format!("serde_json::from_str::<serde_json::Value>({x}.as_str()).unwrap_or(serde_json::Value::Null)")

@@ -115,13 +115,19 @@ pub fn load(suites_dir: &Path, only: Option<&str>) -> Result<(Vec<Case>, Vec<Mod
         let path = suites_dir.join(format!("{file}.json"));
         let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let groups: Vec<Value> = serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", path.display()))?;
+        // The same file read keeping the order of keys, which the models' member order is.
+        let ordered = crate::import::json::Json::parse(&text)?;
+        let ordered_groups = match &ordered {
+            crate::import::json::Json::Array(items) => items.clone(),
+            _ => return Err(format!("{} is not an array of groups", path.display())),
+        };
         for (gi, group) in groups.iter().enumerate() {
             let suite = group["description"].as_str().unwrap_or_default().to_owned();
             let client_endpoint = group.get("clientEndpoint").and_then(Value::as_str).map(str::to_owned);
             // Cases whose operation of the same name is defined differently go to modules of their own.
             let mut parts: Vec<BTreeMap<String, Value>> = Vec::new();
-            let mut part_cases: Vec<Vec<Value>> = Vec::new();
-            for case in group["cases"].as_array().into_iter().flatten() {
+            let mut part_cases: Vec<Vec<usize>> = Vec::new();
+            for (ci, case) in group["cases"].as_array().into_iter().flatten().enumerate() {
                 let given = case["given"].clone();
                 let name = given["name"].as_str().unwrap_or("OperationName").to_owned();
                 let part = match parts.iter().position(|p| p.get(&name).is_none_or(|g| *g == given)) {
@@ -132,12 +138,8 @@ pub fn load(suites_dir: &Path, only: Option<&str>) -> Result<(Vec<Case>, Vec<Mod
                         parts.len() - 1
                     }
                 };
-                if parts.is_empty() {
-                    parts.push(BTreeMap::new());
-                    part_cases.push(Vec::new());
-                }
                 parts[part].insert(name.clone(), given);
-                part_cases[part].push(case.clone());
+                part_cases[part].push(ci);
                 let id = case["id"].as_str().unwrap_or_default().to_owned();
                 cases.push(Case {
                     file: (*file).to_owned(),
@@ -151,10 +153,8 @@ pub fn load(suites_dir: &Path, only: Option<&str>) -> Result<(Vec<Case>, Vec<Mod
                 });
             }
             for (pi, these) in part_cases.into_iter().enumerate() {
-                let mut sub = group.clone();
-                sub["cases"] = Value::Array(these);
                 let name = module_name(file, gi, pi);
-                let yaml = import_group(&sub, &name, file, gi);
+                let yaml = sub_group(&ordered_groups[gi], &these).and_then(|sub| import_group(&sub, &name, file, gi));
                 modules.push(Module { name, file: (*file).to_owned(), yaml });
             }
         }
@@ -162,11 +162,22 @@ pub fn load(suites_dir: &Path, only: Option<&str>) -> Result<(Vec<Case>, Vec<Mod
     Ok((cases, modules))
 }
 
+/// The group with only the cases at `indices`.
+fn sub_group(group: &crate::import::json::Json, indices: &[usize]) -> Result<crate::import::json::Json, String> {
+    use crate::import::json::Json;
+    let object = group.as_object().ok_or("a group is not an object")?;
+    let cases = match object.get("cases") {
+        Some(Json::Array(cases)) => indices.iter().filter_map(|&i| cases.get(i).cloned()).collect(),
+        _ => return Err("a group has no cases".to_owned()),
+    };
+    let mut sub = object.clone();
+    sub.insert("cases", Json::Array(cases));
+    Ok(Json::Object(sub))
+}
+
 /// The importer's YAML for one group.
-fn import_group(group: &Value, name: &str, file: &str, index: usize) -> Result<String, String> {
-    let text = serde_json::to_string(group).map_err(|e| e.to_string())?;
-    let group = crate::import::json::Json::parse(&text)?;
-    let service = crate::import::botocore::protocol_test_service(&group)?;
+fn import_group(group: &crate::import::json::Json, name: &str, file: &str, index: usize) -> Result<String, String> {
+    let service = crate::import::botocore::protocol_test_service(group)?;
     let mut options = crate::import::botocore::ImportOptions::new(
         name,
         format!("botocore protocol tests {file}.json, group {index}"),

@@ -37,6 +37,7 @@ pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
             let mut output = #read(result)?;
         }
     } else {
+        // botocore reads the document even when the output has no members: a body that is not XML fails.
         quote! {
             let doc = crate::runtime::xml::parse_document(&response.body)?;
             let mut output = #read(doc.root_element())?;

@@ -35,7 +35,8 @@ pub(super) fn write_value(s: &Service, id: ShapeId, value: TokenStream, format: 
     match &s.shape(id).kind {
         ShapeKind::Boolean => quote! { w.bool(*#value); },
         ShapeKind::Number { kind, .. } => match kind {
-            NumberKind::Float | NumberKind::Double => quote! { w.float(f64::from(*#value)); },
+            NumberKind::Float => quote! { w.float(crate::runtime::number::widen(*#value)); },
+            NumberKind::Double => quote! { w.float(*#value); },
             NumberKind::BigInteger | NumberKind::BigDecimal => quote! { w.number_text(#value.as_str()); },
             _ => quote! { w.integer(i64::from(*#value)); },
         },

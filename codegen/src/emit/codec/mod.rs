@@ -224,9 +224,10 @@ pub(super) fn scalar_str(s: &Service, id: ShapeId, value: TokenStream, format: T
 pub(super) fn scalar_text(s: &Service, id: ShapeId, value: TokenStream, format: TimestampFormat) -> TokenStream {
     match &s.shape(id).kind {
         ShapeKind::Boolean => quote!((if *#value { "true" } else { "false" }).to_owned()),
-        ShapeKind::Number { kind: NumberKind::Float | NumberKind::Double, .. } => {
-            quote!(crate::runtime::number::python_repr(f64::from(*#value)))
+        ShapeKind::Number { kind: NumberKind::Float, .. } => {
+            quote!(crate::runtime::number::python_repr(crate::runtime::number::widen(*#value)))
         }
+        ShapeKind::Number { kind: NumberKind::Double, .. } => quote!(crate::runtime::number::python_repr(*#value)),
         ShapeKind::Number { .. } => quote!(#value.to_string()),
         ShapeKind::String { .. } => quote!(#value.to_owned()),
         ShapeKind::Enum { .. } => quote!(#value.as_str().to_owned()),

@@ -170,10 +170,18 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> TokenStream {
             ShapeKind::Enum { .. } => (quote!(value.as_str().as_bytes().to_vec()), quote!("text/plain")),
             _ => {
                 let write = write_value(s, m.target, quote!(value), TimestampFormat::EpochSeconds);
-                (quote!({ let mut w = crate::runtime::json::JsonWriter::new(); #write w.finish() }), json_type.clone())
+                (quote!({ let mut writer = crate::runtime::json::JsonWriter::new(); let w = &mut writer; #write writer.finish() }), json_type.clone())
             }
         };
         let set_type = content_type(ty);
+        // An unset structure payload is an empty object (botocore, Smithy); an unset union, blob or string, no body.
+        let unset = match &s.shape(m.target).kind {
+            ShapeKind::Structure(_) => {
+                let set_json = content_type(json_type.clone());
+                quote! {{ #set_json b"{}".to_vec() }}
+            }
+            _ => quote!(Vec::new()),
+        };
         return match m.presence {
             Presence::Required => quote! { let value = &input.#f; let body: Vec<u8> = #bytes; #set_type },
             Presence::Optional => quote! {
@@ -183,7 +191,7 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> TokenStream {
                         #set_type
                         bytes
                     }
-                    None => Vec::new(),
+                    None => #unset,
                 };
             },
         };
@@ -213,12 +221,13 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> TokenStream {
     });
     let set_type = content_type(json_type);
     quote! {
-        let mut w = crate::runtime::json::JsonWriter::new();
+        let mut writer = crate::runtime::json::JsonWriter::new();
+        let w = &mut writer;
         w.begin_object();
         #(#writes)*
         #one_of
         w.end_object();
-        let body = w.finish();
+        let body = writer.finish();
         #set_type
     }
 }
@@ -295,7 +304,8 @@ pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
             _ => {
                 let read = read_value(s, m.target);
                 quote! {{
-                    let mut r = crate::runtime::json::JsonReader::new(&response.body);
+                    let mut reader = crate::runtime::json::JsonReader::new(&response.body);
+                    let r = &mut reader;
                     let value = #read;
                     r.finish()?;
                     value
@@ -313,7 +323,8 @@ pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
         let read = read_members_loop(s, &body);
         quote! {
             let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &response.body };
-            let mut r = crate::runtime::json::JsonReader::new(body);
+            let mut reader = crate::runtime::json::JsonReader::new(body);
+            let r = &mut reader;
             r.begin_object()?;
             #read
             r.finish()?;
