@@ -220,6 +220,25 @@ impl Profiles {
         from_services.or_else(|| merged.get("endpoint_url").cloned()).filter(|v| !v.is_empty())
     }
 
+    /// A configured AWS endpoint, in the SDKs' order: `AWS_ENDPOINT_URL_<SERVICE_ID>`
+    /// (for `service_id` such as `AUTO_SCALING`, `STS`), `AWS_ENDPOINT_URL`, the
+    /// profile's `services` section for the service (key `auto_scaling`), then its
+    /// own `endpoint_url`; none with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the
+    /// profile's `ignore_configured_endpoint_urls`) true. `None` for the service
+    /// gives the global one.
+    pub(crate) fn configured_endpoint(&self, env: &Env, profile: &str, service_id: Option<&str>) -> Option<String> {
+        let ignore = env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+            || self.get(profile, "ignore_configured_endpoint_urls").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        if ignore {
+            return None;
+        }
+        let from_env = service_id.and_then(|id| env.get(&format!("AWS_ENDPOINT_URL_{id}")));
+        from_env
+            .or_else(|| env.get("AWS_ENDPOINT_URL"))
+            .map(str::to_owned)
+            .or_else(|| self.endpoint_url(profile, &service_id.unwrap_or_default().to_ascii_lowercase()))
+    }
+
     /// The files that were read, for messages.
     pub(crate) fn describe_files(&self) -> String {
         if self.files.is_empty() {

@@ -28,25 +28,10 @@ pub(crate) struct Sts {
     pub(crate) proxy: ProxyConfig,
 }
 
-/// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile's `sts` service
-/// `endpoint_url`, then its own `endpoint_url` (none of them with
-/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`); else the regional endpoint.
-pub(crate) fn configured_endpoint(env: &Env, profiles: &Profiles, profile: &str, env_suffix: &str, key: &str) -> Option<String> {
-    let ignore = env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        || profiles.get(profile, "ignore_configured_endpoint_urls").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if ignore {
-        return None;
-    }
-    env.get(&format!("AWS_ENDPOINT_URL_{env_suffix}"))
-        .or_else(|| env.get("AWS_ENDPOINT_URL"))
-        .map(str::to_owned)
-        .or_else(|| profiles.endpoint_url(profile, key))
-}
-
 impl Sts {
     pub(crate) fn new(env: &Env, profiles: &Profiles, profile: &str, region: Option<String>) -> Sts {
         let region = region.unwrap_or_else(|| "us-east-1".to_owned());
-        let endpoint = configured_endpoint(env, profiles, profile, "STS", "sts").unwrap_or_else(|| {
+        let endpoint = profiles.configured_endpoint(env, profile, Some("STS")).unwrap_or_else(|| {
             let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
             format!("https://sts.{region}.{suffix}")
         });
