@@ -14,7 +14,12 @@ use tests::support::metadata::loopback_env;
 use tests::support::proxy::{RawRecorder, RecordingProxy};
 
 fn input() -> SendWorkflowStepStateInput {
-    SendWorkflowStepStateInput::new("w-0123456789abcdefg", "0123abcd-0000-1111-2222-333344445555", "tok", CustomStepStatus::Success)
+    SendWorkflowStepStateInput::new(
+        "w-0123456789abcdefg",
+        "0123abcd-0000-1111-2222-333344445555",
+        "tok",
+        CustomStepStatus::Success,
+    )
 }
 
 fn env(extra: &[(&str, &str)]) -> Env {
@@ -32,7 +37,13 @@ fn env(extra: &[(&str, &str)]) -> Env {
 }
 
 fn client(env: &Env, endpoint: &str) -> transfer::Client {
-    let config = Config::from_env_in(env, None).unwrap().into_builder().endpoint_url(endpoint).retry(RetryConfig::disabled()).attempt_timeout(Some(Duration::from_secs(10))).build();
+    let config = Config::from_env_in(env, None)
+        .unwrap()
+        .into_builder()
+        .endpoint_url(endpoint)
+        .retry(RetryConfig::disabled())
+        .attempt_timeout(Some(Duration::from_secs(10)))
+        .build();
     transfer::Client::new(config).unwrap()
 }
 
@@ -95,7 +106,14 @@ async fn https_endpoints_are_tunnelled_with_connect() {
 #[tokio::test]
 async fn no_proxy_follows_curl_and_loopback_is_proxied_unless_listed() {
     let proxy = RecordingProxy::start(None).await;
-    for (no_proxy, proxied) in [("", true), ("example.com", true), ("127.0.0.1", false), ("127.0.0.0/8", false), ("*", false), (" other , 127.0.0.1:9999 ", false)] {
+    for (no_proxy, proxied) in [
+        ("", true),
+        ("example.com", true),
+        ("127.0.0.1", false),
+        ("127.0.0.0/8", false),
+        ("*", false),
+        (" other , 127.0.0.1:9999 ", false),
+    ] {
         let server = Server::start(vec![ok()]).await;
         let before = proxy.seen().len();
         let env = env(&[("HTTP_PROXY", &proxy.url(None)), ("NO_PROXY", no_proxy)]);
@@ -118,7 +136,11 @@ async fn no_proxy_follows_curl_and_loopback_is_proxied_unless_listed() {
 
 #[test]
 fn bad_proxy_urls_are_configuration_errors_that_never_show_the_password() {
-    for (var, url) in [("HTTPS_PROXY", "socks5://u:hunter2-pw@127.0.0.1:1"), ("http_proxy", "http://u:hunter2-pw@127.0.0.1:99999"), ("HTTP_PROXY", "http://u:hunter2-pw@127.0.0.1:1/path")] {
+    for (var, url) in [
+        ("HTTPS_PROXY", "socks5://u:hunter2-pw@127.0.0.1:1"),
+        ("http_proxy", "http://u:hunter2-pw@127.0.0.1:99999"),
+        ("HTTP_PROXY", "http://u:hunter2-pw@127.0.0.1:1/path"),
+    ] {
         let err = Config::from_env_in(&env(&[(var, url)]), None).unwrap_err();
         assert!(matches!(&err, ConfigError::InvalidEnv { var: v, .. } if *v == var), "{err:?}");
         assert!(!format!("{err} {err:?}").contains("hunter2-pw"), "{err}");

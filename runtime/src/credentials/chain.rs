@@ -119,7 +119,10 @@ impl AwsCredentialsChain {
 
     /// The profile used: the caller's, `AWS_PROFILE`, or `default`.
     pub fn profile_name(&self) -> String {
-        self.explicit_profile.clone().or_else(|| self.env.get("AWS_PROFILE").map(str::to_owned)).unwrap_or_else(|| "default".to_owned())
+        self.explicit_profile
+            .clone()
+            .or_else(|| self.env.get("AWS_PROFILE").map(str::to_owned))
+            .unwrap_or_else(|| "default".to_owned())
     }
 
     /// The environment the chain reads.
@@ -281,7 +284,9 @@ impl Resolution<'_> {
         };
         let token_file = get("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file")?;
         let Some(role_arn) = get("AWS_ROLE_ARN", "role_arn") else {
-            return Some(Err("a web identity token file is configured without a role ARN (AWS_ROLE_ARN or role_arn)".to_owned()));
+            return Some(Err(
+                "a web identity token file is configured without a role ARN (AWS_ROLE_ARN or role_arn)".to_owned()
+            ));
         };
         let token_file = match env.expand_home(&token_file) {
             Some(path) => path.display().to_string(),
@@ -345,8 +350,12 @@ impl Resolution<'_> {
             let failed = |why: String| CredentialsError::new(format!("profile {profile:?}"), why);
             let role_arn = props.get("role_arn").cloned().unwrap_or_default();
             let source = match (props.get("source_profile"), props.get("credential_source")) {
-                (Some(_), Some(_)) => return Err(failed("it has both source_profile and credential_source".to_owned())),
-                (None, None) => return Err(failed("role_arn needs a source_profile or a credential_source".to_owned())),
+                (Some(_), Some(_)) => {
+                    return Err(failed("it has both source_profile and credential_source".to_owned()));
+                }
+                (None, None) => {
+                    return Err(failed("role_arn needs a source_profile or a credential_source".to_owned()));
+                }
                 (None, Some(kind)) => self.credential_source(profile, kind).await?,
                 (Some(source_profile), None) => {
                     if !self.profiles.contains(source_profile) {
@@ -355,14 +364,18 @@ impl Resolution<'_> {
                     let source_props = self.profiles.merged(source_profile);
                     if visited.contains(source_profile) && (source_profile != profile || !has_static(&source_props)) {
                         let chain = visited.join(" -> ");
-                        return Err(failed(format!("source_profile {source_profile:?} makes a cycle: {chain} -> {source_profile}")));
+                        return Err(failed(format!(
+                            "source_profile {source_profile:?} makes a cycle: {chain} -> {source_profile}"
+                        )));
                     }
                     visited.push(source_profile.clone());
                     if has_static(&source_props) || !is_role(&source_props) {
                         let mut ignored = CredentialsError::empty();
                         match self.profile_sources(source_profile, false, &mut ignored).await? {
                             Some((_, c)) => c,
-                            None => return Err(failed(format!("its source profile {source_profile:?} has no credentials"))),
+                            None => {
+                                return Err(failed(format!("its source profile {source_profile:?} has no credentials")));
+                            }
                         }
                     } else {
                         self.assume_role(source_profile, visited).await?

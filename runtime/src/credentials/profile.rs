@@ -163,7 +163,8 @@ impl Profiles {
                 } else if name.starts_with("profile") || name.starts_with("services") {
                     // `[profile x]` (and `[profile default]`); anything else is not a profile.
                     if let Some([kind, profile]) = words(&name).as_deref() {
-                        let map = if kind.starts_with("profile") { &mut profiles.config } else { &mut profiles.services };
+                        let map =
+                            if kind.starts_with("profile") { &mut profiles.config } else { &mut profiles.services };
                         map.insert(profile.clone(), props);
                     }
                 }
@@ -288,7 +289,10 @@ mod tests {
 
     #[test]
     fn configparser_syntax() {
-        let parsed = ini("# c\n[default]\nRegion = us-west-2\n; c\nx: a = b\ns3 =\n  max = 1\n  y = 2\n\n[profile  \"a b\"]\nk=\n").unwrap();
+        let parsed = ini(
+            "# c\n[default]\nRegion = us-west-2\n; c\nx: a = b\ns3 =\n  max = 1\n  y = 2\n\n[profile  \"a b\"]\nk=\n",
+        )
+        .unwrap();
         let (name, props) = &parsed.sections[0];
         assert_eq!(name, "default");
         assert_eq!(props["region"], "us-west-2");

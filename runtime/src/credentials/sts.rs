@@ -68,8 +68,7 @@ impl Sts {
         let mut headers =
             vec![("Host".to_owned(), host), ("Content-Type".to_owned(), aws_query::CONTENT_TYPE.to_owned())];
         let identity = sigv4::SigningIdentity::new(source);
-        let signature =
-            sigv4::sign(&identity, &self.region, "sts", SystemTime::now(), "POST", &url, &headers, &body)?;
+        let signature = sigv4::sign(&identity, &self.region, "sts", SystemTime::now(), "POST", &url, &headers, &body)?;
         headers.extend(signature.headers);
         headers.remove(0); // Fetch adds Host itself.
         let response = self.send(&url, headers, body).await?;
@@ -124,7 +123,8 @@ fn read_credentials(response: &Response, action: &str) -> Result<AwsCredentials,
     }
     let doc = xml::parse_document(&response.body).map_err(|e| format!("STS {action}: {e}"))?;
     let result = aws_query::parse_result(&doc, &format!("{action}Result")).map_err(|e| format!("STS {action}: {e}"))?;
-    let creds = xml::child(result, "Credentials").ok_or_else(|| format!("STS {action}: no <Credentials> in the answer"))?;
+    let creds =
+        xml::child(result, "Credentials").ok_or_else(|| format!("STS {action}: no <Credentials> in the answer"))?;
     let field = |name: &str| {
         xml::child(creds, name)
             .map(xml::text)
@@ -157,7 +157,13 @@ mod tests {
         let err = r#"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>"#;
         let e = read_credentials(&answer(403, err), "AssumeRole").unwrap_err();
         assert_eq!(e, "STS AssumeRole failed: AccessDenied (HTTP 403): not allowed");
-        for hostile in ["", "<x/>", "<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>", "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>", "\u{0}\u{1}"] {
+        for hostile in [
+            "",
+            "<x/>",
+            "<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>",
+            "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>",
+            "\u{0}\u{1}",
+        ] {
             assert!(read_credentials(&answer(200, hostile), "AssumeRole").is_err(), "{hostile}");
         }
         let huge = format!("<ErrorResponse><Error><Code>{}</Code></Error></ErrorResponse>", "C".repeat(100_000));
