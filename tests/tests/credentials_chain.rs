@@ -224,6 +224,17 @@ async fn hostile_or_absent_metadata_services_give_clear_errors() {
         Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
     transfer::Client::new(config).unwrap().send_workflow_step_state(input()).await.unwrap();
     assert!(imds.server.received().iter().all(|r| r.header("x-aws-ec2-metadata-token").is_none()));
+    // Unless IMDSv1 is disabled: then the refusal is the answer.
+    let env = loopback_env(&[
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_CONFIG_FILE", "/nonexistent"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.server.url()),
+        ("AWS_EC2_METADATA_V1_DISABLED", "true"),
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true"),
+    ]);
+    let config = Config::from_env_in(&env, None).unwrap().into_builder().transport(transport.clone()).build();
+    let err = transfer::Client::new(config).unwrap().send_workflow_step_state(input()).await.unwrap_err();
+    assert!(err.to_string().contains("HTTP 404 for the session token, and IMDSv1 is disabled"), "{err}");
     // Nothing listening: a bounded wait, then an error naming the source.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());

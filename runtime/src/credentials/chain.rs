@@ -201,10 +201,12 @@ impl AwsCredentialsChain {
         }
         match Imds::from_env(&self.env, &r.profiles, &r.profile) {
             Imds::Disabled => tried.push("instance metadata", "disabled by AWS_EC2_METADATA_DISABLED"),
-            Imds::At(base) => match imds::credentials(&base).await {
-                Ok(c) => return Ok(c),
-                Err(e) => tried.push("instance metadata", e),
-            },
+            Imds::At(base) => {
+                match imds::credentials(&base, Imds::v1_fallback(&self.env, &r.profiles, &r.profile)).await {
+                    Ok(c) => return Ok(c),
+                    Err(e) => tried.push("instance metadata", e),
+                }
+            }
         }
         Err(tried)
     }
@@ -374,7 +376,9 @@ impl Resolution<'_> {
                         match self.profile_sources(source_profile, false, &mut ignored).await? {
                             Some((_, c)) => c,
                             None => {
-                                return Err(failed(format!("its source profile {source_profile:?} has no credentials")));
+                                return Err(failed(format!(
+                                    "its source profile {source_profile:?} has no credentials"
+                                )));
                             }
                         }
                     } else {
@@ -405,7 +409,7 @@ impl Resolution<'_> {
             "Environment" => env_credentials(env).and_then(|c| c.ok_or_else(|| ENV_KEYS.to_owned())),
             "Ec2InstanceMetadata" => match Imds::from_env(env, &self.profiles, &self.profile) {
                 Imds::Disabled => Err("instance metadata is disabled by AWS_EC2_METADATA_DISABLED".to_owned()),
-                Imds::At(base) => imds::credentials(&base).await,
+                Imds::At(base) => imds::credentials(&base, Imds::v1_fallback(env, &self.profiles, &self.profile)).await,
             },
             "EcsContainer" => match container::endpoint(env) {
                 Ok(Some(url)) => container::credentials(env, &url).await,

@@ -50,6 +50,14 @@ impl Imds {
         }
     }
 
+    /// Whether IMDSv1 (no token) may be used when the token request is refused:
+    /// not with `AWS_EC2_METADATA_V1_DISABLED` (or the profile's `ec2_metadata_v1_disabled`) true.
+    pub(crate) fn v1_fallback(env: &Env, profiles: &Profiles, profile: &str) -> bool {
+        let disabled = env.is_true("AWS_EC2_METADATA_V1_DISABLED")
+            || profiles.get(profile, "ec2_metadata_v1_disabled").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        !disabled
+    }
+
     /// The base URL, when enabled.
     pub(crate) fn endpoint(&self) -> Option<&str> {
         match self {
@@ -66,8 +74,8 @@ async fn get(url: &str, method: &str, headers: Vec<(String, String)>) -> Result<
     Ok((response.status, text))
 }
 
-/// The session token, or `None` for IMDSv1.
-async fn token(base: &str) -> Result<Option<String>, String> {
+/// The session token, or `None` for IMDSv1 (when `v1_fallback` allows it).
+async fn token(base: &str, v1_fallback: bool) -> Result<Option<String>, String> {
     let url = format!("{base}/latest/api/token");
     let (status, body) =
         get(&url, "PUT", vec![("X-aws-ec2-metadata-token-ttl-seconds".into(), TOKEN_TTL.into())]).await?;
@@ -79,7 +87,8 @@ async fn token(base: &str) -> Result<Option<String>, String> {
             }
             Ok(Some(token.to_owned()))
         }
-        403..=405 => Ok(None),
+        403..=405 if v1_fallback => Ok(None),
+        403..=405 => Err(format!("{url}: HTTP {status} for the session token, and IMDSv1 is disabled")),
         other => Err(format!("{url}: HTTP {other} for the session token")),
     }
 }
@@ -95,8 +104,8 @@ async fn get_with_token(base: &str, path: &str, token: &Option<String>) -> Resul
 }
 
 /// The instance profile's credentials.
-pub(crate) async fn credentials(base: &str) -> Result<AwsCredentials, String> {
-    let token = token(base).await?;
+pub(crate) async fn credentials(base: &str, v1_fallback: bool) -> Result<AwsCredentials, String> {
+    let token = token(base, v1_fallback).await?;
     let list = get_with_token(base, "/latest/meta-data/iam/security-credentials/", &token).await?;
     let role =
         list.lines().map(str::trim).find(|l| !l.is_empty()).ok_or("the instance has no instance profile role")?;
@@ -109,8 +118,8 @@ pub(crate) async fn credentials(base: &str) -> Result<AwsCredentials, String> {
 }
 
 /// The instance's region (`/latest/meta-data/placement/region`).
-pub(crate) async fn region(base: &str) -> Result<String, String> {
-    let token = token(base).await?;
+pub(crate) async fn region(base: &str, v1_fallback: bool) -> Result<String, String> {
+    let token = token(base, v1_fallback).await?;
     let region = get_with_token(base, "/latest/meta-data/placement/region", &token).await?;
     let region = region.trim();
     let plain =
@@ -161,7 +170,7 @@ impl ImdsRegion {
             .unwrap_or_else(|| "default".to_owned());
         match Imds::from_env(env, &profiles, &profile) {
             Imds::Disabled => Err("instance metadata is disabled by AWS_EC2_METADATA_DISABLED".to_owned()),
-            Imds::At(base) => region(&base).await,
+            Imds::At(base) => region(&base, Imds::v1_fallback(env, &profiles, &profile)).await,
         }
     }
 }
