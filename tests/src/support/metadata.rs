@@ -66,6 +66,21 @@ pub fn assert_loopback_only(vars: &BTreeMap<String, String>) {
         get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_none(),
         "guard: a relative container URI always means 169.254.170.2"
     );
+    // Roles and web identity call STS: it must be a loopback one.
+    let files = ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]
+        .iter()
+        .filter_map(|var| std::fs::read_to_string(get(var)?).ok())
+        .collect::<String>();
+    let calls_sts = get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some()
+        || files.contains("role_arn")
+        || files.contains("web_identity_token_file");
+    if calls_sts {
+        let sts = get("AWS_ENDPOINT_URL_STS").or_else(|| get("AWS_ENDPOINT_URL"));
+        assert!(
+            sts.is_some() && !true_("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
+            "guard: roles or web identity are configured without a loopback AWS_ENDPOINT_URL_STS"
+        );
+    }
     for var in [
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",
         "AWS_ENDPOINT_URL_STS",
