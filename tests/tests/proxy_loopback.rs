@@ -178,3 +178,39 @@ async fn hookctl_honours_the_proxy_variables() {
     assert!(seen[0].header("proxy-authorization").is_some());
     assert!(!out.stderr.contains("cli-proxy-pw"));
 }
+
+/// A "proxy" that answers `CONNECT` with `answer`, then closes.
+async fn hostile_proxy(answer: Vec<u8>) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(&answer).await;
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn hostile_connect_answers_are_clear_errors_and_never_hang() {
+    for (answer, expected) in [
+        (b"SSH-2.0-OpenSSH\r\n\r\n".to_vec(), "its answer to CONNECT is not HTTP"),
+        (vec![b'x'; 40 * 1024], "longer than 16384 bytes"),
+        (b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n".to_vec(), "answered CONNECT localhost:9 with 502"),
+        (b"HTTP/1.1 200 OK\r\n".to_vec(), "closed the connection before answering CONNECT"),
+    ] {
+        let port = hostile_proxy(answer).await;
+        let env = env(&[("HTTPS_PROXY", &format!("http://127.0.0.1:{port}"))]);
+        let started = std::time::Instant::now();
+        let err = client(&env, "https://localhost:9").send_workflow_step_state(input()).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5), "{expected}");
+        assert!(matches!(&err, Error::Transport(t) if t.kind == TransportErrorKind::Connect), "{err:?}");
+        assert!(err.to_string().contains(expected), "{expected}: {err}");
+    }
+}
