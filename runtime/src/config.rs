@@ -252,38 +252,13 @@ impl Config {
         let profiles = Profiles::load(env).map_err(ConfigError::Profile)?;
         let profile_name = chain.profile_name();
         let aws_region = get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")).or_else(|| profiles.get(&profile_name, "region"));
-        let ignore_configured = env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-            || profiles
-                .get(&profile_name, "ignore_configured_endpoint_urls")
-                .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        let (aws_endpoint_url, aws_service_endpoint_urls) = if ignore_configured {
-            (None, BTreeMap::new())
-        } else {
-            // The AWS SDKs' order: the service's variable, the global one, the profile's service section, its endpoint_url.
-            let services = AWS_SERVICE_IDS
-                .iter()
-                .filter_map(|(_, id)| {
-                    let url = get(&format!("AWS_ENDPOINT_URL_{id}"))
-                        .or_else(|| get("AWS_ENDPOINT_URL"))
-                        .or_else(|| profiles.endpoint_url(&profile_name, &id.to_ascii_lowercase()))?;
-                    Some(((*id).to_owned(), url))
-                })
-                .collect();
-            (get("AWS_ENDPOINT_URL").or_else(|| profiles.endpoint_url(&profile_name, "")), services)
-        };
-        let aws_provider = Some(AwsSlot::provided(
-            Arc::new(chain.clone()) as Arc<dyn ProvideAwsCredentials>,
-            Some(Box::new(move || chain.precheck().map(AwsIdentity::new))),
-            AWS_REFRESH_AHEAD,
-            "the AWS credentials chain",
-        ));
-        let huawei_chain = HuaweiCredentialsChain::new(env.clone());
-        let huawei_provider = Some(HuaweiSlot::provided(
-            Arc::new(huawei_chain.clone()) as Arc<dyn ProvideHuaweiCredentials>,
-            Some(Box::new(move || huawei_chain.precheck())),
-            HUAWEI_REFRESH_AHEAD,
-            "the Huawei Cloud credentials chain",
-        ));
+        let aws_endpoint_url = profiles.configured_endpoint(env, &profile_name, None);
+        let aws_service_endpoint_urls = AWS_SERVICE_IDS
+            .iter()
+            .filter_map(|(_, id)| Some(((*id).to_owned(), profiles.configured_endpoint(env, &profile_name, Some(id))?)))
+            .collect();
+        let aws_provider = Some(aws_chain_slot(chain));
+        let huawei_provider = Some(huawei_chain_slot(HuaweiCredentialsChain::new(env.clone())));
         Ok(Config {
             aws_region,
             huawei_region: get("HUAWEICLOUD_SDK_REGION"),
@@ -438,6 +413,20 @@ impl Config {
     }
 }
 
+/// The AWS chain as a configuration's provider: precheck at `Handle::new`, cached, refreshed ahead.
+fn aws_chain_slot(chain: AwsCredentialsChain) -> AwsSlot {
+    let check = chain.clone();
+    let precheck = Box::new(move || check.precheck().map(AwsIdentity::new));
+    AwsSlot::provided(Arc::new(chain), Some(precheck), AWS_REFRESH_AHEAD, "the AWS credentials chain")
+}
+
+/// The Huawei chain as a configuration's provider.
+fn huawei_chain_slot(chain: HuaweiCredentialsChain) -> HuaweiSlot {
+    let check = chain.clone();
+    let precheck = Box::new(move || check.precheck());
+    HuaweiSlot::provided(Arc::new(chain), Some(precheck), HUAWEI_REFRESH_AHEAD, "the Huawei Cloud credentials chain")
+}
+
 fn env_error(var: &'static str, reason: &str) -> ConfigError {
     ConfigError::InvalidEnv { var, reason: reason.to_owned() }
 }
@@ -511,13 +500,7 @@ impl ConfigBuilder {
     /// The AWS SDKs' chain over an environment of the caller's choosing (see [`AwsCredentialsChain`]).
     pub fn aws_credentials_chain(mut self, chain: AwsCredentialsChain) -> Self {
         self.config.aws_credentials = None;
-        let check = chain.clone();
-        self.config.aws_provider = Some(AwsSlot::provided(
-            Arc::new(chain),
-            Some(Box::new(move || check.precheck().map(AwsIdentity::new))),
-            AWS_REFRESH_AHEAD,
-            "the AWS credentials chain",
-        ));
+        self.config.aws_provider = Some(aws_chain_slot(chain));
         self
     }
 
@@ -532,13 +515,7 @@ impl ConfigBuilder {
     pub fn huawei_credentials_chain(mut self, chain: HuaweiCredentialsChain) -> Self {
         self.config.huawei_credentials = None;
         self.config.env = self.config.env.take().or_else(|| Some((chain.env().clone(), None)));
-        let check = chain.clone();
-        self.config.huawei_provider = Some(HuaweiSlot::provided(
-            Arc::new(chain),
-            Some(Box::new(move || check.precheck())),
-            HUAWEI_REFRESH_AHEAD,
-            "the Huawei Cloud credentials chain",
-        ));
+        self.config.huawei_provider = Some(huawei_chain_slot(chain));
         self
     }
 

@@ -178,7 +178,8 @@ impl NoProxy {
                 continue;
             }
             // A name, perhaps with a port (ignored) and a leading dot.
-            let name = entry.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map_or(entry, |(h, _)| h);
+            let name =
+                entry.rsplit_once(':').filter(|(_, p)| p.bytes().all(|b| b.is_ascii_digit())).map_or(entry, |(h, _)| h);
             let name = name.trim_start_matches('.').trim_end_matches('.').to_ascii_lowercase();
             if !name.is_empty() {
                 entries.push(NoProxyEntry::Domain(name));
@@ -194,7 +195,10 @@ impl NoProxy {
         self.entries.iter().any(|entry| match entry {
             NoProxyEntry::All => true,
             NoProxyEntry::Domain(name) => {
-                host == *name || (host.len() > name.len() && host.ends_with(name.as_str()) && host.as_bytes()[host.len() - name.len() - 1] == b'.')
+                host == *name
+                    || (host.len() > name.len()
+                        && host.ends_with(name.as_str())
+                        && host.as_bytes()[host.len() - name.len() - 1] == b'.')
             }
             NoProxyEntry::Ip(net, bits) => ip.is_some_and(|ip| in_block(ip, *net, *bits)),
         })
@@ -290,7 +294,18 @@ mod tests {
         assert_eq!((p.host(), p.port(), p.has_credentials()), ("10.0.0.1", 80, false));
         let p = Proxy::parse("http://[::1]:8080").unwrap();
         assert_eq!((p.host(), p.port()), ("::1", 8080));
-        for bad in ["https://p:1", "socks5://p:1", "http://p:0", "http://p:99999", "http://p:x", "http://", "http://p/x", "http://a b", "http://[::1", "http://u:s3cret@"] {
+        for bad in [
+            "https://p:1",
+            "socks5://p:1",
+            "http://p:0",
+            "http://p:99999",
+            "http://p:x",
+            "http://",
+            "http://p/x",
+            "http://a b",
+            "http://[::1",
+            "http://u:s3cret@",
+        ] {
             let e = Proxy::parse(bad).unwrap_err();
             assert!(!e.contains("s3cret"), "{bad}: {e}");
         }
@@ -299,10 +314,31 @@ mod tests {
     #[test]
     fn no_proxy_follows_curl() {
         let n = NoProxy::parse(" example.com, .internal ,10.0.0.0/8, 192.168.1.5, [::1], fd00::/8, host:8080,bad/99");
-        for direct in ["example.com", "a.example.com", "EXAMPLE.com.", "x.y.internal", "internal", "10.1.2.3", "192.168.1.5", "::1", "[::1]", "fd00:ec2::254", "host"] {
+        for direct in [
+            "example.com",
+            "a.example.com",
+            "EXAMPLE.com.",
+            "x.y.internal",
+            "internal",
+            "10.1.2.3",
+            "192.168.1.5",
+            "::1",
+            "[::1]",
+            "fd00:ec2::254",
+            "host",
+        ] {
             assert!(n.matches(direct), "{direct}");
         }
-        for proxied in ["notexample.com", "example.com.evil", "11.0.0.1", "192.168.1.6", "127.0.0.1", "localhost", "fe80::1", "hostx"] {
+        for proxied in [
+            "notexample.com",
+            "example.com.evil",
+            "11.0.0.1",
+            "192.168.1.6",
+            "127.0.0.1",
+            "localhost",
+            "fe80::1",
+            "hostx",
+        ] {
             assert!(!n.matches(proxied), "{proxied}");
         }
         assert!(NoProxy::parse("*").matches("anything"));
@@ -312,7 +348,12 @@ mod tests {
 
     #[test]
     fn from_env_lower_case_first_and_errors_name_the_variable() {
-        let env = Env::from_pairs([("HTTPS_PROXY", "http://upper:1"), ("https_proxy", "http://lower:2"), ("HTTP_PROXY", "p:3"), ("NO_PROXY", "skip.me")]);
+        let env = Env::from_pairs([
+            ("HTTPS_PROXY", "http://upper:1"),
+            ("https_proxy", "http://lower:2"),
+            ("HTTP_PROXY", "p:3"),
+            ("NO_PROXY", "skip.me"),
+        ]);
         let c = ProxyConfig::from_env(&env).unwrap();
         assert_eq!(c.for_host(true, "x").map(Proxy::host), Some("lower"));
         assert_eq!(c.for_host(false, "x").map(Proxy::port), Some(3));

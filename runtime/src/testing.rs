@@ -68,9 +68,7 @@ impl InMemoryTransport {
     }
 
     /// Answers each request with what `handler` makes of it.
-    pub fn from_fn(
-        handler: impl FnMut(&PreparedRequest) -> Result<Response, TransportError> + Send + 'static,
-    ) -> Self {
+    pub fn from_fn(handler: impl FnMut(&PreparedRequest) -> Result<Response, TransportError> + Send + 'static) -> Self {
         Self::from_answers(Answers::Handler(Box::new(handler)))
     }
 
@@ -134,10 +132,13 @@ impl fmt::Debug for InMemoryTransport {
         let state = self.state();
         f.debug_struct("InMemoryTransport")
             .field("requests", &state.requests.len())
-            .field("remaining", &match &state.answers {
-                Answers::Queue(queue) => Some(queue.len()),
-                Answers::Handler(_) => None,
-            })
+            .field(
+                "remaining",
+                &match &state.answers {
+                    Answers::Queue(queue) => Some(queue.len()),
+                    Answers::Handler(_) => None,
+                },
+            )
             .finish()
     }
 }

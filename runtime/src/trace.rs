@@ -238,7 +238,11 @@ mod stderr {
         }
 
         fn record_str(&mut self, field: &Field, value: &str) {
-            let _ = if field.name() == "message" { write!(self.0, " {value}") } else { write!(self.0, " {}={value}", field.name()) };
+            let _ = if field.name() == "message" {
+                write!(self.0, " {value}")
+            } else {
+                write!(self.0, " {}={value}", field.name())
+            };
         }
     }
 

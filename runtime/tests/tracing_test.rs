@@ -70,15 +70,25 @@ async fn answering_proxy() -> u16 {
 #[tokio::test]
 async fn spans_and_events_carry_the_calls_facts_and_no_secret() {
     let sink = Arc::new(Mutex::new(String::new()));
-    let _guard = tracing::subscriber::set_default(StderrSubscriber::new(tracing::Level::DEBUG).with_sink(Arc::clone(&sink)));
+    let _guard =
+        tracing::subscriber::set_default(StderrSubscriber::new(tracing::Level::DEBUG).with_sink(Arc::clone(&sink)));
 
     // AWS: a provider's temporary credentials; a 503, then success.
     let transport = InMemoryTransport::new([
         response(503, &[("x-amzn-RequestId", "req-503")], ""),
         response(200, &[("x-amzn-RequestId", "req-ok")], "done"),
     ]);
-    let retry = RetryConfig { max_attempts: 2, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(2) };
-    let config = Config::builder().region("us-east-1").aws_credentials_provider(Temporary).retry(retry).transport(transport.clone()).build();
+    let retry = RetryConfig {
+        max_attempts: 2,
+        initial_backoff: Duration::from_millis(1),
+        max_backoff: Duration::from_millis(2),
+    };
+    let config = Config::builder()
+        .region("us-east-1")
+        .aws_credentials_provider(Temporary)
+        .retry(retry)
+        .transport(transport.clone())
+        .build();
     let handle = Handle::new(&TRANSFER, config).unwrap();
     let req = aws_json::request(&TRANSFER, &SEND, b"{}".to_vec());
     assert_eq!(handle.call(&SEND, req, body_text, json_err).await.unwrap(), "done");
@@ -125,7 +135,18 @@ async fn spans_and_events_carry_the_calls_facts_and_no_secret() {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     assert!(text.contains("elapsed_ms="), "{text}");
-    for secret in [SECRET, SESSION, HW_SK, HW_TOKEN, PROXY_PASSWORD, &signature, "Authorization", "X-Amz-Security-Token", "X-Security-Token", "Basic "] {
+    for secret in [
+        SECRET,
+        SESSION,
+        HW_SK,
+        HW_TOKEN,
+        PROXY_PASSWORD,
+        &signature,
+        "Authorization",
+        "X-Amz-Security-Token",
+        "X-Security-Token",
+        "Basic ",
+    ] {
         assert!(!text.contains(secret), "{secret:?} appears in:\n{text}");
     }
 }

@@ -81,7 +81,11 @@ async fn retries_take_one_canned_answer_per_attempt_and_each_attempt_is_signed_a
     assert_eq!(transport.requests().len(), 3);
 
     // A modeled client error is not retried, and comes back as the service's error.
-    let transport = InMemoryTransport::new([response(400, &[("x-amzn-RequestId", "r9")], r#"{"__type":"AccessDeniedException","message":"no"}"#)]);
+    let transport = InMemoryTransport::new([response(
+        400,
+        &[("x-amzn-RequestId", "r9")],
+        r#"{"__type":"AccessDeniedException","message":"no"}"#,
+    )]);
     let handle =
         Handle::new(&TRANSFER, vector_config().retry(fast_retries(3)).transport(transport.clone()).build()).unwrap();
     let err = handle.call(&SEND, request(), body_text, json_err).await.unwrap_err();
@@ -139,10 +143,7 @@ async fn the_size_cap_applies_and_a_bad_answer_is_a_response_error() {
     let transport = InMemoryTransport::new([response(200, &[("x-amzn-RequestId", "r2")], vec![0xff, 0xfe])]);
     let handle = Handle::new(&TRANSFER, vector_config().transport(transport).build()).unwrap();
     let err = handle.call(&SEND, request(), body_text, json_err).await.unwrap_err();
-    assert!(
-        matches!(&err, Error::Response { http_status: 200, request_id: Some(id), .. } if id == "r2"),
-        "{err:?}"
-    );
+    assert!(matches!(&err, Error::Response { http_status: 200, request_id: Some(id), .. } if id == "r2"), "{err:?}");
 }
 
 #[tokio::test]

@@ -20,13 +20,20 @@ async fn debug_traces_each_attempt_on_stderr_without_secrets() {
         let url = server.url();
         let url: &'static str = Box::leak(url.into_boxed_str());
         args.push(url);
-        args.extend(["--workflow-id", "w-0123456789abcdefg", "--execution-id", "0123abcd-0000-1111-2222-333344445555", "--token", "t", "--status", "SUCCESS"]);
+        args.extend([
+            "--workflow-id",
+            "w-0123456789abcdefg",
+            "--execution-id",
+            "0123abcd-0000-1111-2222-333344445555",
+            "--token",
+            "t",
+            "--status",
+            "SUCCESS",
+        ]);
         if debug {
             args.push("--debug");
         }
-        Run::hookctl(args)
-            .env("AWS_SECRET_ACCESS_KEY", Some(SECRET))
-            .env("AWS_SESSION_TOKEN", Some(SESSION))
+        Run::hookctl(args).env("AWS_SECRET_ACCESS_KEY", Some(SECRET)).env("AWS_SESSION_TOKEN", Some(SESSION))
     };
     let out = run(true).run_async().await;
     out.assert_code(0);
@@ -46,7 +53,22 @@ async fn debug_traces_each_attempt_on_stderr_without_secrets() {
     }
     // Without --debug, stderr stays empty on success.
     let server2 = Server::start(vec![Reply::new(200).body("{}")]).await;
-    let out = Run::hookctl(["transfer", "send-workflow-step-state", "--endpoint-url", &server2.url(), "--workflow-id", "w-0123456789abcdefg", "--execution-id", "0123abcd-0000-1111-2222-333344445555", "--token", "t", "--status", "SUCCESS"]).run_async().await;
+    let out = Run::hookctl([
+        "transfer",
+        "send-workflow-step-state",
+        "--endpoint-url",
+        &server2.url(),
+        "--workflow-id",
+        "w-0123456789abcdefg",
+        "--execution-id",
+        "0123abcd-0000-1111-2222-333344445555",
+        "--token",
+        "t",
+        "--status",
+        "SUCCESS",
+    ])
+    .run_async()
+    .await;
     out.assert_code(0);
     assert!(out.stderr.is_empty(), "{out}");
 }

@@ -137,8 +137,14 @@ impl World {
         let our_calls = self.sts.calls();
         let expected = from_botocore(&boto);
         assert_eq!(ours, expected, "{}: ours differs from botocore's {boto}", case.name);
-        let named_session = case.config.contains("role_session_name") || case.env.iter().any(|(k, _)| *k == "AWS_ROLE_SESSION_NAME");
-        assert_eq!(comparable(our_calls, named_session), comparable(boto_calls, named_session), "{}: STS calls differ", case.name);
+        let named_session =
+            case.config.contains("role_session_name") || case.env.iter().any(|(k, _)| *k == "AWS_ROLE_SESSION_NAME");
+        assert_eq!(
+            comparable(our_calls, named_session),
+            comparable(boto_calls, named_session),
+            "{}: STS calls differ",
+            case.name
+        );
         expected
     }
 }
@@ -173,14 +179,22 @@ async fn static_keys_and_their_precedence_match_botocore() {
     // AWS_PROFILE selects a profile; the environment's keys still come first.
     let o = w.compare(Case::new("AWS_PROFILE", STATIC, STATIC_CREDENTIALS).env("AWS_PROFILE", "dev")).await;
     assert_eq!((keys(&o), region(&o)), ("AKIDDEVCREDS", Some("eu-west-3")));
-    let env_keys = |c: Case| c.env("AWS_ACCESS_KEY_ID", "AKIDENV").env("AWS_SECRET_ACCESS_KEY", "env-secret").env("AWS_SESSION_TOKEN", "env-token");
-    let o = w.compare(env_keys(Case::new("env over AWS_PROFILE", STATIC, STATIC_CREDENTIALS).env("AWS_PROFILE", "dev"))).await;
+    let env_keys = |c: Case| {
+        c.env("AWS_ACCESS_KEY_ID", "AKIDENV")
+            .env("AWS_SECRET_ACCESS_KEY", "env-secret")
+            .env("AWS_SESSION_TOKEN", "env-token")
+    };
+    let o = w
+        .compare(env_keys(Case::new("env over AWS_PROFILE", STATIC, STATIC_CREDENTIALS).env("AWS_PROFILE", "dev")))
+        .await;
     assert_eq!(keys(&o), "AKIDENV");
     // An explicit profile (`--profile`) skips the environment's keys.
     let o = w.compare(env_keys(Case::new("explicit profile", STATIC, STATIC_CREDENTIALS).profile("dev"))).await;
     assert_eq!(keys(&o), "AKIDDEVCREDS");
     // Region: AWS_DEFAULT_REGION over the profile's (botocore reads no AWS_REGION).
-    let o = w.compare(Case::new("region from env", STATIC, STATIC_CREDENTIALS).env("AWS_DEFAULT_REGION", "ap-south-1")).await;
+    let o = w
+        .compare(Case::new("region from env", STATIC, STATIC_CREDENTIALS).env("AWS_DEFAULT_REGION", "ap-south-1"))
+        .await;
     assert_eq!(region(&o), Some("ap-south-1"));
     // A named profile that does not exist fails; the default one may be absent.
     assert_eq!(w.compare(Case::new("missing profile", STATIC, "").env("AWS_PROFILE", "nope")).await, Outcome::Failed);
@@ -223,15 +237,24 @@ async fn role_chains_and_credential_sources_match_botocore() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(w.home.path().join("creds.sh"), std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let o = w.compare(Case::new("one role", config, "").env("AWS_DEFAULT_REGION", "us-east-2").env("AWS_PROFILE", "admin")).await;
+    let o = w
+        .compare(Case::new("one role", config, "").env("AWS_DEFAULT_REGION", "us-east-2").env("AWS_PROFILE", "admin"))
+        .await;
     assert_eq!(keys(&o), derived(&["arn:aws:iam::123456789012:role/admin", "AKIDBASE"]).0);
     let call = &w.sts.calls()[0];
     assert_eq!(
-        (call.external_id.as_deref(), call.duration_seconds.as_deref(), call.session_name.as_str(), call.signed_by.as_deref()),
+        (
+            call.external_id.as_deref(),
+            call.duration_seconds.as_deref(),
+            call.session_name.as_str(),
+            call.signed_by.as_deref()
+        ),
         (Some("ext-42"), Some("1800"), "hookctl-admin", Some("AKIDBASE"))
     );
     // A chain: deploy <- admin <- base, each role assumed with the one before.
-    let o = w.compare(Case::new("two roles", config, "").env("AWS_DEFAULT_REGION", "us-east-2").env("AWS_PROFILE", "deploy")).await;
+    let o = w
+        .compare(Case::new("two roles", config, "").env("AWS_DEFAULT_REGION", "us-east-2").env("AWS_PROFILE", "deploy"))
+        .await;
     let admin = derived(&["arn:aws:iam::123456789012:role/admin", "AKIDBASE"]).0;
     assert_eq!(keys(&o), derived(&["arn:aws:iam::210987654321:role/deploy", &admin]).0);
     let calls = w.sts.calls();
@@ -239,9 +262,15 @@ async fn role_chains_and_credential_sources_match_botocore() {
     assert!(calls[1].had_session_token, "the second call is signed with the first role's session");
     // credential_source: the environment, instance metadata, the container.
     let env_keys = |c: Case| c.env("AWS_ACCESS_KEY_ID", "AKIDSRCENV").env("AWS_SECRET_ACCESS_KEY", "src-env-secret");
-    w.compare(env_keys(Case::new("credential_source Environment", config, "").env("AWS_DEFAULT_REGION", "us-east-2").profile("fromenv"))).await;
+    w.compare(env_keys(
+        Case::new("credential_source Environment", config, "")
+            .env("AWS_DEFAULT_REGION", "us-east-2")
+            .profile("fromenv"),
+    ))
+    .await;
     // Instance metadata gives new keys at each fetch: each client's role is assumed with the keys it fetched.
-    let vars = w.vars(&Case::new("credential_source Ec2InstanceMetadata", config, "").env("AWS_DEFAULT_REGION", "us-east-2"));
+    let vars =
+        w.vars(&Case::new("credential_source Ec2InstanceMetadata", config, "").env("AWS_DEFAULT_REGION", "us-east-2"));
     for botocore in [true, false] {
         w.sts.clear();
         let n = w.imds.fetches();
@@ -250,7 +279,13 @@ async fn role_chains_and_credential_sources_match_botocore() {
             let v = tokio::task::spawn_blocking(move || botocore_resolve(&vars, Some("fromimds"))).await.unwrap();
             v["access_key"].as_str().unwrap_or_else(|| panic!("{v}")).to_owned()
         } else {
-            AwsCredentialsChain::new(Env::from_pairs(vars.clone())).with_profile("fromimds").resolve().await.unwrap().access_key_id().to_owned()
+            AwsCredentialsChain::new(Env::from_pairs(vars.clone()))
+                .with_profile("fromimds")
+                .resolve()
+                .await
+                .unwrap()
+                .access_key_id()
+                .to_owned()
         };
         let source = w.imds.keys("instance-role", n).0;
         assert_eq!(got, derived(&["arn:aws:iam::123456789012:role/from-imds", &source]).0, "botocore: {botocore}");
@@ -259,17 +294,37 @@ async fn role_chains_and_credential_sources_match_botocore() {
     let container = fake_container("ecs-token-1").await;
     let o = w
         .compare(
-            Case::new("credential_source EcsContainer", config, "").env("AWS_DEFAULT_REGION", "us-east-2")
+            Case::new("credential_source EcsContainer", config, "")
+                .env("AWS_DEFAULT_REGION", "us-east-2")
                 .profile("fromecs")
                 .env("AWS_CONTAINER_CREDENTIALS_FULL_URI", format!("{}/creds", container.url()))
                 .env("AWS_CONTAINER_AUTHORIZATION_TOKEN", "ecs-token-1"),
         )
         .await;
-    assert_eq!(keys(&o), derived(&["arn:aws:iam::123456789012:role/from-ecs", &derived(&["container", "ecs-token-1"]).0]).0);
+    assert_eq!(
+        keys(&o),
+        derived(&["arn:aws:iam::123456789012:role/from-ecs", &derived(&["container", "ecs-token-1"]).0]).0
+    );
     // A profile that is its own source with static keys; a source profile with a credential_process.
-    w.compare(Case::new("self-referencing source", config, "").env("AWS_DEFAULT_REGION", "us-east-2").env("AWS_PROFILE", "selfref")).await;
-    w.compare(Case::new("source profile with credential_process", config, "").env("AWS_DEFAULT_REGION", "us-east-2").env("AWS_PROFILE", "viaprocess")).await;
-    let o = w.compare(Case::new("credential_process", config, "").env("AWS_DEFAULT_REGION", "us-east-2").env("AWS_PROFILE", "proc")).await;
+    w.compare(
+        Case::new("self-referencing source", config, "")
+            .env("AWS_DEFAULT_REGION", "us-east-2")
+            .env("AWS_PROFILE", "selfref"),
+    )
+    .await;
+    w.compare(
+        Case::new("source profile with credential_process", config, "")
+            .env("AWS_DEFAULT_REGION", "us-east-2")
+            .env("AWS_PROFILE", "viaprocess"),
+    )
+    .await;
+    let o = w
+        .compare(
+            Case::new("credential_process", config, "")
+                .env("AWS_DEFAULT_REGION", "us-east-2")
+                .env("AWS_PROFILE", "proc"),
+        )
+        .await;
     assert_eq!(keys(&o), "AKIDPROC");
     // Role settings in the credentials file count too (botocore merges both files).
     let o = w
@@ -277,8 +332,18 @@ async fn role_chains_and_credential_sources_match_botocore() {
         .await;
     assert_eq!(keys(&o), derived(&["arn:aws:iam::1:role/r", "AKIDBASE"]).0);
     // Broken configurations fail for both.
-    for (name, profile) in [("cycle", "loop1"), ("both sources", "both"), ("unknown credential_source", "badsource"), ("STS refuses", "denied")] {
-        assert_eq!(w.compare(Case::new(name, config, "").env("AWS_DEFAULT_REGION", "us-east-2").env("AWS_PROFILE", profile)).await, Outcome::Failed, "{name}");
+    for (name, profile) in [
+        ("cycle", "loop1"),
+        ("both sources", "both"),
+        ("unknown credential_source", "badsource"),
+        ("STS refuses", "denied"),
+    ] {
+        assert_eq!(
+            w.compare(Case::new(name, config, "").env("AWS_DEFAULT_REGION", "us-east-2").env("AWS_PROFILE", profile))
+                .await,
+            Outcome::Failed,
+            "{name}"
+        );
     }
 }
 
@@ -290,28 +355,48 @@ async fn web_identity_container_and_instance_metadata_match_botocore() {
     // From the environment (EKS IRSA).
     let o = w
         .compare(
-            Case::new("web identity from env", "", "").env("AWS_DEFAULT_REGION", "eu-north-1")
+            Case::new("web identity from env", "", "")
+                .env("AWS_DEFAULT_REGION", "eu-north-1")
                 .env("AWS_WEB_IDENTITY_TOKEN_FILE", token.clone())
                 .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/irsa")
                 .env("AWS_ROLE_SESSION_NAME", "pod-1"),
         )
         .await;
-    assert_eq!(keys(&o), derived(&["arn:aws:iam::123456789012:role/irsa", "eyJhbGciOiJSUzI1NiJ9.web-identity-token.sig"]).0);
+    assert_eq!(
+        keys(&o),
+        derived(&["arn:aws:iam::123456789012:role/irsa", "eyJhbGciOiJSUzI1NiJ9.web-identity-token.sig"]).0
+    );
     let call = &w.sts.calls()[0];
     assert_eq!((call.action.as_str(), call.signed_by.as_deref()), ("AssumeRoleWithWebIdentity", None), "unsigned");
     // From the profile.
-    let profile = format!("[default]\nweb_identity_token_file = {token}\nrole_arn = arn:aws:iam::123456789012:role/web\nrole_session_name = from-profile\nregion = ca-central-1\n");
+    let profile = format!(
+        "[default]\nweb_identity_token_file = {token}\nrole_arn = arn:aws:iam::123456789012:role/web\nrole_session_name = from-profile\nregion = ca-central-1\n"
+    );
     let profile: &'static str = Box::leak(profile.into_boxed_str());
     let o = w.compare(Case::new("web identity from the profile", profile, "")).await;
     assert_eq!(region(&o), Some("ca-central-1"));
     // Static keys in the profile come after the environment's web identity (botocore's order).
     let both = "[default]\naws_access_key_id = AKIDSTATIC\naws_secret_access_key = s\n";
     let o = w
-        .compare(Case::new("web identity before static keys", both, "").env("AWS_DEFAULT_REGION", "eu-north-1").env("AWS_WEB_IDENTITY_TOKEN_FILE", token.clone()).env("AWS_ROLE_ARN", "arn:aws:iam::1:role/w").env("AWS_ROLE_SESSION_NAME", "xx"))
+        .compare(
+            Case::new("web identity before static keys", both, "")
+                .env("AWS_DEFAULT_REGION", "eu-north-1")
+                .env("AWS_WEB_IDENTITY_TOKEN_FILE", token.clone())
+                .env("AWS_ROLE_ARN", "arn:aws:iam::1:role/w")
+                .env("AWS_ROLE_SESSION_NAME", "xx"),
+        )
         .await;
     assert_ne!(keys(&o), "AKIDSTATIC");
     // A token file without a role ARN is an error.
-    assert_eq!(w.compare(Case::new("web identity without a role", "", "").env("AWS_DEFAULT_REGION", "eu-north-1").env("AWS_WEB_IDENTITY_TOKEN_FILE", token.clone())).await, Outcome::Failed);
+    assert_eq!(
+        w.compare(
+            Case::new("web identity without a role", "", "")
+                .env("AWS_DEFAULT_REGION", "eu-north-1")
+                .env("AWS_WEB_IDENTITY_TOKEN_FILE", token.clone())
+        )
+        .await,
+        Outcome::Failed
+    );
     // Container credentials, with the token from a file (which wins over the variable).
     let container = fake_container("file-token").await;
     let token_file = w.home.write("ecs-token", "file-token");

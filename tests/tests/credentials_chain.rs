@@ -12,18 +12,23 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
+use lifecycle_hooks::runtime::credentials::CredentialsFuture;
 use lifecycle_hooks::runtime::testing::{InMemoryTransport, response};
 use lifecycle_hooks::runtime::{
     AwsCredentials, AwsCredentialsChain, Config, ConfigError, CredentialsError, Env, Error, ProvideAwsCredentials,
     RetryConfig,
 };
-use lifecycle_hooks::runtime::credentials::CredentialsFuture;
 use lifecycle_hooks::transfer::{self, CustomStepStatus, SendWorkflowStepStateInput};
 use tests::support::metadata::{FakeImds, FakeSts, ImdsScript, TempHome, derived, loopback_env};
 use tests::support::moto::MotoServer;
 
 fn input() -> SendWorkflowStepStateInput {
-    SendWorkflowStepStateInput::new("w-0123456789abcdefg", "0123abcd-0000-1111-2222-333344445555", "tok", CustomStepStatus::Success)
+    SendWorkflowStepStateInput::new(
+        "w-0123456789abcdefg",
+        "0123abcd-0000-1111-2222-333344445555",
+        "tok",
+        CustomStepStatus::Success,
+    )
 }
 
 fn ok() -> lifecycle_hooks::runtime::Response {
@@ -51,7 +56,8 @@ fn imds_env(imds: &FakeImds) -> Env {
 async fn a_call_signs_with_instance_metadata_credentials_and_caches_them() {
     let imds = FakeImds::start(ImdsScript::default()).await;
     let transport = InMemoryTransport::from_fn(|_| Ok(ok()));
-    let config = Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
+    let config =
+        Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
     let client = transfer::Client::new(config.clone()).unwrap();
     assert_eq!(imds.fetches(), 0, "Handle::new makes no request");
     client.send_workflow_step_state(input()).await.unwrap();
@@ -74,7 +80,8 @@ async fn a_call_signs_with_instance_metadata_credentials_and_caches_them() {
 async fn concurrent_calls_refresh_once() {
     let imds = FakeImds::start(ImdsScript::default()).await;
     let transport = InMemoryTransport::from_fn(|_| Ok(ok()));
-    let config = Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
+    let config =
+        Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
     let client = transfer::Client::new(config).unwrap();
     let calls: Vec<_> = (0..32)
         .map(|_| {
@@ -95,7 +102,8 @@ async fn credentials_are_refreshed_ahead_of_expiry_and_never_used_expired() {
     // Four minutes left: inside the five-minute window, so every call refreshes.
     let imds = FakeImds::start(ImdsScript { lifetime: Duration::from_secs(240), ..ImdsScript::default() }).await;
     let transport = InMemoryTransport::from_fn(|_| Ok(ok()));
-    let config = Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
+    let config =
+        Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
     let client = transfer::Client::new(config).unwrap();
     client.send_workflow_step_state(input()).await.unwrap();
     client.send_workflow_step_state(input()).await.unwrap();
@@ -106,7 +114,8 @@ async fn credentials_are_refreshed_ahead_of_expiry_and_never_used_expired() {
     // Credentials that expire within seconds are refused, never signed with.
     let imds = FakeImds::start(ImdsScript { lifetime: Duration::from_secs(3), ..ImdsScript::default() }).await;
     let transport = InMemoryTransport::from_fn(|_| Ok(ok()));
-    let config = Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
+    let config =
+        Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
     let err = transfer::Client::new(config).unwrap().send_workflow_step_state(input()).await.unwrap_err();
     match &err {
         Error::Build(m) => assert!(m.contains("expired or expire within seconds"), "{m}"),
@@ -188,28 +197,61 @@ async fn hostile_or_absent_metadata_services_give_clear_errors() {
     let transport = InMemoryTransport::from_fn(|_| Ok(ok()));
     for (script, expected) in [
         (ImdsScript { credentials_body: Some("{not json".into()), ..ImdsScript::default() }, "is not JSON"),
-        (ImdsScript { credentials_body: Some(r#"{"Code":"AssumeRoleUnauthorizedAccess"}"#.into()), ..ImdsScript::default() }, "answered Code"),
-        (ImdsScript { credentials_body: Some("x".repeat(3 * 1024 * 1024)), ..ImdsScript::default() }, "larger than the limit"),
+        (
+            ImdsScript {
+                credentials_body: Some(r#"{"Code":"AssumeRoleUnauthorizedAccess"}"#.into()),
+                ..ImdsScript::default()
+            },
+            "answered Code",
+        ),
+        (
+            ImdsScript { credentials_body: Some("x".repeat(3 * 1024 * 1024)), ..ImdsScript::default() },
+            "larger than the limit",
+        ),
         (ImdsScript { role: "../../etc".into(), ..ImdsScript::default() }, "not an IAM role name"),
         (ImdsScript { token_status: 500, ..ImdsScript::default() }, "HTTP 500 for the session token"),
     ] {
         let imds = FakeImds::start(script).await;
-        let config = Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
+        let config =
+            Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
         let err = transfer::Client::new(config).unwrap().send_workflow_step_state(input()).await.unwrap_err();
         let text = err.to_string();
         assert!(text.contains("instance metadata") && text.contains(expected), "{expected}: {text}");
     }
     // IMDSv1 when the token request is refused as by an old service.
     let imds = FakeImds::start(ImdsScript { token_status: 404, ..ImdsScript::default() }).await;
-    let config = Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
+    let config =
+        Config::from_env_in(&imds_env(&imds), None).unwrap().into_builder().transport(transport.clone()).build();
     transfer::Client::new(config).unwrap().send_workflow_step_state(input()).await.unwrap();
     assert!(imds.server.received().iter().all(|r| r.header("x-aws-ec2-metadata-token").is_none()));
+    // Unless IMDSv1 is disabled: then the refusal is the answer.
+    let env = loopback_env(&[
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_CONFIG_FILE", "/nonexistent"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.server.url()),
+        ("AWS_EC2_METADATA_V1_DISABLED", "true"),
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true"),
+    ]);
+    let config = Config::from_env_in(&env, None).unwrap().into_builder().transport(transport.clone()).build();
+    let err = transfer::Client::new(config).unwrap().send_workflow_step_state(input()).await.unwrap_err();
+    assert!(err.to_string().contains("HTTP 404 for the session token, and IMDSv1 is disabled"), "{err}");
     // Nothing listening: a bounded wait, then an error naming the source.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());
     drop(closed);
-    let env = loopback_env(&[("AWS_REGION", "us-east-1"), ("AWS_CONFIG_FILE", "/nonexistent"), ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url), ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true")]);
-    let config = Config::from_env_in(&env, None).unwrap().into_builder().transport(transport.clone()).retry(RetryConfig::disabled()).build();
+    let env = loopback_env(&[
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_CONFIG_FILE", "/nonexistent"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url),
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true"),
+    ]);
+    let config = Config::from_env_in(&env, None)
+        .unwrap()
+        .into_builder()
+        .transport(transport.clone())
+        .retry(RetryConfig::disabled())
+        .build();
     let started = std::time::Instant::now();
     let err = transfer::Client::new(config).unwrap().send_workflow_step_state(input()).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(5));
@@ -219,17 +261,29 @@ async fn hostile_or_absent_metadata_services_give_clear_errors() {
 #[tokio::test]
 async fn the_region_comes_from_instance_metadata_last() {
     let imds = FakeImds::start(ImdsScript::default()).await;
-    let env = loopback_env(&[("AWS_CONFIG_FILE", "/nonexistent"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.server.url()), ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true")]);
+    let env = loopback_env(&[
+        ("AWS_CONFIG_FILE", "/nonexistent"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.server.url()),
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true"),
+    ]);
     let config = Config::from_env_in(&env, None).unwrap();
     assert!(transfer::Client::new(config.clone()).is_err(), "no region yet");
     let config = config.with_instance_metadata_region().await;
     assert_eq!(config.region(&transfer::SERVICE), Some("eu-central-1"));
     // The blocking form, from a thread of its own (as hookctl's set-up calls it).
-    let config = tokio::task::spawn_blocking(move || Config::from_env_in(&env, None).unwrap().with_instance_metadata_region_blocking()).await.unwrap();
+    let config = tokio::task::spawn_blocking(move || {
+        Config::from_env_in(&env, None).unwrap().with_instance_metadata_region_blocking()
+    })
+    .await
+    .unwrap();
     assert_eq!(config.region(&transfer::SERVICE), Some("eu-central-1"));
     // An explicit region is kept; IMDS is not asked.
     let before = imds.server.received().len();
-    let env = loopback_env(&[("AWS_REGION", "sa-east-1"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.server.url()), ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true")]);
+    let env = loopback_env(&[
+        ("AWS_REGION", "sa-east-1"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.server.url()),
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true"),
+    ]);
     let config = Config::from_env_in(&env, None).unwrap().with_instance_metadata_region().await;
     assert_eq!(config.region(&transfer::SERVICE), Some("sa-east-1"));
     assert_eq!(imds.server.received().len(), before);
@@ -242,29 +296,58 @@ fn endpoint_variables_and_profile_endpoints_in_the_sdks_order() {
         ".aws/config",
         "[default]\nendpoint_url = http://127.0.0.1:4001\nservices = local\n\n[services local]\ntransfer =\n  endpoint_url = http://127.0.0.1:4002\nauto_scaling =\n  endpoint_url = http://127.0.0.1:4003\n",
     );
-    let base = [("HOME", home.str()), ("AWS_REGION", "us-east-1".into()), ("AWS_ACCESS_KEY_ID", "AKID".into()), ("AWS_SECRET_ACCESS_KEY", "s".into()), ("AWS_EC2_METADATA_DISABLED", "true".into()), ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true".into())];
+    let base = [
+        ("HOME", home.str()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_ACCESS_KEY_ID", "AKID".into()),
+        ("AWS_SECRET_ACCESS_KEY", "s".into()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true".into()),
+    ];
     let url = |extra: &[(&str, &str)]| {
         let mut pairs: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
         pairs.extend_from_slice(extra);
         let config = Config::from_env_in(&loopback_env(&pairs), None).unwrap();
         let t = transfer::Client::new(config.clone()).unwrap().prepare_send_workflow_step_state(&input()).unwrap().url;
-        let a = lifecycle_hooks::autoscaling::Client::new(config.clone()).unwrap().handle().config().endpoint_url(&lifecycle_hooks::autoscaling::SERVICE).map(str::to_owned);
+        let a = lifecycle_hooks::autoscaling::Client::new(config.clone())
+            .unwrap()
+            .handle()
+            .config()
+            .endpoint_url(&lifecycle_hooks::autoscaling::SERVICE)
+            .map(str::to_owned);
         let c = config.endpoint_url(&lifecycle_hooks::codedeploy::SERVICE).map(str::to_owned);
         (t, a, c)
     };
     // The profile: its services section per service, else its endpoint_url.
-    assert_eq!(url(&[]), ("http://127.0.0.1:4002/".into(), Some("http://127.0.0.1:4003".into()), Some("http://127.0.0.1:4001".into())));
+    assert_eq!(
+        url(&[]),
+        ("http://127.0.0.1:4002/".into(), Some("http://127.0.0.1:4003".into()), Some("http://127.0.0.1:4001".into()))
+    );
     // AWS_ENDPOINT_URL over anything in the profile; the service's own variable over it.
     assert_eq!(url(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:5001")]).0, "http://127.0.0.1:5001/");
-    let (t, a, _) = url(&[("AWS_ENDPOINT_URL", "http://127.0.0.1:5001"), ("AWS_ENDPOINT_URL_TRANSFER", "http://127.0.0.1:5002"), ("AWS_ENDPOINT_URL_AUTO_SCALING", "http://127.0.0.1:5003")]);
+    let (t, a, _) = url(&[
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:5001"),
+        ("AWS_ENDPOINT_URL_TRANSFER", "http://127.0.0.1:5002"),
+        ("AWS_ENDPOINT_URL_AUTO_SCALING", "http://127.0.0.1:5003"),
+    ]);
     assert_eq!((t.as_str(), a.as_deref()), ("http://127.0.0.1:5002/", Some("http://127.0.0.1:5003")));
     // Ignored altogether when asked.
-    assert_eq!(url(&[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"), ("AWS_ENDPOINT_URL", "http://127.0.0.1:5001")]).0, "https://transfer.us-east-1.amazonaws.com/");
+    assert_eq!(
+        url(&[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"), ("AWS_ENDPOINT_URL", "http://127.0.0.1:5001")]).0,
+        "https://transfer.us-east-1.amazonaws.com/"
+    );
     // An explicit override on the builder (as --endpoint-url) wins over every configured one.
     let mut pairs: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
     pairs.push(("AWS_ENDPOINT_URL_TRANSFER", "http://127.0.0.1:5002"));
-    let config = Config::from_env_in(&loopback_env(&pairs), None).unwrap().into_builder().endpoint_url("http://127.0.0.1:6000").build();
-    assert_eq!(transfer::Client::new(config).unwrap().prepare_send_workflow_step_state(&input()).unwrap().url, "http://127.0.0.1:6000/");
+    let config = Config::from_env_in(&loopback_env(&pairs), None)
+        .unwrap()
+        .into_builder()
+        .endpoint_url("http://127.0.0.1:6000")
+        .build();
+    assert_eq!(
+        transfer::Client::new(config).unwrap().prepare_send_workflow_step_state(&input()).unwrap().url,
+        "http://127.0.0.1:6000/"
+    );
 }
 
 #[tokio::test]
@@ -274,20 +357,35 @@ async fn moto_serves_as_a_second_sts() {
     home.write(".aws/config", "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n[profile role]\nrole_arn = arn:aws:iam::123456789012:role/hook\nsource_profile = base\nrole_session_name = moto-session\nduration_seconds = 900\n");
     let token = home.write("token", "moto-web-identity-token");
     let env = |profile: &str, extra: &[(&str, &str)]| {
-        let mut pairs = vec![("HOME", home.str()), ("AWS_REGION", "us-east-1".into()), ("AWS_PROFILE", profile.into()), ("AWS_ENDPOINT_URL_STS", moto.endpoint()), ("AWS_EC2_METADATA_DISABLED", "true".into()), ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true".into())];
+        let mut pairs = vec![
+            ("HOME", home.str()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("AWS_PROFILE", profile.into()),
+            ("AWS_ENDPOINT_URL_STS", moto.endpoint()),
+            ("AWS_EC2_METADATA_DISABLED", "true".into()),
+            ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true".into()),
+        ];
         pairs.extend(extra.iter().map(|(k, v)| (*k, (*v).to_owned())));
         let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         loopback_env(&pairs)
     };
-    let assumed = AwsCredentialsChain::new(env("role", &[])).resolve().await.unwrap_or_else(|e| panic!("{e}\n{}", moto.log()));
+    let assumed =
+        AwsCredentialsChain::new(env("role", &[])).resolve().await.unwrap_or_else(|e| panic!("{e}\n{}", moto.log()));
     assert!(assumed.access_key_id().starts_with("ASIA") && assumed.has_session_token(), "{assumed:?}");
     let expires = assumed.expires_at().unwrap().duration_since(SystemTime::now()).unwrap();
     assert!(expires <= Duration::from_secs(900) && expires > Duration::from_secs(800), "{expires:?}");
     let token = token.display().to_string();
-    let web = AwsCredentialsChain::new(env("default", &[("AWS_WEB_IDENTITY_TOKEN_FILE", &token), ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web"), ("AWS_ROLE_SESSION_NAME", "w")]))
-        .resolve()
-        .await
-        .unwrap_or_else(|e| panic!("{e}\n{}", moto.log()));
+    let web = AwsCredentialsChain::new(env(
+        "default",
+        &[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", &token),
+            ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/web"),
+            ("AWS_ROLE_SESSION_NAME", "w"),
+        ],
+    ))
+    .resolve()
+    .await
+    .unwrap_or_else(|e| panic!("{e}\n{}", moto.log()));
     assert!(web.access_key_id().starts_with("ASIA") && web.has_session_token());
     assert!(moto.log().contains("POST / "), "moto saw the calls:\n{}", moto.log());
 }
@@ -297,10 +395,21 @@ async fn sts_errors_stop_the_chain_with_the_services_message() {
     let sts = FakeSts::start(Duration::from_secs(3600)).await;
     let home = TempHome::new();
     home.write(".aws/config", "[default]\nrole_arn = arn:aws:iam::1:role/denied\nsource_profile = base\n[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n");
-    let env = loopback_env(&[("HOME", &home.str()), ("AWS_REGION", "us-east-1"), ("AWS_ENDPOINT_URL_STS", &sts.server.url()), ("AWS_EC2_METADATA_DISABLED", "true"), ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true")]);
+    let env = loopback_env(&[
+        ("HOME", &home.str()),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_ENDPOINT_URL_STS", &sts.server.url()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", "true"),
+    ]);
     let err = AwsCredentialsChain::new(env).resolve().await.unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("profile \"default\": assuming arn:aws:iam::1:role/denied: STS AssumeRole failed: AccessDenied (HTTP 403)"), "{text}");
+    assert!(
+        text.contains(
+            "profile \"default\": assuming arn:aws:iam::1:role/denied: STS AssumeRole failed: AccessDenied (HTTP 403)"
+        ),
+        "{text}"
+    );
     assert!(!text.contains("base-secret"));
     assert_eq!(sts.calls()[0].signed_by.as_deref(), Some("AKIDBASE"));
     let _ = derived;

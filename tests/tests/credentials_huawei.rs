@@ -40,7 +40,12 @@ fn env(extra: &[(&str, &str)]) -> Env {
 }
 
 fn client(env: &Env, server: &Server) -> huawei_as::Client {
-    let config = Config::from_env_in(env, None).unwrap().into_builder().endpoint_url(server.url()).retry(RetryConfig::disabled()).build();
+    let config = Config::from_env_in(env, None)
+        .unwrap()
+        .into_builder()
+        .endpoint_url(server.url())
+        .retry(RetryConfig::disabled())
+        .build();
     huawei_as::Client::new(config).unwrap()
 }
 
@@ -51,7 +56,8 @@ fn no_content() -> Reply {
 /// The SDK's `sign_request` with a security token, over the request as received.
 fn sdk_sign(oracle: &mut JsonLines, server: &Server, r: &Received, ak: &str, sk: &str, token: &str) -> Value {
     let auth = r.header("authorization").expect("signed");
-    let signed: Vec<&str> = auth.split("SignedHeaders=").nth(1).unwrap().split(',').next().unwrap().split(';').collect();
+    let signed: Vec<&str> =
+        auth.split("SignedHeaders=").nth(1).unwrap().split(',').next().unwrap().split(';').collect();
     assert!(signed.contains(&"x-security-token"), "the token is signed: {auth}");
     let headers: Vec<Value> = r
         .headers
@@ -77,10 +83,21 @@ async fn the_environment_and_the_credentials_file_resolve_as_the_sdk_and_sign_wi
     let file = home.write("hw/credentials", &format!("[basic]\nak = {AK}\nsk = {SK}\nproject_id = {PROJECT}\nsecurity_token = {TOKEN}\n\n[global]\nak = other\nsk = other\n"));
     let file = file.display().to_string();
     let cases: Vec<Vec<(&str, &str)>> = vec![
-        vec![("HUAWEICLOUD_SDK_AK", AK), ("HUAWEICLOUD_SDK_SK", SK), ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT), ("HUAWEICLOUD_SDK_SECURITY_TOKEN", TOKEN)],
+        vec![
+            ("HUAWEICLOUD_SDK_AK", AK),
+            ("HUAWEICLOUD_SDK_SK", SK),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+            ("HUAWEICLOUD_SDK_SECURITY_TOKEN", TOKEN),
+        ],
         vec![("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &file)],
         // The environment wins over the file.
-        vec![("HUAWEICLOUD_SDK_AK", AK), ("HUAWEICLOUD_SDK_SK", SK), ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT), ("HUAWEICLOUD_SDK_SECURITY_TOKEN", TOKEN), ("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/nonexistent/x")],
+        vec![
+            ("HUAWEICLOUD_SDK_AK", AK),
+            ("HUAWEICLOUD_SDK_SK", SK),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+            ("HUAWEICLOUD_SDK_SECURITY_TOKEN", TOKEN),
+            ("HUAWEICLOUD_SDK_CREDENTIALS_FILE", "/nonexistent/x"),
+        ],
     ];
     for vars in cases {
         let env = env(&vars);
@@ -104,9 +121,15 @@ async fn the_environment_and_the_credentials_file_resolve_as_the_sdk_and_sign_wi
     }
     // Not a rubber stamp: another token gives another signature.
     let server = Server::start(vec![no_content()]).await;
-    client(&env(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &file)]), &server).callback_lifecycle_hook(input()).await.unwrap();
+    client(&env(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &file)]), &server)
+        .callback_lifecycle_hook(input())
+        .await
+        .unwrap();
     let r = &server.received()[0];
-    assert_ne!(r.header("authorization"), sdk_sign(&mut oracle, &server, r, AK, SK, "another-token")["authorization"].as_str());
+    assert_ne!(
+        r.header("authorization"),
+        sdk_sign(&mut oracle, &server, r, AK, SK, "another-token")["authorization"].as_str()
+    );
 }
 
 #[tokio::test]
@@ -114,7 +137,11 @@ async fn ecs_metadata_credentials_are_fetched_with_a_token_cached_and_refreshed_
     let mut oracle = JsonLines::spawn("huawei_credentials.py", Duration::from_secs(30));
     // Two hours left: cached (the SDK refreshes 40 minutes ahead).
     let metadata = FakeHuaweiMetadata::start(Duration::from_secs(2 * 3600)).await;
-    let env = env(&[("HUAWEICLOUD_SDK_METADATA_DISABLED", ""), ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", &metadata.server.url()), ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)]);
+    let env = env(&[
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", ""),
+        ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", &metadata.server.url()),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+    ]);
     let server = Server::start(vec![no_content(), no_content()]).await;
     let c = client(&env, &server);
     assert_eq!(metadata.fetches(), 0, "nothing is fetched before the first call");
@@ -135,7 +162,11 @@ async fn ecs_metadata_credentials_are_fetched_with_a_token_cached_and_refreshed_
 
     // Thirty minutes left: inside the 40-minute window, so each call refreshes.
     let metadata = FakeHuaweiMetadata::start(Duration::from_secs(30 * 60)).await;
-    let env = self::env(&[("HUAWEICLOUD_SDK_METADATA_DISABLED", ""), ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", &metadata.server.url()), ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT)]);
+    let env = self::env(&[
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", ""),
+        ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", &metadata.server.url()),
+        ("HUAWEICLOUD_SDK_PROJECT_ID", PROJECT),
+    ]);
     let server = Server::start(vec![no_content(), no_content()]).await;
     let c = client(&env, &server);
     c.callback_lifecycle_hook(input()).await.unwrap();
@@ -162,11 +193,18 @@ fn bad_huawei_configurations_are_clear_errors() {
     let err = new(env(&[("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &half.display().to_string())]));
     assert!(err.to_string().contains("needs both ak and sk"), "{err}");
     // ECS metadata gives no project id: it must be configured.
-    let err = new(env(&[("HUAWEICLOUD_SDK_METADATA_DISABLED", ""), ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:9")]));
+    let err = new(env(&[
+        ("HUAWEICLOUD_SDK_METADATA_DISABLED", ""),
+        ("HUAWEICLOUD_SDK_METADATA_ENDPOINT", "http://127.0.0.1:9"),
+    ]));
     assert!(err.to_string().contains("HUAWEICLOUD_SDK_PROJECT_ID is not set"), "{err}");
     // Nothing at all: each source named, no secret shown.
     let err = new(env(&[]));
     let text = format!("{err} {err:?}");
-    assert!(text.contains("environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set") && text.contains("ECS metadata: disabled"), "{text}");
+    assert!(
+        text.contains("environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set")
+            && text.contains("ECS metadata: disabled"),
+        "{text}"
+    );
     assert!(!text.contains("hidden-sk-value"));
 }

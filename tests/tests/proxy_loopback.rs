@@ -14,7 +14,12 @@ use tests::support::metadata::loopback_env;
 use tests::support::proxy::{RawRecorder, RecordingProxy};
 
 fn input() -> SendWorkflowStepStateInput {
-    SendWorkflowStepStateInput::new("w-0123456789abcdefg", "0123abcd-0000-1111-2222-333344445555", "tok", CustomStepStatus::Success)
+    SendWorkflowStepStateInput::new(
+        "w-0123456789abcdefg",
+        "0123abcd-0000-1111-2222-333344445555",
+        "tok",
+        CustomStepStatus::Success,
+    )
 }
 
 fn env(extra: &[(&str, &str)]) -> Env {
@@ -32,7 +37,13 @@ fn env(extra: &[(&str, &str)]) -> Env {
 }
 
 fn client(env: &Env, endpoint: &str) -> transfer::Client {
-    let config = Config::from_env_in(env, None).unwrap().into_builder().endpoint_url(endpoint).retry(RetryConfig::disabled()).attempt_timeout(Some(Duration::from_secs(10))).build();
+    let config = Config::from_env_in(env, None)
+        .unwrap()
+        .into_builder()
+        .endpoint_url(endpoint)
+        .retry(RetryConfig::disabled())
+        .attempt_timeout(Some(Duration::from_secs(10)))
+        .build();
     transfer::Client::new(config).unwrap()
 }
 
@@ -95,7 +106,14 @@ async fn https_endpoints_are_tunnelled_with_connect() {
 #[tokio::test]
 async fn no_proxy_follows_curl_and_loopback_is_proxied_unless_listed() {
     let proxy = RecordingProxy::start(None).await;
-    for (no_proxy, proxied) in [("", true), ("example.com", true), ("127.0.0.1", false), ("127.0.0.0/8", false), ("*", false), (" other , 127.0.0.1:9999 ", false)] {
+    for (no_proxy, proxied) in [
+        ("", true),
+        ("example.com", true),
+        ("127.0.0.1", false),
+        ("127.0.0.0/8", false),
+        ("*", false),
+        (" other , 127.0.0.1:9999 ", false),
+    ] {
         let server = Server::start(vec![ok()]).await;
         let before = proxy.seen().len();
         let env = env(&[("HTTP_PROXY", &proxy.url(None)), ("NO_PROXY", no_proxy)]);
@@ -118,7 +136,11 @@ async fn no_proxy_follows_curl_and_loopback_is_proxied_unless_listed() {
 
 #[test]
 fn bad_proxy_urls_are_configuration_errors_that_never_show_the_password() {
-    for (var, url) in [("HTTPS_PROXY", "socks5://u:hunter2-pw@127.0.0.1:1"), ("http_proxy", "http://u:hunter2-pw@127.0.0.1:99999"), ("HTTP_PROXY", "http://u:hunter2-pw@127.0.0.1:1/path")] {
+    for (var, url) in [
+        ("HTTPS_PROXY", "socks5://u:hunter2-pw@127.0.0.1:1"),
+        ("http_proxy", "http://u:hunter2-pw@127.0.0.1:99999"),
+        ("HTTP_PROXY", "http://u:hunter2-pw@127.0.0.1:1/path"),
+    ] {
         let err = Config::from_env_in(&env(&[(var, url)]), None).unwrap_err();
         assert!(matches!(&err, ConfigError::InvalidEnv { var: v, .. } if *v == var), "{err:?}");
         assert!(!format!("{err} {err:?}").contains("hunter2-pw"), "{err}");
@@ -155,4 +177,40 @@ async fn hookctl_honours_the_proxy_variables() {
     assert!(seen[0].request_line.starts_with(&format!("POST {}/", server.url())));
     assert!(seen[0].header("proxy-authorization").is_some());
     assert!(!out.stderr.contains("cli-proxy-pw"));
+}
+
+/// A "proxy" that answers `CONNECT` with `answer`, then closes.
+async fn hostile_proxy(answer: Vec<u8>) -> u16 {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let answer = answer.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s.write_all(&answer).await;
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn hostile_connect_answers_are_clear_errors_and_never_hang() {
+    for (answer, expected) in [
+        (b"SSH-2.0-OpenSSH\r\n\r\n".to_vec(), "its answer to CONNECT is not HTTP"),
+        (vec![b'x'; 40 * 1024], "longer than 16384 bytes"),
+        (b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n".to_vec(), "answered CONNECT localhost:9 with 502"),
+        (b"HTTP/1.1 200 OK\r\n".to_vec(), "closed the connection before answering CONNECT"),
+    ] {
+        let port = hostile_proxy(answer).await;
+        let env = env(&[("HTTPS_PROXY", &format!("http://127.0.0.1:{port}"))]);
+        let started = std::time::Instant::now();
+        let err = client(&env, "https://localhost:9").send_workflow_step_state(input()).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5), "{expected}");
+        assert!(matches!(&err, Error::Transport(t) if t.kind == TransportErrorKind::Connect), "{err:?}");
+        assert!(err.to_string().contains(expected), "{expected}: {err}");
+    }
 }

@@ -6,7 +6,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::{AwsCredentials, CredentialsError, HuaweiCredentials, Precheck, ProvideAwsCredentials, ProvideHuaweiCredentials};
+use super::{
+    AwsCredentials, CredentialsError, HuaweiCredentials, Precheck, ProvideAwsCredentials, ProvideHuaweiCredentials,
+};
 use crate::sign::sigv4::SigningIdentity;
 
 /// Credentials with this little time left are never used to sign.
@@ -64,7 +66,11 @@ fn left(t: &impl Expiring, now: SystemTime) -> Option<Duration> {
 
 impl<T: Expiring> Cache<T> {
     pub(crate) fn new(ahead: Duration) -> Self {
-        Self { state: Mutex::new(State { current: None, failed_at: None }), refresh: tokio::sync::Mutex::new(()), ahead }
+        Self {
+            state: Mutex::new(State { current: None, failed_at: None }),
+            refresh: tokio::sync::Mutex::new(()),
+            ahead,
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State<T>> {
@@ -116,10 +122,9 @@ impl<T: Expiring> Cache<T> {
             return Ok(c);
         }
         let outcome = fetch.await.and_then(|value| match left(&value, SystemTime::now()) {
-            Some(l) if l <= MIN_LEFT => Err(CredentialsError::new(
-                source,
-                "the credentials it gave are expired or expire within seconds",
-            )),
+            Some(l) if l <= MIN_LEFT => {
+                Err(CredentialsError::new(source, "the credentials it gave are expired or expire within seconds"))
+            }
             _ => Ok(value),
         });
         match outcome {
@@ -186,7 +191,12 @@ pub(crate) const AWS_REFRESH_AHEAD: Duration = Duration::from_secs(5 * 60);
 pub(crate) const HUAWEI_REFRESH_AHEAD: Duration = Duration::from_secs(40 * 60);
 
 impl<T: Expiring, P: ?Sized> Slot<T, P> {
-    pub(crate) fn provided(provider: Arc<P>, precheck: Option<PrecheckFn<T>>, ahead: Duration, name: &'static str) -> Self {
+    pub(crate) fn provided(
+        provider: Arc<P>,
+        precheck: Option<PrecheckFn<T>>,
+        ahead: Duration,
+        name: &'static str,
+    ) -> Self {
         Slot::Provided { provider, precheck: precheck.map(Arc::new), cache: Arc::new(Cache::new(ahead)), name }
     }
 

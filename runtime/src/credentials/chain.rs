@@ -119,7 +119,10 @@ impl AwsCredentialsChain {
 
     /// The profile used: the caller's, `AWS_PROFILE`, or `default`.
     pub fn profile_name(&self) -> String {
-        self.explicit_profile.clone().or_else(|| self.env.get("AWS_PROFILE").map(str::to_owned)).unwrap_or_else(|| "default".to_owned())
+        self.explicit_profile
+            .clone()
+            .or_else(|| self.env.get("AWS_PROFILE").map(str::to_owned))
+            .unwrap_or_else(|| "default".to_owned())
     }
 
     /// The environment the chain reads.
@@ -198,10 +201,12 @@ impl AwsCredentialsChain {
         }
         match Imds::from_env(&self.env, &r.profiles, &r.profile) {
             Imds::Disabled => tried.push("instance metadata", "disabled by AWS_EC2_METADATA_DISABLED"),
-            Imds::At(base) => match imds::credentials(&base).await {
-                Ok(c) => return Ok(c),
-                Err(e) => tried.push("instance metadata", e),
-            },
+            Imds::At(base) => {
+                match imds::credentials(&base, Imds::v1_fallback(&self.env, &r.profiles, &r.profile)).await {
+                    Ok(c) => return Ok(c),
+                    Err(e) => tried.push("instance metadata", e),
+                }
+            }
         }
         Err(tried)
     }
@@ -281,7 +286,9 @@ impl Resolution<'_> {
         };
         let token_file = get("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file")?;
         let Some(role_arn) = get("AWS_ROLE_ARN", "role_arn") else {
-            return Some(Err("a web identity token file is configured without a role ARN (AWS_ROLE_ARN or role_arn)".to_owned()));
+            return Some(Err(
+                "a web identity token file is configured without a role ARN (AWS_ROLE_ARN or role_arn)".to_owned()
+            ));
         };
         let token_file = match env.expand_home(&token_file) {
             Some(path) => path.display().to_string(),
@@ -345,8 +352,12 @@ impl Resolution<'_> {
             let failed = |why: String| CredentialsError::new(format!("profile {profile:?}"), why);
             let role_arn = props.get("role_arn").cloned().unwrap_or_default();
             let source = match (props.get("source_profile"), props.get("credential_source")) {
-                (Some(_), Some(_)) => return Err(failed("it has both source_profile and credential_source".to_owned())),
-                (None, None) => return Err(failed("role_arn needs a source_profile or a credential_source".to_owned())),
+                (Some(_), Some(_)) => {
+                    return Err(failed("it has both source_profile and credential_source".to_owned()));
+                }
+                (None, None) => {
+                    return Err(failed("role_arn needs a source_profile or a credential_source".to_owned()));
+                }
                 (None, Some(kind)) => self.credential_source(profile, kind).await?,
                 (Some(source_profile), None) => {
                     if !self.profiles.contains(source_profile) {
@@ -355,14 +366,20 @@ impl Resolution<'_> {
                     let source_props = self.profiles.merged(source_profile);
                     if visited.contains(source_profile) && (source_profile != profile || !has_static(&source_props)) {
                         let chain = visited.join(" -> ");
-                        return Err(failed(format!("source_profile {source_profile:?} makes a cycle: {chain} -> {source_profile}")));
+                        return Err(failed(format!(
+                            "source_profile {source_profile:?} makes a cycle: {chain} -> {source_profile}"
+                        )));
                     }
                     visited.push(source_profile.clone());
                     if has_static(&source_props) || !is_role(&source_props) {
                         let mut ignored = CredentialsError::empty();
                         match self.profile_sources(source_profile, false, &mut ignored).await? {
                             Some((_, c)) => c,
-                            None => return Err(failed(format!("its source profile {source_profile:?} has no credentials"))),
+                            None => {
+                                return Err(failed(format!(
+                                    "its source profile {source_profile:?} has no credentials"
+                                )));
+                            }
                         }
                     } else {
                         self.assume_role(source_profile, visited).await?
@@ -392,7 +409,7 @@ impl Resolution<'_> {
             "Environment" => env_credentials(env).and_then(|c| c.ok_or_else(|| ENV_KEYS.to_owned())),
             "Ec2InstanceMetadata" => match Imds::from_env(env, &self.profiles, &self.profile) {
                 Imds::Disabled => Err("instance metadata is disabled by AWS_EC2_METADATA_DISABLED".to_owned()),
-                Imds::At(base) => imds::credentials(&base).await,
+                Imds::At(base) => imds::credentials(&base, Imds::v1_fallback(env, &self.profiles, &self.profile)).await,
             },
             "EcsContainer" => match container::endpoint(env) {
                 Ok(Some(url)) => container::credentials(env, &url).await,

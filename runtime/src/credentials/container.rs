@@ -50,7 +50,9 @@ fn allowed_http_host(host: &str) -> bool {
     }
     match host.parse::<IpAddr>() {
         Ok(ip) if ip.is_loopback() => true,
-        Ok(ip) => ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"].iter().any(|a| a.parse::<IpAddr>().ok() == Some(ip)),
+        Ok(ip) => {
+            ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"].iter().any(|a| a.parse::<IpAddr>().ok() == Some(ip))
+        }
         Err(_) => false,
     }
 }
@@ -58,11 +60,15 @@ fn allowed_http_host(host: &str) -> bool {
 fn authorization(env: &Env) -> Result<Option<String>, String> {
     let token = match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
         Some(path) => {
-            let meta = std::fs::metadata(path).map_err(|e| format!("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"))?;
+            let meta =
+                std::fs::metadata(path).map_err(|e| format!("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"))?;
             if meta.len() > MAX_TOKEN_FILE {
-                return Err(format!("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: larger than {MAX_TOKEN_FILE} bytes"));
+                return Err(format!(
+                    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: larger than {MAX_TOKEN_FILE} bytes"
+                ));
             }
-            let text = std::fs::read_to_string(path).map_err(|e| format!("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"))?;
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}"))?;
             Some(text.trim().to_owned())
         }
         None => env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN").map(str::to_owned),
@@ -102,16 +108,34 @@ mod tests {
     fn which_urls_are_allowed() {
         let url = |pairs: &[(&str, &str)]| endpoint(&Env::from_pairs(pairs.iter().copied()));
         assert_eq!(url(&[]), Ok(None));
-        assert_eq!(url(&[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")]).unwrap().unwrap(), "http://169.254.170.2/v2/credentials/x");
         assert_eq!(
-            url(&[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/a"), ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/b")]).unwrap().unwrap(),
+            url(&[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/x")]).unwrap().unwrap(),
+            "http://169.254.170.2/v2/credentials/x"
+        );
+        assert_eq!(
+            url(&[
+                ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/a"),
+                ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:1/b")
+            ])
+            .unwrap()
+            .unwrap(),
             "http://169.254.170.2/a",
             "the relative URI wins"
         );
-        for ok in ["http://127.0.0.1:8080/c", "http://127.0.0.2/c", "http://localhost/c", "http://[::1]:1/c", "https://example.com/c", "http://169.254.170.23/v1/credentials", "http://[fd00:ec2::23]/v1/credentials"] {
+        for ok in [
+            "http://127.0.0.1:8080/c",
+            "http://127.0.0.2/c",
+            "http://localhost/c",
+            "http://[::1]:1/c",
+            "https://example.com/c",
+            "http://169.254.170.23/v1/credentials",
+            "http://[fd00:ec2::23]/v1/credentials",
+        ] {
             assert_eq!(url(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", ok)]).unwrap().as_deref(), Some(ok));
         }
-        for bad in ["http://example.com/c", "http://10.0.0.1/c", "http://169.254.169.254/c", "ftp://127.0.0.1/c", "not a url"] {
+        for bad in
+            ["http://example.com/c", "http://10.0.0.1/c", "http://169.254.169.254/c", "ftp://127.0.0.1/c", "not a url"]
+        {
             assert!(url(&[("AWS_CONTAINER_CREDENTIALS_FULL_URI", bad)]).is_err(), "{bad}");
         }
     }
@@ -122,7 +146,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let file = dir.join("token");
         std::fs::write(&file, "from-file\n").unwrap();
-        let env = Env::from_pairs([("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file.to_str().unwrap()), ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-env")]);
+        let env = Env::from_pairs([
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", file.to_str().unwrap()),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-env"),
+        ]);
         assert_eq!(authorization(&env).unwrap().as_deref(), Some("from-file"));
         let env = Env::from_pairs([("AWS_CONTAINER_AUTHORIZATION_TOKEN", "a\r\nX-Injected: 1")]);
         assert!(authorization(&env).is_err());

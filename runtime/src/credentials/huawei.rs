@@ -192,7 +192,8 @@ impl HuaweiCredentialsChain {
         };
         // As the SDK: without a token when the token request is refused (404, 405, 503).
         let (status, token, url) =
-            get("PUT", "/meta-data/latest/api/token", vec![("X-Metadata-Token-Ttl-Seconds".into(), TOKEN_TTL.into())]).await?;
+            get("PUT", "/meta-data/latest/api/token", vec![("X-Metadata-Token-Ttl-Seconds".into(), TOKEN_TTL.into())])
+                .await?;
         let token = match status {
             200 => {
                 let t = token.trim().to_owned();
@@ -215,9 +216,12 @@ impl HuaweiCredentialsChain {
         let field = |names: &[&str]| {
             names.iter().find_map(|n| c.get(*n).and_then(Value::as_str)).filter(|v| !v.is_empty()).map(str::to_owned)
         };
-        let ak = field(&["access", "accessKeyId", "access_key_id"]).ok_or_else(|| format!("{url}: no access key in the answer"))?;
-        let sk = field(&["secret", "secretAccessKey", "secret_access_key"]).ok_or_else(|| format!("{url}: no secret key in the answer"))?;
-        let token = field(&["securitytoken", "securityToken", "security_token"]).ok_or_else(|| format!("{url}: no security token in the answer"))?;
+        let ak = field(&["access", "accessKeyId", "access_key_id"])
+            .ok_or_else(|| format!("{url}: no access key in the answer"))?;
+        let sk = field(&["secret", "secretAccessKey", "secret_access_key"])
+            .ok_or_else(|| format!("{url}: no secret key in the answer"))?;
+        let token = field(&["securitytoken", "securityToken", "security_token"])
+            .ok_or_else(|| format!("{url}: no security token in the answer"))?;
         let expires = field(&["expires_at", "expiration"]).ok_or_else(|| format!("{url}: no expiry in the answer"))?;
         let expires = parse_time(&expires).map_err(|e| format!("{url}: {e}"))?;
         let project = self.env.get("HUAWEICLOUD_SDK_PROJECT_ID").ok_or(NO_PROJECT)?;

@@ -50,6 +50,14 @@ impl Imds {
         }
     }
 
+    /// Whether IMDSv1 (no token) may be used when the token request is refused:
+    /// not with `AWS_EC2_METADATA_V1_DISABLED` (or the profile's `ec2_metadata_v1_disabled`) true.
+    pub(crate) fn v1_fallback(env: &Env, profiles: &Profiles, profile: &str) -> bool {
+        let disabled = env.is_true("AWS_EC2_METADATA_V1_DISABLED")
+            || profiles.get(profile, "ec2_metadata_v1_disabled").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        !disabled
+    }
+
     /// The base URL, when enabled.
     pub(crate) fn endpoint(&self) -> Option<&str> {
         match self {
@@ -66,10 +74,11 @@ async fn get(url: &str, method: &str, headers: Vec<(String, String)>) -> Result<
     Ok((response.status, text))
 }
 
-/// The session token, or `None` for IMDSv1.
-async fn token(base: &str) -> Result<Option<String>, String> {
+/// The session token, or `None` for IMDSv1 (when `v1_fallback` allows it).
+async fn token(base: &str, v1_fallback: bool) -> Result<Option<String>, String> {
     let url = format!("{base}/latest/api/token");
-    let (status, body) = get(&url, "PUT", vec![("X-aws-ec2-metadata-token-ttl-seconds".into(), TOKEN_TTL.into())]).await?;
+    let (status, body) =
+        get(&url, "PUT", vec![("X-aws-ec2-metadata-token-ttl-seconds".into(), TOKEN_TTL.into())]).await?;
     match status {
         200 => {
             let token = body.trim();
@@ -78,7 +87,8 @@ async fn token(base: &str) -> Result<Option<String>, String> {
             }
             Ok(Some(token.to_owned()))
         }
-        403..=405 => Ok(None),
+        403..=405 if v1_fallback => Ok(None),
+        403..=405 => Err(format!("{url}: HTTP {status} for the session token, and IMDSv1 is disabled")),
         other => Err(format!("{url}: HTTP {other} for the session token")),
     }
 }
@@ -94,10 +104,11 @@ async fn get_with_token(base: &str, path: &str, token: &Option<String>) -> Resul
 }
 
 /// The instance profile's credentials.
-pub(crate) async fn credentials(base: &str) -> Result<AwsCredentials, String> {
-    let token = token(base).await?;
+pub(crate) async fn credentials(base: &str, v1_fallback: bool) -> Result<AwsCredentials, String> {
+    let token = token(base, v1_fallback).await?;
     let list = get_with_token(base, "/latest/meta-data/iam/security-credentials/", &token).await?;
-    let role = list.lines().map(str::trim).find(|l| !l.is_empty()).ok_or("the instance has no instance profile role")?;
+    let role =
+        list.lines().map(str::trim).find(|l| !l.is_empty()).ok_or("the instance has no instance profile role")?;
     let iam_name = |b: u8| b.is_ascii_alphanumeric() || b"+=,.@_-".contains(&b);
     if role.len() > 128 || !role.bytes().all(iam_name) {
         return Err("the role name the metadata service gave is not an IAM role name".to_owned());
@@ -107,11 +118,12 @@ pub(crate) async fn credentials(base: &str) -> Result<AwsCredentials, String> {
 }
 
 /// The instance's region (`/latest/meta-data/placement/region`).
-pub(crate) async fn region(base: &str) -> Result<String, String> {
-    let token = token(base).await?;
+pub(crate) async fn region(base: &str, v1_fallback: bool) -> Result<String, String> {
+    let token = token(base, v1_fallback).await?;
     let region = get_with_token(base, "/latest/meta-data/placement/region", &token).await?;
     let region = region.trim();
-    let plain = !region.is_empty() && region.len() <= 63 && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let plain =
+        !region.is_empty() && region.len() <= 63 && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
     if !plain {
         return Err("the region the metadata service gave is not a region name".to_owned());
     }
@@ -129,9 +141,14 @@ pub(crate) fn parse_credentials(text: &str, what: &str) -> Result<AwsCredentials
         return Err(format!("{what} answered Code {code:?}"));
     }
     let field = |name: &str| {
-        value.get(name).and_then(Value::as_str).filter(|v| !v.is_empty()).ok_or_else(|| format!("the answer of {what} has no {name}"))
+        value
+            .get(name)
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("the answer of {what} has no {name}"))
     };
-    let mut credentials = AwsCredentials::new(field("AccessKeyId")?, field("SecretAccessKey")?, field("Token").ok().map(str::to_owned));
+    let mut credentials =
+        AwsCredentials::new(field("AccessKeyId")?, field("SecretAccessKey")?, field("Token").ok().map(str::to_owned));
     if let Ok(expiration) = field("Expiration") {
         credentials = credentials.with_expiry(parse_expiration(expiration)?);
     }
@@ -147,10 +164,13 @@ impl ImdsRegion {
     /// The region, or why there is none (disabled, not on EC2, a bad answer).
     pub async fn resolve(env: &Env, profile: Option<&str>) -> Result<String, String> {
         let profiles = Profiles::load(env).map_err(|e| e.to_string())?;
-        let profile = profile.map(str::to_owned).or_else(|| env.get("AWS_PROFILE").map(str::to_owned)).unwrap_or_else(|| "default".to_owned());
+        let profile = profile
+            .map(str::to_owned)
+            .or_else(|| env.get("AWS_PROFILE").map(str::to_owned))
+            .unwrap_or_else(|| "default".to_owned());
         match Imds::from_env(env, &profiles, &profile) {
             Imds::Disabled => Err("instance metadata is disabled by AWS_EC2_METADATA_DISABLED".to_owned()),
-            Imds::At(base) => region(&base).await,
+            Imds::At(base) => region(&base, Imds::v1_fallback(env, &profiles, &profile)).await,
         }
     }
 }
@@ -165,15 +185,28 @@ mod tests {
         let at = |pairs: &[(&str, &str)]| Imds::from_env(&Env::from_pairs(pairs.iter().copied()), &none, "default");
         assert_eq!(at(&[]), Imds::At(IPV4.into()));
         assert_eq!(at(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "IPv6")]), Imds::At(IPV6.into()));
-        assert_eq!(at(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9/")]), Imds::At("http://127.0.0.1:9".into()));
-        assert_eq!(at(&[("AWS_EC2_METADATA_DISABLED", "TRUE"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")]), Imds::Disabled);
+        assert_eq!(
+            at(&[("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9/")]),
+            Imds::At("http://127.0.0.1:9".into())
+        );
+        assert_eq!(
+            at(&[("AWS_EC2_METADATA_DISABLED", "TRUE"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:9")]),
+            Imds::Disabled
+        );
         assert_eq!(at(&[("AWS_EC2_METADATA_DISABLED", "false")]), Imds::At(IPV4.into()));
     }
 
     #[test]
     fn hostile_answers_are_errors() {
-        for bad in ["", "null", "[]", "{\"Code\":\"Failure\"}", "{\"AccessKeyId\":\"a\"}", "{\"AccessKeyId\":1,\"SecretAccessKey\":\"s\"}",
-            "{\"AccessKeyId\":\"a\",\"SecretAccessKey\":\"s\",\"Expiration\":\"soon\"}"] {
+        for bad in [
+            "",
+            "null",
+            "[]",
+            "{\"Code\":\"Failure\"}",
+            "{\"AccessKeyId\":\"a\"}",
+            "{\"AccessKeyId\":1,\"SecretAccessKey\":\"s\"}",
+            "{\"AccessKeyId\":\"a\",\"SecretAccessKey\":\"s\",\"Expiration\":\"soon\"}",
+        ] {
             assert!(parse_credentials(bad, "x").is_err(), "{bad}");
         }
         let c = parse_credentials(r#"{"Code":"Success","AccessKeyId":"a","SecretAccessKey":"s","Token":"t","Expiration":"2030-01-01T00:00:00Z"}"#, "x").unwrap();

@@ -137,7 +137,13 @@ pub struct HuaweiCredentials {
 impl HuaweiCredentials {
     /// Permanent AK/SK credentials for a project.
     pub fn new(ak: impl Into<String>, sk: impl Into<String>, project_id: impl Into<String>) -> Self {
-        Self { ak: ak.into(), sk: Secret::new(sk), project_id: project_id.into(), security_token: None, expires_at: None }
+        Self {
+            ak: ak.into(),
+            sk: Secret::new(sk),
+            project_id: project_id.into(),
+            security_token: None,
+            expires_at: None,
+        }
     }
 
     /// Temporary credentials: the security token that comes with the AK/SK.
@@ -314,7 +320,8 @@ mod tests {
     #[test]
     fn debug_never_shows_secrets() {
         let aws = AwsCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG", Some("FwoGZXIvYXdzEJr".into()));
-        let hw = HuaweiCredentials::new("HPUAEXAMPLEAK", "ExampleSecretKey0123", "proj").with_security_token("hwtok987");
+        let hw =
+            HuaweiCredentials::new("HPUAEXAMPLEAK", "ExampleSecretKey0123", "proj").with_security_token("hwtok987");
         let text = format!("{aws:?} {aws:#?} {hw:?} {hw:#?}");
         for secret in ["wJalrXUtnFEMI", "FwoGZXIvYXdzEJr", "ExampleSecretKey0123", "hwtok987"] {
             assert!(!text.contains(secret), "{text}");

@@ -116,16 +116,19 @@ fn run(words: &[String]) -> Result<Vec<u8>, String> {
 }
 
 fn parse(output: &[u8]) -> Result<AwsCredentials, String> {
-    let value: Value = serde_json::from_slice(output).map_err(|_| "credential_process: the output is not JSON".to_owned())?;
+    let value: Value =
+        serde_json::from_slice(output).map_err(|_| "credential_process: the output is not JSON".to_owned())?;
     match value.get("Version").and_then(Value::as_u64) {
         Some(1) => {}
         _ => return Err("credential_process: the output's Version is not 1".to_owned()),
     }
     let field = |name: &str| value.get(name).and_then(Value::as_str).filter(|v| !v.is_empty());
     let need = |name: &str| field(name).ok_or_else(|| format!("credential_process: the output has no {name}"));
-    let mut credentials = AwsCredentials::new(need("AccessKeyId")?, need("SecretAccessKey")?, field("SessionToken").map(str::to_owned));
+    let mut credentials =
+        AwsCredentials::new(need("AccessKeyId")?, need("SecretAccessKey")?, field("SessionToken").map(str::to_owned));
     if let Some(expiration) = field("Expiration") {
-        credentials = credentials.with_expiry(parse_expiration(expiration).map_err(|e| format!("credential_process: {e}"))?);
+        credentials =
+            credentials.with_expiry(parse_expiration(expiration).map_err(|e| format!("credential_process: {e}"))?);
     }
     Ok(credentials)
 }
@@ -136,7 +139,10 @@ mod tests {
 
     #[test]
     fn splits_like_a_posix_shell() {
-        assert_eq!(split(r#"/bin/tool --a 'b c' "d \"e\" \$x" f\ g"#).unwrap(), ["/bin/tool", "--a", "b c", "d \"e\" $x", "f g"]);
+        assert_eq!(
+            split(r#"/bin/tool --a 'b c' "d \"e\" \$x" f\ g"#).unwrap(),
+            ["/bin/tool", "--a", "b c", "d \"e\" $x", "f g"]
+        );
         assert_eq!(split("x ''").unwrap(), ["x", ""]);
         assert!(split("x 'open").is_err());
         assert!(split("   ").is_err());
@@ -145,7 +151,12 @@ mod tests {
     #[test]
     fn output_must_be_version_1_json() {
         assert!(parse(br#"{"Version":1,"AccessKeyId":"a","SecretAccessKey":"s"}"#).unwrap().expires_at().is_none());
-        for bad in [&br#"{"Version":2,"AccessKeyId":"a","SecretAccessKey":"s"}"#[..], b"{}", b"nope", br#"{"Version":1,"AccessKeyId":"a"}"#] {
+        for bad in [
+            &br#"{"Version":2,"AccessKeyId":"a","SecretAccessKey":"s"}"#[..],
+            b"{}",
+            b"nope",
+            br#"{"Version":1,"AccessKeyId":"a"}"#,
+        ] {
             let e = parse(bad).unwrap_err();
             assert!(e.starts_with("credential_process"), "{e}");
         }

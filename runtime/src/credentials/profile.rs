@@ -163,7 +163,8 @@ impl Profiles {
                 } else if name.starts_with("profile") || name.starts_with("services") {
                     // `[profile x]` (and `[profile default]`); anything else is not a profile.
                     if let Some([kind, profile]) = words(&name).as_deref() {
-                        let map = if kind.starts_with("profile") { &mut profiles.config } else { &mut profiles.services };
+                        let map =
+                            if kind.starts_with("profile") { &mut profiles.config } else { &mut profiles.services };
                         map.insert(profile.clone(), props);
                     }
                 }
@@ -220,6 +221,25 @@ impl Profiles {
         from_services.or_else(|| merged.get("endpoint_url").cloned()).filter(|v| !v.is_empty())
     }
 
+    /// A configured AWS endpoint, in the SDKs' order: `AWS_ENDPOINT_URL_<SERVICE_ID>`
+    /// (for `service_id` such as `AUTO_SCALING`, `STS`), `AWS_ENDPOINT_URL`, the
+    /// profile's `services` section for the service (key `auto_scaling`), then its
+    /// own `endpoint_url`; none with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the
+    /// profile's `ignore_configured_endpoint_urls`) true. `None` for the service
+    /// gives the global one.
+    pub(crate) fn configured_endpoint(&self, env: &Env, profile: &str, service_id: Option<&str>) -> Option<String> {
+        let ignore = env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+            || self.get(profile, "ignore_configured_endpoint_urls").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        if ignore {
+            return None;
+        }
+        let from_env = service_id.and_then(|id| env.get(&format!("AWS_ENDPOINT_URL_{id}")));
+        from_env
+            .or_else(|| env.get("AWS_ENDPOINT_URL"))
+            .map(str::to_owned)
+            .or_else(|| self.endpoint_url(profile, &service_id.unwrap_or_default().to_ascii_lowercase()))
+    }
+
     /// The files that were read, for messages.
     pub(crate) fn describe_files(&self) -> String {
         if self.files.is_empty() {
@@ -269,7 +289,10 @@ mod tests {
 
     #[test]
     fn configparser_syntax() {
-        let parsed = ini("# c\n[default]\nRegion = us-west-2\n; c\nx: a = b\ns3 =\n  max = 1\n  y = 2\n\n[profile  \"a b\"]\nk=\n").unwrap();
+        let parsed = ini(
+            "# c\n[default]\nRegion = us-west-2\n; c\nx: a = b\ns3 =\n  max = 1\n  y = 2\n\n[profile  \"a b\"]\nk=\n",
+        )
+        .unwrap();
         let (name, props) = &parsed.sections[0];
         assert_eq!(name, "default");
         assert_eq!(props["region"], "us-west-2");

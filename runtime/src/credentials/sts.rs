@@ -28,25 +28,10 @@ pub(crate) struct Sts {
     pub(crate) proxy: ProxyConfig,
 }
 
-/// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile's `sts` service
-/// `endpoint_url`, then its own `endpoint_url` (none of them with
-/// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`); else the regional endpoint.
-pub(crate) fn configured_endpoint(env: &Env, profiles: &Profiles, profile: &str, env_suffix: &str, key: &str) -> Option<String> {
-    let ignore = env.is_true("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-        || profiles.get(profile, "ignore_configured_endpoint_urls").is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    if ignore {
-        return None;
-    }
-    env.get(&format!("AWS_ENDPOINT_URL_{env_suffix}"))
-        .or_else(|| env.get("AWS_ENDPOINT_URL"))
-        .map(str::to_owned)
-        .or_else(|| profiles.endpoint_url(profile, key))
-}
-
 impl Sts {
     pub(crate) fn new(env: &Env, profiles: &Profiles, profile: &str, region: Option<String>) -> Sts {
         let region = region.unwrap_or_else(|| "us-east-1".to_owned());
-        let endpoint = configured_endpoint(env, profiles, profile, "STS", "sts").unwrap_or_else(|| {
+        let endpoint = profiles.configured_endpoint(env, profile, Some("STS")).unwrap_or_else(|| {
             let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
             format!("https://sts.{region}.{suffix}")
         });
@@ -83,8 +68,7 @@ impl Sts {
         let mut headers =
             vec![("Host".to_owned(), host), ("Content-Type".to_owned(), aws_query::CONTENT_TYPE.to_owned())];
         let identity = sigv4::SigningIdentity::new(source);
-        let signature =
-            sigv4::sign(&identity, &self.region, "sts", SystemTime::now(), "POST", &url, &headers, &body)?;
+        let signature = sigv4::sign(&identity, &self.region, "sts", SystemTime::now(), "POST", &url, &headers, &body)?;
         headers.extend(signature.headers);
         headers.remove(0); // Fetch adds Host itself.
         let response = self.send(&url, headers, body).await?;
@@ -139,7 +123,8 @@ fn read_credentials(response: &Response, action: &str) -> Result<AwsCredentials,
     }
     let doc = xml::parse_document(&response.body).map_err(|e| format!("STS {action}: {e}"))?;
     let result = aws_query::parse_result(&doc, &format!("{action}Result")).map_err(|e| format!("STS {action}: {e}"))?;
-    let creds = xml::child(result, "Credentials").ok_or_else(|| format!("STS {action}: no <Credentials> in the answer"))?;
+    let creds =
+        xml::child(result, "Credentials").ok_or_else(|| format!("STS {action}: no <Credentials> in the answer"))?;
     let field = |name: &str| {
         xml::child(creds, name)
             .map(xml::text)
@@ -172,7 +157,13 @@ mod tests {
         let err = r#"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed</Message></Error></ErrorResponse>"#;
         let e = read_credentials(&answer(403, err), "AssumeRole").unwrap_err();
         assert_eq!(e, "STS AssumeRole failed: AccessDenied (HTTP 403): not allowed");
-        for hostile in ["", "<x/>", "<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>", "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>", "\u{0}\u{1}"] {
+        for hostile in [
+            "",
+            "<x/>",
+            "<AssumeRoleResponse><AssumeRoleResult/></AssumeRoleResponse>",
+            "<!DOCTYPE x [<!ENTITY a 'b'>]><x/>",
+            "\u{0}\u{1}",
+        ] {
             assert!(read_credentials(&answer(200, hostile), "AssumeRole").is_err(), "{hostile}");
         }
         let huge = format!("<ErrorResponse><Error><Code>{}</Code></Error></ErrorResponse>", "C".repeat(100_000));

@@ -1,8 +1,8 @@
 //! Web identity (EKS IRSA and other OIDC providers): the token file's
 //! content exchanged for role credentials with STS `AssumeRoleWithWebIdentity`.
 
-use super::{AwsCredentials, Secret};
 use super::sts::Sts;
+use super::{AwsCredentials, Secret};
 
 /// Token files larger than this are refused (an OIDC token is a few KiB).
 const MAX_TOKEN: u64 = 64 * 1024;

@@ -23,13 +23,15 @@ use super::http::{Received, Reply, Server};
 use super::reference::form_pairs;
 
 /// The real metadata addresses, which no test may reach.
-pub const FORBIDDEN_HOSTS: &[&str] = &["169.254.169.254", "169.254.170.2", "169.254.170.23", "fd00:ec2::254", "fd00:ec2::23"];
+pub const FORBIDDEN_HOSTS: &[&str] =
+    &["169.254.169.254", "169.254.170.2", "169.254.170.23", "fd00:ec2::254", "fd00:ec2::23"];
 
 fn host_of(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = if let Some(v6) = authority.strip_prefix('[') { v6.split(']').next()? } else { authority.split(':').next()? };
+    let host =
+        if let Some(v6) = authority.strip_prefix('[') { v6.split(']').next()? } else { authority.split(':').next()? };
     Some(host.to_ascii_lowercase())
 }
 
@@ -55,10 +57,39 @@ pub fn assert_loopback_only(vars: &BTreeMap<String, String>) {
     }
     if !true_("HUAWEICLOUD_SDK_METADATA_DISABLED") {
         let endpoint = get("HUAWEICLOUD_SDK_METADATA_ENDPOINT");
-        assert!(endpoint.is_some_and(is_loopback), "guard: Huawei ECS metadata is enabled and not on loopback ({endpoint:?})");
+        assert!(
+            endpoint.is_some_and(is_loopback),
+            "guard: Huawei ECS metadata is enabled and not on loopback ({endpoint:?})"
+        );
     }
-    assert!(get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_none(), "guard: a relative container URI always means 169.254.170.2");
-    for var in ["AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL_STS", "AWS_ENDPOINT_URL", "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"] {
+    assert!(
+        get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").is_none(),
+        "guard: a relative container URI always means 169.254.170.2"
+    );
+    // Roles and web identity call STS: it must be a loopback one.
+    let files = ["AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"]
+        .iter()
+        .filter_map(|var| std::fs::read_to_string(get(var)?).ok())
+        .collect::<String>();
+    let calls_sts = get("AWS_WEB_IDENTITY_TOKEN_FILE").is_some()
+        || files.contains("role_arn")
+        || files.contains("web_identity_token_file");
+    if calls_sts {
+        let sts = get("AWS_ENDPOINT_URL_STS").or_else(|| get("AWS_ENDPOINT_URL"));
+        assert!(
+            sts.is_some() && !true_("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
+            "guard: roles or web identity are configured without a loopback AWS_ENDPOINT_URL_STS"
+        );
+    }
+    for var in [
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_ENDPOINT_URL_STS",
+        "AWS_ENDPOINT_URL",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+    ] {
         if let Some(url) = get(var) {
             assert!(is_loopback(url), "guard: {var} is not on loopback: {url}");
         }
@@ -87,7 +118,11 @@ impl TempHome {
     pub fn new() -> TempHome {
         static N: AtomicU64 = AtomicU64::new(0);
         let nanos = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_nanos();
-        let path = std::env::temp_dir().join(format!("lh-home-{}-{nanos}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+        let path = std::env::temp_dir().join(format!(
+            "lh-home-{}-{nanos}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
         std::fs::create_dir_all(path.join(".aws")).expect("create a temporary home");
         TempHome { path }
     }

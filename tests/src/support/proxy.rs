@@ -100,17 +100,23 @@ async fn read_head(socket: &mut TcpStream) -> Option<(ProxyRequest, Vec<u8>)> {
     let head = String::from_utf8_lossy(&buf[..end]).into_owned();
     let mut lines = head.split("\r\n");
     let request_line = lines.next()?.to_owned();
-    let headers = lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
+    let headers =
+        lines.filter_map(|l| l.split_once(':')).map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())).collect();
     Some((ProxyRequest { request_line, headers }, buf[end + 4..].to_vec()))
 }
 
 fn loopback_authority(authority: &str) -> Option<String> {
-    let host = if let Some(v6) = authority.strip_prefix('[') { v6.split(']').next()? } else { authority.rsplit_once(':')?.0 };
+    let host =
+        if let Some(v6) = authority.strip_prefix('[') { v6.split(']').next()? } else { authority.rsplit_once(':')?.0 };
     let ok = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
     ok.then(|| authority.to_owned())
 }
 
-async fn serve(mut socket: TcpStream, log: Arc<Mutex<Vec<ProxyRequest>>>, required: Option<String>) -> std::io::Result<()> {
+async fn serve(
+    mut socket: TcpStream,
+    log: Arc<Mutex<Vec<ProxyRequest>>>,
+    required: Option<String>,
+) -> std::io::Result<()> {
     let Some((request, rest)) = read_head(&mut socket).await else { return Ok(()) };
     log.lock().unwrap().push(request.clone());
     if let Some(required) = &required
