@@ -20,8 +20,6 @@ pub mod http;
 pub mod json;
 pub mod number;
 pub mod path;
-// A few helpers of the protocol modules have no docs yet (see the README's choices).
-#[allow(missing_docs)]
 pub mod protocol;
 pub mod proxy;
 mod retry;

@@ -36,8 +36,9 @@ fn line<T>(s: &Spanned<T>) -> Option<usize> {
 /// Paragraphs of documentation: the text, then notes and disagreements.
 fn docs(text: Option<&str>, note: Option<&str>, disagreement: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
+    // Paragraphs keep their indentation: one inside a list item is indented under it.
     if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
-        out.extend(t.split("\n\n").map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()));
+        out.extend(t.split("\n\n").map(|p| p.trim_end().trim_start_matches('\n').to_owned()).filter(|p| !p.trim().is_empty()));
     }
     if let Some(n) = note {
         out.push(format!("Note: {}", n.trim()));

@@ -7,8 +7,14 @@ use crate::ir::{Deprecation, Length, Pattern, Range, Service, ShapeId, ShapeKind
 
 /// `#[doc]` attributes (rendered as `///` lines) for paragraphs of text.
 pub fn doc_attrs(paragraphs: &[String]) -> TokenStream {
-    let text = paragraphs.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join("\n\n");
-    let text = escape_brackets(&text);
+    // Paragraphs keep their indentation (a paragraph inside a list item is indented).
+    let text = paragraphs
+        .iter()
+        .map(|p| p.trim_end().trim_start_matches('\n'))
+        .filter(|p| !p.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let text = escape(&text);
     let lines = text.lines().map(|l| {
         let l = if l.trim().is_empty() { String::new() } else { format!(" {}", l.trim_end()) };
         quote! { #[doc = #l] }
@@ -16,20 +22,86 @@ pub fn doc_attrs(paragraphs: &[String]) -> TokenStream {
     quote! { #(#lines)* }
 }
 
-/// Model text is plain prose: `[REQUIRED]` is not a rustdoc link and must not
-/// become one. Brackets inside `code spans` stay as they are.
-fn escape_brackets(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_code = false;
-    for c in text.chars() {
+/// Model text is Markdown, but written by people and tools who think of it as
+/// prose: `[REQUIRED]` is not a rustdoc link and `Future<void>` is not an HTML
+/// tag. Outside code spans, `[`, `]` and `<` are escaped, except in what
+/// Markdown already means: links `[text](url)`, autolinks `<https://…>`, and
+/// characters already escaped with a backslash (as the importer writes them).
+pub fn escape(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
         match c {
-            '`' => in_code = !in_code,
-            '[' | ']' if !in_code => out.push('\\'),
-            _ => {}
+            '\\' if i + 1 < chars.len() => {
+                out.push(c);
+                out.push(chars[i + 1]);
+                i += 2;
+                continue;
+            }
+            '`' => {
+                // A code span: a run of n backticks up to the next run of exactly n.
+                let run = chars[i..].iter().take_while(|&&x| x == '`').count();
+                let close = (i + run..chars.len()).find(|&j| {
+                    chars[j..].iter().take_while(|&&x| x == '`').count() == run && (j == 0 || chars[j - 1] != '`')
+                });
+                let end = close.map_or(i + run, |j| j + run);
+                out.extend(&chars[i..end]);
+                i = end;
+                continue;
+            }
+            '[' => {
+                if let Some(end) = markdown_link(&chars, i) {
+                    out.extend(&chars[i..end]);
+                    i = end;
+                    continue;
+                }
+                out.push_str("\\[");
+            }
+            ']' => out.push_str("\\]"),
+            '<' => {
+                let rest: String = chars[i + 1..chars.len().min(i + 9)].iter().collect();
+                let autolink = (rest.starts_with("http://") || rest.starts_with("https://"))
+                    && chars[i..].iter().position(|&x| x == '>').is_some_and(|e| !chars[i..i + e].contains(&' '));
+                if autolink {
+                    out.push('<');
+                } else {
+                    out.push_str("\\<");
+                }
+            }
+            _ => out.push(c),
         }
-        out.push(c);
+        i += 1;
     }
     out
+}
+
+/// The end of a Markdown link `[text](url)` starting at `start`, if one does.
+fn markdown_link(chars: &[char], start: usize) -> Option<usize> {
+    let mut depth = 0;
+    let mut j = start;
+    while j < chars.len() {
+        match chars[j] {
+            '\\' => j += 1,
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            '\n' if chars.get(j + 1) == Some(&'\n') => return None,
+            _ => {}
+        }
+        j += 1;
+    }
+    if chars.get(j + 1) != Some(&'(') {
+        return None;
+    }
+    let close = chars[j + 1..].iter().position(|&c| c == ')')?;
+    let url: String = chars[j + 2..j + 1 + close].iter().collect();
+    (!url.is_empty() && !url.contains(char::is_whitespace)).then_some(j + 2 + close)
 }
 
 fn off(enforce: bool) -> &'static str {

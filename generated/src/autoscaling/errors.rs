@@ -9,7 +9,7 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LimitExceededFault {
-    /// Note: botocore documents it with an empty paragraph, and botocore's parser does not fill it from <Error><Message> (WIRE.md B2).
+    /// Note: botocore documents it with an empty paragraph, and botocore's parser does not fill it from \<Error>\<Message> (WIRE.md B2).
     ///
     /// Wire name: `message`.
     pub message: Option<String>,
@@ -58,7 +58,7 @@ impl std::error::Error for LimitExceededFault {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResourceContentionFault {
-    /// Note: botocore documents it with an empty paragraph, and botocore's parser does not fill it from <Error><Message> (WIRE.md B2).
+    /// Note: botocore documents it with an empty paragraph, and botocore's parser does not fill it from \<Error>\<Message> (WIRE.md B2).
     ///
     /// Wire name: `message`.
     pub message: Option<String>,

@@ -219,7 +219,7 @@ impl PutLifecycleHookInput {
         }
     }
 }
-/// Output of PutLifecycleHook. The page's method returns nothing (Future<void>); the response carries only an empty PutLifecycleHookResult element.
+/// Output of PutLifecycleHook. The page's method returns nothing (Future\<void>); the response carries only an empty PutLifecycleHookResult element.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]

@@ -40,7 +40,7 @@ pub struct ListHookResultsInput {
     ///
     /// Note: Not on the (older) page; botocore added it in 1.40.24.
     ///
-    /// Constraints: length <= 1024 characters; pattern `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.
+    /// Constraints: length \<= 1024 characters; pattern `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.
     ///
     /// Wire name: `TypeArn`.
     #[cfg_attr(
@@ -307,7 +307,7 @@ pub struct HookResultSummary {
     pub target_id: Option<String>,
     /// The ARN of the Hook that was invoked.
     ///
-    /// Constraints: length <= 1024 characters; pattern `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.
+    /// Constraints: length \<= 1024 characters; pattern `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.
     ///
     /// Wire name: `TypeArn`.
     #[cfg_attr(

@@ -6,7 +6,9 @@ use crate::error::ErrorMeta;
 use crate::json::{JsonError, JsonReader, Kind};
 use crate::service::{OperationMeta, Protocol, ServiceMeta};
 
+/// The `Content-Type` of awsJson 1.1 requests.
 pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// The `Content-Type` of awsJson 1.0 requests.
 pub const CONTENT_TYPE_1_0: &str = "application/x-amz-json-1.0";
 
 /// `POST /` with `X-Amz-Target: <targetPrefix>.<Operation>`. An empty body is sent as `{}`.

@@ -7,6 +7,7 @@ use crate::error::ErrorMeta;
 use crate::service::{OperationMeta, ServiceMeta};
 use crate::xml;
 
+/// The `Content-Type` of awsQuery requests.
 pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
 /// A query body: `Action=…&Version=…` first, then members in call order,
@@ -17,6 +18,7 @@ pub struct FormWriter {
 }
 
 impl FormWriter {
+    /// A body that starts with `Action` and `Version`.
     pub fn new(action: &str, version: &str) -> Self {
         let mut w = Self { out: String::new() };
         w.param("Action", action);
@@ -24,6 +26,7 @@ impl FormWriter {
         w
     }
 
+    /// Appends one `name=value` pair, encoded.
     pub fn param(&mut self, name: &str, value: &str) {
         if !self.out.is_empty() {
             self.out.push('&');
@@ -33,6 +36,7 @@ impl FormWriter {
         quote_plus(&mut self.out, value);
     }
 
+    /// The body.
     pub fn finish(self) -> Vec<u8> {
         self.out.into_bytes()
     }
