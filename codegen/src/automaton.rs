@@ -13,7 +13,15 @@
 //!   has been seen) and [`MATCH_AT_END`] (a match if the value ends here).
 //!
 //! State 0 is the dead state and state 1 the start state (the start of the
-//! value, so `^` and `\b` hold there as they should). The DFA reads UTF-8
+//! value, so `^` and `\b` hold there as they should).
+//!
+//! A pattern whose unanchored DFA is too big (counted repetitions such as
+//! `[a-z0-9][.\-a-z0-9]{1,61}[a-z0-9]`, whose determinization tracks every
+//! start at once) gets its anchored DFA instead, walked from every code point
+//! of the value (`anchored`): the same answer, in time proportional to the
+//! value's length times the longest walk. Only patterns without assertions
+//! (`^`, `$`, `\b`) take this way, since their start state does not depend on
+//! what comes before it. The DFA reads UTF-8
 //! bytes; character classes are compiled to UTF-8 sequences of whole code
 //! points, so a value is matched by code point, as ECMA-262 does with `u`-less
 //! patterns over text without lone surrogates (which Rust strings cannot hold).
@@ -44,6 +52,8 @@ pub struct Automaton {
     /// `state * stride + class` -> next state.
     pub next: Vec<u16>,
     pub kinds: Vec<u8>,
+    /// Walked from every code point of the value, not once from its start.
+    pub anchored: bool,
 }
 
 impl Automaton {
@@ -54,8 +64,15 @@ impl Automaton {
 
     /// Whether the pattern matches somewhere in `text`: the walk the runtime does.
     pub fn is_match(&self, text: &str) -> bool {
+        if !self.anchored {
+            return self.walk(text.as_bytes());
+        }
+        text.char_indices().map(|(i, _)| i).chain([text.len()]).any(|i| self.walk(&text.as_bytes()[i..]))
+    }
+
+    fn walk(&self, bytes: &[u8]) -> bool {
         let mut state = 1;
-        for &byte in text.as_bytes() {
+        for &byte in bytes {
             if self.kinds[state] & (DEAD | MATCHED) != 0 {
                 break;
             }
@@ -75,19 +92,31 @@ pub fn compile(pattern: &str) -> Result<Automaton, String> {
         .configure(thompson::Config::new().utf8(false).nfa_size_limit(Some(BUILD_LIMIT_BYTES)))
         .build_from_hir(&hir)
         .map_err(|e| format!("cannot be compiled to an automaton: {e}"))?;
+    match table(&nfa, false) {
+        Err(unanchored) if hir.properties().look_set().is_empty() => {
+            // The anchored DFA failing too says nothing new; the first reason stands.
+            table(&nfa, true).map_err(|_| format!("{unanchored}, also when walked from every position"))
+        }
+        other => other,
+    }
+}
+
+/// The DFA of `nfa` (unanchored, or `anchored` to be walked from every position) in the runtime's format.
+fn table(nfa: &thompson::NFA, anchored: bool) -> Result<Automaton, String> {
+    let (start_kind, search) = if anchored { (StartKind::Anchored, Anchored::Yes) } else { (StartKind::Unanchored, Anchored::No) };
     let dfa = dense::Builder::new()
         .configure(
             dense::Config::new()
-                .start_kind(StartKind::Unanchored)
+                .start_kind(start_kind)
                 .match_kind(MatchKind::All)
                 .minimize(true)
                 .determinize_size_limit(Some(BUILD_LIMIT_BYTES))
                 .dfa_size_limit(Some(BUILD_LIMIT_BYTES)),
         )
-        .build_from_nfa(&nfa)
+        .build_from_nfa(nfa)
         .map_err(|e| format!("cannot be compiled to an automaton: {e}"))?;
     let start = dfa
-        .start_state(&start::Config::new().anchored(Anchored::No))
+        .start_state(&start::Config::new().anchored(search))
         .map_err(|e| format!("cannot be compiled to an automaton: {e}"))?;
 
     let byte_classes = dfa.byte_classes();
@@ -147,7 +176,7 @@ pub fn compile(pattern: &str) -> Result<Automaton, String> {
         }
         i += 1;
     }
-    Ok(Automaton { classes, stride, next, kinds })
+    Ok(Automaton { classes, stride, next, kinds, anchored })
 }
 
 #[cfg(test)]
@@ -194,6 +223,16 @@ mod tests {
     }
 
     #[test]
+    fn counted_repetitions_too_big_unanchored_are_walked_from_every_position() {
+        let a = compile(r"[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]").unwrap();
+        assert!(a.anchored);
+        assert!(a.is_match("my.bucket") && a.is_match("--ab.c--") && a.is_match("é-a-b"));
+        assert!(!a.is_match("ab") && !a.is_match("a..") && !a.is_match("A.B.C"));
+        let a = compile(r"[0-9A-Za-z_][0-9A-Za-z_@.-]{2,99}").unwrap();
+        assert!(a.anchored && a.is_match("bob") && !a.is_match("b!") && a.is_match("!!abc!!"));
+    }
+
+    #[test]
     fn too_big_is_an_error_not_a_hang() {
         for pattern in ["[ab]*a[ab]{30}", "(?:a{1000}){1000}", "(?:(?:(?:[a-z]{50}){50}){50})"] {
             let started = std::time::Instant::now();
@@ -204,3 +243,4 @@ mod tests {
         }
     }
 }
+

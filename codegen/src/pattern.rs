@@ -10,7 +10,12 @@
 //! escapes, as Java-derived models do, are joined into one code point),
 //! identity escapes of punctuation, groups `( )`, `(?: )`, `(?<name> )`,
 //! quantifiers (greedy and lazy), alternation and the anchors `^ $`.
-//! Not supported (rejected): lookaround, backreferences, `\c`, `\p{..}`, `\u{..}`.
+//! `\D \W \S` inside classes too (`[\s\S]`). Java's `\p{..}`/`\P{..}`, which
+//! official AWS models use though ECMA-262 without the `u` flag has none: the
+//! POSIX names (`\p{Print}`, `\p{Alpha}`, ...; ASCII, as Java has them) and
+//! Unicode general categories (`\p{L}`, `\p{Lu}`, `\p{Z}`, ...).
+//! Not supported (rejected): lookaround, backreferences, `\c`, `\u{..}`,
+//! other `\p{..}` names.
 
 use std::fmt::Write;
 
@@ -49,7 +54,36 @@ struct Translator {
 /// One code point or shorthand inside a character class.
 enum ClassAtom {
     Char(u32),
-    Set(&'static str),
+    /// Class items, as they go between `[` and `]`.
+    Set(String),
+}
+
+/// The class items of Java's `\p{name}` (POSIX names are ASCII in Java).
+fn property(name: &str) -> Option<String> {
+    let posix = match name {
+        "Lower" => "a-z",
+        "Upper" => "A-Z",
+        "ASCII" => r"\x{0}-\x{7F}",
+        "Alpha" => "A-Za-z",
+        "Digit" => "0-9",
+        "Alnum" => "0-9A-Za-z",
+        "Punct" => r##"!-/:-@\[-`{-~"##,
+        "Graph" => r"\x{21}-\x{7E}",
+        "Print" => r"\x{20}-\x{7E}",
+        "Blank" => r" \t",
+        "Cntrl" => r"\x{0}-\x{1F}\x{7F}",
+        "XDigit" => "0-9A-Fa-f",
+        "Space" => r" \t\n\x{0B}\x{0C}\r",
+        _ => "",
+    };
+    if !posix.is_empty() {
+        return Some(posix.to_owned());
+    }
+    const CATEGORIES: &[&str] = &[
+        "L", "Lu", "Ll", "Lt", "Lm", "Lo", "M", "Mn", "Mc", "Me", "N", "Nd", "Nl", "No", "P", "Pc", "Pd", "Ps", "Pe",
+        "Pi", "Pf", "Po", "S", "Sm", "Sc", "Sk", "So", "Z", "Zs", "Zl", "Zp", "C", "Cc", "Cf", "Co", "Cn",
+    ];
+    CATEGORIES.contains(&name).then(|| format!(r"\p{{{name}}}"))
 }
 
 impl Translator {
@@ -148,9 +182,25 @@ impl Translator {
         Ok(())
     }
 
+    /// After `\p` or `\P`: `{name}`, as class items.
+    fn property(&mut self, negated: bool) -> Result<String, String> {
+        if self.peek() != Some('{') {
+            return Err("`\\p` needs a `{name}`".into());
+        }
+        let close = self.chars[self.pos..].iter().position(|&c| c == '}').ok_or("unterminated `\\p{`")?;
+        let name: String = self.chars[self.pos + 1..self.pos + close].iter().collect();
+        self.pos += close + 1;
+        let items = property(&name).ok_or_else(|| format!("`\\p{{{name}}}` is not a supported class name"))?;
+        Ok(if negated { format!("[^{items}]") } else { items })
+    }
+
     fn escape_outside_class(&mut self) -> Result<(), String> {
         let c = self.bump().ok_or("pattern ends with a lone `\\`")?;
         match c {
+            'p' | 'P' => {
+                let items = self.property(c == 'P')?;
+                write!(self.out, "[{items}]").ok()
+            }
             'd' => write!(self.out, "[{DIGIT}]").ok(),
             'D' => write!(self.out, "[^{DIGIT}]").ok(),
             'w' => write!(self.out, "[{WORD}]").ok(),
@@ -183,7 +233,7 @@ impl Translator {
             '1'..='9' | '0' => Err(format!("backreference `\\{c}` is not supported")),
             'k' => Err("named backreference `\\k` is not supported".into()),
             'c' => Err("control escape `\\c` is not supported".into()),
-            'p' | 'P' => Err(format!("`\\{c}{{..}}` needs the ECMA-262 `u` flag, which model patterns do not have")),
+            'p' | 'P' => Err(format!("`\\{c}{{..}}` is supported as a class, not here")),
             c if c.is_ascii_alphanumeric() => Err(format!("unknown escape `\\{c}`")),
             c => Ok(c as u32),
         }
@@ -228,10 +278,14 @@ impl Translator {
         }
         let e = self.bump().ok_or("unterminated character class")?;
         Ok(match e {
-            'd' => ClassAtom::Set(DIGIT),
-            'w' => ClassAtom::Set(WORD),
-            's' => ClassAtom::Set(ECMA_SPACE),
-            'D' | 'W' | 'S' => return Err(format!("`\\{e}` inside a character class is not supported")),
+            'd' => ClassAtom::Set(DIGIT.to_owned()),
+            'w' => ClassAtom::Set(WORD.to_owned()),
+            's' => ClassAtom::Set(ECMA_SPACE.to_owned()),
+            // A nested class: regex-syntax unites it with the rest (`[\s\S]` is any code point).
+            'D' => ClassAtom::Set(format!("[^{DIGIT}]")),
+            'W' => ClassAtom::Set(format!("[^{WORD}]")),
+            'S' => ClassAtom::Set(format!("[^{ECMA_SPACE}]")),
+            'p' | 'P' => ClassAtom::Set(self.property(e == 'P')?),
             'b' => ClassAtom::Char(0x08),
             '-' => ClassAtom::Char('-' as u32),
             other => ClassAtom::Char(self.char_escape(other)?),
@@ -262,7 +316,7 @@ impl Translator {
             let first = self.class_atom()?;
             let is_range = self.peek() == Some('-') && self.peek_at(1).is_some_and(|c| c != ']');
             match first {
-                ClassAtom::Set(s) => body.push_str(s),
+                ClassAtom::Set(s) => body.push_str(&s),
                 ClassAtom::Char(lo) if is_range => {
                     self.pos += 1;
                     let hi = match self.class_atom()? {
@@ -364,15 +418,27 @@ mod tests {
     }
 
     #[test]
+    fn negated_shorthands_in_classes_and_java_properties() {
+        // CloudFormation's `[\s\S]+`: any code point.
+        assert!(matches(r"^[\s\S]+$", "a \n\té🚀") && !matches(r"^[\s\S]+$", ""));
+        assert!(matches(r"^[\W]$", "!") && !matches(r"^[\W]$", "a") && matches(r"^[^\D]$", "7"));
+        // Transfer's Java-style classes.
+        assert!(matches(r"^[\p{Print}]*$", "ssh-rsa AAAA key ~") && !matches(r"^[\p{Print}]*$", "tab\t"));
+        assert!(matches(r"^[\P{M}\p{M}]*$", "e\u{301}🚀"));
+        assert!(matches(r"^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$", "Ünïcode 42 a:b") && !matches(r"^[\p{L}]$", "4"));
+        assert!(matches(r"^\p{Lu}\P{Lu}$", "Ab") && !matches(r"^\p{Lu}$", "a"));
+    }
+
+    #[test]
     fn unsupported_syntax_is_named() {
         for (p, want) in [
             ("a(?=b)", "lookahead"),
             ("(?<=a)b", "lookbehind"),
             (r"(a)\1", "backreference"),
-            (r"\p{L}", "`u` flag"),
+            (r"\p{Klingon}", "not a supported class name"),
+            (r"\u{1F600}", "`u` flag"),
             (r"\uD800", "lone surrogate"),
             (r"[z-a]", "out of order"),
-            (r"[\W]", "inside a character class"),
             (r"\q", "unknown escape"),
             ("(a", "does not compile"),
             ("[abc", "unterminated"),

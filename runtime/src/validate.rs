@@ -115,6 +115,8 @@ pub struct Automaton {
     stride: usize,
     next: &'static [u8],
     kinds: &'static [u8],
+    /// Walked from every code point of the value (an anchored DFA), not once.
+    anchored: bool,
 }
 
 impl Automaton {
@@ -144,13 +146,26 @@ impl Automaton {
             assert!((u16::from_le_bytes([next[j], next[j + 1]]) as usize) < kinds.len(), "a state is out of range");
             j += 2;
         }
-        Self { classes, stride, next, kinds }
+        Self { classes, stride, next, kinds, anchored: false }
+    }
+
+    /// The same tables, of an anchored DFA: walked from every code point of the
+    /// value (the generator's choice when the unanchored DFA is too big).
+    pub const fn anchored(self) -> Self {
+        Self { anchored: true, ..self }
     }
 
     /// Whether the automaton's pattern matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
+        if !self.anchored {
+            return self.walk(text.as_bytes());
+        }
+        text.char_indices().map(|(i, _)| i).chain([text.len()]).any(|i| self.walk(&text.as_bytes()[i..]))
+    }
+
+    fn walk(&self, bytes: &[u8]) -> bool {
         let mut state = 1;
-        for &byte in text.as_bytes() {
+        for &byte in bytes {
             if self.kinds[state] & (Self::DEAD | Self::MATCHED) != 0 {
                 break;
             }

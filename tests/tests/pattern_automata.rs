@@ -28,6 +28,7 @@ fn automata() -> &'static [(codegen::automaton::Automaton, RuntimeAutomaton)] {
             .map(|a| {
                 let classes: &'static [u8; 256] = Box::leak(a.classes.clone());
                 let runtime = RuntimeAutomaton::new(classes, a.stride, leak(a.next_bytes()), leak(a.kinds.clone()));
+                let runtime = if a.anchored { runtime.anchored() } else { runtime };
                 (a, runtime)
             })
             .collect();

@@ -154,6 +154,7 @@ impl<'m> Checker<'m> {
         self.timestamp_formats(&protocol, &mut shapes);
         resolve::eq(&mut shapes);
         resolve::boxes(&mut shapes);
+        names::unique_snake_names(&mut shapes);
         self.names(&shapes, &mut operations);
         let signing = signing?;
         Some(ir::Service {

@@ -39,22 +39,38 @@ impl Namespace {
 
 impl Checker<'_> {
     pub(super) fn names(&mut self, shapes: &[ir::Shape], ops: &mut [ir::Operation]) {
+        // Types the operations add are `{Op}Error`, `{Op}Pages`, `{Op}Items`; where a
+        // shape already has that name (botocore has `LaunchInstancesError`, a
+        // structure), `{Op}OperationError` and so on. A clash left after that is reported.
+        let shape_types: std::collections::BTreeSet<&str> = shapes
+            .iter()
+            .filter(|s| {
+                matches!(
+                    s.kind,
+                    ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. }
+                )
+            })
+            .map(|s| s.rust_name.as_str())
+            .collect();
+        let free = |camel: &str, suffix: &str| {
+            let plain = format!("{camel}{suffix}");
+            if shape_types.contains(plain.as_str()) { format!("{camel}Operation{suffix}") } else { plain }
+        };
         for op in ops.iter_mut() {
             let snake = naming::snake(&op.name);
             let camel = naming::type_ident(&op.name);
             op.names = ir::OperationNames {
                 method: naming::field_ident(&op.name),
                 prepare: format!("prepare_{snake}"),
-                error_enum: format!("{camel}Error"),
+                error_enum: free(&camel, "Error"),
                 pages_method: format!("{snake}_pages"),
-                pages_type: format!("{camel}Pages"),
-                items_type: format!("{camel}Items"),
+                pages_type: free(&camel, "Pages"),
+                items_type: free(&camel, "Items"),
                 snake,
             };
         }
         self.type_names(shapes, ops);
         self.client_names(ops);
-        self.function_names(shapes);
         self.field_names(shapes, ops);
     }
 
@@ -121,25 +137,6 @@ impl Checker<'_> {
         }
     }
 
-    /// Functions and statics named after shapes: validators, pattern tables, codecs.
-    fn function_names(&mut self, shapes: &[ir::Shape]) {
-        let mut fns: BTreeMap<&str, &ir::Shape> = BTreeMap::new();
-        for s in shapes {
-            let Some(other) = fns.insert(&s.snake_name, s) else { continue };
-            // Shapes whose type names collide are reported once, for the types.
-            if other.rust_name == s.rust_name {
-                continue;
-            }
-            let message = format!(
-                "shapes `{}` and `{}` both become the function names `validate_{n}`, `write_{n}`, `read_{n}`",
-                other.name,
-                s.name,
-                n = s.snake_name
-            );
-            self.err(self.shape_line(&s.name), format!("shapes.{}", s.name), message);
-        }
-    }
-
     /// Fields of each structure: members, the one_of field, and the fields and
     /// methods the generated code adds to inputs, outputs and errors; and the
     /// wire names of each structure's members, which must differ.
@@ -203,6 +200,21 @@ impl Checker<'_> {
                     );
                 }
             }
+        }
+    }
+}
+
+/// Functions and statics named after shapes (validators, pattern tables,
+/// codecs) are private: where two shapes would share one (botocore has both
+/// `RoleARN` and `RoleArn`), the later shape's names get a number.
+pub(super) fn unique_snake_names(shapes: &mut [ir::Shape]) {
+    let mut taken = std::collections::BTreeSet::new();
+    for s in shapes.iter_mut() {
+        let base = s.snake_name.clone();
+        let mut n = 2;
+        while !taken.insert(s.snake_name.clone()) {
+            s.snake_name = format!("{base}_{n}");
+            n += 1;
         }
     }
 }

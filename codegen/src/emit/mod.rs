@@ -191,8 +191,16 @@ fn service_mod(s: &Service) -> TokenStream {
         let l = if l.is_empty() { String::new() } else { format!(" {l}") };
         quote! { #![doc = #l] }
     });
+    // The service's code uses its own deprecated items (their types, fields and
+    // codecs); callers still get the warnings for theirs.
+    let deprecated = s.shapes.iter().any(|sh| {
+        sh.deprecated.is_some()
+            || matches!(&sh.kind, ShapeKind::Structure(st) | ShapeKind::Union(st) if st.members.iter().any(|m| m.deprecated.is_some()))
+    }) || s.operations.iter().any(|o| o.deprecated.is_some());
+    let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
     quote! {
         #(#inner)*
+        #allow
 
         mod client;
         mod codec;

@@ -246,16 +246,17 @@ fn union(s: &Service, id: ShapeId, u: &Structure) -> TokenStream {
         let arms = u.members.iter().filter_map(|m| {
             let v = ident(&m.variant);
             let check = member_check(s, m)?;
-            Some(quote! { Self::#v(value) => { #check } })
+            Some((v, check))
         });
         let arms: Vec<_> = arms.collect();
-        let (v, at, body) = if arms.is_empty() {
-            (quote!(_v), quote!(_at), quote!())
-        } else {
-            (quote!(v), quote!(at), quote! {
-                #[allow(unreachable_patterns)]
-                match self { #(#arms)* _ => {} }
-            })
+        let (v, at, body) = match arms.as_slice() {
+            [] => (quote!(_v), quote!(_at), quote!()),
+            // Unions always have `Unknown`, so one checked variant is an `if let`.
+            [(variant, check)] => (quote!(v), quote!(at), quote! { if let Self::#variant(value) = self { #check } }),
+            _ => {
+                let arms = arms.iter().map(|(variant, check)| quote! { Self::#variant(value) => { #check } });
+                (quote!(v), quote!(at), quote! { match self { #(#arms)* _ => {} } })
+            }
         };
         quote! {
             impl #name {
@@ -717,11 +718,13 @@ fn value_validator(s: &Service, id: ShapeId, shape: &Shape) -> TokenStream {
                 let stride = Literal::usize_unsuffixed(a.stride);
                 let next = Literal::byte_string(&a.next_bytes());
                 let kinds = Literal::byte_string(&a.kinds);
+                let automaton = quote!(crate::runtime::Automaton::new(#classes, #stride, #next, #kinds));
+                let automaton = if a.anchored { quote!(#automaton.anchored()) } else { automaton };
                 statics = quote! {
                     #doc
                     static #st: crate::runtime::Pattern = crate::runtime::Pattern::new(
                         #ecma,
-                        crate::runtime::Automaton::new(#classes, #stride, #next, #kinds),
+                        #automaton,
                     );
                 };
                 checks.push(quote! { v.pattern(at, value, &#st); });
@@ -747,12 +750,17 @@ fn value_validator(s: &Service, id: ShapeId, shape: &Shape) -> TokenStream {
         ShapeKind::Number { kind, range } => {
             let t = rust_type(s, id);
             let r = range.unwrap_or(crate::ir::Range { min: None, max: None, enforce: false });
+            let widened = match kind {
+                NumberKind::Long | NumberKind::Double => quote!(value),
+                NumberKind::Float => quote!(f64::from(value)),
+                _ => quote!(i64::from(value)),
+            };
             if kind.is_float() {
                 let (min, max) = (bound_tokens(r.min, true), bound_tokens(r.max, true));
                 quote! {
                     #doc
                     fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: #t) {
-                        v.float_range(at, f64::from(value), #min, #max);
+                        v.float_range(at, #widened, #min, #max);
                     }
                 }
             } else {
@@ -760,7 +768,7 @@ fn value_validator(s: &Service, id: ShapeId, shape: &Shape) -> TokenStream {
                 quote! {
                     #doc
                     fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: #t) {
-                        v.range(at, i64::from(value), #min, #max);
+                        v.range(at, #widened, #min, #max);
                     }
                 }
             }
@@ -807,7 +815,11 @@ fn value_validator(s: &Service, id: ShapeId, shape: &Shape) -> TokenStream {
             });
             let kc = element_check(s, *key, quote!(k), quote!(at.key(k.as_ref())));
             let vc = element_check(s, *val, quote!(item), quote!(at.key(k.as_ref())));
-            let each = (kc.is_some() || vc.is_some()).then(|| quote! { for (k, item) in value { #kc #vc } });
+            let each = match (&kc, &vc) {
+                (None, None) => None,
+                (Some(_), None) => Some(quote! { for k in value.keys() { #kc } }),
+                _ => Some(quote! { for (k, item) in value { #kc #vc } }),
+            };
             quote! {
                 #doc
                 fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &std::collections::BTreeMap<#kt, #vt>) {

@@ -38,6 +38,7 @@ pub(super) fn write_value(s: &Service, id: ShapeId, value: TokenStream, format: 
             NumberKind::Float => quote! { w.float(crate::runtime::number::widen(*#value)); },
             NumberKind::Double => quote! { w.float(*#value); },
             NumberKind::BigInteger | NumberKind::BigDecimal => quote! { w.number_text(#value.as_str()); },
+            NumberKind::Long => quote! { w.integer(*#value); },
             _ => quote! { w.integer(i64::from(*#value)); },
         },
         ShapeKind::String { .. } => quote! { w.string(#value); },
@@ -238,6 +239,11 @@ pub(super) fn struct_literal(s: &Service, id: ShapeId, extra: TokenStream) -> To
         let l = local(m);
         match m.presence {
             Presence::Optional => quote! { #f: #l },
+            Presence::Required if !m.boxed && zero_is_default(s, m.target) => quote! { #f: #l.unwrap_or_default() },
+            Presence::Required if !m.boxed && zero_is_literal(s, m.target) => {
+                let z = zero(s, m.target);
+                quote! { #f: #l.unwrap_or(#z) }
+            }
             Presence::Required => {
                 let z = zero(s, m.target);
                 let z = if m.boxed { quote!(Box::new(#z)) } else { z };
@@ -247,6 +253,27 @@ pub(super) fn struct_literal(s: &Service, id: ShapeId, extra: TokenStream) -> To
     });
     let request_id = s.operations.iter().any(|op| op.output == id).then(|| quote!(meta_request_id: None,));
     quote! { #t { #(#fields,)* #request_id #extra } }
+}
+
+/// Whether shape `id`'s zero value is its type's `Default`.
+fn zero_is_default(s: &Service, id: ShapeId) -> bool {
+    !matches!(
+        s.shape(id).kind,
+        ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. } | ShapeKind::Union(_) | ShapeKind::Structure(_)
+            | ShapeKind::Number { kind: NumberKind::BigInteger | NumberKind::BigDecimal, .. }
+    )
+}
+
+/// Whether shape `id`'s zero value is written with literals alone (no call to defer).
+fn zero_is_literal(s: &Service, id: ShapeId) -> bool {
+    match &s.shape(id).kind {
+        ShapeKind::Boolean => true,
+        ShapeKind::Number { kind, .. } => !matches!(kind, NumberKind::BigInteger | NumberKind::BigDecimal),
+        ShapeKind::Structure(st) => {
+            st.members.iter().all(|m| m.presence == Presence::Optional || (!m.boxed && zero_is_literal(s, m.target)))
+        }
+        _ => false,
+    }
 }
 
 /// `let mut m_x = None;` for each member (without `mut` for those `assigned` leaves alone).

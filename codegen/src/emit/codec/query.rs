@@ -36,7 +36,12 @@ fn form_value(s: &Service, id: ShapeId, value: TokenStream, key: TokenStream, fl
     match &s.shape(id).kind {
         ShapeKind::Structure(_) | ShapeKind::Union(_) => {
             let f = form_fn(s, id);
-            quote! { #f(form, &format!("{}.", #key), #value); }
+            // A key variable goes into the format string; an expression is bound to one first.
+            if is_ident(&key) {
+                quote! { #f(form, &format!("{}.", #key), #value); }
+            } else {
+                quote! { { let key = #key; #f(form, &format!("{key}."), #value); } }
+            }
         }
         ShapeKind::List { member, member_name, flattened: shape_flat, .. } => {
             let name = match member_name {
@@ -106,6 +111,12 @@ fn form_writer(s: &Service, id: ShapeId) -> TokenStream {
             #(#writes)*
         }
     }
+}
+
+/// Whether `tokens` are a single identifier (a variable).
+fn is_ident(tokens: &TokenStream) -> bool {
+    let mut it = tokens.clone().into_iter();
+    matches!((it.next(), it.next()), (Some(proc_macro2::TokenTree::Ident(_)), None))
 }
 
 /// Braces in a wire name, doubled for `format!`.
