@@ -75,7 +75,9 @@ pub(super) fn json_error_members(s: &Service, id: ShapeId, body: &[&Member], hea
     if all.is_empty() {
         return quote! { #t { meta } };
     }
-    let decls = locals(&all, |_| true);
+    // A status code member's local is declared where it is read (REST's `headers` part).
+    let declared: Vec<&Member> = all.iter().copied().filter(|m| m.location != crate::ir::Location::StatusCode).collect();
+    let decls = locals(&declared, |_| true);
     let read = read_members_loop(s, body);
     let fields = all.iter().map(|m| {
         let f = ident(&m.field);

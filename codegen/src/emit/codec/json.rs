@@ -96,8 +96,8 @@ fn writer(s: &Service, id: ShapeId) -> TokenStream {
             let arms = u.members.iter().map(|m| {
                 let variant = ident(&m.variant);
                 let key = &m.wire_name;
-                let value = if m.boxed { quote!(&**x) } else { quote!(x) };
-                let write = write_value(s, m.target, value, m.timestamp_format);
+                // A boxed member's `&Box<T>` derefs to `&T` where the writer takes it.
+                let write = write_value(s, m.target, quote!(x), m.timestamp_format);
                 quote! { #t::#variant(x) => { w.key(#key); #write } }
             });
             quote! {

@@ -42,13 +42,17 @@ pub fn emit(s: &Service) -> TokenStream {
         };
         let (req_fn, out_fn) = (request_fn(op), output_fn(op));
         let handle = if rest::uses_handle(s, op) { quote!(handle) } else { quote!(_handle) };
+        // REST builders read the input member by member: one with none reads nothing.
+        let st = s.structure(op.input);
+        let reads_input = !s.protocol.has_http_bindings() || !st.members.is_empty() || st.one_of.is_some();
+        let input_param = if reads_input { quote!(input) } else { quote!(_input) };
         let input = ident(&s.shape(op.input).rust_name);
         let output_t = ident(&s.shape(op.output).rust_name);
         let doc_req = format!(" The `{}` request: path, query, headers and body.", op.name);
         let doc_out = format!(" The `{}` answer's members, from its body (and headers).", op.name);
         quote! {
             #[doc = #doc_req]
-            pub(super) fn #req_fn(#handle: &crate::runtime::client::Handle, input: &#input) -> Result<crate::runtime::client::Request, String> {
+            pub(super) fn #req_fn(#handle: &crate::runtime::client::Handle, #input_param: &#input) -> Result<crate::runtime::client::Request, String> {
                 #request
             }
 

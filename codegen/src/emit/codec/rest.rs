@@ -131,9 +131,10 @@ pub(super) fn request(s: &Service, op: &Operation) -> TokenStream {
         })
         .collect();
     let huawei = s.protocol == Protocol::HuaweiRest;
-    let body = body(s, op, huawei);
+    let (body, sets_type) = body(s, op, huawei);
     let host_prefix = host_prefix(s, op);
-    let headers_mut = quote!(mut);
+    let pushes = sets_type || !header_members.is_empty() || s.client_parameters.iter().any(|p| p.header.is_some());
+    let headers_mut = pushes.then(|| quote!(mut));
     quote! {
         let mut path = String::new();
         #(#path_pushes)*
@@ -147,8 +148,9 @@ pub(super) fn request(s: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// `let body: Vec<u8> = …;`, setting `Content-Type` unless a header member did.
-fn body(s: &Service, op: &Operation, huawei: bool) -> TokenStream {
+/// `let body: Vec<u8> = …;`, setting `Content-Type` unless a header member did
+/// (and whether it may set one).
+fn body(s: &Service, op: &Operation, huawei: bool) -> (TokenStream, bool) {
     let st = s.structure(op.input);
     let json_type = if huawei {
         quote!(crate::runtime::protocol::huawei::CONTENT_TYPE)
@@ -182,7 +184,7 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> TokenStream {
             }
             _ => quote!(Vec::new()),
         };
-        return match m.presence {
+        let tokens = match m.presence {
             Presence::Required => quote! { let value = &input.#f; let body: Vec<u8> = #bytes; #set_type },
             Presence::Optional => quote! {
                 let body: Vec<u8> = match &input.#f {
@@ -195,10 +197,11 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> TokenStream {
                 };
             },
         };
+        return (tokens, true);
     }
     let body_members: Vec<&Member> = st.body_members().collect();
     if body_members.is_empty() && st.one_of.is_none() && !huawei {
-        return quote! { let body: Vec<u8> = Vec::new(); };
+        return (quote! { let body: Vec<u8> = Vec::new(); }, false);
     }
     // Smithy restJson1: body members, even all unset, make an object; Huawei's SDK always sends one.
     let writes = body_members.iter().filter(|m| m.one_of_variant.is_none()).map(|m| member_write(s, m, quote!(input)));
@@ -220,7 +223,7 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> TokenStream {
         quote! { match &input.#field { #(#arms)* } }
     });
     let set_type = content_type(json_type);
-    quote! {
+    let tokens = quote! {
         let mut writer = crate::runtime::json::JsonWriter::new();
         let w = &mut writer;
         w.begin_object();
@@ -229,7 +232,8 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> TokenStream {
         w.end_object();
         let body = writer.finish();
         #set_type
-    }
+    };
+    (tokens, true)
 }
 
 /// Fills the locals of header-bound members, the status code and prefix headers from `response`.
@@ -237,13 +241,6 @@ fn response_bindings(s: &Service, members: &[&Member], strict: bool) -> TokenStr
     let reads = members.iter().filter_map(|m| {
         let l = local(m);
         let name = &m.wire_name;
-        let take = |value: TokenStream| {
-            if strict {
-                quote! { #l = Some(#value?); }
-            } else {
-                quote! { if let Ok(v) = #value { #l = Some(v); } }
-            }
-        };
         Some(match m.location {
             Location::Header => {
                 let value = match &s.shape(m.target).kind {
@@ -262,8 +259,11 @@ fn response_bindings(s: &Service, members: &[&Member], strict: bool) -> TokenStr
                     },
                     _ => scalar_from_text(s, m.target, quote!(text), m.timestamp_format),
                 };
-                let store = take(value);
-                quote! { if let Some(text) = response.header(#name) { #store } }
+                if strict {
+                    quote! { if let Some(text) = response.header(#name) { #l = Some(#value?); } }
+                } else {
+                    quote! { if let Some(text) = response.header(#name) && let Ok(v) = #value { #l = Some(v); } }
+                }
             }
             Location::HeaderPrefix => {
                 let prefix = name.to_ascii_lowercase();
@@ -281,7 +281,8 @@ fn response_bindings(s: &Service, members: &[&Member], strict: bool) -> TokenStr
                     }
                 }
             }
-            Location::StatusCode => quote! { #l = Some(i32::from(response.status)); },
+            // Declared here, with its value (see `output`).
+            Location::StatusCode => quote! { let #l = Some(i32::from(response.status)); },
             _ => return None,
         })
     });
@@ -332,7 +333,9 @@ pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
-    let decls = locals(&members, |m| m.location == Location::Body || m.location == Location::Payload || bound_elsewhere(m));
+    // The status code's local is declared where it is read.
+    let declared: Vec<&Member> = members.iter().copied().filter(|m| m.location != Location::StatusCode).collect();
+    let decls = locals(&declared, |m| m.location == Location::Body || m.location == Location::Payload || bound_elsewhere(m));
     let bindings = response_bindings(s, &members, true);
     let literal = struct_literal(s, op.output, quote!());
     quote! {
