@@ -677,3 +677,130 @@ fn cut(text: &str) -> &str {
         None => text,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::Value;
+
+    use super::*;
+
+    fn same(d: &Document, v: &Value) -> bool {
+        match (d, v) {
+            (Document::Null, Value::Null) => true,
+            (Document::Bool(a), Value::Bool(b)) => a == b,
+            (Document::Number(n), Value::Number(m)) => match (n, m.as_u64(), m.as_i64()) {
+                (Number::PosInt(a), Some(b), _) => *a == b,
+                (Number::NegInt(a), _, Some(b)) => *a == b,
+                (n, _, _) => (n.as_f64() - m.as_f64().unwrap_or(f64::NAN)).abs() <= f64::EPSILON * n.as_f64().abs(),
+            },
+            (Document::String(a), Value::String(b)) => a == b,
+            (Document::Array(a), Value::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y)),
+            (Document::Object(a), Value::Object(b)) => {
+                a.len() == b.len() && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| same(x, y)))
+            }
+            _ => false,
+        }
+    }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            (-1e300f64..1e300).prop_map(Value::from),
+            "\\PC{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map("\\PC{0,6}", inner, 0..6).prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Reads a whole value as a document, as generated code reads any value.
+    fn read(bytes: &[u8]) -> Result<Document, JsonError> {
+        let mut r = JsonReader::new(bytes);
+        let d = r.document()?;
+        r.finish()?;
+        Ok(d)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 2000, rng_algorithm: prop::test_runner::RngAlgorithm::ChaCha, ..ProptestConfig::default() })]
+
+        /// serde_json is the oracle: what it writes, the reader reads back the same.
+        #[test]
+        fn reads_what_serde_json_writes(v in json(), pretty in any::<bool>()) {
+            let text = if pretty { serde_json::to_vec_pretty(&v).unwrap() } else { serde_json::to_vec(&v).unwrap() };
+            let d = read(&text).unwrap();
+            prop_assert!(same(&d, &v), "{} read as {d:?}", String::from_utf8_lossy(&text));
+            // Skipping it leaves the reader at its end.
+            let mut r = JsonReader::new(&text);
+            r.skip().unwrap();
+            prop_assert!(r.at_end());
+        }
+
+        /// Whatever the writer writes, serde_json reads as the same value.
+        #[test]
+        fn writes_what_serde_json_reads(v in json()) {
+            let d = read(&serde_json::to_vec(&v).unwrap()).unwrap();
+            let mut w = JsonWriter::new();
+            w.document(&d);
+            let back: Value = serde_json::from_slice(&w.finish()).unwrap();
+            prop_assert!(same(&d, &back));
+        }
+
+        /// On bytes serde_json refuses, the reader refuses too (or reads what
+        /// serde_json would have read, for the two leniencies it has: a byte
+        /// order mark, and a lone surrogate escape, which becomes U+FFFD), and
+        /// never panics.
+        #[test]
+        fn refuses_what_serde_json_refuses(v in json(), cut in any::<prop::sample::Index>(), flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..4)) {
+            let mut text = serde_json::to_vec(&v).unwrap();
+            text.truncate(cut.index(text.len() + 1));
+            for (at, byte) in flips {
+                if !text.is_empty() {
+                    let i = at.index(text.len());
+                    text[i] = byte;
+                }
+            }
+            let ours = read(&text);
+            match serde_json::from_slice::<Value>(&text) {
+                Ok(theirs) => {
+                    let d = ours.unwrap_or_else(|e| panic!("{e} on {:?}", String::from_utf8_lossy(&text)));
+                    prop_assert!(same(&d, &theirs));
+                }
+                Err(_) => {
+                    let lenient = text.windows(2).any(|w| w == b"\\u");
+                    prop_assert!(ours.is_err() || lenient, "accepted {:?}", String::from_utf8_lossy(&text));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn special_floats_big_numbers_and_bounds() {
+        let mut r = JsonReader::new(br#"["NaN", "Infinity", "-Infinity", 1e400, 123456789012345678901234567890]"#);
+        r.begin_array().unwrap();
+        assert!(r.next_element().unwrap() && r.float().unwrap().is_nan());
+        assert!(r.next_element().unwrap() && r.float().unwrap() == f64::INFINITY);
+        assert!(r.next_element().unwrap() && r.float().unwrap() == f64::NEG_INFINITY);
+        assert!(r.next_element().unwrap() && r.float().unwrap() == f64::INFINITY);
+        assert!(r.next_element().unwrap() && r.number_or_string().unwrap() == "123456789012345678901234567890");
+        assert!(!r.next_element().unwrap());
+        let mut r = JsonReader::new(b"300");
+        assert!(r.integer(i8::MIN.into(), i8::MAX.into()).unwrap_err().message.contains("-128..=127"));
+        let deep = "[".repeat(MAX_DEPTH + 1);
+        assert!(read(deep.as_bytes()).unwrap_err().message.contains("nested deeper"));
+        let mut w = JsonWriter::new();
+        w.begin_array();
+        w.float(f64::NAN);
+        w.float(f64::NEG_INFINITY);
+        w.float(0.1);
+        w.end_array();
+        assert_eq!(w.finish(), br#"["NaN","-Infinity",0.1]"#);
+    }
+}
