@@ -105,7 +105,7 @@ pub struct ClientParameter {
 }
 
 /// Every Rust name an operation adds to the generated code, minted in the check.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct OperationNames {
     /// Client method (`send_workflow_step_state`, maybe raw).
     pub method: String,
@@ -120,6 +120,9 @@ pub struct OperationNames {
     /// Private items of the client module: the operation's static metadata and
     /// its request builder and answer parsers (snake case, no raw prefix).
     pub snake: String,
+    /// The CLI's function of the operation (`run_<snake>`: the prefix keeps it
+    /// clear of the CLI module's own names, `api`, `cli` and `SERVICE`).
+    pub cli_function: String,
 }
 
 #[derive(Debug, Clone)]

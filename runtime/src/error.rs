@@ -52,6 +52,11 @@ pub trait ServiceError: std::error::Error + Send + Sync + 'static {
     fn is_retryable(&self) -> bool;
     /// Whether the error is throttling (retried, with back-off).
     fn is_throttling(&self) -> bool;
+    /// The model's name of the error this answer is (`InvalidRequestException`),
+    /// or `None` for an error answer the operation's model does not list.
+    fn shape_name(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// Error codes AWS SDKs treat as throttling wherever they appear.

@@ -66,10 +66,10 @@ fn file<'a>(files: &'a [GeneratedFile], path: &str) -> &'a str {
     &files.iter().find(|f| f.path == path).unwrap_or_else(|| panic!("no {path}")).contents
 }
 
-/// The `crate::Member { ... }` entry of `flag`, whitespace collapsed.
+/// The `cli::Member { ... }` entry of `flag`, whitespace collapsed.
 fn member_entry(contents: &str, flag: &str) -> String {
     let at = contents.find(&format!("flag: \"{flag}\",")).unwrap_or_else(|| panic!("no flag {flag}"));
-    let start = contents[..at].rfind("crate::Member {").unwrap();
+    let start = contents[..at].rfind("cli::Member {").unwrap_or_else(|| panic!("no entry of {flag}"));
     let end = at + contents[at..].find("},").unwrap();
     let entry = contents[start..end].replace("\\n", " ").split_whitespace().collect::<Vec<_>>().join(" ");
     entry.replace("( ", "(").replace("[ ", "[").replace(", ]", "]").replace(", )", ")")
@@ -87,16 +87,20 @@ fn every_kind_of_member_gets_its_flag() {
     }
     let svc = file(&files, "cli/src/every_kind.rs");
     let expect = [
-        ("member-region", "wire: \"Region\"", "kind: crate::Kind::String, arity: crate::Arity::One"),
-        ("member-member-region", "wire: \"MemberRegion\"", "kind: crate::Kind::String"),
-        ("member-input-json", "wire: \"InputJson\"", "kind: crate::Kind::String"),
-        ("member-help", "wire: \"Help\"", "kind: crate::Kind::String"),
-        ("enabled", "wire: \"Enabled\"", "kind: crate::Kind::Boolean, arity: crate::Arity::One"),
-        ("big", "wire: \"Big\"", "kind: crate::Kind::Long"),
-        ("at", "wire: \"At\"", "kind: crate::Kind::Timestamp"),
-        ("counts", "wire: \"Counts\"", "kind: crate::Kind::Integer, arity: crate::Arity::List"),
-        ("colors", "wire: \"Colors\"", "kind: crate::Kind::Enum(&[\"RED\", \"GREEN\"]), arity: crate::Arity::Map"),
-        ("open", "wire: \"Open\"", "kind: crate::Kind::String"),
+        ("member-region", "wire: \"Region\"", "arity: cli::Arity::One, parser: cli::values::flag::<String>, values: None, switch: false"),
+        ("member-member-region", "wire: \"MemberRegion\"", "parser: cli::values::flag::<String>"),
+        ("member-input-json", "wire: \"InputJson\"", "parser: cli::values::flag::<String>"),
+        ("member-help", "wire: \"Help\"", "parser: cli::values::flag::<String>"),
+        ("enabled", "wire: \"Enabled\"", "arity: cli::Arity::One, parser: cli::values::flag::<bool>, values: None, switch: true"),
+        ("big", "wire: \"Big\"", "parser: cli::values::flag::<i64>"),
+        ("at", "wire: \"At\"", "parser: cli::values::flag::<::lifecycle_hooks::runtime::DateTime>"),
+        ("counts", "wire: \"Counts\"", "arity: cli::Arity::List, parser: cli::values::flag::<i32>"),
+        (
+            "colors",
+            "wire: \"Colors\"",
+            "arity: cli::Arity::Map, parser: cli::values::choice::<api::Color>, values: Some(api::Color::VALUES)",
+        ),
+        ("open", "wire: \"Open\"", "parser: cli::values::choice::<api::Open>, values: None"),
     ];
     for (flag, wire, kind) in expect {
         let entry = member_entry(svc, flag);
@@ -123,16 +127,15 @@ fn the_obstacle_course_gets_valid_flags_and_functions() {
     for (flag, wire) in [("type", "type"), ("self", "self"), ("async", "async"), ("n3d", "3d"), ("x-amz-thing", "x-amz-thing"), ("crate", "crate"), ("fn", "fn"), ("validator", "Validator")] {
         assert!(member_entry(svc, flag).contains(&format!("wire: \"{wire}\"")), "--{flag}");
     }
-    assert!(member_entry(svc, "crate").contains("kind: crate::Kind::Json, arity: crate::Arity::List"), "a list of structures");
-    assert!(member_entry(svc, "fn").contains("arity: crate::Arity::Map"));
+    let entry = member_entry(svc, "crate");
+    assert!(entry.contains("arity: cli::Arity::List, parser: cli::values::json::<api::"), "a list of structures: {entry}");
+    assert!(member_entry(svc, "fn").contains("arity: cli::Arity::Map"));
     let entry = member_entry(svc, "type");
-    assert!(entry.contains(r#"crate::Kind::Enum(&["Unknown", "autoscaling:EC2_INSTANCE_LAUNCHING", "1st", "self", "a-b.c"])"#), "{entry}");
+    assert!(entry.contains("parser: cli::values::choice::<api::") && entry.contains("::VALUES)"), "{entry}");
+    assert!(entry.contains("one of: Unknown, autoscaling:EC2_INSTANCE_LAUNCHING, 1st, self, a-b.c"), "{entry}");
     // Operations named like keywords or starting with a digit.
-    assert!(svc.contains("\"match\" => call_match(input, ctx).await"), "{svc}");
-    assert!(svc.contains("fn error_kind_match(error: &api::MatchError)"), "{svc}");
-    assert!(svc.contains("api::MatchError::N2busy(_) => \"N2busy\""), "{svc}");
-    assert!(svc.contains("api::MatchError::ErrorValue(_) => \"ErrorValue\""), "the variant name, not the model name");
-    assert!(svc.contains("\"n2fast\" => call_n2fast(input, ctx).await"), "{svc}");
+    assert!(svc.contains("run: run_match,") && svc.contains("fn run_match(args: &cli::Args<'_>)"), "{svc}");
+    assert!(svc.contains("run: run_n2fast,") && svc.contains("fn run_n2fast(args: &cli::Args<'_>)"), "{svc}");
     // Generation is deterministic here too.
     assert_eq!(files, cli_files(&services));
 }

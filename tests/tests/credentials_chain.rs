@@ -311,7 +311,6 @@ fn endpoint_variables_and_profile_endpoints_in_the_sdks_order() {
         let t = transfer::Client::new(config.clone()).unwrap().prepare_send_workflow_step_state(&input()).unwrap().url;
         let a = lifecycle_hooks::autoscaling::Client::new(config.clone())
             .unwrap()
-            .handle()
             .config()
             .endpoint_url(&lifecycle_hooks::autoscaling::SERVICE)
             .map(str::to_owned);

@@ -375,7 +375,7 @@ fn secrets_never_appear_in_debug_display_errors_or_logs() {
         let a = autoscaling::Client::new(config.clone()).unwrap();
         let d = codedeploy::Client::new(config.clone()).unwrap();
         let h = huawei_as::Client::new(config.clone()).unwrap();
-        let _ = write!(shown, "{t:?}{c:?}{a:?}{d:?}{h:?}{t:#?}{h:#?}{:?}{:#?}", t.handle(), h.handle());
+        let _ = write!(shown, "{t:?}{c:?}{a:?}{d:?}{h:?}{t:#?}{h:#?}{:?}{:#?}", t.config(), h.config());
         let _ = write!(
             shown,
             "{:?}{:?}{:?}{:?}{:?}{:#?}",

@@ -10,7 +10,7 @@ use crate::ir::{self, ShapeKind};
 use crate::naming;
 
 /// Methods of the generated client besides one set per operation.
-const CLIENT_METHODS: &[&str] = &["new", "from_env", "config", "clone"];
+const CLIENT_METHODS: &[&str] = &["new", "from_env", "config", "resolve_credentials", "clone"];
 /// Methods and fields generated structures have besides their members' fields and setters.
 const INPUT_METHODS: &[&str] = &["new", "validate", "validate_at", "builder"];
 /// The field outputs keep their request id in.
@@ -66,6 +66,7 @@ impl Checker<'_> {
                 pages_method: format!("{snake}_pages"),
                 pages_type: free(&camel, "Pages"),
                 items_type: free(&camel, "Items"),
+                cli_function: format!("run_{snake}"),
                 snake,
             };
         }

@@ -145,15 +145,7 @@ impl Checker<'_> {
             out.push(ir::Operation {
                 name: name.clone(),
                 // Minted with every other name in `names`.
-                names: ir::OperationNames {
-                    method: String::new(),
-                    prepare: String::new(),
-                    error_enum: String::new(),
-                    pages_method: String::new(),
-                    pages_type: String::new(),
-                    items_type: String::new(),
-                    snake: String::new(),
-                },
+                names: ir::OperationNames::default(),
                 docs: docs(Some(&o.documentation), o.note.as_deref(), o.disagreement.as_deref()),
                 http_method: http.method.value.clone(),
                 path: path_parts,

@@ -135,6 +135,7 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
     let docs = doc_attrs(&[format!("Errors of `{}`: one variant per error the model lists, and `Unhandled` for any other.", op.name)]);
     let variants: Vec<_> = op.errors.iter().map(|&e| ident(&s.shape(e).rust_name)).collect();
     let variant_docs = op.errors.iter().map(|&e| doc_attrs(&s.shape(e).docs));
+    let shape_names = op.errors.iter().map(|&e| &s.shape(e).name);
     let by_code: Vec<_> = op
         .errors
         .iter()
@@ -226,6 +227,13 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
                     Self::Unhandled(e) => e.is_throttling(),
                 }
             }
+            /// The model's name of the error (`None` for [`Self::Unhandled`]).
+            pub fn shape_name(&self) -> Option<&'static str> {
+                match self {
+                    #(Self::#variants(_) => Some(#shape_names),)*
+                    Self::Unhandled(_) => None,
+                }
+            }
         }
 
         impl std::fmt::Display for #name {
@@ -255,6 +263,9 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
             }
             fn is_throttling(&self) -> bool {
                 #name::is_throttling(self)
+            }
+            fn shape_name(&self) -> Option<&'static str> {
+                #name::shape_name(self)
             }
         }
     }

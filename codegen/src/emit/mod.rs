@@ -18,6 +18,7 @@ mod docs;
 mod errors;
 mod format;
 mod types;
+mod wrap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -213,9 +214,25 @@ fn service_mod(s: &Service) -> TokenStream {
     }
 }
 
+/// Where a type is named from: the service's own modules, or a crate that
+/// depends on the library (the CLI, which calls the module `api`).
+#[derive(Clone, Copy)]
+enum TypeScope {
+    Library,
+    Cli,
+}
+
 /// The Rust type of a value of shape `id` (ignoring optionality).
 fn rust_type(s: &Service, id: usize) -> TokenStream {
+    rust_type_in(s, id, TypeScope::Library)
+}
+
+fn rust_type_in(s: &Service, id: usize, scope: TypeScope) -> TokenStream {
     let shape: &Shape = s.shape(id);
+    let runtime = match scope {
+        TypeScope::Library => quote!(crate::runtime),
+        TypeScope::Cli => quote!(::lifecycle_hooks::runtime),
+    };
     match &shape.kind {
         ShapeKind::Boolean => quote!(bool),
         ShapeKind::Number { kind, .. } => match kind {
@@ -225,24 +242,27 @@ fn rust_type(s: &Service, id: usize) -> TokenStream {
             NumberKind::Long => quote!(i64),
             NumberKind::Float => quote!(f32),
             NumberKind::Double => quote!(f64),
-            NumberKind::BigInteger => quote!(crate::runtime::BigInteger),
-            NumberKind::BigDecimal => quote!(crate::runtime::BigDecimal),
+            NumberKind::BigInteger => quote!(#runtime::BigInteger),
+            NumberKind::BigDecimal => quote!(#runtime::BigDecimal),
         },
         ShapeKind::String { .. } => quote!(String),
-        ShapeKind::Blob { .. } => quote!(crate::runtime::Blob),
-        ShapeKind::Timestamp { .. } => quote!(crate::runtime::DateTime),
-        ShapeKind::Document => quote!(crate::runtime::Document),
+        ShapeKind::Blob { .. } => quote!(#runtime::Blob),
+        ShapeKind::Timestamp { .. } => quote!(#runtime::DateTime),
+        ShapeKind::Document => quote!(#runtime::Document),
         ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. } | ShapeKind::Structure(_) | ShapeKind::Union(_) => {
             let t = ident(&shape.rust_name);
-            quote!(#t)
+            match scope {
+                TypeScope::Library => quote!(#t),
+                TypeScope::Cli => quote!(api::#t),
+            }
         }
         ShapeKind::List { member, .. } => {
-            let m = rust_type(s, *member);
+            let m = rust_type_in(s, *member, scope);
             quote!(Vec<#m>)
         }
         ShapeKind::Map { key, value, .. } => {
-            let k = rust_type(s, *key);
-            let v = rust_type(s, *value);
+            let k = rust_type_in(s, *key, scope);
+            let v = rust_type_in(s, *value, scope);
             quote!(std::collections::BTreeMap<#k, #v>)
         }
     }

@@ -2,100 +2,112 @@
 
 //! `hookctl autoscaling`: Amazon EC2 Auto Scaling.
 use ::lifecycle_hooks::autoscaling as api;
+use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: crate::Service = crate::Service {
+pub static SERVICE: cli::Service = cli::Service {
     name: "autoscaling",
     meta: &api::SERVICE,
     about: "Amazon EC2 Auto Scaling",
     long_about: "Amazon EC2 Auto Scaling (API version 2011-01-01).\n\nAmazon EC2 Auto Scaling: creating or updating a lifecycle hook of an Auto Scaling group.\n\nOperations: put-lifecycle-hook. `hookctl autoscaling <OPERATION> --help` describes each\none and its flags.\n\nGenerated from models/autoscaling.yaml.",
     usage: "hookctl autoscaling <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        crate::Operation {
+        cli::Operation {
             name: "put-lifecycle-hook",
             about: "Creates or updates a lifecycle hook for the specified Auto Scaling group.",
             long_about: "Creates or updates a lifecycle hook for the specified Auto Scaling group.\n\nA lifecycle hook tells Amazon EC2 Auto Scaling to perform an action on an instance when\nthe instance launches (before it is put into service) or as the instance terminates\n(before it is fully terminated).\n\nThis step is a part of the procedure for adding a lifecycle hook to an Auto Scaling\ngroup:\n\n1. (Optional) Create a Lambda function and a rule that allows CloudWatch Events to\n   invoke your Lambda function when Amazon EC2 Auto Scaling launches or terminates\n   instances.\n2. (Optional) Create a notification target and an IAM role. The target can be either an\n   Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to\n   publish lifecycle notifications to the target.\n3. Create the lifecycle hook. Specify whether the hook is used when the instances launch\n   or terminate.\n4. If you need more time, record the lifecycle action heartbeat to keep the instance in\n   a pending state using the RecordLifecycleActionHeartbeat API call.\n5. If you finish before the timeout period ends, complete the lifecycle action using the\n   CompleteLifecycleAction API call.\n\nFor more information, see Amazon EC2 Auto Scaling lifecycle hooks in the Amazon EC2 Auto\nScaling User Guide.\n\nIf you exceed your maximum limit of lifecycle hooks, which by default is 50 per Auto\nScaling group, the call fails.\n\nYou can view the lifecycle hooks for an Auto Scaling group using the\nDescribeLifecycleHooks API call. If you are no longer using a lifecycle hook, you can\ndelete it by calling the DeleteLifecycleHook API.\n\nNote: The page says \"May throw LimitExceededFault. May throw ResourceContentionFault.\";\ntheir codes, statuses and members come from botocore. botocore's current documentation\nis newer: it adds a first step (a launch template or launch configuration with a user\ndata script), names Amazon EventBridge instead of CloudWatch Events, and says \"wait\nstate\" instead of \"pending state\". botocore has no paginator for this operation.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): LimitExceededFault, ResourceContentionFault; any\nother error answer is kind Unhandled.",
             usage: "hookctl autoscaling put-lifecycle-hook --auto-scaling-group-name <STRING> --lifecycle-hook-name <STRING> [OPTIONS]\n       hookctl autoscaling put-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "AutoScalingGroupName",
                     flag: "auto-scaling-group-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the Auto Scaling group. [required]",
                     long_help: "The name of the Auto Scaling group.\n\nType: string.\nConstraints: length 1..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nRequired.\nMember `AutoScalingGroupName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleHookName",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the lifecycle hook. [required]",
                     long_help: "The name of the lifecycle hook.\n\nType: string.\nConstraints: length 1..=255 characters; pattern `[A-Za-z0-9\\-_\\/]+`.\nRequired.\nMember `LifecycleHookName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "DefaultResult",
                     flag: "default-result",
-                    kind: crate::Kind::Enum(&["CONTINUE", "ABANDON"]),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleActionResult>,
+                    values: Some(api::LifecycleActionResult::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "Defines the action the Auto Scaling group should take when the lifecycle hook timeout elapses or if an unexpected failure occurs. [values: CONTINUE, ABANDON]",
                     long_help: "Defines the action the Auto Scaling group should take when the lifecycle hook\ntimeout elapses or if an unexpected failure occurs. This parameter can be\neither CONTINUE or ABANDON. The default value is ABANDON.\n\nWhen left out, the service uses `ABANDON`.\n\nType: LifecycleActionResult, one of: CONTINUE, ABANDON.\nOptional.\nMember `DefaultResult` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "HeartbeatTimeout",
                     flag: "heartbeat-timeout",
-                    kind: crate::Kind::Integer,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<i32>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "INTEGER",
                     help: "The maximum time, in seconds, that can elapse before the lifecycle hook times out.",
                     long_help: "The maximum time, in seconds, that can elapse before the lifecycle hook times\nout. The range is from 30 to 7200 seconds. The default value is 3600 seconds\n(1 hour).\n\nIf the lifecycle hook times out, Amazon EC2 Auto Scaling performs the action\nthat you specified in the DefaultResult parameter. You can prevent the\nlifecycle hook from timing out by calling the RecordLifecycleActionHeartbeat\nAPI.\n\nWhen left out, the service uses `3600`.\n\nType: integer (32-bit).\nConstraints: range 30..=7200.\nOptional.\nMember `HeartbeatTimeout` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleTransition",
                     flag: "lifecycle-transition",
-                    kind: crate::Kind::Enum(
-                        &[
-                            "autoscaling:EC2_INSTANCE_LAUNCHING",
-                            "autoscaling:EC2_INSTANCE_TERMINATING",
-                        ],
-                    ),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleTransition>,
+                    values: Some(api::LifecycleTransition::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "The instance state to which you want to attach the lifecycle hook. [values: autoscaling:EC2_INSTANCE_LAUNCHING, autoscaling:EC2_INSTANCE_TERMINATING]",
                     long_help: "The instance state to which you want to attach the lifecycle hook. The valid\nvalues are:\n\n- autoscaling:EC2_INSTANCE_LAUNCHING\n- autoscaling:EC2_INSTANCE_TERMINATING\n\nRequired for new lifecycle hooks, but optional when updating existing hooks.\n\nNote: Optional in the model because the same call updates existing hooks;\nrequired only when a new hook is created.\n\nType: LifecycleTransition, one of: autoscaling:EC2_INSTANCE_LAUNCHING,\nautoscaling:EC2_INSTANCE_TERMINATING.\nOptional.\nMember `LifecycleTransition` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "NotificationMetadata",
                     flag: "notification-metadata",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Additional information that you want to include any time Amazon EC2 Auto Scaling sends a message to the notification target.",
                     long_help: "Additional information that you want to include any time Amazon EC2 Auto\nScaling sends a message to the notification target.\n\nType: string.\nConstraints: length 1..=1023 characters; pattern\n`[\\u0009\\u000A\\u000D\\u0020-\\u007e]+`.\nOptional.\nMember `NotificationMetadata` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "NotificationTargetARN",
                     flag: "notification-target-arn",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The ARN of the notification target that Amazon EC2 Auto Scaling uses to notify you when an instance is in the transition state for the lifecycle hook.",
                     long_help: "The ARN of the notification target that Amazon EC2 Auto Scaling uses to notify\nyou when an instance is in the transition state for the lifecycle hook. This\ntarget can be either an SQS queue or an SNS topic.\n\nIf you specify an empty string, this overrides the current ARN.\n\nThis operation uses the JSON format when sending notifications to an Amazon\nSQS queue, and an email key-value pair format when sending notifications to an\nAmazon SNS topic.\n\nWhen you specify a notification target, Amazon EC2 Auto Scaling sends it a\ntest message. Test messages contain the following additional key-value pair:\n\"Event\": \"autoscaling:TEST_NOTIFICATION\".\n\nType: string.\nConstraints: length 0..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nOptional.\nMember `NotificationTargetARN` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "RoleARN",
                     flag: "role-arn",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The ARN of the IAM role that allows the Auto Scaling group to publish to the specified notification target, for example, an Amazon SNS topic or an Amazon SQS queue.",
@@ -104,53 +116,31 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_put_lifecycle_hook,
         },
     ],
 };
-/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
-pub async fn run(
-    operation: &str,
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    match operation {
-        "put-lifecycle-hook" => call_put_lifecycle_hook(input, ctx).await,
-        other => Err(crate::Failure::unknown_operation("autoscaling", other)),
-    }
-}
-/// `PutLifecycleHook`: the input as JSON in, the output as JSON text out.
-async fn call_put_lifecycle_hook(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::PutLifecycleHookInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_put_lifecycle_hook(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_put_lifecycle_hook))?,
+/// `PutLifecycleHook`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_put_lifecycle_hook(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::PutLifecycleHookInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+    );
+    input.default_result = args.get(2)?;
+    input.heartbeat_timeout = args.get(3)?;
+    input.lifecycle_transition = args.get(4)?;
+    input.notification_metadata = args.get(5)?;
+    input.notification_target_arn = args.get(6)?;
+    input.role_arn = args.get(7)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_put_lifecycle_hook(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .put_lifecycle_hook(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_put_lifecycle_hook))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
-}
-/// The `kind` of a `PutLifecycleHook` error answer: its variant's name.
-fn error_kind_put_lifecycle_hook(error: &api::PutLifecycleHookError) -> &'static str {
-    match error {
-        api::PutLifecycleHookError::LimitExceededFault(_) => "LimitExceededFault",
-        api::PutLifecycleHookError::ResourceContentionFault(_) => {
-            "ResourceContentionFault"
-        }
-        _ => "Unhandled",
-    }
+    let output = args
+        .block_on(client.put_lifecycle_hook(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }

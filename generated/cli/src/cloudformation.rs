@@ -2,74 +2,76 @@
 
 //! `hookctl cloudformation`: AWS CloudFormation.
 use ::lifecycle_hooks::cloudformation as api;
+use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: crate::Service = crate::Service {
+pub static SERVICE: cli::Service = cli::Service {
     name: "cloudformation",
     meta: &api::SERVICE,
     about: "AWS CloudFormation",
     long_about: "AWS CloudFormation (API version 2010-05-15).\n\nAWS CloudFormation: listing the results of Hook invocations.\n\nOperations: list-hook-results. `hookctl cloudformation <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/cloudformation.yaml.",
     usage: "hookctl cloudformation <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        crate::Operation {
+        cli::Operation {
             name: "list-hook-results",
             about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation target is provided.",
             long_about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation\ntarget is provided.\n\nNote: The page's Exceptions list is cut off; the error (HookResultNotFoundException) and\nthe resultWrapper ListHookResultsResult come from botocore. botocore's current\ndocumentation reads \"Returns summaries of invoked Hooks\" and lists the supported\nparameter combinations: no parameters (all Hook invocation summaries), TypeArn only (a\nspecific Hook), TypeArn and Status (a specific Hook filtered by status), TargetId and\nTargetType (a specific Hook invocation target).\n\nHTTP: POST /; success is HTTP 200.\n\nPaginated: --all-pages follows `NextToken` to the last page and prints one output with\nevery `HookResults` (and no `NextToken`).\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
             usage: "hookctl cloudformation list-hook-results --target-type <VALUE> --target-id <STRING> [OPTIONS]\n       hookctl cloudformation list-hook-results --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "TargetType",
                     flag: "target-type",
-                    kind: crate::Kind::Enum(
-                        &["CHANGE_SET", "STACK", "RESOURCE", "CLOUD_CONTROL"],
-                    ),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::ListHookResultsTargetType>,
+                    values: Some(api::ListHookResultsTargetType::VALUES),
+                    switch: false,
                     required: true,
                     value_name: "VALUE",
                     help: "The type of operation being targeted by the Hook. [required] [values: CHANGE_SET, STACK, RESOURCE, CLOUD_CONTROL]",
                     long_help: "The type of operation being targeted by the Hook.\n\nDisagreement with the official model: The page marks TargetType [REQUIRED].\nbotocore's current model (since 1.40.24, 2025-09-04) requires no member;\n1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation\nsays \"Filters results by target type. Currently, only CHANGE_SET and\nCLOUD_CONTROL are supported filter options. Required when TargetId is\nspecified and cannot be used otherwise.\"\n\nType: ListHookResultsTargetType, one of: CHANGE_SET, STACK, RESOURCE,\nCLOUD_CONTROL.\nRequired.\nMember `TargetType` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "TargetId",
                     flag: "target-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The logical ID of the target the operation is acting on by the Hook. [required]",
                     long_help: "The logical ID of the target the operation is acting on by the Hook. If the\ntarget is a change set, it’s the ARN of the change set.\n\nIf the target is a Cloud Control API operation, this will be the\nHookRequestToken returned by the Cloud Control API operation request. For more\ninformation on the HookRequestToken, see ProgressEvent.\n\nDisagreement with the official model: The page marks TargetId [REQUIRED].\nbotocore's current model (since 1.40.24, 2025-09-04) requires no member;\n1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation\nsays \"Filters results by the unique identifier of the target the Hook was\ninvoked against. ... Required when TargetType is specified and cannot be used\notherwise.\"\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.\nRequired.\nMember `TargetId` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "NextToken",
                     flag: "next-token",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "A string that identifies the next page of events that you want to retrieve.",
                     long_help: "A string that identifies the next page of events that you want to retrieve.\n\nType: string.\nConstraints: length 1..=1024 characters.\nOptional.\nMember `NextToken` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "TypeArn",
                     flag: "type-arn",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Filters results by the ARN of the Hook.",
                     long_help: "Filters results by the ARN of the Hook. Can be used alone or in combination\nwith Status.\n\nNote: Not on the (older) page; botocore added it in 1.40.24.\n\nType: string.\nConstraints: length <= 1024 characters; pattern\n`arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.\nOptional.\nMember `TypeArn` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "Status",
                     flag: "status",
-                    kind: crate::Kind::Enum(
-                        &[
-                            "HOOK_IN_PROGRESS",
-                            "HOOK_COMPLETE_SUCCEEDED",
-                            "HOOK_COMPLETE_FAILED",
-                            "HOOK_FAILED",
-                        ],
-                    ),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::HookStatus>,
+                    values: Some(api::HookStatus::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "Filters results by the status of Hook invocations. [values: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED, HOOK_COMPLETE_FAILED, HOOK_FAILED]",
@@ -78,47 +80,32 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: true,
+            run: run_list_hook_results,
         },
     ],
 };
-/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
-pub async fn run(
-    operation: &str,
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    match operation {
-        "list-hook-results" => call_list_hook_results(input, ctx).await,
-        other => Err(crate::Failure::unknown_operation("cloudformation", other)),
-    }
-}
-/// `ListHookResults`: the input as JSON in, the output as JSON text out.
-async fn call_list_hook_results(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::ListHookResultsInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_list_hook_results(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_list_hook_results))?,
+/// `ListHookResults`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_list_hook_results(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::ListHookResultsInput::new(
+        args.require::<api::ListHookResultsTargetType>(0)?,
+        args.require::<String>(1)?,
+    );
+    input.next_token = args.get(2)?;
+    input.type_arn = args.get(3)?;
+    input.status = args.get(4)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_list_hook_results(&input).map_err(cli::Failure::call)?,
         );
     }
-    if ctx.all_pages {
+    if args.all_pages() {
         let mut pages = client.list_hook_results_pages(input);
         let mut all: Option<api::ListHookResultsOutput> = None;
-        while let Some(page) = pages.next_page().await {
-            let mut page = page
-                .map_err(|e| crate::Failure::call(e, error_kind_list_hook_results))?;
-            page.next_token = None;
+        while let Some(page) = args.block_on(pages.next_page()) {
+            let mut page = page.map_err(cli::Failure::call)?;
+            page.next_token = Default::default();
             match &mut all {
                 Some(merged) => {
                     merged
@@ -130,24 +117,12 @@ async fn call_list_hook_results(
             }
         }
         return match all {
-            Some(all) => {
-                ::serde_json::to_string_pretty(&all).map_err(crate::Failure::output)
-            }
+            Some(all) => cli::output(&all),
             None => Ok("{}".to_owned()),
         };
     }
-    let output = client
-        .list_hook_results(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_list_hook_results))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
-}
-/// The `kind` of a `ListHookResults` error answer: its variant's name.
-fn error_kind_list_hook_results(error: &api::ListHookResultsError) -> &'static str {
-    match error {
-        api::ListHookResultsError::HookResultNotFoundException(_) => {
-            "HookResultNotFoundException"
-        }
-        _ => "Unhandled",
-    }
+    let output = args
+        .block_on(client.list_hook_results(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }

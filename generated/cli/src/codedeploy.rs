@@ -2,54 +2,52 @@
 
 //! `hookctl codedeploy`: AWS CodeDeploy.
 use ::lifecycle_hooks::codedeploy as api;
+use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: crate::Service = crate::Service {
+pub static SERVICE: cli::Service = cli::Service {
     name: "codedeploy",
     meta: &api::SERVICE,
     about: "AWS CodeDeploy",
     long_about: "AWS CodeDeploy (API version 2014-10-06).\n\nAWS CodeDeploy: the call a Lambda validation function makes to report the result of a\ndeployment lifecycle hook.\n\nOperations: put-lifecycle-event-hook-execution-status. `hookctl codedeploy <OPERATION>\n--help` describes each one and its flags.\n\nGenerated from models/codedeploy.yaml.",
     usage: "hookctl codedeploy <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        crate::Operation {
+        cli::Operation {
             name: "put-lifecycle-event-hook-execution-status",
             about: "Sets the result of a Lambda validation function.",
             long_about: "Sets the result of a Lambda validation function. The function validates lifecycle hooks\nduring a deployment that uses the AWS Lambda or Amazon ECS compute platform. For AWS\nLambda deployments, the available lifecycle hooks are BeforeAllowTraffic and\nAfterAllowTraffic. For Amazon ECS deployments, the available lifecycle hooks are\nBeforeInstall, AfterInstall, AfterAllowTestTraffic, BeforeAllowTraffic, and\nAfterAllowTraffic. Lambda validation functions return Succeeded or Failed. For more\ninformation, see AppSpec 'hooks' Section for an AWS Lambda Deployment and AppSpec\n'hooks' Section for an Amazon ECS Deployment.\n\nNote: Errors in the page's order. botocore lists the same seven. botocore has no\npaginator for this operation.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): DeploymentDoesNotExistException,\nDeploymentIdRequiredException, InvalidDeploymentIdException,\nInvalidLifecycleEventHookExecutionIdException,\nInvalidLifecycleEventHookExecutionStatusException,\nLifecycleEventAlreadyCompletedException, UnsupportedActionForDeploymentTypeException;\nany other error answer is kind Unhandled.",
             usage: "hookctl codedeploy put-lifecycle-event-hook-execution-status [OPTIONS]\n       hookctl codedeploy put-lifecycle-event-hook-execution-status --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "deploymentId",
                     flag: "deployment-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The unique ID of a deployment.",
                     long_help: "The unique ID of a deployment. Pass this ID to a Lambda function that\nvalidates a deployment lifecycle event.\n\nType: string.\nOptional.\nMember `deploymentId` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycleEventHookExecutionId",
                     flag: "lifecycle-event-hook-execution-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The execution ID of a deployment's lifecycle hook.",
                     long_help: "The execution ID of a deployment's lifecycle hook. A deployment lifecycle hook\nis specified in the hooks section of the AppSpec file.\n\nType: string.\nOptional.\nMember `lifecycleEventHookExecutionId` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "status",
                     flag: "status",
-                    kind: crate::Kind::Enum(
-                        &[
-                            "Pending",
-                            "InProgress",
-                            "Succeeded",
-                            "Failed",
-                            "Skipped",
-                            "Unknown",
-                        ],
-                    ),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleEventStatus>,
+                    values: Some(api::LifecycleEventStatus::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "The result of a Lambda function that validates a deployment lifecycle event. [values: Pending, InProgress, Succeeded, Failed, Skipped, Unknown]",
@@ -58,82 +56,29 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_put_lifecycle_event_hook_execution_status,
         },
     ],
 };
-/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
-pub async fn run(
-    operation: &str,
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    match operation {
-        "put-lifecycle-event-hook-execution-status" => {
-            call_put_lifecycle_event_hook_execution_status(input, ctx).await
-        }
-        other => Err(crate::Failure::unknown_operation("codedeploy", other)),
-    }
-}
-/// `PutLifecycleEventHookExecutionStatus`: the input as JSON in, the output as JSON text out.
-async fn call_put_lifecycle_event_hook_execution_status(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::PutLifecycleEventHookExecutionStatusInput = ::serde_json::from_value(
-            input,
-        )
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
+/// `PutLifecycleEventHookExecutionStatus`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_put_lifecycle_event_hook_execution_status(
+    args: &cli::Args<'_>,
+) -> Result<String, cli::Failure> {
+    let mut input = api::PutLifecycleEventHookExecutionStatusInput::new();
+    input.deployment_id = args.get(0)?;
+    input.lifecycle_event_hook_execution_id = args.get(1)?;
+    input.status = args.get(2)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
             client
                 .prepare_put_lifecycle_event_hook_execution_status(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_put_lifecycle_event_hook_execution_status,
-                ))?,
+                .map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .put_lifecycle_event_hook_execution_status(input)
-        .await
-        .map_err(|e| crate::Failure::call(
-            e,
-            error_kind_put_lifecycle_event_hook_execution_status,
-        ))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
-}
-/// The `kind` of a `PutLifecycleEventHookExecutionStatus` error answer: its variant's name.
-fn error_kind_put_lifecycle_event_hook_execution_status(
-    error: &api::PutLifecycleEventHookExecutionStatusError,
-) -> &'static str {
-    match error {
-        api::PutLifecycleEventHookExecutionStatusError::DeploymentDoesNotExistException(
-            _,
-        ) => "DeploymentDoesNotExistException",
-        api::PutLifecycleEventHookExecutionStatusError::DeploymentIdRequiredException(
-            _,
-        ) => "DeploymentIdRequiredException",
-        api::PutLifecycleEventHookExecutionStatusError::InvalidDeploymentIdException(
-            _,
-        ) => "InvalidDeploymentIdException",
-        api::PutLifecycleEventHookExecutionStatusError::InvalidLifecycleEventHookExecutionIdException(
-            _,
-        ) => "InvalidLifecycleEventHookExecutionIdException",
-        api::PutLifecycleEventHookExecutionStatusError::InvalidLifecycleEventHookExecutionStatusException(
-            _,
-        ) => "InvalidLifecycleEventHookExecutionStatusException",
-        api::PutLifecycleEventHookExecutionStatusError::LifecycleEventAlreadyCompletedException(
-            _,
-        ) => "LifecycleEventAlreadyCompletedException",
-        api::PutLifecycleEventHookExecutionStatusError::UnsupportedActionForDeploymentTypeException(
-            _,
-        ) => "UnsupportedActionForDeploymentTypeException",
-        _ => "Unhandled",
-    }
+    let output = args
+        .block_on(client.put_lifecycle_event_hook_execution_status(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }

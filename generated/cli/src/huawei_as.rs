@@ -2,140 +2,112 @@
 
 //! `hookctl huawei-as`: Huawei Cloud Auto Scaling.
 use ::lifecycle_hooks::huawei_as as api;
+use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: crate::Service = crate::Service {
+pub static SERVICE: cli::Service = cli::Service {
     name: "huawei-as",
     meta: &api::SERVICE,
     about: "Huawei Cloud Auto Scaling",
     long_about: "Huawei Cloud Auto Scaling (API version v1).\n\nHuawei Cloud Auto Scaling (AS): calling back the lifecycle hook of a scaling instance.\n\nOperations: callback-lifecycle-hook. `hookctl huawei-as <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/huawei_as.yaml.",
     usage: "hookctl huawei-as <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        crate::Operation {
+        cli::Operation {
             name: "callback-lifecycle-hook",
             about: "This interface is used to call back the lifecycle hook specified by a scaling instance based on the lifecycle action key or based on the instance ID and lifecycle hook name.",
             long_about: "This interface is used to call back the lifecycle hook specified by a scaling instance\nbased on the lifecycle action key or based on the instance ID and lifecycle hook name.\n\n- If you have completed customized operations before the timeout duration expires, you\n  can terminate or continue the lifecycle operations.\n- If you require more time to complete your custom operations, extend the timeout\n  duration to enable the instance to remain in a wait state for an additional hour.\n- The callback operation can be performed only when the lifecycle hook of the target\n  instance is in HANGING state.\n\nNote: The official SDK calls this operation AttachCallbackInstanceLifeCycleHook\n(AsClient.attach_callback_instance_life_cycle_hook, request\nAttachCallbackInstanceLifeCycleHookRequest, body CallbackLifeCycleHookOption). The call\nis not idempotent with EXTEND (one hour more each time), so a retry after a 500/502/504\nwhose request did reach the service may extend twice. For service error codes the page\nrefers to its Error Codes page.\n\nHTTP: PUT\n/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/callback;\nsuccess is HTTP 204.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
             usage: "hookctl huawei-as callback-lifecycle-hook --scaling-group-id <STRING> --lifecycle-action-result <VALUE> (--lifecycle-action-key <STRING> | --instance-id <STRING> --lifecycle-hook-name <STRING>) [OPTIONS]\n       hookctl huawei-as callback-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "scaling_group_id",
                     flag: "scaling-group-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "Specifies the AS group ID. [required]",
                     long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_action_key",
                     flag: "lifecycle-action-key",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Specifies the lifecycle operation token, which is obtained by calling the API for querying instance suspension. [CallbackTarget: ByActionKey]",
                     long_help: "Specifies the lifecycle operation token, which is obtained by calling the API\nfor querying instance suspension.\n\nWhen specifying a lifecycle callback object, this field is mandatory if the\ninstance_id parameter is not used. If both this parameter and the instance_id\nparameter are used, preferentially use this parameter for callback.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `lifecycle_action_key` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "instance_id",
                     flag: "instance-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Specifies the instance ID. [CallbackTarget: ByInstance]",
                     long_help: "Specifies the instance ID.\n\nWhen a lifecycle callback object is specified, this parameter is mandatory if\nthe lifecycle_action_key parameter is not used.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `instance_id` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_hook_name",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Specifies the lifecycle hook name. [CallbackTarget: ByInstance]",
                     long_help: "Specifies the lifecycle hook name.\n\nWhen a lifecycle callback object is specified, this parameter is mandatory if\nthe lifecycle_action_key parameter is not used.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `lifecycle_hook_name` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_action_result",
                     flag: "lifecycle-action-result",
-                    kind: crate::Kind::Enum(&["ABANDON", "CONTINUE", "EXTEND"]),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleActionResult>,
+                    values: Some(api::LifecycleActionResult::VALUES),
+                    switch: false,
                     required: true,
                     value_name: "VALUE",
                     help: "Specifies the lifecycle callback action. [required] [values: ABANDON, CONTINUE, EXTEND]",
                     long_help: "Specifies the lifecycle callback action.\n\nType: LifecycleActionResult, one of: ABANDON, CONTINUE, EXTEND.\nRequired.\nMember `lifecycle_action_result` of --input-json.",
                 },
             ],
-            one_of: &[
-                &["lifecycle_action_key"],
-                &["instance_id", "lifecycle_hook_name"],
-            ],
+            one_of: &[&[1], &[2, 3]],
             paginated: false,
+            run: run_callback_lifecycle_hook,
         },
     ],
 };
-/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
-pub async fn run(
-    operation: &str,
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    match operation {
-        "callback-lifecycle-hook" => call_callback_lifecycle_hook(input, ctx).await,
-        other => Err(crate::Failure::unknown_operation("huawei-as", other)),
-    }
-}
-/// `CallbackLifecycleHook`: the input as JSON in, the output as JSON text out.
-async fn call_callback_lifecycle_hook(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::CallbackLifecycleHookInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_callback_lifecycle_hook(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_callback_lifecycle_hook,
-                ))?,
+/// `CallbackLifecycleHook`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_callback_lifecycle_hook(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let input = api::CallbackLifecycleHookInput::new(
+        args.require::<String>(0)?,
+        args.require::<api::LifecycleActionResult>(4)?,
+        match args.alternative()? {
+            0 => api::CallbackTarget::by_action_key(args.require::<String>(1)?),
+            _ => {
+                api::CallbackTarget::by_instance(
+                    args.require::<String>(2)?,
+                    args.require::<String>(3)?,
+                )
+            }
+        },
+    );
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_callback_lifecycle_hook(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .callback_lifecycle_hook(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_callback_lifecycle_hook))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
-}
-/// The `kind` of a `CallbackLifecycleHook` error answer: its variant's name.
-fn error_kind_callback_lifecycle_hook(
-    error: &api::CallbackLifecycleHookError,
-) -> &'static str {
-    match error {
-        api::CallbackLifecycleHookError::BadRequest(_) => "BadRequest",
-        api::CallbackLifecycleHookError::Unauthorized(_) => "Unauthorized",
-        api::CallbackLifecycleHookError::Forbidden(_) => "Forbidden",
-        api::CallbackLifecycleHookError::NotFound(_) => "NotFound",
-        api::CallbackLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
-        api::CallbackLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
-        api::CallbackLifecycleHookError::ProxyAuthenticationRequired(_) => {
-            "ProxyAuthenticationRequired"
-        }
-        api::CallbackLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
-        api::CallbackLifecycleHookError::Conflict(_) => "Conflict",
-        api::CallbackLifecycleHookError::InternalServerError(_) => "InternalServerError",
-        api::CallbackLifecycleHookError::NotImplemented(_) => "NotImplemented",
-        api::CallbackLifecycleHookError::BadGateway(_) => "BadGateway",
-        api::CallbackLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
-        api::CallbackLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
-        _ => "Unhandled",
-    }
+    let output = args
+        .block_on(client.callback_lifecycle_hook(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }

@@ -2,55 +2,64 @@
 
 //! `hookctl transfer`: AWS Transfer Family.
 use ::lifecycle_hooks::transfer as api;
+use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: crate::Service = crate::Service {
+pub static SERVICE: cli::Service = cli::Service {
     name: "transfer",
     meta: &api::SERVICE,
     about: "AWS Transfer Family",
     long_about: "AWS Transfer Family (API version 2018-11-05).\n\nAWS Transfer Family: the callback that an asynchronous custom workflow step sends when\nit finishes.\n\nOperations: send-workflow-step-state. `hookctl transfer <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/transfer.yaml.",
     usage: "hookctl transfer <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        crate::Operation {
+        cli::Operation {
             name: "send-workflow-step-state",
             about: "Sends a callback for asynchronous custom steps.",
             long_about: "Sends a callback for asynchronous custom steps.\n\nThe ExecutionId, WorkflowId, and Token are passed to the target resource during\nexecution of a custom step of a workflow. You must include those with their callback as\nwell as providing a status.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): AccessDeniedException, InternalServiceError,\nInvalidRequestException, ResourceNotFoundException, ServiceUnavailableException,\nThrottlingException; any other error answer is kind Unhandled.",
             usage: "hookctl transfer send-workflow-step-state --workflow-id <STRING> --execution-id <STRING> --token <STRING> --status <VALUE> [OPTIONS]\n       hookctl transfer send-workflow-step-state --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "WorkflowId",
                     flag: "workflow-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "A unique identifier for the workflow. [required]",
                     long_help: "A unique identifier for the workflow.\n\nType: string.\nConstraints: length 19..=19 characters; pattern `w-([a-z0-9]{17})`.\nRequired.\nMember `WorkflowId` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "ExecutionId",
                     flag: "execution-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "A unique identifier for the execution of a workflow. [required]",
                     long_help: "A unique identifier for the execution of a workflow.\n\nType: string.\nConstraints: length 36..=36 characters; pattern\n`[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}`.\nRequired.\nMember `ExecutionId` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "Token",
                     flag: "token",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "Used to distinguish between multiple callbacks for multiple Lambda steps within the same execution. [required]",
                     long_help: "Used to distinguish between multiple callbacks for multiple Lambda steps\nwithin the same execution.\n\nType: string.\nConstraints: length 1..=64 characters; pattern `\\w+`.\nRequired.\nMember `Token` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "Status",
                     flag: "status",
-                    kind: crate::Kind::Enum(&["SUCCESS", "FAILURE"]),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::CustomStepStatus>,
+                    values: Some(api::CustomStepStatus::VALUES),
+                    switch: false,
                     required: true,
                     value_name: "VALUE",
                     help: "Indicates whether the specified step succeeded or failed. [required] [values: SUCCESS, FAILURE]",
@@ -59,70 +68,27 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_send_workflow_step_state,
         },
     ],
 };
-/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
-pub async fn run(
-    operation: &str,
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    match operation {
-        "send-workflow-step-state" => call_send_workflow_step_state(input, ctx).await,
-        other => Err(crate::Failure::unknown_operation("transfer", other)),
-    }
-}
-/// `SendWorkflowStepState`: the input as JSON in, the output as JSON text out.
-async fn call_send_workflow_step_state(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::SendWorkflowStepStateInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_send_workflow_step_state(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_send_workflow_step_state,
-                ))?,
+/// `SendWorkflowStepState`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_send_workflow_step_state(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let input = api::SendWorkflowStepStateInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+        args.require::<String>(2)?,
+        args.require::<api::CustomStepStatus>(3)?,
+    );
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_send_workflow_step_state(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .send_workflow_step_state(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_send_workflow_step_state))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
-}
-/// The `kind` of a `SendWorkflowStepState` error answer: its variant's name.
-fn error_kind_send_workflow_step_state(
-    error: &api::SendWorkflowStepStateError,
-) -> &'static str {
-    match error {
-        api::SendWorkflowStepStateError::AccessDeniedException(_) => {
-            "AccessDeniedException"
-        }
-        api::SendWorkflowStepStateError::InternalServiceError(_) => {
-            "InternalServiceError"
-        }
-        api::SendWorkflowStepStateError::InvalidRequestException(_) => {
-            "InvalidRequestException"
-        }
-        api::SendWorkflowStepStateError::ResourceNotFoundException(_) => {
-            "ResourceNotFoundException"
-        }
-        api::SendWorkflowStepStateError::ServiceUnavailableException(_) => {
-            "ServiceUnavailableException"
-        }
-        api::SendWorkflowStepStateError::ThrottlingException(_) => "ThrottlingException",
-        _ => "Unhandled",
-    }
+    let output = args
+        .block_on(client.send_workflow_step_state(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }

@@ -181,6 +181,14 @@ impl PutLifecycleHookError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::LimitExceededFault(_) => Some("LimitExceededFault"),
+            Self::ResourceContentionFault(_) => Some("ResourceContentionFault"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for PutLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -209,5 +217,8 @@ impl crate::runtime::ServiceError for PutLifecycleHookError {
     }
     fn is_throttling(&self) -> bool {
         PutLifecycleHookError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        PutLifecycleHookError::shape_name(self)
     }
 }

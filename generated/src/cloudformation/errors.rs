@@ -112,6 +112,13 @@ impl ListHookResultsError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::HookResultNotFoundException(_) => Some("HookResultNotFoundException"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for ListHookResultsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -138,5 +145,8 @@ impl crate::runtime::ServiceError for ListHookResultsError {
     }
     fn is_throttling(&self) -> bool {
         ListHookResultsError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        ListHookResultsError::shape_name(self)
     }
 }

@@ -455,6 +455,31 @@ impl PutLifecycleEventHookExecutionStatusError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::DeploymentDoesNotExistException(_) => {
+                Some("DeploymentDoesNotExistException")
+            }
+            Self::DeploymentIdRequiredException(_) => {
+                Some("DeploymentIdRequiredException")
+            }
+            Self::InvalidDeploymentIdException(_) => Some("InvalidDeploymentIdException"),
+            Self::InvalidLifecycleEventHookExecutionIdException(_) => {
+                Some("InvalidLifecycleEventHookExecutionIdException")
+            }
+            Self::InvalidLifecycleEventHookExecutionStatusException(_) => {
+                Some("InvalidLifecycleEventHookExecutionStatusException")
+            }
+            Self::LifecycleEventAlreadyCompletedException(_) => {
+                Some("LifecycleEventAlreadyCompletedException")
+            }
+            Self::UnsupportedActionForDeploymentTypeException(_) => {
+                Some("UnsupportedActionForDeploymentTypeException")
+            }
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for PutLifecycleEventHookExecutionStatusError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -501,5 +526,8 @@ impl crate::runtime::ServiceError for PutLifecycleEventHookExecutionStatusError 
     }
     fn is_throttling(&self) -> bool {
         PutLifecycleEventHookExecutionStatusError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        PutLifecycleEventHookExecutionStatusError::shape_name(self)
     }
 }

@@ -770,6 +770,26 @@ impl CallbackLifecycleHookError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::BadRequest(_) => Some("BadRequest"),
+            Self::Unauthorized(_) => Some("Unauthorized"),
+            Self::Forbidden(_) => Some("Forbidden"),
+            Self::NotFound(_) => Some("NotFound"),
+            Self::MethodNotAllowed(_) => Some("MethodNotAllowed"),
+            Self::NotAcceptable(_) => Some("NotAcceptable"),
+            Self::ProxyAuthenticationRequired(_) => Some("ProxyAuthenticationRequired"),
+            Self::RequestTimeout(_) => Some("RequestTimeout"),
+            Self::Conflict(_) => Some("Conflict"),
+            Self::InternalServerError(_) => Some("InternalServerError"),
+            Self::NotImplemented(_) => Some("NotImplemented"),
+            Self::BadGateway(_) => Some("BadGateway"),
+            Self::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            Self::GatewayTimeout(_) => Some("GatewayTimeout"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for CallbackLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -822,5 +842,8 @@ impl crate::runtime::ServiceError for CallbackLifecycleHookError {
     }
     fn is_throttling(&self) -> bool {
         CallbackLifecycleHookError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        CallbackLifecycleHookError::shape_name(self)
     }
 }

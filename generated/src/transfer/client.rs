@@ -36,9 +36,17 @@ impl Client {
     pub fn from_env() -> Result<Self, crate::runtime::config::ConfigError> {
         Self::new(crate::runtime::config::Config::from_env()?)
     }
-    /// The runtime handle: configuration, connections, signing.
-    pub fn handle(&self) -> &crate::runtime::client::Handle {
-        &self.handle
+    /// The configuration the client was made with.
+    pub fn config(&self) -> &crate::runtime::config::Config {
+        self.handle.config()
+    }
+    /// Fetches the credentials now (from their provider, if they come from
+    /// one), as the first call would: after it, the `prepare_` methods can
+    /// sign with them. Static credentials need no fetching.
+    pub async fn resolve_credentials(
+        &self,
+    ) -> Result<(), crate::runtime::CredentialsError> {
+        self.handle.resolve_credentials().await
     }
     /// Sends a callback for asynchronous custom steps.
     ///

@@ -393,6 +393,18 @@ impl SendWorkflowStepStateError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::AccessDeniedException(_) => Some("AccessDeniedException"),
+            Self::InternalServiceError(_) => Some("InternalServiceError"),
+            Self::InvalidRequestException(_) => Some("InvalidRequestException"),
+            Self::ResourceNotFoundException(_) => Some("ResourceNotFoundException"),
+            Self::ServiceUnavailableException(_) => Some("ServiceUnavailableException"),
+            Self::ThrottlingException(_) => Some("ThrottlingException"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for SendWorkflowStepStateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -429,5 +441,8 @@ impl crate::runtime::ServiceError for SendWorkflowStepStateError {
     }
     fn is_throttling(&self) -> bool {
         SendWorkflowStepStateError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        SendWorkflowStepStateError::shape_name(self)
     }
 }
