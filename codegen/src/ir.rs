@@ -117,11 +117,16 @@ pub struct OperationNames {
     pub pages_method: String,
     pub pages_type: String,
     pub items_type: String,
-    /// Private items of the client module: the operation's static metadata and
-    /// its request builder and answer parsers (snake case, no raw prefix).
+    /// The operation's name in snake case (no raw prefix), the base of the private names.
     pub snake: String,
-    /// The CLI's function of the operation (`run_<snake>`: the prefix keeps it
-    /// clear of the CLI module's own names, `api`, `cli` and `SERVICE`).
+    /// The client's private method that validates (or not) and sends (`call_<snake>`).
+    pub call: String,
+    /// The operation's static metadata in the client module (`<SNAKE>`).
+    pub meta: String,
+    /// The codec's request builder and answer reader (`request_<snake>`, `output_<snake>`).
+    pub request: String,
+    pub output: String,
+    /// The CLI's function of the operation (`run_<snake>`).
     pub cli_function: String,
 }
 
@@ -190,8 +195,8 @@ pub struct Shape {
     pub name: String,
     /// Rust type name.
     pub rust_name: String,
-    /// snake_case name (validator functions, pattern statics, codec functions), made once here.
-    pub snake_name: String,
+    /// The private functions named after the shape, minted in the check.
+    pub names: ShapeNames,
     pub docs: Vec<String>,
     pub kind: ShapeKind,
     /// Reachable from an operation input (gets `validate`, serializers).
@@ -202,6 +207,24 @@ pub struct Shape {
     pub deprecated: Option<Deprecation>,
     /// Values can derive `Eq` and `Hash`: no float or document inside.
     pub eq: bool,
+}
+
+/// The private functions of a shape, each unique in its module (the check
+/// numbers the second of two that would clash). Codec functions are only
+/// emitted where the protocol and the shape's use need them.
+#[derive(Debug, Clone, Default)]
+pub struct ShapeNames {
+    /// `validate_<shape>` (types module).
+    pub validate: String,
+    /// `write_<shape>`, `read_<shape>`: the JSON codec.
+    pub json_writer: String,
+    pub json_reader: String,
+    /// `form_<shape>`, `xml_<shape>`: the awsQuery codec; maps also `xml_<shape>_entry`.
+    pub form_writer: String,
+    pub xml_reader: String,
+    pub xml_entry_reader: String,
+    /// Errors: `error_<shape>`, the reader of an error answer's members.
+    pub error_reader: String,
 }
 
 #[derive(Debug, Clone)]
@@ -271,6 +294,9 @@ pub struct Pattern {
     /// The automaton the generated code matches with; `None` when the model
     /// says `enforce: false` (the pattern is then only documented).
     pub automaton: Option<crate::automaton::Automaton>,
+    /// The static that holds the automaton (`<SHAPE>_PATTERN`), shared by every
+    /// shape with the same enforced pattern.
+    pub static_name: String,
 }
 
 impl Pattern {
@@ -453,6 +479,10 @@ pub struct ErrorInfo {
     pub fault: Fault,
     pub retryable: bool,
     pub throttling: bool,
+    /// The string member that carries the error's message (`Message`, `message`),
+    /// if the model has one: the error's `message()` reads it, and the reader
+    /// fills it from the answer's envelope when the body leaves it out.
+    pub message_member: Option<usize>,
 }
 
 impl Service {

@@ -154,8 +154,8 @@ impl<'m> Checker<'m> {
         self.timestamp_formats(&protocol, &mut shapes);
         resolve::eq(&mut shapes);
         resolve::boxes(&mut shapes);
-        names::unique_snake_names(&mut shapes);
-        self.names(&shapes, &mut operations);
+        resolve::error_messages(&mut shapes);
+        self.names(&mut shapes, &mut operations);
         let signing = signing?;
         Some(ir::Service {
             module,

@@ -3,10 +3,10 @@
 //! operation `PrepareFoo` beside `Foo`, an error member `Meta`) is a model
 //! error instead of code that does not compile.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::Checker;
-use crate::ir::{self, ShapeKind};
+use crate::ir::{self, ShapeId, ShapeKind};
 use crate::naming;
 
 /// Methods of the generated client besides one set per operation.
@@ -38,11 +38,11 @@ impl Namespace {
 }
 
 impl Checker<'_> {
-    pub(super) fn names(&mut self, shapes: &[ir::Shape], ops: &mut [ir::Operation]) {
+    pub(super) fn names(&mut self, shapes: &mut [ir::Shape], ops: &mut [ir::Operation]) {
         // Types the operations add are `{Op}Error`, `{Op}Pages`, `{Op}Items`; where a
         // shape already has that name (botocore has `LaunchInstancesError`, a
         // structure), `{Op}OperationError` and so on. A clash left after that is reported.
-        let shape_types: std::collections::BTreeSet<&str> = shapes
+        let shape_types: BTreeSet<String> = shapes
             .iter()
             .filter(|s| {
                 matches!(
@@ -50,29 +50,34 @@ impl Checker<'_> {
                     ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. }
                 )
             })
-            .map(|s| s.rust_name.as_str())
+            .map(|s| s.rust_name.clone())
             .collect();
         let free = |camel: &str, suffix: &str| {
             let plain = format!("{camel}{suffix}");
-            if shape_types.contains(plain.as_str()) { format!("{camel}Operation{suffix}") } else { plain }
+            if shape_types.contains(&plain) { format!("{camel}Operation{suffix}") } else { plain }
         };
+        // Each operation's own method comes first; a derived name (`prepare_foo`,
+        // `foo_pages`) that another operation's method already is takes a longer form.
+        let methods: BTreeSet<String> = ops.iter().map(|o| naming::field_ident(&o.name).trim_start_matches("r#").to_owned()).collect();
+        let derived = |plain: String, longer: String| if methods.contains(&plain) { longer } else { plain };
         for op in ops.iter_mut() {
             let snake = naming::snake(&op.name);
             let camel = naming::type_ident(&op.name);
             op.names = ir::OperationNames {
                 method: naming::field_ident(&op.name),
-                prepare: format!("prepare_{snake}"),
+                prepare: derived(format!("prepare_{snake}"), format!("prepare_{snake}_request")),
                 error_enum: free(&camel, "Error"),
-                pages_method: format!("{snake}_pages"),
+                pages_method: derived(format!("{snake}_pages"), format!("{snake}_paginator")),
                 pages_type: free(&camel, "Pages"),
                 items_type: free(&camel, "Items"),
-                cli_function: format!("run_{snake}"),
                 snake,
+                ..Default::default()
             };
         }
         self.type_names(shapes, ops);
         self.client_names(ops);
         self.field_names(shapes, ops);
+        private_names(shapes, ops);
     }
 
     /// Types of the module: shapes, one_of enums, error enums, paginators.
@@ -139,27 +144,23 @@ impl Checker<'_> {
     }
 
     /// Fields of each structure: members, the one_of field, and the fields and
-    /// methods the generated code adds to inputs, outputs and errors; and the
-    /// wire names of each structure's members, which must differ.
-    fn field_names(&mut self, shapes: &[ir::Shape], ops: &[ir::Operation]) {
-        for (id, s) in shapes.iter().enumerate() {
-            let ShapeKind::Structure(st) = &s.kind else { continue };
-            let mut fields = Namespace::default();
-            let is_output = ops.iter().any(|o| o.output == id);
-            if st.error.is_some() {
-                fields.claim(ERROR_META_FIELD, "the error's answer metadata".into());
-            }
-            if is_output {
-                fields.claim(REQUEST_ID_FIELD, "the answer's request id".into());
-            }
-            if s.in_input {
-                for m in INPUT_METHODS {
-                    fields.claim(m, format!("the generated method `{m}`"));
+    /// methods the generated code adds to inputs, outputs and errors (a member
+    /// named like one of those gets a `_value` suffix, as a type named like a
+    /// prelude type does); and the wire names of each structure's members, which must differ.
+    fn field_names(&mut self, shapes: &mut [ir::Shape], ops: &[ir::Operation]) {
+        for (id, s) in shapes.iter_mut().enumerate() {
+            let generated = generated_names(s, id, ops);
+            let ShapeKind::Structure(st) = &mut s.kind else { continue };
+            for m in &mut st.members {
+                let field = m.field.trim_start_matches("r#");
+                if generated.taken.contains_key(field) {
+                    m.field = format!("{field}_value");
                 }
             }
-            if let Some(o) = &st.one_of {
-                fields.claim(&o.field, "the one_of field".into());
-            }
+        }
+        for (id, s) in shapes.iter().enumerate() {
+            let ShapeKind::Structure(st) = &s.kind else { continue };
+            let mut fields = generated_names(s, id, ops);
             let mut wire = Namespace::default();
             for m in &st.members {
                 let at = self
@@ -205,17 +206,96 @@ impl Checker<'_> {
     }
 }
 
-/// Functions and statics named after shapes (validators, pattern tables,
-/// codecs) are private: where two shapes would share one (botocore has both
-/// `RoleARN` and `RoleArn`), the later shape's names get a number.
-pub(super) fn unique_snake_names(shapes: &mut [ir::Shape]) {
-    let mut taken = std::collections::BTreeSet::new();
-    for s in shapes.iter_mut() {
-        let base = s.snake_name.clone();
+/// The fields and methods the generated code adds to structure `s` (shape `id`).
+fn generated_names(s: &ir::Shape, id: ShapeId, ops: &[ir::Operation]) -> Namespace {
+    let mut generated = Namespace::default();
+    let ShapeKind::Structure(st) = &s.kind else { return generated };
+    if st.error.is_some() {
+        generated.claim(ERROR_META_FIELD, "the error's answer metadata".into());
+    }
+    if ops.iter().any(|o| o.output == id) {
+        generated.claim(REQUEST_ID_FIELD, "the answer's request id".into());
+    }
+    if s.in_input {
+        for m in INPUT_METHODS {
+            generated.claim(m, format!("the generated method `{m}`"));
+        }
+    }
+    if let Some(o) = &st.one_of {
+        generated.claim(&o.field, "the one_of field".into());
+    }
+    generated
+}
+
+/// The names of one Rust namespace that the generated code keeps private: a
+/// name already taken gets a number (`_2`, `_3`), since nothing outside the
+/// module sees it (botocore has both `RoleARN` and `RoleArn`; an operation
+/// `CallFoo` beside `Foo` would make `call_foo` twice).
+#[derive(Default)]
+struct Minter {
+    taken: BTreeSet<String>,
+}
+
+impl Minter {
+    fn reserving<'a>(names: impl IntoIterator<Item = &'a str>) -> Minter {
+        Minter { taken: names.into_iter().map(str::to_owned).collect() }
+    }
+
+    fn mint(&mut self, base: String) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
         let mut n = 2;
-        while !taken.insert(s.snake_name.clone()) {
-            s.snake_name = format!("{base}_{n}");
+        loop {
+            let candidate = format!("{base}_{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
             n += 1;
+        }
+    }
+}
+
+/// The private functions and statics of each module, per operation and per
+/// shape: the client's `call_` methods and operation statics, the codecs, the
+/// validators and pattern tables, the CLI's functions. Shapes with the same
+/// enforced pattern share one table.
+fn private_names(shapes: &mut [ir::Shape], ops: &mut [ir::Operation]) {
+    let mut client_methods = Minter::reserving(CLIENT_METHODS.iter().copied());
+    for o in ops.iter() {
+        client_methods.taken.insert(o.names.method.trim_start_matches("r#").to_owned());
+        client_methods.taken.insert(o.names.prepare.clone());
+        client_methods.taken.insert(o.names.pages_method.clone());
+    }
+    let mut client_statics = Minter::reserving(["SERVICE"]);
+    let mut codec = Minter::default();
+    let mut cli = Minter::reserving(["api", "cli", "SERVICE"]);
+    for o in ops.iter_mut() {
+        let snake = o.names.snake.clone();
+        o.names.call = client_methods.mint(format!("call_{snake}"));
+        o.names.meta = client_statics.mint(snake.to_uppercase());
+        o.names.request = codec.mint(format!("request_{snake}"));
+        o.names.output = codec.mint(format!("output_{snake}"));
+        o.names.cli_function = cli.mint(format!("run_{snake}"));
+    }
+    let mut types = Minter::default();
+    let mut patterns: BTreeMap<(String, bool), String> = BTreeMap::new();
+    for s in shapes.iter_mut() {
+        let snake = naming::snake(&s.name);
+        let is_map = matches!(s.kind, ShapeKind::Map { .. });
+        let is_error = matches!(&s.kind, ShapeKind::Structure(st) if st.error.is_some());
+        s.names = ir::ShapeNames {
+            validate: types.mint(format!("validate_{snake}")),
+            json_writer: codec.mint(format!("write_{snake}")),
+            json_reader: codec.mint(format!("read_{snake}")),
+            form_writer: codec.mint(format!("form_{snake}")),
+            xml_reader: codec.mint(format!("xml_{snake}")),
+            xml_entry_reader: if is_map { codec.mint(format!("xml_{snake}_entry")) } else { String::new() },
+            error_reader: if is_error { codec.mint(format!("error_{snake}")) } else { String::new() },
+        };
+        if let ShapeKind::String { pattern: Some(p), .. } = &mut s.kind {
+            let key = (p.ecma.clone(), p.enforce());
+            p.static_name = patterns.entry(key).or_insert_with(|| types.mint(format!("{}_PATTERN", snake.to_uppercase()))).clone();
         }
     }
 }

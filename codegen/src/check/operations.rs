@@ -53,7 +53,7 @@ impl Checker<'_> {
             None => {
                 let name = format!("{op}{role}");
                 shapes.push(ir::Shape {
-                    snake_name: naming::snake(&name),
+                    names: Default::default(),
                     name,
                     rust_name,
                     docs: vec![format!("The {} of `{op}`, which has no members.", role.to_lowercase())],

@@ -61,6 +61,21 @@ pub(super) fn presence(shapes: &mut [ir::Shape]) {
     }
 }
 
+/// The member that carries an error's message: a string member named `message` in any case.
+pub(super) fn error_messages(shapes: &mut [ir::Shape]) {
+    let is_string: Vec<bool> = shapes.iter().map(|s| matches!(s.kind, ShapeKind::String { .. })).collect();
+    for shape in shapes.iter_mut() {
+        if let ShapeKind::Structure(st) = &mut shape.kind
+            && let Some(error) = &mut st.error
+        {
+            error.message_member = st
+                .members
+                .iter()
+                .position(|m| m.name.eq_ignore_ascii_case("message") && is_string[m.target] && !m.boxed && m.location == Location::Body);
+        }
+    }
+}
+
 /// A shape holds no float and no document, so its values can be `Eq` and `Hash`.
 pub(super) fn eq(shapes: &mut [ir::Shape]) {
     for s in shapes.iter_mut() {

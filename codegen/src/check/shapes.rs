@@ -108,7 +108,7 @@ impl Checker<'_> {
             out.push(ir::Shape {
                 name: name.clone(),
                 rust_name: naming::type_ident(name),
-                snake_name: naming::snake(name),
+                names: Default::default(),
                 docs: docs(s.documentation.as_deref(), s.note.as_deref(), s.disagreement.as_deref()),
                 kind,
                 in_input: false,
@@ -217,7 +217,7 @@ impl Checker<'_> {
                     true => Some(automaton::compile(&rust).map_err(|why| format!("regex `{regex}` {why}"))?),
                     false => None,
                 };
-                Ok(ir::Pattern { ecma: regex.clone(), rust, automaton })
+                Ok(ir::Pattern { ecma: regex.clone(), rust, automaton, static_name: String::new() })
             });
         match compiled {
             Ok(pattern) => Some(pattern),
@@ -603,6 +603,8 @@ impl Checker<'_> {
             fault,
             retryable: e.value.retryable,
             throttling: e.value.throttling,
+            // Settled in `resolve`, once member targets are known.
+            message_member: None,
         }
     }
 }

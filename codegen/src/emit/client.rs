@@ -2,7 +2,7 @@
 //! `prepare_` twin), and paginators. The wire forms are in `codec.rs`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::codec::{output_fn, request_fn};
 use super::docs::{deprecated_attr, doc_attrs};
@@ -105,7 +105,7 @@ fn service_meta(s: &Service) -> TokenStream {
 fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
     let method = ident(&op.names.method);
     let prepare = ident(&op.names.prepare);
-    let call = format_ident!("call_{}", op.names.snake);
+    let call = ident(&op.names.call);
     let input = ident(&s.shape(op.input).rust_name);
     let output = ident(&s.shape(op.output).rust_name);
     let error = ident(&op.names.error_enum);
@@ -177,7 +177,7 @@ fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
     let Some(p) = &op.pagination else { return quote!() };
     let pages = ident(&op.names.pages_type);
     let items_ty = ident(&op.names.items_type);
-    let call = format_ident!("call_{}", op.names.snake);
+    let call = ident(&op.names.call);
     let input = ident(&s.shape(op.input).rust_name);
     let output = ident(&s.shape(op.output).rust_name);
     let error = ident(&op.names.error_enum);
@@ -302,7 +302,7 @@ pub(super) fn path_template_text(s: &Service, op: &Operation) -> String {
 
 /// The static metadata of `op` (in `client.rs`, used by `codec.rs`).
 pub fn op_meta(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("{}", op.names.snake.to_uppercase())
+    ident(&op.names.meta)
 }
 
 fn operation_items(op: &Operation) -> TokenStream {

@@ -79,6 +79,24 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
     let status = info.http_status;
     let (retryable, throttling) = (info.retryable, info.throttling);
     let display = format!("{}: {{}}", shape.name.replace('{', "{{").replace('}', "}}"));
+    let message = match info.message_member {
+        Some(i) => {
+            let f = ident(&st.members[i].field);
+            let doc = format!(" The message the service sent: the `{}` member (which the answer's envelope fills when the body leaves it out).", st.members[i].name);
+            quote! {
+                #[doc = #doc]
+                pub fn message(&self) -> Option<&str> {
+                    self.#f.as_deref()
+                }
+            }
+        }
+        None => quote! {
+            /// The message the service sent, if any.
+            pub fn message(&self) -> Option<&str> {
+                self.meta.message.as_deref()
+            }
+        },
+    };
     quote! {
         #docs
         #[derive(#debug Clone, PartialEq, #eq)]
@@ -98,10 +116,7 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
             pub fn code(&self) -> &str {
                 &self.meta.code
             }
-            /// The message the service sent, if any.
-            pub fn message(&self) -> Option<&str> {
-                self.meta.message.as_deref()
-            }
+            #message
             /// The HTTP status of the answer.
             pub fn http_status(&self) -> u16 {
                 self.meta.http_status

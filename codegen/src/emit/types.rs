@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::docs::{deprecated_attr, doc_attrs, shape_constraints};
 use super::{member_type, rust_type, serde_derive};
@@ -32,6 +32,7 @@ pub fn emit(s: &Service) -> TokenStream {
             items.push(value_validator(s, id, shape));
         }
     }
+    items.extend(pattern_statics(s, &validators));
     quote! {
         #![allow(clippy::doc_lazy_continuation)]
         #(#items)*
@@ -98,7 +99,7 @@ fn member_needs_validation(s: &Service, m: &Member, seen: &mut Vec<ShapeId>) -> 
 }
 
 fn validator_fn(shape: &Shape) -> proc_macro2::Ident {
-    format_ident!("validate_{}", shape.snake_name)
+    ident(&shape.names.validate)
 }
 
 /// The docs of a member: its own text, then the constraints of its value.
@@ -695,6 +696,37 @@ fn bound_tokens(b: Option<Bound>, float: bool) -> TokenStream {
     }
 }
 
+/// The automaton of each enforced pattern the validators use, once per
+/// pattern (shapes with the same pattern share one static).
+fn pattern_statics(s: &Service, validators: &BTreeSet<ShapeId>) -> Vec<TokenStream> {
+    let mut emitted = BTreeSet::new();
+    let mut statics = Vec::new();
+    for &id in validators {
+        let ShapeKind::String { pattern: Some(p), .. } = &s.shape(id).kind else { continue };
+        let Some(a) = &p.automaton else { continue };
+        if !emitted.insert(p.static_name.as_str()) {
+            continue;
+        }
+        let st = ident(&p.static_name);
+        let doc = doc_attrs(&[format!(
+            "`{}`: the automaton of `{}` (made by the generator, see codegen/src/automaton.rs).",
+            p.ecma, p.rust
+        )]);
+        let ecma = &p.ecma;
+        let classes = Literal::byte_string(&a.classes[..]);
+        let stride = Literal::usize_unsuffixed(a.stride);
+        let next = Literal::byte_string(&a.next_bytes());
+        let kinds = Literal::byte_string(&a.kinds);
+        let automaton = quote!(crate::runtime::Automaton::new(#classes, #stride, #next, #kinds));
+        let automaton = if a.anchored { quote!(#automaton.anchored()) } else { automaton };
+        statics.push(quote! {
+            #doc
+            static #st: crate::runtime::Pattern = crate::runtime::Pattern::new(#ecma, #automaton);
+        });
+    }
+    statics
+}
+
 /// `validate_<shape>(v, at, value)` for a constrained value shape used by inputs.
 fn value_validator(s: &Service, id: ShapeId, shape: &Shape) -> TokenStream {
     let f = validator_fn(shape);
@@ -706,31 +738,11 @@ fn value_validator(s: &Service, id: ShapeId, shape: &Shape) -> TokenStream {
                 let (min, max) = (opt_u64(l.min), opt_u64(l.max));
                 checks.push(quote! { v.str_length(at, value, #min, #max); });
             }
-            let mut statics = quote!();
-            if let Some((p, a)) = pattern.as_ref().and_then(|p| Some((p, p.automaton.as_ref()?))) {
-                let st = format_ident!("{}_PATTERN", shape.snake_name.to_uppercase());
-                let doc = doc_attrs(&[format!(
-                    "`{}`: the automaton of `{}` (made by the generator, see codegen/src/automaton.rs).",
-                    p.ecma, p.rust
-                )]);
-                let ecma = &p.ecma;
-                let classes = Literal::byte_string(&a.classes[..]);
-                let stride = Literal::usize_unsuffixed(a.stride);
-                let next = Literal::byte_string(&a.next_bytes());
-                let kinds = Literal::byte_string(&a.kinds);
-                let automaton = quote!(crate::runtime::Automaton::new(#classes, #stride, #next, #kinds));
-                let automaton = if a.anchored { quote!(#automaton.anchored()) } else { automaton };
-                statics = quote! {
-                    #doc
-                    static #st: crate::runtime::Pattern = crate::runtime::Pattern::new(
-                        #ecma,
-                        #automaton,
-                    );
-                };
+            if let Some(p) = pattern.as_ref().filter(|p| p.enforce()) {
+                let st = ident(&p.static_name);
                 checks.push(quote! { v.pattern(at, value, &#st); });
             }
             quote! {
-                #statics
                 #doc
                 fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &str) {
                     #(#checks)*

@@ -49,7 +49,7 @@ pub(super) fn error_limit_exceeded_fault(
         }
     }
     LimitExceededFault {
-        message: m_message,
+        message: m_message.or_else(|| meta.message.clone()),
         meta,
     }
 }
@@ -71,7 +71,7 @@ pub(super) fn error_resource_contention_fault(
         }
     }
     ResourceContentionFault {
-        message: m_message,
+        message: m_message.or_else(|| meta.message.clone()),
         meta,
     }
 }

@@ -23,9 +23,9 @@ impl LimitExceededFault {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
-    /// The message the service sent, if any.
+    /// The message the service sent: the `message` member (which the answer's envelope fills when the body leaves it out).
     pub fn message(&self) -> Option<&str> {
-        self.meta.message.as_deref()
+        self.message.as_deref()
     }
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
@@ -72,9 +72,9 @@ impl ResourceContentionFault {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
-    /// The message the service sent, if any.
+    /// The message the service sent: the `message` member (which the answer's envelope fills when the body leaves it out).
     pub fn message(&self) -> Option<&str> {
-        self.meta.message.as_deref()
+        self.message.as_deref()
     }
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {

@@ -60,7 +60,7 @@ pub(super) fn error_access_denied_exception(
     };
     let _ = read(&mut crate::runtime::json::JsonReader::new(&response.body));
     AccessDeniedException {
-        message: m_message,
+        message: m_message.or_else(|| meta.message.clone()),
         meta,
     }
 }
@@ -88,7 +88,7 @@ pub(super) fn error_internal_service_error(
     };
     let _ = read(&mut crate::runtime::json::JsonReader::new(&response.body));
     InternalServiceError {
-        message: m_message,
+        message: m_message.or_else(|| meta.message.clone()),
         meta,
     }
 }
@@ -116,7 +116,7 @@ pub(super) fn error_invalid_request_exception(
     };
     let _ = read(&mut crate::runtime::json::JsonReader::new(&response.body));
     InvalidRequestException {
-        message: m_message,
+        message: m_message.or_else(|| meta.message.clone()),
         meta,
     }
 }
@@ -160,7 +160,7 @@ pub(super) fn error_resource_not_found_exception(
     };
     let _ = read(&mut crate::runtime::json::JsonReader::new(&response.body));
     ResourceNotFoundException {
-        message: m_message,
+        message: m_message.or_else(|| meta.message.clone()),
         resource: m_resource,
         resource_type: m_resource_type,
         meta,
@@ -190,7 +190,7 @@ pub(super) fn error_service_unavailable_exception(
     };
     let _ = read(&mut crate::runtime::json::JsonReader::new(&response.body));
     ServiceUnavailableException {
-        message: m_message,
+        message: m_message.or_else(|| meta.message.clone()),
         meta,
     }
 }

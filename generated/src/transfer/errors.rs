@@ -19,9 +19,9 @@ impl AccessDeniedException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
-    /// The message the service sent, if any.
+    /// The message the service sent: the `Message` member (which the answer's envelope fills when the body leaves it out).
     pub fn message(&self) -> Option<&str> {
-        self.meta.message.as_deref()
+        self.message.as_deref()
     }
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
@@ -64,9 +64,9 @@ impl InternalServiceError {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
-    /// The message the service sent, if any.
+    /// The message the service sent: the `Message` member (which the answer's envelope fills when the body leaves it out).
     pub fn message(&self) -> Option<&str> {
-        self.meta.message.as_deref()
+        self.message.as_deref()
     }
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
@@ -109,9 +109,9 @@ impl InvalidRequestException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
-    /// The message the service sent, if any.
+    /// The message the service sent: the `Message` member (which the answer's envelope fills when the body leaves it out).
     pub fn message(&self) -> Option<&str> {
-        self.meta.message.as_deref()
+        self.message.as_deref()
     }
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
@@ -158,9 +158,9 @@ impl ResourceNotFoundException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
-    /// The message the service sent, if any.
+    /// The message the service sent: the `Message` member (which the answer's envelope fills when the body leaves it out).
     pub fn message(&self) -> Option<&str> {
-        self.meta.message.as_deref()
+        self.message.as_deref()
     }
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
@@ -203,9 +203,9 @@ impl ServiceUnavailableException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
-    /// The message the service sent, if any.
+    /// The message the service sent: the `Message` member (which the answer's envelope fills when the body leaves it out).
     pub fn message(&self) -> Option<&str> {
-        self.meta.message.as_deref()
+        self.message.as_deref()
     }
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {

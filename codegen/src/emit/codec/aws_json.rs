@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::json::{local, locals, read_members_loop, reader_fn, writer_fn};
+use super::json::{locals, read_members_loop, reader_fn, writer_fn};
 use crate::ir::{HostPart, Member, Operation, Service, ShapeId};
 use crate::naming::ident;
 
@@ -79,11 +79,7 @@ pub(super) fn json_error_members(s: &Service, id: ShapeId, body: &[&Member], hea
     let declared: Vec<&Member> = all.iter().copied().filter(|m| m.location != crate::ir::Location::StatusCode).collect();
     let decls = locals(&declared, |_| true);
     let read = read_members_loop(s, body);
-    let fields = all.iter().map(|m| {
-        let f = ident(&m.field);
-        let l = local(m);
-        quote!(#f: #l)
-    });
+    let fields = all.iter().map(|m| super::error_field(s, id, m));
     quote! {
         #decls
         let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {

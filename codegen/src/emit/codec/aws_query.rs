@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::aws_json::host_prefix;
-use super::json::{local, locals};
+use super::json::locals;
 use super::query::{dispatch, form_fn, member_arms, xml_fn};
 use crate::ir::{Member, Operation, Service, ShapeId};
 use crate::naming::ident;
@@ -62,11 +62,7 @@ pub(super) fn error_members(s: &Service, id: ShapeId) -> TokenStream {
     let arms = member_arms(s, &members);
     // A member that does not parse is left out, not the whole error.
     let dispatch = dispatch(&arms, false);
-    let fields = members.iter().map(|m| {
-        let f = ident(&m.field);
-        let l = local(m);
-        quote!(#f: #l)
-    });
+    let fields = members.iter().map(|m| super::error_field(s, id, m));
     quote! {
         #decls
         if let Ok(doc) = crate::runtime::xml::parse_document(&response.body)

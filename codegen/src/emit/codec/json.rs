@@ -10,11 +10,11 @@ use crate::ir::{Location, Member, NumberKind, Presence, Service, ShapeId, ShapeK
 use crate::naming::ident;
 
 pub(super) fn writer_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
-    format_ident!("write_{}", s.shape(id).snake_name)
+    ident(&s.shape(id).names.json_writer)
 }
 
 pub(super) fn reader_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
-    format_ident!("read_{}", s.shape(id).snake_name)
+    ident(&s.shape(id).names.json_reader)
 }
 
 /// The local a reader collects member `m` in.

@@ -14,23 +14,23 @@ mod query;
 mod rest;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
-use crate::ir::{NumberKind, Operation, Protocol, Service, ShapeId, ShapeKind, TimestampFormat};
+use crate::ir::{Member, NumberKind, Operation, Protocol, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming::ident;
 
 /// What an operation's three functions are called (in `codec.rs`, used by `client.rs`).
 pub fn request_fn(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("request_{}", op.names.snake)
+    ident(&op.names.request)
 }
 
 pub fn output_fn(op: &Operation) -> proc_macro2::Ident {
-    format_ident!("output_{}", op.names.snake)
+    ident(&op.names.output)
 }
 
 /// The reader of an error structure's members (in `codec.rs`, used by `errors.rs`).
 pub fn error_fn(s: &Service, error: ShapeId) -> proc_macro2::Ident {
-    format_ident!("error_{}", s.shape(error).snake_name)
+    ident(&s.shape(error).names.error_reader)
 }
 
 pub fn emit(s: &Service) -> TokenStream {
@@ -100,6 +100,17 @@ fn error_reader(s: &Service, id: ShapeId) -> TokenStream {
             #body
         }
     }
+}
+
+/// `field: local` of an error's struct literal, written before `meta` moves in:
+/// the message member takes the envelope's message when the body leaves it out,
+/// so that it and `message()` agree.
+pub(super) fn error_field(s: &Service, id: ShapeId, m: &Member) -> TokenStream {
+    let f = ident(&m.field);
+    let l = json::local(m);
+    let st = s.structure(id);
+    let is_message = st.error.as_ref().and_then(|e| e.message_member).is_some_and(|i| st.members[i].name == m.name);
+    if is_message { quote!(#f: #l.or_else(|| meta.message.clone())) } else { quote!(#f: #l) }
 }
 
 /// Direction of a codec function.

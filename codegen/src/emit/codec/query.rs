@@ -2,7 +2,7 @@
 //! botocore writes them) and XML readers for what outputs and errors reach.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::json::local;
 use super::{Direction, body_timestamp_format, demanded, scalar_from_text, scalar_str};
@@ -10,15 +10,15 @@ use crate::ir::{Member, Presence, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming::ident;
 
 pub(super) fn form_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
-    format_ident!("form_{}", s.shape(id).snake_name)
+    ident(&s.shape(id).names.form_writer)
 }
 
 pub(super) fn xml_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
-    format_ident!("xml_{}", s.shape(id).snake_name)
+    ident(&s.shape(id).names.xml_reader)
 }
 
 fn xml_entry_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
-    format_ident!("xml_{}_entry", s.shape(id).snake_name)
+    ident(&s.shape(id).names.xml_entry_reader)
 }
 
 pub(super) fn codecs(s: &Service) -> TokenStream {
