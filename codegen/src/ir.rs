@@ -28,6 +28,21 @@ pub struct Service {
     pub shapes: Vec<Shape>,
     /// Source documents: (key, path, title).
     pub sources: Vec<(String, String, String)>,
+    /// Key of the source the service was transcribed from; facts from others say so.
+    pub main_source: String,
+    pub provenance: Provenance,
+    pub protocol_provenance: Provenance,
+    pub signing_provenance: Provenance,
+    pub endpoint_provenance: Provenance,
+}
+
+/// Where a fact comes from: the `source`, `note` and `disagreement` of its block.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Provenance {
+    /// A key of the service's sources.
+    pub source: Option<String>,
+    pub note: Option<String>,
+    pub disagreement: Option<String>,
 }
 
 /// The wire protocol. Every dispatch on it is an exhaustive `match`.
@@ -35,8 +50,9 @@ pub struct Service {
 pub enum Protocol {
     /// awsJson 1.0 or 1.1: `POST /`, `X-Amz-Target`, JSON bodies.
     AwsJson { version: JsonVersion, target_prefix: String },
-    /// awsQuery: form-encoded requests, XML answers.
-    AwsQuery { xml_namespace: String },
+    /// awsQuery: form-encoded requests, XML answers. The namespace of the
+    /// answers is documented (answers are read by local names, as botocore reads them).
+    AwsQuery { xml_namespace: Option<String> },
     /// AWS restJson1: HTTP bindings and JSON bodies.
     RestJson1,
     /// Huawei Cloud: restJson1's bindings with Huawei's error envelope and request id.
@@ -102,6 +118,7 @@ pub struct ClientParameter {
     pub name: String,
     pub docs: String,
     pub header: Option<String>,
+    pub provenance: Provenance,
 }
 
 /// Every Rust name an operation adds to the generated code, minted in the check.
@@ -157,6 +174,9 @@ pub struct Operation {
     /// Sent without a signature.
     pub unsigned: bool,
     pub deprecated: Option<Deprecation>,
+    pub provenance: Provenance,
+    /// Of the `http` block (method, path, status, host prefix).
+    pub http_provenance: Provenance,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +201,7 @@ pub struct Pagination {
     pub output_token: usize,
     pub items: Option<usize>,
     pub page_size: Option<usize>,
+    pub provenance: Provenance,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -197,8 +218,14 @@ pub struct Shape {
     pub rust_name: String,
     /// The private functions named after the shape, minted in the check.
     pub names: ShapeNames,
+    /// The model's documentation, paragraph by paragraph.
     pub docs: Vec<String>,
+    pub provenance: Provenance,
+    /// Made by the check for an operation that has no input or output.
+    pub synthesized: Option<Synthesized>,
     pub kind: ShapeKind,
+    /// Rules on the shape's values, in the model's order (length, pattern, range, values).
+    pub constraints: Vec<Constraint>,
     /// Reachable from an operation input (gets `validate`, serializers).
     pub in_input: bool,
     /// Reachable from an operation output or error (gets parsers).
@@ -227,25 +254,25 @@ pub struct ShapeNames {
     pub error_reader: String,
 }
 
+/// The stand-in structure of an operation without an input or an output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Synthesized {
+    Input(String),
+    Output(String),
+}
+
 #[derive(Debug, Clone)]
 pub enum ShapeKind {
     Boolean,
-    Number { kind: NumberKind, range: Option<Range> },
-    String { length: Option<Length>, pattern: Option<Pattern> },
-    Blob { length: Option<Length> },
+    Number { kind: NumberKind },
+    String,
+    Blob,
     Timestamp { format: Option<TimestampFormat> },
     Document,
-    Enum { values: Vec<EnumValue>, check: bool },
-    IntEnum { values: Vec<IntEnumValue>, check: bool },
-    List { member: ShapeId, length: Option<Length>, member_name: Option<String>, flattened: bool },
-    Map {
-        key: ShapeId,
-        value: ShapeId,
-        length: Option<Length>,
-        key_name: Option<String>,
-        value_name: Option<String>,
-        flattened: bool,
-    },
+    Enum { values: Vec<EnumValue> },
+    IntEnum { values: Vec<IntEnumValue> },
+    List { member: ShapeId, member_name: Option<String>, flattened: bool },
+    Map { key: ShapeId, value: ShapeId, key_name: Option<String>, value_name: Option<String>, flattened: bool },
     Structure(Structure),
     Union(Structure),
 }
@@ -279,11 +306,51 @@ pub enum TimestampFormat {
     HttpDate,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Length {
-    pub min: Option<u64>,
-    pub max: Option<u64>,
+/// A rule on values, checked by the generated `validate()` when enforced.
+/// Each maps to one kind of the runtime's `Constraint` (and one `Validator` check).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Constraint {
+    pub rule: Rule,
+    /// `false`: the model publishes the rule but does not want it checked (`enforce: false`).
     pub enforce: bool,
+    pub provenance: Provenance,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rule {
+    /// How many characters, bytes, elements or entries.
+    Length { min: Option<u64>, max: Option<u64>, unit: LengthUnit },
+    /// An ECMA-262 pattern that must match somewhere in a string.
+    Pattern(Pattern),
+    /// Bounds of a number, both inclusive: whole for the integer kinds.
+    Range { min: Option<Bound>, max: Option<Bound> },
+    /// One of these strings: an enum's values, or a member's allowed values.
+    OneOf(Vec<String>),
+    /// One of these whole numbers: an int_enum's values.
+    IntOneOf(Vec<i32>),
+}
+
+/// What a length counts, by the kind of the shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LengthUnit {
+    /// Unicode scalar values of a string.
+    Characters,
+    Bytes,
+    /// Elements of a list.
+    Elements,
+    /// Entries of a map.
+    Entries,
+}
+
+impl LengthUnit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LengthUnit::Characters => "characters",
+            LengthUnit::Bytes => "bytes",
+            LengthUnit::Elements => "elements",
+            LengthUnit::Entries => "entries",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -291,26 +358,12 @@ pub struct Pattern {
     pub ecma: String,
     /// The translation into `regex` syntax ([`crate::pattern::translate`]).
     pub rust: String,
-    /// The automaton the generated code matches with; `None` when the model
-    /// says `enforce: false` (the pattern is then only documented).
+    /// The automaton the generated code matches with; `None` when the
+    /// constraint is not enforced (the pattern is then only documented).
     pub automaton: Option<crate::automaton::Automaton>,
     /// The static that holds the automaton (`<SHAPE>_PATTERN`), shared by every
     /// shape with the same enforced pattern.
     pub static_name: String,
-}
-
-impl Pattern {
-    pub fn enforce(&self) -> bool {
-        self.automaton.is_some()
-    }
-}
-
-/// Bounds of a number: whole for the integer kinds, any for the others.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Range {
-    pub min: Option<Bound>,
-    pub max: Option<Bound>,
-    pub enforce: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -402,9 +455,13 @@ pub struct Member {
     pub json_value: bool,
     pub sensitive: bool,
     pub deprecated: Option<Deprecation>,
+    /// The service's value when the member is left out (documented, not sent).
     pub default: Option<DefaultValue>,
+    /// The model's documentation, paragraph by paragraph.
     pub docs: Vec<String>,
-    pub allowed_values: Option<AllowedValues>,
+    pub provenance: Provenance,
+    /// Rules of this member beside its shape's: an enum restricted to fewer values (`allowed_values`).
+    pub constraints: Vec<Constraint>,
     /// Set when the member belongs to a variant of the structure's `one_of`.
     pub one_of_variant: Option<usize>,
 }
@@ -440,18 +497,13 @@ impl std::fmt::Display for DefaultValue {
 }
 
 #[derive(Debug, Clone)]
-pub struct AllowedValues {
-    pub values: Vec<String>,
-    pub enforce: bool,
-}
-
-#[derive(Debug, Clone)]
 pub struct OneOf {
     /// Rust enum name.
     pub name: String,
     /// Rust field name in the structure.
     pub field: String,
     pub docs: Vec<String>,
+    pub provenance: Provenance,
     pub variants: Vec<OneOfVariant>,
 }
 
@@ -483,6 +535,34 @@ pub struct ErrorInfo {
     /// if the model has one: the error's `message()` reads it, and the reader
     /// fills it from the answer's envelope when the body leaves it out.
     pub message_member: Option<usize>,
+    pub provenance: Provenance,
+}
+
+impl Shape {
+    /// The constraints `validate()` checks.
+    pub fn enforced(&self) -> impl Iterator<Item = &Constraint> {
+        self.constraints.iter().filter(|c| c.enforce)
+    }
+
+    /// The shape's pattern, if it has one.
+    pub fn pattern(&self) -> Option<&Pattern> {
+        self.constraints.iter().find_map(|c| match &c.rule {
+            Rule::Pattern(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    pub fn pattern_mut(&mut self) -> Option<&mut Pattern> {
+        self.constraints.iter_mut().find_map(|c| match &mut c.rule {
+            Rule::Pattern(p) => Some(p),
+            _ => None,
+        })
+    }
+
+    /// An enum whose values `validate()` checks (the model's `value_check`).
+    pub fn checks_values(&self) -> bool {
+        self.enforced().any(|c| matches!(c.rule, Rule::OneOf(_) | Rule::IntOneOf(_)))
+    }
 }
 
 impl Service {

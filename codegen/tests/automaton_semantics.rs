@@ -6,7 +6,6 @@
 //! non-ASCII letters, astral characters and line breaks.
 
 use codegen::automaton;
-use codegen::ir::ShapeKind;
 use proptest::prelude::*;
 
 /// Model patterns (translated) and a few written to hit the corners.
@@ -16,10 +15,7 @@ fn patterns() -> Vec<String> {
         .expect("models are valid")
         .iter()
         .flat_map(|s| s.shapes.iter())
-        .filter_map(|shape| match &shape.kind {
-            ShapeKind::String { pattern: Some(p), .. } => Some(p.rust.clone()),
-            _ => None,
-        })
+        .filter_map(|shape| shape.pattern().map(|p| p.rust.clone()))
         .collect();
     assert!(out.len() >= 9, "the models have at least nine patterns, found {}", out.len());
     for ecma in [

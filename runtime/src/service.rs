@@ -13,11 +13,8 @@ pub enum Protocol {
         /// The prefix of `X-Amz-Target`.
         target_prefix: &'static str,
     },
-    /// `POST /`, form-encoded body, XML answers in `xml_namespace`.
-    AwsQuery {
-        /// The namespace of the answers.
-        xml_namespace: &'static str,
-    },
+    /// `POST /`, form-encoded body, XML answers (read by local names, as botocore reads them).
+    AwsQuery,
     /// AWS restJson1: method, path, query and headers per operation, JSON bodies.
     RestJson1,
     /// Huawei Cloud's REST: restJson1's bindings, Huawei's error envelope and request id.

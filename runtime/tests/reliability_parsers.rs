@@ -286,7 +286,7 @@ fn rest_json_error_meta_takes_any_answer() {
 #[test]
 fn request_ids_of_every_protocol_take_any_answer() {
     let protocols =
-        [Protocol::AwsJson11 { target_prefix: "T" }, Protocol::AwsQuery { xml_namespace: "urn:x" }, Protocol::HuaweiRest];
+        [Protocol::AwsJson11 { target_prefix: "T" }, Protocol::AwsQuery, Protocol::HuaweiRest];
     runner()
         .run(&response(), |resp| {
             for p in protocols {

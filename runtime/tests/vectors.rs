@@ -29,7 +29,7 @@ fn form_pairs(body: &str) -> Vec<(String, String)> {
 /// The request as generated code would build it: FormWriter for query (checked
 /// against botocore's bytes), the JSON bytes as they are for awsJson.
 fn request_for(service: &ServiceMeta, op: &'static OperationMeta, body: &str) -> Request {
-    if matches!(service.protocol, lifecycle_hooks_runtime::Protocol::AwsQuery { .. }) {
+    if matches!(service.protocol, lifecycle_hooks_runtime::Protocol::AwsQuery) {
         let pairs = form_pairs(body);
         let mut form = aws_query::FormWriter::new(&pairs[0].1, &pairs[1].1);
         for (k, v) in &pairs[2..] {
@@ -253,7 +253,7 @@ fn aws_response_vectors() {
     let mut checked = 0;
     for (name, service) in AWS_FILES {
         let file = reference(&format!("vectors/{name}.vectors.json"));
-        let query = matches!(service.protocol, lifecycle_hooks_runtime::Protocol::AwsQuery { .. });
+        let query = matches!(service.protocol, lifecycle_hooks_runtime::Protocol::AwsQuery);
         for vector in file["response_vectors"].as_array().unwrap() {
             let id = format!("{name}/{}", str_of(vector, "id"));
             let status = vector["status_code"].as_u64().unwrap() as u16;

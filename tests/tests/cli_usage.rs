@@ -4,7 +4,7 @@
 //! validation, and configuration errors. The request a command would send is
 //! observed with `--dry-run`, so nothing here needs a server.
 
-use codegen::ir::{Service, ShapeKind};
+use codegen::ir::{Rule, Service, ShapeKind};
 use codegen::naming::snake;
 use serde_json::{Value, json};
 use tests::support::cli::{Output, Run};
@@ -151,31 +151,32 @@ fn every_service_and_operation_help_comes_from_its_model() {
                     "Optional."
                 };
                 assert!(help.contains(required), "{ctx}: {flag} {required}");
-                match &s.shape(m.target).kind {
-                    ShapeKind::String { length: Some(l), .. } => {
-                        let bounds = match (l.min, l.max) {
-                            (Some(a), Some(b)) => format!("length {a}..={b} characters"),
-                            (None, Some(b)) => format!("length <= {b} characters"),
-                            (Some(a), None) => format!("length >= {a} characters"),
-                            (None, None) => "length".into(),
-                        };
-                        assert!(help.contains(&bounds), "{ctx}: {flag} {bounds}");
-                    }
-                    ShapeKind::Number { range: Some(r), .. } => {
-                        let text = format!("range {}..={}", r.min.unwrap(), r.max.unwrap());
-                        assert!(help.contains(&text), "{ctx}: {flag} {text}");
-                    }
-                    ShapeKind::Enum { values, .. } => {
-                        let list = values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ");
-                        assert!(help.contains(&format!("one of: {list}")), "{ctx}: {flag} values {list}");
-                    }
-                    _ => {}
+                let target = s.shape(m.target);
+                for c in &target.constraints {
+                    let text = match &c.rule {
+                        Rule::Length { min, max, unit } => {
+                            let unit = unit.as_str();
+                            match (min, max) {
+                                (Some(a), Some(b)) => format!("length {a}..={b} {unit}"),
+                                (None, Some(b)) => format!("length <= {b} {unit}"),
+                                (Some(a), None) => format!("length >= {a} {unit}"),
+                                (None, None) => "length".into(),
+                            }
+                        }
+                        Rule::Range { min: Some(a), max: Some(b) } => format!("range {a}..={b}"),
+                        Rule::Pattern(p) => format!("pattern `{}`", p.ecma),
+                        _ => continue,
+                    };
+                    assert!(help.contains(&text), "{ctx}: {flag} {text}");
                 }
-                if let ShapeKind::String { pattern: Some(p), .. } = &s.shape(m.target).kind {
-                    assert!(help.contains(&format!("pattern `{}`", p.ecma)), "{ctx}: {flag} pattern");
+                if let ShapeKind::Enum { values } = &target.kind {
+                    let list = values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ");
+                    assert!(help.contains(&format!("one of: {list}")), "{ctx}: {flag} values {list}");
                 }
-                if let Some(a) = &m.allowed_values {
-                    assert!(help.contains(&format!("Accepted values: {}", a.values.join(", "))), "{ctx}: {flag}");
+                for c in &m.constraints {
+                    if let Rule::OneOf(values) = &c.rule {
+                        assert!(help.contains(&format!("Accepted values: {}", values.join(", "))), "{ctx}: {flag}");
+                    }
                 }
             }
             // The usage line spells out the required flags.

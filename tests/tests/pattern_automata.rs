@@ -21,10 +21,7 @@ fn automata() -> &'static [(codegen::automaton::Automaton, RuntimeAutomaton)] {
         let all: Vec<_> = services
             .iter()
             .flat_map(|s| s.shapes.iter())
-            .filter_map(|shape| match &shape.kind {
-                codegen::ir::ShapeKind::String { pattern: Some(p), .. } => p.automaton.clone(),
-                _ => None,
-            })
+            .filter_map(|shape| shape.pattern().and_then(|p| p.automaton.clone()))
             .map(|a| {
                 let classes: &'static [u8; 256] = Box::leak(a.classes.clone());
                 let runtime = RuntimeAutomaton::new(classes, a.stride, leak(a.next_bytes()), leak(a.kinds.clone()));

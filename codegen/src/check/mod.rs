@@ -33,20 +33,19 @@ fn line<T>(s: &Spanned<T>) -> Option<usize> {
     (l > 0).then_some(l)
 }
 
-/// Paragraphs of documentation: the text, then notes and disagreements.
-fn docs(text: Option<&str>, note: Option<&str>, disagreement: Option<&str>) -> Vec<String> {
+/// The paragraphs of a documentation text.
+fn docs(text: Option<&str>) -> Vec<String> {
     let mut out = Vec::new();
     // Paragraphs keep their indentation: one inside a list item is indented under it.
     if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
         out.extend(t.split("\n\n").map(|p| p.trim_end().trim_start_matches('\n').to_owned()).filter(|p| !p.trim().is_empty()));
     }
-    if let Some(n) = note {
-        out.push(format!("Note: {}", n.trim()));
-    }
-    if let Some(d) = disagreement {
-        out.push(format!("Disagreement with the official model: {}", d.trim()));
-    }
     out
+}
+
+/// A note or disagreement as written, trimmed; an empty one is none.
+fn text(t: Option<&str>) -> Option<String> {
+    t.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
 fn deprecation(d: &Option<Spanned<raw::Deprecated>>) -> Option<ir::Deprecation> {
@@ -72,8 +71,9 @@ impl<'m> Checker<'m> {
         self.sink.error(line, path, message);
     }
 
-    fn source(&mut self, source: &Option<Spanned<String>>, path: &str) {
-        if let Some(s) = source
+    /// A block's provenance, its `source` checked against the model's `sources`.
+    fn provenance(&mut self, p: raw::Provenance<'_>, path: &str) -> ir::Provenance {
+        if let Some(s) = p.source
             && !self.model.sources.contains_key(&s.value)
         {
             let known: Vec<_> = self.model.sources.keys().map(String::as_str).collect();
@@ -83,6 +83,7 @@ impl<'m> Checker<'m> {
                 format!("unknown source `{}`; expected a key of `sources` ({})", s.value, known.join(", ")),
             );
         }
+        ir::Provenance { source: p.source.map(|s| s.value.clone()), note: text(p.note), disagreement: text(p.disagreement) }
     }
 
     fn shape_ref(&mut self, r: &Spanned<String>, path: &str) -> Option<ShapeId> {
@@ -120,9 +121,9 @@ impl<'m> Checker<'m> {
                 format!("unknown source `{}`; expected a key of `sources` ({})", s.source.value, known.join(", ")),
             );
         }
-        self.source(&s.protocol.value.source, "service.protocol");
-        self.source(&s.signing.value.source, "service.signing");
-        self.source(&s.endpoint.value.source, "service.endpoint");
+        let protocol_provenance = self.provenance(s.protocol.value.provenance(), "service.protocol");
+        let signing_provenance = self.provenance(s.signing.value.provenance(), "service.signing");
+        let endpoint_provenance = self.provenance(s.endpoint.value.provenance(), "service.endpoint");
         let protocol = self.protocol(&s.protocol);
         let signing = self.signing(&s.signing);
         let endpoint = &s.endpoint.value;
@@ -137,9 +138,16 @@ impl<'m> Checker<'m> {
                 self.err(line(&s.endpoint), path, format!("`{t}` must be an https:// URL containing `{{region}}`"));
             }
         }
-        for (name, p) in &s.client_parameters {
-            self.source(&p.source, &format!("service.client_parameters.{name}"));
-        }
+        let client_parameters: Vec<ir::ClientParameter> = s
+            .client_parameters
+            .iter()
+            .map(|(n, p)| ir::ClientParameter {
+                name: n.clone(),
+                docs: p.documentation.clone(),
+                header: p.header.clone(),
+                provenance: self.provenance(p.provenance(), &format!("service.client_parameters.{n}")),
+            })
+            .collect();
         if m.operations.is_empty() {
             self.err(None, "operations", "the model defines no operations; expected at least one");
         }
@@ -161,7 +169,16 @@ impl<'m> Checker<'m> {
             module,
             model_path: model_path.to_owned(),
             title: s.title.clone(),
-            docs: docs(s.documentation.as_deref(), s.note.as_deref(), s.disagreement.as_deref()),
+            docs: docs(s.documentation.as_deref()),
+            provenance: ir::Provenance {
+                source: Some(s.source.value.clone()),
+                note: text(s.note.as_deref()),
+                disagreement: text(s.disagreement.as_deref()),
+            },
+            protocol_provenance,
+            signing_provenance,
+            endpoint_provenance,
+            main_source: s.source.value.clone(),
             api_version: s.api_version.clone(),
             protocol,
             signing,
@@ -171,11 +188,7 @@ impl<'m> Checker<'m> {
                 .iter()
                 .map(|p| (p.region_prefix.clone(), p.template.clone()))
                 .collect(),
-            client_parameters: s
-                .client_parameters
-                .iter()
-                .map(|(n, p)| ir::ClientParameter { name: n.clone(), docs: p.documentation.clone(), header: p.header.clone() })
-                .collect(),
+            client_parameters,
             operations,
             shapes,
             sources: m.sources.iter().map(|(k, v)| (k.clone(), v.path.clone(), v.title.clone())).collect(),
@@ -216,7 +229,7 @@ impl<'m> Checker<'m> {
             "aws-query" => {
                 forbid(self, "target_prefix", &v.target_prefix);
                 forbid(self, "json_version", &v.json_version);
-                Some(ir::Protocol::AwsQuery { xml_namespace: v.xml_namespace.clone().unwrap_or_default() })
+                Some(ir::Protocol::AwsQuery { xml_namespace: v.xml_namespace.clone() })
             }
             "rest-json-1" | "huawei-rest" => {
                 forbid(self, "target_prefix", &v.target_prefix);

@@ -293,8 +293,8 @@ fn private_names(shapes: &mut [ir::Shape], ops: &mut [ir::Operation]) {
             xml_entry_reader: if is_map { codec.mint(format!("xml_{snake}_entry")) } else { String::new() },
             error_reader: if is_error { codec.mint(format!("error_{snake}")) } else { String::new() },
         };
-        if let ShapeKind::String { pattern: Some(p), .. } = &mut s.kind {
-            let key = (p.ecma.clone(), p.enforce());
+        if let Some(p) = s.pattern_mut() {
+            let key = (p.ecma.clone(), p.automaton.is_some());
             p.static_name = patterns.entry(key).or_insert_with(|| types.mint(format!("{}_PATTERN", snake.to_uppercase()))).clone();
         }
     }

@@ -52,12 +52,19 @@ impl Checker<'_> {
             }
             None => {
                 let name = format!("{op}{role}");
+                let synthesized = match role {
+                    "Input" => ir::Synthesized::Input(op.to_owned()),
+                    _ => ir::Synthesized::Output(op.to_owned()),
+                };
                 shapes.push(ir::Shape {
                     names: Default::default(),
                     name,
                     rust_name,
-                    docs: vec![format!("The {} of `{op}`, which has no members.", role.to_lowercase())],
+                    docs: Vec::new(),
+                    provenance: ir::Provenance::default(),
+                    synthesized: Some(synthesized),
                     kind: ShapeKind::Structure(ir::Structure::default()),
+                    constraints: Vec::new(),
                     in_input: false,
                     in_output: false,
                     sensitive: false,
@@ -79,8 +86,8 @@ impl Checker<'_> {
         for (name, op) in &m.operations {
             let path = format!("operations.{name}");
             let o = &op.value;
-            self.source(&o.source, &path);
-            self.source(&o.http.value.source, &format!("{path}.http"));
+            let provenance = self.provenance(o.provenance(), &path);
+            let http_provenance = self.provenance(o.http.value.provenance(), &format!("{path}.http"));
             let http = &o.http.value;
             if !HTTP_METHODS.contains(&http.method.value.as_str()) {
                 self.err(
@@ -146,7 +153,9 @@ impl Checker<'_> {
                 name: name.clone(),
                 // Minted with every other name in `names`.
                 names: ir::OperationNames::default(),
-                docs: docs(Some(&o.documentation), o.note.as_deref(), o.disagreement.as_deref()),
+                docs: docs(Some(&o.documentation)),
+                provenance,
+                http_provenance,
                 http_method: http.method.value.clone(),
                 path: path_parts,
                 literal_query,
@@ -325,7 +334,7 @@ impl Checker<'_> {
         input: &ir::Shape,
         output: &ir::Shape,
     ) -> Option<ir::Pagination> {
-        self.source(&p.value.source, path);
+        let provenance = self.provenance(p.value.provenance(), path);
         let find = |this: &mut Self, s: &ir::Shape, r: &Spanned<String>, key: &str| {
             let found = members_of(s).iter().position(|m| m.name == r.value);
             if found.is_none() {
@@ -367,6 +376,7 @@ impl Checker<'_> {
             output_token: output_token?,
             items: items.flatten(),
             page_size: page_size.flatten(),
+            provenance,
         })
     }
 }

@@ -63,7 +63,7 @@ pub(super) fn presence(shapes: &mut [ir::Shape]) {
 
 /// The member that carries an error's message: a string member named `message` in any case.
 pub(super) fn error_messages(shapes: &mut [ir::Shape]) {
-    let is_string: Vec<bool> = shapes.iter().map(|s| matches!(s.kind, ShapeKind::String { .. })).collect();
+    let is_string: Vec<bool> = shapes.iter().map(|s| matches!(s.kind, ShapeKind::String)).collect();
     for shape in shapes.iter_mut() {
         if let ShapeKind::Structure(st) = &mut shape.kind
             && let Some(error) = &mut st.error
@@ -266,7 +266,7 @@ impl Checker<'_> {
                 if m.host_label {
                     if !role.input || nested.contains(&id) {
                         self.err(at, format!("{path}.location"), "a `host_label` member belongs to an operation's input");
-                    } else if !matches!(shapes[m.target].kind, ShapeKind::String { .. } | ShapeKind::Enum { .. }) {
+                    } else if !matches!(shapes[m.target].kind, ShapeKind::String | ShapeKind::Enum { .. }) {
                         self.err(at, format!("{path}.shape"), "a host label is a string");
                     }
                 }
@@ -318,13 +318,13 @@ fn binding_shape_problem(shapes: &[ir::Shape], m: &ir::Member) -> Option<String>
             shapes[id].kind,
             ShapeKind::Boolean
                 | ShapeKind::Number { .. }
-                | ShapeKind::String { .. }
+                | ShapeKind::String
                 | ShapeKind::Timestamp { .. }
                 | ShapeKind::Enum { .. }
                 | ShapeKind::IntEnum { .. }
         )
     };
-    let string = |id: ShapeId| matches!(shapes[id].kind, ShapeKind::String { .. } | ShapeKind::Enum { .. });
+    let string = |id: ShapeId| matches!(shapes[id].kind, ShapeKind::String | ShapeKind::Enum { .. });
     let list_of = |id: ShapeId, ok: &dyn Fn(ShapeId) -> bool| match &shapes[id].kind {
         ShapeKind::List { member, .. } => ok(*member),
         _ => false,
@@ -347,9 +347,9 @@ fn binding_shape_problem(shapes: &[ir::Shape], m: &ir::Member) -> Option<String>
             ShapeKind::Structure(_)
                 | ShapeKind::Union(_)
                 | ShapeKind::Document
-                | ShapeKind::String { .. }
+                | ShapeKind::String
                 | ShapeKind::Enum { .. }
-                | ShapeKind::Blob { .. }
+                | ShapeKind::Blob
         ),
         Location::StatusCode => matches!(shapes[t].kind, ShapeKind::Number { kind: NumberKind::Integer, .. }),
     };

@@ -44,10 +44,10 @@ fn allowed_keys(kind: &str) -> &'static [&'static str] {
         "byte" | "short" | "integer" | "long" | "float" | "double" | "big_integer" | "big_decimal" => &["range"],
         "timestamp" => &["format"],
         "enum" | "int_enum" => &["values", "value_check"],
-        "list" => &["member", "member_name", "length", "flattened", "xml_namespace"],
-        "map" => &["key", "value", "key_name", "value_name", "length", "flattened", "xml_namespace"],
-        "structure" => &["members", "one_of", "error", "xml_namespace"],
-        "union" => &["members", "xml_namespace"],
+        "list" => &["member", "member_name", "length", "flattened"],
+        "map" => &["key", "value", "key_name", "value_name", "length", "flattened"],
+        "structure" => &["members", "one_of", "error"],
+        "union" => &["members"],
         _ => &[],
     }
 }
@@ -93,7 +93,7 @@ impl Checker<'_> {
         for (name, shape) in &m.shapes {
             let path = format!("shapes.{name}");
             let s = &shape.value;
-            self.source(&s.source, &path);
+            let provenance = self.provenance(s.provenance(), &path);
             let kind = s.kind.value.as_str();
             if !SHAPE_TYPES.contains(&kind) {
                 self.err(
@@ -105,12 +105,16 @@ impl Checker<'_> {
                 self.misplaced_keys(shape, kind, &path);
             }
             let kind = self.shape_kind(s, &path).unwrap_or(ShapeKind::Boolean);
+            let constraints = self.constraints(s, &kind, &path);
             out.push(ir::Shape {
                 name: name.clone(),
                 rust_name: naming::type_ident(name),
                 names: Default::default(),
-                docs: docs(s.documentation.as_deref(), s.note.as_deref(), s.disagreement.as_deref()),
+                docs: docs(s.documentation.as_deref()),
+                provenance,
+                synthesized: None,
                 kind,
+                constraints,
                 in_input: false,
                 in_output: false,
                 sensitive: s.sensitive,
@@ -124,7 +128,7 @@ impl Checker<'_> {
     /// Keys that do not belong to a shape of this type.
     fn misplaced_keys(&mut self, shape: &Spanned<raw::Shape>, kind: &str, path: &str) {
         let s = &shape.value;
-        let present: [(&str, bool); 14] = [
+        let present: [(&str, bool); 13] = [
             ("length", s.length.is_some()),
             ("pattern", s.pattern.is_some()),
             ("range", s.range.is_some()),
@@ -137,7 +141,6 @@ impl Checker<'_> {
             ("member", s.member.is_some() || s.member_name.is_some()),
             ("key", s.key.is_some() || s.value.is_some() || s.key_name.is_some() || s.value_name.is_some()),
             ("flattened", s.flattened),
-            ("xml_namespace", s.xml_namespace.is_some()),
             ("member_name", false),
         ];
         let allowed = allowed_keys(kind);
@@ -153,9 +156,46 @@ impl Checker<'_> {
         }
     }
 
-    fn length(&mut self, l: &Option<Spanned<raw::Length>>, path: &str) -> Option<ir::Length> {
-        let l = l.as_ref()?;
-        self.source(&l.value.source, &format!("{path}.length"));
+    /// The shape's constraints, in one order: length, pattern, range, values.
+    /// (A key that does not apply to the shape's type is reported by `misplaced_keys`.)
+    fn constraints(&mut self, s: &raw::Shape, kind: &ShapeKind, path: &str) -> Vec<ir::Constraint> {
+        let mut out = Vec::new();
+        let unit = match kind {
+            ShapeKind::String => Some(ir::LengthUnit::Characters),
+            ShapeKind::Blob => Some(ir::LengthUnit::Bytes),
+            ShapeKind::List { .. } => Some(ir::LengthUnit::Elements),
+            ShapeKind::Map { .. } => Some(ir::LengthUnit::Entries),
+            _ => None,
+        };
+        if let (Some(l), Some(unit)) = (&s.length, unit) {
+            out.extend(self.length(l, unit, path));
+        }
+        if let (Some(p), ShapeKind::String) = (&s.pattern, kind) {
+            out.extend(self.pattern(p, path));
+        }
+        if let (Some(r), ShapeKind::Number { kind }) = (&s.range, kind) {
+            out.extend(self.range(r, *kind, path));
+        }
+        let (enforce, provenance) = match &s.value_check {
+            Some(t) => (t.value.enforce, self.provenance(t.value.provenance(), &format!("{path}.value_check"))),
+            None => (true, ir::Provenance::default()),
+        };
+        match kind {
+            ShapeKind::Enum { values } => {
+                let rule = ir::Rule::OneOf(values.iter().map(|v| v.value.clone()).collect());
+                out.push(ir::Constraint { rule, enforce, provenance });
+            }
+            ShapeKind::IntEnum { values } => {
+                let rule = ir::Rule::IntOneOf(values.iter().map(|v| v.value).collect());
+                out.push(ir::Constraint { rule, enforce, provenance });
+            }
+            _ => {}
+        }
+        out
+    }
+
+    fn length(&mut self, l: &Spanned<raw::Length>, unit: ir::LengthUnit, path: &str) -> Option<ir::Constraint> {
+        let provenance = self.provenance(l.value.provenance(), &format!("{path}.length"));
         let (min, max) = (l.value.min, l.value.max);
         if let (Some(a), Some(b)) = (min, max)
             && a > b
@@ -165,12 +205,11 @@ impl Checker<'_> {
         if min.is_none() && max.is_none() {
             self.err(line(l), format!("{path}.length"), "a length constraint needs `min`, `max` or both");
         }
-        Some(ir::Length { min, max, enforce: l.value.enforce })
+        Some(ir::Constraint { rule: ir::Rule::Length { min, max, unit }, enforce: l.value.enforce, provenance })
     }
 
-    fn range(&mut self, r: &Option<Spanned<raw::Range>>, kind: NumberKind, path: &str) -> Option<ir::Range> {
-        let r = r.as_ref()?;
-        self.source(&r.value.source, &format!("{path}.range"));
+    fn range(&mut self, r: &Spanned<raw::Range>, kind: NumberKind, path: &str) -> Option<ir::Constraint> {
+        let provenance = self.provenance(r.value.provenance(), &format!("{path}.range"));
         let at = format!("{path}.range");
         let bound = |this: &mut Self, n: Option<raw::Number>| -> Option<ir::Bound> {
             let n = n?;
@@ -202,25 +241,27 @@ impl Checker<'_> {
         if r.value.min.is_none() && r.value.max.is_none() {
             self.err(line(r), &at, "a range constraint needs `min`, `max` or both");
         }
-        Some(ir::Range { min, max, enforce: r.value.enforce })
+        // The runtime keeps big numbers as their text: their range is documented, not checked.
+        let big = matches!(kind, NumberKind::BigInteger | NumberKind::BigDecimal);
+        Some(ir::Constraint { rule: ir::Rule::Range { min, max }, enforce: r.value.enforce && !big, provenance })
     }
 
-    fn pattern(&mut self, p: &Option<Spanned<raw::Pattern>>, path: &str) -> Option<ir::Pattern> {
-        let p = p.as_ref()?;
-        self.source(&p.value.source, &format!("{path}.pattern"));
+    fn pattern(&mut self, p: &Spanned<raw::Pattern>, path: &str) -> Option<ir::Constraint> {
+        let provenance = self.provenance(p.value.provenance(), &format!("{path}.pattern"));
         // An enforced pattern is matched by its automaton; one that is not is only documented.
         let regex = &p.value.regex;
+        let enforce = p.value.enforce;
         let compiled = pattern::translate(regex)
             .map_err(|why| format!("regex `{regex}` is outside the supported ECMA-262 dialect: {why}"))
             .and_then(|rust| {
-                let automaton = match p.value.enforce {
+                let automaton = match enforce {
                     true => Some(automaton::compile(&rust).map_err(|why| format!("regex `{regex}` {why}"))?),
                     false => None,
                 };
                 Ok(ir::Pattern { ecma: regex.clone(), rust, automaton, static_name: String::new() })
             });
         match compiled {
-            Ok(pattern) => Some(pattern),
+            Ok(pattern) => Some(ir::Constraint { rule: ir::Rule::Pattern(pattern), enforce, provenance }),
             Err(message) => {
                 self.err(line(p), format!("{path}.pattern"), message);
                 None
@@ -231,12 +272,12 @@ impl Checker<'_> {
     fn shape_kind(&mut self, s: &raw::Shape, path: &str) -> Option<ShapeKind> {
         let kind = s.kind.value.as_str();
         if let Some(number) = number_kind(kind) {
-            return Some(ShapeKind::Number { kind: number, range: self.range(&s.range, number, path) });
+            return Some(ShapeKind::Number { kind: number });
         }
         Some(match kind {
             "boolean" => ShapeKind::Boolean,
-            "string" => ShapeKind::String { length: self.length(&s.length, path), pattern: self.pattern(&s.pattern, path) },
-            "blob" => ShapeKind::Blob { length: self.length(&s.length, path) },
+            "string" => ShapeKind::String,
+            "blob" => ShapeKind::Blob,
             "timestamp" => ShapeKind::Timestamp {
                 format: s.format.as_ref().and_then(|f| {
                     let parsed = timestamp_format(&f.value);
@@ -254,16 +295,14 @@ impl Checker<'_> {
             "enum" => self.enum_kind(s, path),
             "int_enum" => self.int_enum_kind(s, path),
             "list" => {
-                let length = self.length(&s.length, path);
                 let Some(m) = &s.member else {
                     self.err(line(&s.kind), format!("{path}.member"), "a list needs `member` (the element shape)");
                     return None;
                 };
                 let member = self.shape_ref(m, &format!("{path}.member"))?;
-                ShapeKind::List { member, length, member_name: s.member_name.clone(), flattened: s.flattened }
+                ShapeKind::List { member, member_name: s.member_name.clone(), flattened: s.flattened }
             }
             "map" => {
-                let length = self.length(&s.length, path);
                 let (Some(k), Some(v)) = (&s.key, &s.value) else {
                     self.err(line(&s.kind), path, "a map needs both `key` and `value` shapes");
                     return None;
@@ -279,7 +318,6 @@ impl Checker<'_> {
                 ShapeKind::Map {
                     key: key?,
                     value: value?,
-                    length,
                     key_name: s.key_name.clone(),
                     value_name: s.value_name.clone(),
                     flattened: s.flattened,
@@ -295,16 +333,6 @@ impl Checker<'_> {
             }
             _ => return None,
         })
-    }
-
-    fn value_check(&mut self, s: &raw::Shape, path: &str) -> bool {
-        match &s.value_check {
-            Some(t) => {
-                self.source(&t.value.source, &format!("{path}.value_check"));
-                t.value.enforce
-            }
-            None => true,
-        }
     }
 
     fn enum_kind(&mut self, s: &raw::Shape, path: &str) -> ShapeKind {
@@ -335,9 +363,9 @@ impl Checker<'_> {
                     ),
                 );
             }
-            out.push(ir::EnumValue { value: value.clone(), variant, docs: docs(v.value.documentation.as_deref(), None, None) });
+            out.push(ir::EnumValue { value: value.clone(), variant, docs: docs(v.value.documentation.as_deref()) });
         }
-        ShapeKind::Enum { values: out, check: self.value_check(s, path) }
+        ShapeKind::Enum { values: out }
     }
 
     fn int_enum_kind(&mut self, s: &raw::Shape, path: &str) -> ShapeKind {
@@ -368,9 +396,9 @@ impl Checker<'_> {
             if !variants.insert(variant.clone()) {
                 self.err(line(v), &vpath, format!("two values become the Rust variant `{variant}`"));
             }
-            out.push(ir::IntEnumValue { value, variant, docs: docs(v.value.documentation.as_deref(), None, None) });
+            out.push(ir::IntEnumValue { value, variant, docs: docs(v.value.documentation.as_deref()) });
         }
-        ShapeKind::IntEnum { values: out, check: self.value_check(s, path) }
+        ShapeKind::IntEnum { values: out }
     }
 
     /// The members of a structure (or union), with their locations as written;
@@ -390,7 +418,7 @@ impl Checker<'_> {
 
     fn member(&mut self, mname: &str, m: &Spanned<raw::Member>, mpath: &str, union: bool) -> ir::Member {
         let mv = &m.value;
-        self.source(&mv.source, mpath);
+        let provenance = self.provenance(mv.provenance(), mpath);
         let target = self.shape_ref(&mv.shape, &format!("{mpath}.shape"));
         let target_kind = target.map(|t| self.model.shapes[t].value.kind.value.as_str());
         let location = match mv.location.as_ref().map(|l| l.value.as_str()) {
@@ -417,7 +445,7 @@ impl Checker<'_> {
             self.err(line(m), mpath, "a union member has no `location` and is never `required` (exactly one is set)");
         }
         let allowed_values = mv.allowed_values.as_ref().map(|a| {
-            self.source(&a.value.source, &format!("{mpath}.allowed_values"));
+            let provenance = self.provenance(a.value.provenance(), &format!("{mpath}.allowed_values"));
             let known: Option<Vec<&str>> = target.and_then(|t| match &self.model.shapes[t].value.values {
                 Some(vs) if self.model.shapes[t].value.kind.value == "enum" => Some(
                     vs.iter()
@@ -447,13 +475,9 @@ impl Checker<'_> {
                     }
                 }
             }
-            ir::AllowedValues { values: a.value.values.clone(), enforce: a.value.enforce }
+            ir::Constraint { rule: ir::Rule::OneOf(a.value.values.clone()), enforce: a.value.enforce, provenance }
         });
         let default = mv.default.as_ref().and_then(|d| self.default_value(d, target_kind, &format!("{mpath}.default")));
-        let mut member_docs = docs(mv.documentation.as_deref(), mv.note.as_deref(), mv.disagreement.as_deref());
-        if let Some(d) = &default {
-            member_docs.push(format!("When left out, the service uses `{d}`."));
-        }
         if mv.idempotency_token && target_kind.is_some_and(|k| k != "string") {
             self.err(line(m), format!("{mpath}.idempotency_token"), "an idempotency token must be a string member");
         }
@@ -488,8 +512,9 @@ impl Checker<'_> {
             sensitive: mv.sensitive,
             deprecated: deprecation(&mv.deprecated),
             default,
-            docs: member_docs,
-            allowed_values,
+            docs: docs(mv.documentation.as_deref()),
+            provenance,
+            constraints: allowed_values.into_iter().collect(),
             one_of_variant: None,
         }
     }
@@ -523,7 +548,7 @@ impl Checker<'_> {
     }
 
     fn one_of(&mut self, o: &Spanned<raw::OneOf>, members: &mut [ir::Member], path: &str) -> ir::OneOf {
-        self.source(&o.value.source, path);
+        let provenance = self.provenance(o.value.provenance(), path);
         let field = naming::field_ident(&o.value.field);
         if members.iter().any(|m| m.field == field) {
             self.err(line(o), format!("{path}.field"), format!("field `{field}` clashes with a member's field"));
@@ -568,20 +593,21 @@ impl Checker<'_> {
             variants.push(ir::OneOfVariant {
                 constructor: naming::field_ident(&v.value.name),
                 name: vname,
-                docs: docs(Some(&v.value.documentation), None, None),
+                docs: docs(Some(&v.value.documentation)),
                 members: idx,
             });
         }
         ir::OneOf {
             name: naming::type_ident(&o.value.name),
             field,
-            docs: docs(Some(&o.value.documentation), o.value.note.as_deref(), None),
+            docs: docs(Some(&o.value.documentation)),
+            provenance,
             variants,
         }
     }
 
     fn error_info(&mut self, e: &Spanned<raw::ErrorTrait>, epath: &str) -> ir::ErrorInfo {
-        self.source(&e.value.source, epath);
+        let provenance = self.provenance(e.value.provenance(), epath);
         let fault = match e.value.fault.value.as_str() {
             "client" => ir::Fault::Client,
             "server" => ir::Fault::Server,
@@ -605,6 +631,7 @@ impl Checker<'_> {
             throttling: e.value.throttling,
             // Settled in `resolve`, once member targets are known.
             message_member: None,
+            provenance,
         }
     }
 }

@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::shape_constraints;
+use super::docs;
 use super::wrap::{paragraphs, summary};
 use super::{GeneratedFile, TypeScope, header, rust_file, rust_type_in};
 use crate::ir::{Member, NumberKind, Operation, Presence, Service, ShapeId, ShapeKind, Structure};
@@ -177,7 +177,7 @@ fn one_value(s: &Service, id: ShapeId) -> OneValue {
         describe,
     };
     match &shape.kind {
-        ShapeKind::String { .. } => flag("STRING", "string"),
+        ShapeKind::String => flag("STRING", "string"),
         ShapeKind::Number { kind, .. } => match kind {
             NumberKind::Byte => flag("INTEGER", "integer (8-bit)"),
             NumberKind::Short => flag("INTEGER", "integer (16-bit)"),
@@ -191,11 +191,11 @@ fn one_value(s: &Service, id: ShapeId) -> OneValue {
         ShapeKind::Timestamp { .. } => {
             flag("TIME", "timestamp, RFC 3339 (2024-01-02T03:04:05Z), seconds since the epoch, or an HTTP date")
         }
-        ShapeKind::Blob { .. } => flag("BASE64", "bytes, in base64"),
+        ShapeKind::Blob => flag("BASE64", "bytes, in base64"),
         ShapeKind::Document => flag("JSON", "any JSON value"),
-        ShapeKind::Enum { values, check } => {
+        ShapeKind::Enum { values } => {
             let list = values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ");
-            let (checked, describe) = if *check {
+            let (checked, describe) = if shape.checks_values() {
                 (quote!(Some(#t::VALUES)), format!("{}, one of: {list}", shape.name))
             } else {
                 (quote!(None), format!("{}, a string; documented values (not checked): {list}", shape.name))
@@ -242,7 +242,7 @@ fn service_rs(s: &Service) -> TokenStream {
     let name = kebab(&s.module);
     let about = s.title.clone();
     let mut long = vec![format!("{} (API version {}).", s.title, s.api_version)];
-    long.extend(s.docs.iter().cloned());
+    long.extend(docs::service_docs(s));
     let ops_line = s.operations.iter().map(|op| kebab(&op.name)).collect::<Vec<_>>().join(", ");
     long.push(format!("Operations: {ops_line}. `{BIN} {name} <OPERATION> --help` describes each one and its flags."));
     long.push(format!("Generated from {}.", s.model_path));
@@ -363,7 +363,7 @@ fn operation_table(s: &Service, op: &Operation) -> TokenStream {
     });
 
     let about = summary(&op.docs);
-    let mut long = op.docs.clone();
+    let mut long = docs::operation_docs(s, op);
     long.push(format!(
         "HTTP: {} {}; success is HTTP {}.",
         op.http_method,
@@ -405,17 +405,18 @@ fn operation_table(s: &Service, op: &Operation) -> TokenStream {
 fn member_help(s: &Service, m: &Member, k: &FlagKind, one_of: Option<(&str, &str, &str)>) -> (String, String) {
     let mut short = summary(&m.docs);
     let mut long = m.docs.clone();
+    long.extend(docs::provenance(s, &m.provenance, None));
     let mut facts = vec![format!("Type: {}.", k.describe)];
-    facts.extend(shape_constraints(s, m.target));
+    facts.extend(docs::shape_constraints(s, m.target));
     match &s.shape(m.target).kind {
         ShapeKind::List { member: e, .. } | ShapeKind::Map { value: e, .. } => {
-            facts.extend(shape_constraints(s, *e).map(|c| format!("Each element: {c}")));
+            facts.extend(docs::shape_constraints(s, *e).map(|c| format!("Each element: {c}")));
         }
         _ => {}
     }
-    if let Some(a) = &m.allowed_values {
-        let enforced = if a.enforce { "" } else { " (documented, not enforced)" };
-        facts.push(format!("Accepted values: {}{enforced}.", a.values.join(", ")));
+    facts.extend(docs::member_constraints(m));
+    if let Some(d) = &m.default {
+        facts.push(format!("When left out, the service uses `{d}`."));
     }
     if let Some((name, variant, text)) = one_of {
         short.push_str(&format!(" [{name}: {variant}]"));
@@ -428,7 +429,7 @@ fn member_help(s: &Service, m: &Member, k: &FlagKind, one_of: Option<(&str, &str
     }
     match &s.shape(m.target).kind {
         _ if m.docs.iter().all(|d| d.trim().is_empty()) => short.insert_str(0, &format!("Type: {}.", k.describe)),
-        ShapeKind::Enum { values, check: true } => {
+        ShapeKind::Enum { values } if s.shape(m.target).checks_values() => {
             let list = values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>().join(", ");
             short.push_str(&format!(" [values: {list}]"));
         }

@@ -24,7 +24,6 @@ pub fn emit(s: &Service) -> TokenStream {
     let paginators = s.operations.iter().map(|op| paginator_types(s, op));
     let op_items = s.operations.iter().map(operation_items);
     quote! {
-        #![allow(clippy::doc_lazy_continuation)]
         use super::errors::*;
         use super::types::*;
 
@@ -77,9 +76,7 @@ fn service_meta(s: &Service) -> TokenStream {
         Protocol::AwsJson { version: JsonVersion::V1_1, target_prefix } => {
             quote!(crate::runtime::service::Protocol::AwsJson11 { target_prefix: #target_prefix })
         }
-        Protocol::AwsQuery { xml_namespace } => {
-            quote!(crate::runtime::service::Protocol::AwsQuery { xml_namespace: #xml_namespace })
-        }
+        Protocol::AwsQuery { .. } => quote!(crate::runtime::service::Protocol::AwsQuery),
         Protocol::RestJson1 => quote!(crate::runtime::service::Protocol::RestJson1),
         Protocol::HuaweiRest => quote!(crate::runtime::service::Protocol::HuaweiRest),
     };
@@ -111,7 +108,7 @@ fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
     let error = ident(&op.names.error_enum);
     let meta = op_meta(op);
     let (request, ok) = (request_fn(op), output_fn(op));
-    let mut paragraphs = op.docs.clone();
+    let mut paragraphs = super::docs::operation_docs(s, op);
     paragraphs.push(format!(
         "`{} {}`; success is HTTP {}. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.",
         op.http_method,

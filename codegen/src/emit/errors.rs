@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::codec::error_fn;
-use super::docs::doc_attrs;
+use super::docs::{self, doc_attrs};
 use super::rust_type;
 use super::types::is_sensitive;
 use crate::ir::{Fault, Operation, Service, Shape, ShapeKind, Structure};
@@ -28,7 +28,6 @@ pub fn emit(s: &Service) -> TokenStream {
     });
     let import = uses_types.then(|| quote!(use super::types::*;));
     quote! {
-        #![allow(clippy::doc_lazy_continuation)]
         #import
         #(#structs)*
         #(#enums)*
@@ -38,7 +37,7 @@ pub fn emit(s: &Service) -> TokenStream {
 fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
     let Some(info) = &st.error else { return quote!() };
     let name = ident(&shape.rust_name);
-    let mut paragraphs = shape.docs.clone();
+    let mut paragraphs = docs::shape_docs(s, shape);
     let fault = match info.fault {
         Fault::Client => "client",
         Fault::Server => "server",
@@ -48,12 +47,13 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
         None => format!("Recognised by HTTP status {} alone, {fault} fault.", info.http_status),
     };
     paragraphs.push(recognised);
+    paragraphs.extend(docs::provenance(s, &info.provenance, Some("the error")));
     let docs = doc_attrs(&paragraphs);
     let fields = st.members.iter().map(|m| {
         let f = ident(&m.field);
         let t = rust_type(s, m.target);
         let t = if m.boxed { quote!(Box<#t>) } else { t };
-        let mut d = m.docs.clone();
+        let mut d = docs::member_docs(s, m);
         d.push(format!("Wire name: `{}`.", m.wire_name));
         let d = doc_attrs(&d);
         quote! { #d pub #f: Option<#t>, }
@@ -149,7 +149,7 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
     let name = ident(&op.names.error_enum);
     let docs = doc_attrs(&[format!("Errors of `{}`: one variant per error the model lists, and `Unhandled` for any other.", op.name)]);
     let variants: Vec<_> = op.errors.iter().map(|&e| ident(&s.shape(e).rust_name)).collect();
-    let variant_docs = op.errors.iter().map(|&e| doc_attrs(&s.shape(e).docs));
+    let variant_docs = op.errors.iter().map(|&e| doc_attrs(&docs::shape_docs(s, s.shape(e))));
     let shape_names = op.errors.iter().map(|&e| &s.shape(e).name);
     let by_code: Vec<_> = op
         .errors

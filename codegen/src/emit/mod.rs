@@ -184,14 +184,10 @@ fn lib_rs(services: &[&Service]) -> GeneratedFile {
 
 fn service_mod(s: &Service) -> TokenStream {
     let mut paragraphs = vec![format!("{} (API version {}).", s.title, s.api_version)];
-    paragraphs.extend(s.docs.iter().cloned());
+    paragraphs.extend(docs::service_docs(s));
     let sources: Vec<String> = s.sources.iter().map(|(k, path, title)| format!("- `{k}`: {title} (`{path}`)")).collect();
     paragraphs.push(format!("Transcribed from `{}`. Sources:\n{}", s.model_path, sources.join("\n")));
-    let inner_docs = paragraphs.join("\n\n");
-    let inner = inner_docs.lines().map(|l| {
-        let l = if l.is_empty() { String::new() } else { format!(" {l}") };
-        quote! { #![doc = #l] }
-    });
+    let inner = docs::inner_doc_attrs(&paragraphs);
     // The service's code uses its own deprecated items (their types, fields and
     // codecs); callers still get the warnings for theirs.
     let deprecated = s.shapes.iter().any(|sh| {
@@ -200,7 +196,7 @@ fn service_mod(s: &Service) -> TokenStream {
     }) || s.operations.iter().any(|o| o.deprecated.is_some());
     let allow = deprecated.then(|| quote!(#![allow(deprecated)]));
     quote! {
-        #(#inner)*
+        #inner
         #allow
 
         mod client;
@@ -245,8 +241,8 @@ fn rust_type_in(s: &Service, id: usize, scope: TypeScope) -> TokenStream {
             NumberKind::BigInteger => quote!(#runtime::BigInteger),
             NumberKind::BigDecimal => quote!(#runtime::BigDecimal),
         },
-        ShapeKind::String { .. } => quote!(String),
-        ShapeKind::Blob { .. } => quote!(#runtime::Blob),
+        ShapeKind::String => quote!(String),
+        ShapeKind::Blob => quote!(#runtime::Blob),
         ShapeKind::Timestamp { .. } => quote!(#runtime::DateTime),
         ShapeKind::Document => quote!(#runtime::Document),
         ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. } | ShapeKind::Structure(_) | ShapeKind::Union(_) => {

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::docs::{deprecated_attr, doc_attrs, shape_constraints};
+use super::docs::{self, deprecated_attr, doc_attrs};
 use super::{member_type, rust_type, serde_derive};
-use crate::ir::{Bound, Member, NumberKind, OneOf, Presence, Service, Shape, ShapeId, ShapeKind, Structure};
+use crate::ir::{Bound, LengthUnit, Member, NumberKind, OneOf, Presence, Rule, Service, Shape, ShapeId, ShapeKind, Structure};
 use crate::naming::ident;
 
 pub fn emit(s: &Service) -> TokenStream {
@@ -24,8 +24,8 @@ pub fn emit(s: &Service) -> TokenStream {
         match &shape.kind {
             ShapeKind::Structure(st) if st.error.is_none() => items.push(structure(s, id, st)),
             ShapeKind::Union(u) => items.push(union(s, id, u)),
-            ShapeKind::Enum { .. } => items.push(enumeration(shape)),
-            ShapeKind::IntEnum { .. } => items.push(int_enumeration(shape)),
+            ShapeKind::Enum { .. } => items.push(enumeration(s, shape)),
+            ShapeKind::IntEnum { .. } => items.push(int_enumeration(s, shape)),
             _ => {}
         }
         if validators.contains(&id) {
@@ -34,7 +34,6 @@ pub fn emit(s: &Service) -> TokenStream {
     }
     items.extend(pattern_statics(s, &validators));
     quote! {
-        #![allow(clippy::doc_lazy_continuation)]
         #(#items)*
     }
 }
@@ -47,10 +46,7 @@ fn used_validators(s: &Service, id: ShapeId, used: &mut BTreeSet<ShapeId>, seen:
     match &s.shape(id).kind {
         ShapeKind::Structure(st) | ShapeKind::Union(st) => {
             for m in &st.members {
-                let allowed = m.allowed_values.as_ref().is_some_and(|a| a.enforce);
-                let is_enum = matches!(s.shape(m.target).kind, ShapeKind::Enum { .. });
-                // An enforced allowed-values list replaces the enum's own check.
-                if !(allowed && is_enum) {
+                if !narrows_enum(m) {
                     used_validators(s, m.target, used, seen);
                 }
             }
@@ -76,26 +72,23 @@ pub fn needs_validation(s: &Service, id: ShapeId, seen: &mut Vec<ShapeId>) -> bo
         return false;
     }
     seen.push(id);
-    match &s.shape(id).kind {
-        ShapeKind::String { length, pattern } => {
-            length.is_some_and(|l| l.enforce) || pattern.as_ref().is_some_and(|p| p.enforce())
+    let shape = s.shape(id);
+    shape.enforced().next().is_some()
+        || match &shape.kind {
+            ShapeKind::List { member, .. } => needs_validation(s, *member, seen),
+            ShapeKind::Map { key, value, .. } => needs_validation(s, *key, seen) || needs_validation(s, *value, seen),
+            ShapeKind::Structure(st) | ShapeKind::Union(st) => st.members.iter().any(|m| member_needs_validation(s, m, seen)),
+            _ => false,
         }
-        ShapeKind::Blob { length } => length.is_some_and(|l| l.enforce),
-        ShapeKind::Number { kind, range } => {
-            range.is_some_and(|r| r.enforce) && !matches!(kind, NumberKind::BigInteger | NumberKind::BigDecimal)
-        }
-        ShapeKind::Boolean | ShapeKind::Timestamp { .. } | ShapeKind::Document => false,
-        ShapeKind::Enum { check, .. } | ShapeKind::IntEnum { check, .. } => *check,
-        ShapeKind::List { member, length, .. } => length.is_some_and(|l| l.enforce) || needs_validation(s, *member, seen),
-        ShapeKind::Map { key, value, length, .. } => {
-            length.is_some_and(|l| l.enforce) || needs_validation(s, *key, seen) || needs_validation(s, *value, seen)
-        }
-        ShapeKind::Structure(st) | ShapeKind::Union(st) => st.members.iter().any(|m| member_needs_validation(s, m, seen)),
-    }
 }
 
 fn member_needs_validation(s: &Service, m: &Member, seen: &mut Vec<ShapeId>) -> bool {
-    m.allowed_values.as_ref().is_some_and(|a| a.enforce) || needs_validation(s, m.target, seen)
+    m.constraints.iter().any(|c| c.enforce) || needs_validation(s, m.target, seen)
+}
+
+/// A member's enforced list of allowed values replaces its enum's own check (it is a subset).
+fn narrows_enum(m: &Member) -> bool {
+    m.constraints.iter().any(|c| c.enforce && matches!(c.rule, Rule::OneOf(_)))
 }
 
 fn validator_fn(shape: &Shape) -> proc_macro2::Ident {
@@ -104,12 +97,7 @@ fn validator_fn(shape: &Shape) -> proc_macro2::Ident {
 
 /// The docs of a member: its own text, then the constraints of its value.
 fn member_docs(s: &Service, m: &Member) -> TokenStream {
-    let mut paragraphs = m.docs.clone();
-    paragraphs.extend(shape_constraints(s, m.target));
-    if let Some(a) = &m.allowed_values {
-        let enforced = if a.enforce { "" } else { " (documented, not enforced)" };
-        paragraphs.push(format!("Accepted values: {}{enforced}.", a.values.join(", ")));
-    }
+    let mut paragraphs = docs::member_docs(s, m);
     if m.idempotency_token {
         paragraphs.push("Left unset, a fresh UUID v4 is sent (an idempotency token).".into());
     }
@@ -162,7 +150,7 @@ fn debug_impl(s: &Service, name: &proc_macro2::Ident, shown: &str, members: &[&M
 fn structure(s: &Service, id: ShapeId, st: &Structure) -> TokenStream {
     let shape = s.shape(id);
     let name = ident(&shape.rust_name);
-    let docs = doc_attrs(&shape.docs);
+    let docs = doc_attrs(&docs::shape_docs(s, shape));
     let deprecated = deprecated_attr(shape.deprecated.as_ref());
     let plain: Vec<&Member> = st.members.iter().filter(|m| m.one_of_variant.is_none()).collect();
     let fields = plain.iter().map(|m| {
@@ -232,7 +220,7 @@ fn structure(s: &Service, id: ShapeId, st: &Structure) -> TokenStream {
 fn union(s: &Service, id: ShapeId, u: &Structure) -> TokenStream {
     let shape = s.shape(id);
     let name = ident(&shape.rust_name);
-    let docs = doc_attrs(&shape.docs);
+    let docs = doc_attrs(&docs::shape_docs(s, shape));
     let deprecated = deprecated_attr(shape.deprecated.as_ref());
     let eq = shape.eq.then(|| quote!(Eq,));
     let variants = u.members.iter().map(|m| {
@@ -375,18 +363,12 @@ fn any_deprecated(members: &[&Member]) -> bool {
 
 /// Statements checking one member's `value` (a reference) at path `at`, if any are needed.
 fn member_check(s: &Service, m: &Member) -> Option<TokenStream> {
-    let mut checks = Vec::new();
-    let enforced_allowed = m.allowed_values.as_ref().filter(|a| a.enforce);
-    if let Some(a) = enforced_allowed {
-        let vals = &a.values;
-        checks.push(quote! { v.one_of(&at, value.as_str(), &[#(#vals),*]); });
-    }
+    let mut checks: Vec<TokenStream> =
+        m.constraints.iter().filter(|c| c.enforce).map(|c| rule_check(s, m.target, &c.rule, quote!(&at))).collect();
     let target = s.shape(m.target);
-    if needs_validation(s, m.target, &mut Vec::new()) {
+    if needs_validation(s, m.target, &mut Vec::new()) && !(narrows_enum(m) && matches!(target.kind, ShapeKind::Enum { .. })) {
         match &target.kind {
             ShapeKind::Structure(_) | ShapeKind::Union(_) => checks.push(quote! { value.validate_at(v, &at); }),
-            // An enforced allowed-values list already checks the enum.
-            ShapeKind::Enum { .. } if enforced_allowed.is_some() => {}
             ShapeKind::Number { .. } | ShapeKind::Boolean => {
                 let f = validator_fn(target);
                 checks.push(quote! { #f(v, &at, *value); });
@@ -465,7 +447,9 @@ fn validate_methods(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
 
 fn one_of_enum(s: &Service, st: &Structure, o: &OneOf) -> TokenStream {
     let name = ident(&o.name);
-    let docs = doc_attrs(&o.docs);
+    let mut paragraphs = o.docs.clone();
+    paragraphs.extend(docs::provenance(s, &o.provenance, None));
+    let docs = doc_attrs(&paragraphs);
     let variants = o.variants.iter().map(|var| {
         let vname = ident(&var.name);
         let d = doc_attrs(&var.docs);
@@ -516,10 +500,10 @@ fn one_of_enum(s: &Service, st: &Structure, o: &OneOf) -> TokenStream {
     }
 }
 
-fn enumeration(shape: &Shape) -> TokenStream {
+fn enumeration(s: &Service, shape: &Shape) -> TokenStream {
     let ShapeKind::Enum { values, .. } = &shape.kind else { return quote!() };
     let name = ident(&shape.rust_name);
-    let docs = doc_attrs(&shape.docs);
+    let docs = doc_attrs(&docs::shape_docs(s, shape));
     let deprecated = deprecated_attr(shape.deprecated.as_ref());
     let variants = values.iter().map(|v| {
         let vname = ident(&v.variant);
@@ -608,10 +592,10 @@ fn enumeration(shape: &Shape) -> TokenStream {
     }
 }
 
-fn int_enumeration(shape: &Shape) -> TokenStream {
+fn int_enumeration(s: &Service, shape: &Shape) -> TokenStream {
     let ShapeKind::IntEnum { values, .. } = &shape.kind else { return quote!() };
     let name = ident(&shape.rust_name);
-    let docs = doc_attrs(&shape.docs);
+    let docs = doc_attrs(&docs::shape_docs(s, shape));
     let deprecated = deprecated_attr(shape.deprecated.as_ref());
     let variants = values.iter().map(|v| {
         let vname = ident(&v.variant);
@@ -702,7 +686,7 @@ fn pattern_statics(s: &Service, validators: &BTreeSet<ShapeId>) -> Vec<TokenStre
     let mut emitted = BTreeSet::new();
     let mut statics = Vec::new();
     for &id in validators {
-        let ShapeKind::String { pattern: Some(p), .. } = &s.shape(id).kind else { continue };
+        let Some(p) = s.shape(id).pattern() else { continue };
         let Some(a) = &p.automaton else { continue };
         if !emitted.insert(p.static_name.as_str()) {
             continue;
@@ -727,104 +711,22 @@ fn pattern_statics(s: &Service, validators: &BTreeSet<ShapeId>) -> Vec<TokenStre
     statics
 }
 
-/// `validate_<shape>(v, at, value)` for a constrained value shape used by inputs.
+/// `validate_<shape>(v, at, value)` for a constrained value shape used by
+/// inputs: one check per enforced constraint, then a list's elements or a map's entries.
 fn value_validator(s: &Service, id: ShapeId, shape: &Shape) -> TokenStream {
     let f = validator_fn(shape);
     let doc = doc_attrs(&[format!("Checks a `{}` value.", shape.name)]);
-    match &shape.kind {
-        ShapeKind::String { length, pattern } => {
-            let mut checks = Vec::new();
-            if let Some(l) = length.filter(|l| l.enforce) {
-                let (min, max) = (opt_u64(l.min), opt_u64(l.max));
-                checks.push(quote! { v.str_length(at, value, #min, #max); });
-            }
-            if let Some(p) = pattern.as_ref().filter(|p| p.enforce()) {
-                let st = ident(&p.static_name);
-                checks.push(quote! { v.pattern(at, value, &#st); });
-            }
-            quote! {
-                #doc
-                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &str) {
-                    #(#checks)*
-                }
-            }
-        }
-        ShapeKind::Blob { length } => {
-            let l = length.unwrap_or(crate::ir::Length { min: None, max: None, enforce: false });
-            let (min, max) = (opt_u64(l.min), opt_u64(l.max));
-            quote! {
-                #doc
-                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &crate::runtime::Blob) {
-                    v.count_length(at, value.len(), "bytes", #min, #max);
-                }
-            }
-        }
-        ShapeKind::Number { kind, range } => {
-            let t = rust_type(s, id);
-            let r = range.unwrap_or(crate::ir::Range { min: None, max: None, enforce: false });
-            let widened = match kind {
-                NumberKind::Long | NumberKind::Double => quote!(value),
-                NumberKind::Float => quote!(f64::from(value)),
-                _ => quote!(i64::from(value)),
-            };
-            if kind.is_float() {
-                let (min, max) = (bound_tokens(r.min, true), bound_tokens(r.max, true));
-                quote! {
-                    #doc
-                    fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: #t) {
-                        v.float_range(at, #widened, #min, #max);
-                    }
-                }
-            } else {
-                let (min, max) = (bound_tokens(r.min, false), bound_tokens(r.max, false));
-                quote! {
-                    #doc
-                    fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: #t) {
-                        v.range(at, #widened, #min, #max);
-                    }
-                }
-            }
-        }
-        ShapeKind::Enum { .. } => {
-            let t = ident(&shape.rust_name);
-            quote! {
-                #doc
-                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &#t) {
-                    v.one_of(at, value.as_str(), #t::VALUES);
-                }
-            }
-        }
-        ShapeKind::IntEnum { .. } => {
-            let t = ident(&shape.rust_name);
-            quote! {
-                #doc
-                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &#t) {
-                    v.int_one_of(at, value.value(), #t::VALUES);
-                }
-            }
-        }
-        ShapeKind::List { member, length, .. } => {
-            let t = rust_type(s, *member);
-            let len = length.filter(|l| l.enforce).map(|l| {
-                let (min, max) = (opt_u64(l.min), opt_u64(l.max));
-                quote! { v.count_length(at, value.len(), "elements", #min, #max); }
-            });
+    let t = rust_type(s, id);
+    let (value, each) = match &shape.kind {
+        ShapeKind::String => (quote!(&str), None),
+        ShapeKind::Blob | ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. } => (quote!(&#t), None),
+        ShapeKind::Number { .. } => (t, None),
+        ShapeKind::List { member, .. } => {
+            let e = rust_type(s, *member);
             let each = element_check(s, *member, quote!(item), quote!(at.index(i)));
-            let each = each.map(|c| quote! { for (i, item) in value.iter().enumerate() { #c } });
-            quote! {
-                #doc
-                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &[#t]) {
-                    #len
-                    #each
-                }
-            }
+            (quote!(&[#e]), each.map(|c| quote! { for (i, item) in value.iter().enumerate() { #c } }))
         }
-        ShapeKind::Map { key, value: val, length, .. } => {
-            let (kt, vt) = (rust_type(s, *key), rust_type(s, *val));
-            let len = length.filter(|l| l.enforce).map(|l| {
-                let (min, max) = (opt_u64(l.min), opt_u64(l.max));
-                quote! { v.count_length(at, value.len(), "entries", #min, #max); }
-            });
+        ShapeKind::Map { key, value: val, .. } => {
             let kc = element_check(s, *key, quote!(k), quote!(at.key(k.as_ref())));
             let vc = element_check(s, *val, quote!(item), quote!(at.key(k.as_ref())));
             let each = match (&kc, &vc) {
@@ -832,15 +734,67 @@ fn value_validator(s: &Service, id: ShapeId, shape: &Shape) -> TokenStream {
                 (Some(_), None) => Some(quote! { for k in value.keys() { #kc } }),
                 _ => Some(quote! { for (k, item) in value { #kc #vc } }),
             };
-            quote! {
-                #doc
-                fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: &std::collections::BTreeMap<#kt, #vt>) {
-                    #len
-                    #each
+            (quote!(&#t), each)
+        }
+        _ => return quote!(),
+    };
+    let checks = shape.enforced().map(|c| rule_check(s, id, &c.rule, quote!(at)));
+    quote! {
+        #doc
+        fn #f(v: &mut crate::runtime::Validator, at: &crate::runtime::FieldPath<'_>, value: #value) {
+            #(#checks)*
+            #each
+        }
+    }
+}
+
+/// The `Validator` call of one rule on `value` (a value of shape `id`) at `at`:
+/// each rule maps to one check of the runtime.
+fn rule_check(s: &Service, id: ShapeId, rule: &Rule, at: TokenStream) -> TokenStream {
+    let shape = s.shape(id);
+    match rule {
+        Rule::Length { min, max, unit } => {
+            let (min, max) = (opt_u64(*min), opt_u64(*max));
+            match unit {
+                LengthUnit::Characters => quote! { v.str_length(#at, value, #min, #max); },
+                _ => {
+                    let unit = unit.as_str();
+                    quote! { v.count_length(#at, value.len(), #unit, #min, #max); }
                 }
             }
         }
-        _ => quote!(),
+        Rule::Pattern(p) => {
+            let st = ident(&p.static_name);
+            quote! { v.pattern(#at, value, &#st); }
+        }
+        Rule::Range { min, max } => {
+            let ShapeKind::Number { kind } = &shape.kind else { return quote!() };
+            let widened = match kind {
+                NumberKind::Long | NumberKind::Double => quote!(value),
+                NumberKind::Float => quote!(f64::from(value)),
+                _ => quote!(i64::from(value)),
+            };
+            if kind.is_float() {
+                let (min, max) = (bound_tokens(*min, true), bound_tokens(*max, true));
+                quote! { v.float_range(#at, #widened, #min, #max); }
+            } else {
+                let (min, max) = (bound_tokens(*min, false), bound_tokens(*max, false));
+                quote! { v.range(#at, #widened, #min, #max); }
+            }
+        }
+        Rule::OneOf(values) => {
+            let t = ident(&shape.rust_name);
+            let all = matches!(&shape.kind, ShapeKind::Enum { values: all } if all.iter().map(|v| &v.value).eq(values.iter()));
+            if all {
+                quote! { v.one_of(#at, value.as_str(), #t::VALUES); }
+            } else {
+                quote! { v.one_of(#at, value.as_str(), &[#(#values),*]); }
+            }
+        }
+        Rule::IntOneOf(_) => {
+            let t = ident(&shape.rust_name);
+            quote! { v.int_one_of(#at, value.value(), #t::VALUES); }
+        }
     }
 }
 

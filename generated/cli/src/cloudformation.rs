@@ -8,13 +8,13 @@ pub static SERVICE: cli::Service = cli::Service {
     name: "cloudformation",
     meta: &api::SERVICE,
     about: "AWS CloudFormation",
-    long_about: "AWS CloudFormation (API version 2010-05-15).\n\nAWS CloudFormation: listing the results of Hook invocations.\n\nOperations: list-hook-results. `hookctl cloudformation <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/cloudformation.yaml.",
+    long_about: "AWS CloudFormation (API version 2010-05-15).\n\nAWS CloudFormation: listing the results of Hook invocations.\n\nNote (protocol, from `botocore`): The boto3 page shows no wire protocol; `query`, the\napiVersion and the xmlNamespace are botocore's metadata.\n\nNote (signing, from `botocore`): botocore has no signingName, so the signing name is the\nendpointPrefix `cloudformation`.\n\nNote (endpoint, from `botocore`): endpointPrefix `cloudformation`; the China partition\nuses the amazonaws.com.cn suffix.\n\nAnswers are XML in the namespace `http://cloudformation.amazonaws.com/doc/2010-05-15/`\n(read by local names, as botocore reads them).\n\nOperations: list-hook-results. `hookctl cloudformation <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/cloudformation.yaml.",
     usage: "hookctl cloudformation <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
         cli::Operation {
             name: "list-hook-results",
             about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation target is provided.",
-            long_about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation\ntarget is provided.\n\nNote: The page's Exceptions list is cut off; the error (HookResultNotFoundException) and\nthe resultWrapper ListHookResultsResult come from botocore. botocore's current\ndocumentation reads \"Returns summaries of invoked Hooks\" and lists the supported\nparameter combinations: no parameters (all Hook invocation summaries), TypeArn only (a\nspecific Hook), TypeArn and Status (a specific Hook filtered by status), TargetId and\nTargetType (a specific Hook invocation target).\n\nHTTP: POST /; success is HTTP 200.\n\nPaginated: --all-pages follows `NextToken` to the last page and prints one output with\nevery `HookResults` (and no `NextToken`).\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
+            long_about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation\ntarget is provided.\n\nNote: The page's Exceptions list is cut off; the error (HookResultNotFoundException) and\nthe resultWrapper ListHookResultsResult come from botocore. botocore's current\ndocumentation reads \"Returns summaries of invoked Hooks\" and lists the supported\nparameter combinations: no parameters (all Hook invocation summaries), TypeArn only (a\nspecific Hook), TypeArn and Status (a specific Hook filtered by status), TargetId and\nTargetType (a specific Hook invocation target).\n\nSource (HTTP binding): `botocore`.\n\nNote (pagination): The page describes NextToken paging (NextToken in: \"A string that\nidentifies the next page of events that you want to retrieve\"; NextToken out:\n\"Pagination token, null or empty if no more results\"), but botocore has no paginator\nentry for ListHookResults (paginators-1.json in 1.43.11, 1.44.5 and develop;\ncan_paginate is False).\n\nHTTP: POST /; success is HTTP 200.\n\nPaginated: --all-pages follows `NextToken` to the last page and prints one output with\nevery `HookResults` (and no `NextToken`).\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
             usage: "hookctl cloudformation list-hook-results --target-type <VALUE> --target-id <STRING> [OPTIONS]\n       hookctl cloudformation list-hook-results --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
                 cli::Member {
@@ -63,7 +63,7 @@ pub static SERVICE: cli::Service = cli::Service {
                     required: false,
                     value_name: "STRING",
                     help: "Filters results by the ARN of the Hook.",
-                    long_help: "Filters results by the ARN of the Hook. Can be used alone or in combination\nwith Status.\n\nNote: Not on the (older) page; botocore added it in 1.40.24.\n\nType: string.\nConstraints: length <= 1024 characters; pattern\n`arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.\nOptional.\nMember `TypeArn` of --input-json.",
+                    long_help: "Filters results by the ARN of the Hook. Can be used alone or in combination\nwith Status.\n\nNote (from `botocore`): Not on the (older) page; botocore added it in 1.40.24.\n\nType: string.\nConstraints: length <= 1024 characters; pattern\n`arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.\nOptional.\nMember `TypeArn` of --input-json.",
                 },
                 cli::Member {
                     wire: "Status",
@@ -75,7 +75,7 @@ pub static SERVICE: cli::Service = cli::Service {
                     required: false,
                     value_name: "VALUE",
                     help: "Filters results by the status of Hook invocations. [values: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED, HOOK_COMPLETE_FAILED, HOOK_FAILED]",
-                    long_help: "Filters results by the status of Hook invocations. Can only be used in\ncombination with TypeArn.\n\nNote: Not on the (older) page; botocore added it in 1.40.24.\n\nType: HookStatus, one of: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED,\nHOOK_COMPLETE_FAILED, HOOK_FAILED.\nOptional.\nMember `Status` of --input-json.",
+                    long_help: "Filters results by the status of Hook invocations. Can only be used in\ncombination with TypeArn.\n\nNote (from `botocore`): Not on the (older) page; botocore added it in 1.40.24.\n\nType: HookStatus, one of: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED,\nHOOK_COMPLETE_FAILED, HOOK_FAILED.\nOptional.\nMember `Status` of --input-json.",
                 },
             ],
             one_of: &[],

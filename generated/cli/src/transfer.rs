@@ -8,13 +8,13 @@ pub static SERVICE: cli::Service = cli::Service {
     name: "transfer",
     meta: &api::SERVICE,
     about: "AWS Transfer Family",
-    long_about: "AWS Transfer Family (API version 2018-11-05).\n\nAWS Transfer Family: the callback that an asynchronous custom workflow step sends when\nit finishes.\n\nOperations: send-workflow-step-state. `hookctl transfer <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/transfer.yaml.",
+    long_about: "AWS Transfer Family (API version 2018-11-05).\n\nAWS Transfer Family: the callback that an asynchronous custom workflow step sends when\nit finishes.\n\nNote (protocol, from `botocore`): The seed page says only that the request is JSON;\nprefix and version are botocore's metadata.\n\nSource (signing): `botocore`.\n\nNote (endpoint, from `botocore`): endpointPrefix `transfer`; the China partition uses\nthe amazonaws.com.cn suffix.\n\nOperations: send-workflow-step-state. `hookctl transfer <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/transfer.yaml.",
     usage: "hookctl transfer <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
         cli::Operation {
             name: "send-workflow-step-state",
             about: "Sends a callback for asynchronous custom steps.",
-            long_about: "Sends a callback for asynchronous custom steps.\n\nThe ExecutionId, WorkflowId, and Token are passed to the target resource during\nexecution of a custom step of a workflow. You must include those with their callback as\nwell as providing a status.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): AccessDeniedException, InternalServiceError,\nInvalidRequestException, ResourceNotFoundException, ServiceUnavailableException,\nThrottlingException; any other error answer is kind Unhandled.",
+            long_about: "Sends a callback for asynchronous custom steps.\n\nThe ExecutionId, WorkflowId, and Token are passed to the target resource during\nexecution of a custom step of a workflow. You must include those with their callback as\nwell as providing a status.\n\nNote (HTTP binding): The page says HTTP 200 with an empty body on success.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): AccessDeniedException, InternalServiceError,\nInvalidRequestException, ResourceNotFoundException, ServiceUnavailableException,\nThrottlingException; any other error answer is kind Unhandled.",
             usage: "hookctl transfer send-workflow-step-state --workflow-id <STRING> --execution-id <STRING> --token <STRING> --status <VALUE> [OPTIONS]\n       hookctl transfer send-workflow-step-state --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
                 cli::Member {

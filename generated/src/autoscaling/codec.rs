@@ -41,9 +41,8 @@ pub(super) fn error_limit_exceeded_fault(
         && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
     {
         for child in crate::runtime::xml::children(error) {
-            if child.tag_name().name() == "message"
-                && let Ok(v) = Ok::<String, String>(crate::runtime::xml::text(child))
-            {
+            if child.tag_name().name() == "message" {
+                let v = crate::runtime::xml::text(child);
                 m_message = Some(v);
             }
         }
@@ -63,9 +62,8 @@ pub(super) fn error_resource_contention_fault(
         && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
     {
         for child in crate::runtime::xml::children(error) {
-            if child.tag_name().name() == "message"
-                && let Ok(v) = Ok::<String, String>(crate::runtime::xml::text(child))
-            {
+            if child.tag_name().name() == "message" {
+                let v = crate::runtime::xml::text(child);
                 m_message = Some(v);
             }
         }

@@ -4,6 +4,14 @@
 //!
 //! Amazon EC2 Auto Scaling: creating or updating a lifecycle hook of an Auto Scaling group.
 //!
+//! Note (protocol, from `botocore`): The page's implementation sends action PutLifecycleHook, version 2011-01-01, POST / with resultWrapper PutLifecycleHookResult (a query-protocol call); the xmlNamespace is botocore's metadata.
+//!
+//! Note (signing, from `botocore`): botocore has no signingName, so the signing name is the endpointPrefix `autoscaling`.
+//!
+//! Note (endpoint, from `botocore`): endpointPrefix `autoscaling`; the China partition uses the amazonaws.com.cn suffix.
+//!
+//! Answers are XML in the namespace `http://autoscaling.amazonaws.com/doc/2011-01-01/` (read by local names, as botocore reads them).
+//!
 //! Transcribed from `models/autoscaling.yaml`. Sources:
 //! - `seed`: Dart AWS SDK reference, AutoScaling putLifecycleHook method (with its implementation) (`../shared/seeds/002_4be1ab3a3ddafffd.txt`)
 //! - `botocore`: botocore service-2.json fragment for autoscaling 2011-01-01 (`../shared/reference/botocore-models/PutLifecycleHook.model.json`)

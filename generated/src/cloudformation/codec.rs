@@ -77,14 +77,13 @@ fn xml_list_hook_results_output(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "TargetType" => {
-                let v = Ok::<
-                    ListHookResultsTargetType,
-                    String,
-                >(ListHookResultsTargetType::from(crate::runtime::xml::text(child)))?;
+                let v = ListHookResultsTargetType::from(
+                    crate::runtime::xml::text(child),
+                );
                 m_target_type = Some(v);
             }
             "TargetId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_target_id = Some(v);
             }
             "HookResults" => {
@@ -92,7 +91,7 @@ fn xml_list_hook_results_output(
                 m_hook_results = Some(v);
             }
             "NextToken" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_next_token = Some(v);
             }
             _ => {}
@@ -111,7 +110,7 @@ fn xml_hook_result_summaries(
 ) -> Result<Vec<HookResultSummary>, String> {
     crate::runtime::xml::children(node)
         .map(|item| xml_hook_result_summary(item))
-        .collect()
+        .collect::<Result<Vec<_>, String>>()
 }
 fn xml_hook_result_summary(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
@@ -132,44 +131,35 @@ fn xml_hook_result_summary(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "InvocationPoint" => {
-                let v = Ok::<
-                    HookInvocationPoint,
-                    String,
-                >(HookInvocationPoint::from(crate::runtime::xml::text(child)))?;
+                let v = HookInvocationPoint::from(crate::runtime::xml::text(child));
                 m_invocation_point = Some(v);
             }
             "FailureMode" => {
-                let v = Ok::<
-                    HookFailureMode,
-                    String,
-                >(HookFailureMode::from(crate::runtime::xml::text(child)))?;
+                let v = HookFailureMode::from(crate::runtime::xml::text(child));
                 m_failure_mode = Some(v);
             }
             "TypeName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_name = Some(v);
             }
             "TypeVersionId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_version_id = Some(v);
             }
             "TypeConfigurationVersionId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_configuration_version_id = Some(v);
             }
             "Status" => {
-                let v = Ok::<
-                    HookStatus,
-                    String,
-                >(HookStatus::from(crate::runtime::xml::text(child)))?;
+                let v = HookStatus::from(crate::runtime::xml::text(child));
                 m_status = Some(v);
             }
             "HookStatusReason" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_hook_status_reason = Some(v);
             }
             "HookResultId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_hook_result_id = Some(v);
             }
             "InvokedAt" => {
@@ -184,22 +174,21 @@ fn xml_hook_result_summary(
                 m_invoked_at = Some(v);
             }
             "TargetType" => {
-                let v = Ok::<
-                    ListHookResultsTargetType,
-                    String,
-                >(ListHookResultsTargetType::from(crate::runtime::xml::text(child)))?;
+                let v = ListHookResultsTargetType::from(
+                    crate::runtime::xml::text(child),
+                );
                 m_target_type = Some(v);
             }
             "TargetId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_target_id = Some(v);
             }
             "TypeArn" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_arn = Some(v);
             }
             "HookExecutionTarget" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_hook_execution_target = Some(v);
             }
             _ => {}

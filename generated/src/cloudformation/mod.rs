@@ -4,6 +4,14 @@
 //!
 //! AWS CloudFormation: listing the results of Hook invocations.
 //!
+//! Note (protocol, from `botocore`): The boto3 page shows no wire protocol; `query`, the apiVersion and the xmlNamespace are botocore's metadata.
+//!
+//! Note (signing, from `botocore`): botocore has no signingName, so the signing name is the endpointPrefix `cloudformation`.
+//!
+//! Note (endpoint, from `botocore`): endpointPrefix `cloudformation`; the China partition uses the amazonaws.com.cn suffix.
+//!
+//! Answers are XML in the namespace `http://cloudformation.amazonaws.com/doc/2010-05-15/` (read by local names, as botocore reads them).
+//!
 //! Transcribed from `models/cloudformation.yaml`. Sources:
 //! - `seed`: Boto3 reference, CloudFormation.Client.list_hook_results (`../shared/seeds/001_c3873e2ced63ba4b.txt`)
 //! - `botocore`: botocore service-2.json fragment for cloudformation 2010-05-15 (`../shared/reference/botocore-models/ListHookResults.model.json`)

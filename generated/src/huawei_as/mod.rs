@@ -4,6 +4,12 @@
 //!
 //! Huawei Cloud Auto Scaling (AS): calling back the lifecycle hook of a scaling instance.
 //!
+//! Note (protocol): The page gives the method, the URI and a JSON request body. The SDK sends Content-Type application/json;charset=utf-8 (WIRE.md C8).
+//!
+//! Note (signing, from `huawei-sdk`): SDK-HMAC-SHA256 of the official SDK (huaweicloudsdkcore Signer): X-Sdk-Date, signed headers without names containing "_", canonical URI with a trailing "/", no credential scope, and the HMAC key is the secret key itself. The page says nothing about signing.
+//!
+//! Note (endpoint, from `huawei-sdk`): The page writes https://{Endpoint}; the SDK's AS endpoint is as.\<region>.myhuaweicloud.com (e.g. as.cn-north-4.myhuaweicloud.com).
+//!
 //! Transcribed from `models/huawei_as.yaml`. Sources:
 //! - `seed`: Huawei Cloud Auto Scaling API Reference, Calling Back a Lifecycle Hook (`../shared/seeds/004_417e9c54476fcc83.txt`)
 //! - `huawei-sdk`: Huawei Cloud Python SDK (huaweicloudsdkcore / huaweicloudsdkas 3.1.219), AS callback operation, signer and error handling (`../shared/reference/vectors/huawei.vectors.json`)

@@ -4,6 +4,12 @@
 //!
 //! AWS Transfer Family: the callback that an asynchronous custom workflow step sends when it finishes.
 //!
+//! Note (protocol, from `botocore`): The seed page says only that the request is JSON; prefix and version are botocore's metadata.
+//!
+//! Source (signing): `botocore`.
+//!
+//! Note (endpoint, from `botocore`): endpointPrefix `transfer`; the China partition uses the amazonaws.com.cn suffix.
+//!
 //! Transcribed from `models/transfer.yaml`. Sources:
 //! - `seed`: AWS Transfer Family API Reference, SendWorkflowStepState (`../shared/seeds/003_375d51daa7d4cdae.txt`)
 //! - `botocore`: botocore service-2.json fragment for transfer 2018-11-05 (`../shared/reference/botocore-models/SendWorkflowStepState.model.json`)

@@ -23,7 +23,7 @@ const MAX_SNIPPET: usize = 1024;
 pub fn request_id(protocol: Protocol, resp: &Response) -> Option<String> {
     match protocol {
         Protocol::AwsJson10 { .. } | Protocol::AwsJson11 { .. } => aws_json::request_id(resp),
-        Protocol::AwsQuery { .. } => aws_query::request_id(resp),
+        Protocol::AwsQuery => aws_query::request_id(resp),
         Protocol::RestJson1 => rest_json::request_id(resp),
         Protocol::HuaweiRest => huawei::request_id(resp),
     }
@@ -33,7 +33,7 @@ pub fn request_id(protocol: Protocol, resp: &Response) -> Option<String> {
 pub fn error_meta(protocol: Protocol, resp: &Response) -> ErrorMeta {
     match protocol {
         Protocol::AwsJson10 { .. } | Protocol::AwsJson11 { .. } => aws_json::error_meta(resp),
-        Protocol::AwsQuery { .. } => aws_query::error_meta(resp),
+        Protocol::AwsQuery => aws_query::error_meta(resp),
         Protocol::RestJson1 => rest_json::error_meta(resp),
         Protocol::HuaweiRest => huawei::error_meta(resp),
     }

@@ -31,7 +31,7 @@ pub static TRANSFER: ServiceMeta = ServiceMeta {
 pub static CLOUDFORMATION: ServiceMeta = ServiceMeta {
     name: "cloudformation",
     api_version: "2010-05-15",
-    protocol: Protocol::AwsQuery { xml_namespace: "http://cloudformation.amazonaws.com/doc/2010-05-15/" },
+    protocol: Protocol::AwsQuery,
     signing: SigningScheme::SigV4 { name: "cloudformation" },
     endpoint_template: "https://cloudformation.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://cloudformation.{region}.amazonaws.com.cn")],
@@ -39,7 +39,7 @@ pub static CLOUDFORMATION: ServiceMeta = ServiceMeta {
 pub static AUTOSCALING: ServiceMeta = ServiceMeta {
     name: "autoscaling",
     api_version: "2011-01-01",
-    protocol: Protocol::AwsQuery { xml_namespace: "http://autoscaling.amazonaws.com/doc/2011-01-01/" },
+    protocol: Protocol::AwsQuery,
     signing: SigningScheme::SigV4 { name: "autoscaling" },
     endpoint_template: "https://autoscaling.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://autoscaling.{region}.amazonaws.com.cn")],

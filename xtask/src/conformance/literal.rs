@@ -26,14 +26,14 @@ pub fn literal(module: &str, s: &Service, id: ShapeId, value: &Value) -> Result<
         _ if value.is_null() && !matches!(shape.kind, ShapeKind::Document) => return Err("null".to_owned()),
         ShapeKind::Boolean => value.as_bool().ok_or_else(wrong)?.to_string(),
         ShapeKind::Number { kind, .. } => number(*kind, value).ok_or_else(wrong)?,
-        ShapeKind::String { .. } => match value {
+        ShapeKind::String => match value {
             Value::String(text) => format!("{text:?}.to_owned()"),
             // botocore's `jsonvalue` members take any JSON value and send its text.
             other => format!("{:?}.to_owned()", serde_json::to_string(other).map_err(|e| e.to_string())?),
         },
         ShapeKind::Enum { .. } => format!("{}::from({:?})", t(), value.as_str().ok_or_else(wrong)?),
         ShapeKind::IntEnum { .. } => format!("{}::from({}i32)", t(), value.as_i64().ok_or_else(wrong)?),
-        ShapeKind::Blob { .. } => format!("crate::runtime::Blob::from({:?})", value.as_str().ok_or_else(wrong)?),
+        ShapeKind::Blob => format!("crate::runtime::Blob::from({:?})", value.as_str().ok_or_else(wrong)?),
         ShapeKind::Timestamp { .. } => match value {
             Value::Number(n) => format!("crate::runtime::DateTime::parse_epoch_seconds({:?}).unwrap()", n.to_string()),
             Value::String(text) => format!("crate::runtime::DateTime::parse_any({text:?}).unwrap()"),
@@ -225,10 +225,10 @@ fn value_of(s: &Service, id: ShapeId, x: &str) -> String {
             format!("serde_json::from_str::<serde_json::Value>({x}.as_str()).unwrap_or(serde_json::Value::Null)")
         }
         ShapeKind::Number { .. } => format!("serde_json::json!(*{x})"),
-        ShapeKind::String { .. } => format!("serde_json::json!({x})"),
+        ShapeKind::String => format!("serde_json::json!({x})"),
         ShapeKind::Enum { .. } => format!("serde_json::json!({x}.as_str())"),
         ShapeKind::IntEnum { .. } => format!("serde_json::json!({x}.value())"),
-        ShapeKind::Blob { .. } => format!("serde_json::json!(String::from_utf8_lossy({x}.as_bytes()))"),
+        ShapeKind::Blob => format!("serde_json::json!(String::from_utf8_lossy({x}.as_bytes()))"),
         ShapeKind::Timestamp { .. } => format!("crate::time_json({x})"),
         ShapeKind::Document => format!("crate::document_json({x})"),
         _ => format!("j{id}({x})"),

@@ -1156,7 +1156,7 @@ fn shape(cx: &mut Cx, name: &str, s: &Object) -> Option<Map> {
                 }
             }
         }
-        "structure" => structure(cx, name, s, &mut m, is_document),
+        "structure" => structure(cx, name, s, &mut m, &mut notes, is_document),
         "list" => {
             match s.get("member") {
                 Some(r) => {
@@ -1182,9 +1182,7 @@ fn shape(cx: &mut Cx, name: &str, s: &Object) -> Option<Map> {
                 None => cx.invalid(place.clone(), "a list needs `member`"),
             }
             m.flag("flattened", cx.boolean(s, "flattened", &place));
-            if let Some(ns) = xml_namespace(cx, s, &place) {
-                m.push("xml_namespace", Node::Map(ns));
-            }
+            notes.extend(xml_namespace_note(cx, s, &place));
         }
         "map" => {
             for (key, name_key) in [("key", "key_name"), ("value", "value_name")] {
@@ -1213,9 +1211,7 @@ fn shape(cx: &mut Cx, name: &str, s: &Object) -> Option<Map> {
                 }
             }
             m.flag("flattened", cx.boolean(s, "flattened", &place));
-            if let Some(ns) = xml_namespace(cx, s, &place) {
-                m.push("xml_namespace", Node::Map(ns));
-            }
+            notes.extend(xml_namespace_note(cx, s, &place));
         }
         _ => {}
     }
@@ -1223,31 +1219,29 @@ fn shape(cx: &mut Cx, name: &str, s: &Object) -> Option<Map> {
     Some(m)
 }
 
-fn xml_namespace(cx: &mut Cx, obj: &Object, place: &Place) -> Option<Map> {
-    let mut ns = Map::new();
-    match obj.get("xmlNamespace")? {
-        Json::String(uri) => ns.push("uri", Node::Quoted(uri.clone())),
-        Json::Object(o) => {
-            match o.get("uri").and_then(Json::as_str) {
-                Some(uri) => ns.push("uri", Node::Quoted(uri.to_owned())),
-                None => {
-                    cx.invalid(place.clone(), "`xmlNamespace` has no `uri`");
-                    return None;
-                }
+/// botocore's `xmlNamespace` of a shape or member, as a note: the format has
+/// no key for it, since only XML request bodies (restXml) carry namespaces.
+fn xml_namespace_note(cx: &mut Cx, obj: &Object, place: &Place) -> Option<String> {
+    let uri = match obj.get("xmlNamespace")? {
+        Json::String(uri) => uri.clone(),
+        Json::Object(o) => match o.get("uri").and_then(Json::as_str) {
+            Some(uri) => uri.to_owned(),
+            None => {
+                cx.invalid(place.clone(), "`xmlNamespace` has no `uri`");
+                return None;
             }
-            if let Some(prefix) = o.get("prefix").and_then(Json::as_str) {
-                ns.str("prefix", prefix);
-            }
-        }
-        other => {
-            cx.invalid(place.clone(), format!("`xmlNamespace` is {}, expected a string or an object", other.kind()));
+        },
+        _ => {
+            cx.invalid(place.clone(), "`xmlNamespace` is neither a string nor an object");
             return None;
         }
-    }
-    Some(ns)
+    };
+    Some(format!(
+        "botocore gives it the xmlNamespace {uri}; the format has no key for it, and it changes nothing in the protocols the generator speaks (only XML request bodies carry namespaces)."
+    ))
 }
 
-fn structure(cx: &mut Cx, name: &str, s: &Object, m: &mut Map, is_document: bool) {
+fn structure(cx: &mut Cx, name: &str, s: &Object, m: &mut Map, notes: &mut Vec<String>, is_document: bool) {
     let place = Place::shape(name);
     let members = match s.get("members") {
         None => Object::new(),
@@ -1288,9 +1282,7 @@ fn structure(cx: &mut Cx, name: &str, s: &Object, m: &mut Map, is_document: bool
             }
         }
     }
-    if let Some(ns) = xml_namespace(cx, s, &place) {
-        m.push("xml_namespace", Node::Map(ns));
-    }
+    notes.extend(xml_namespace_note(cx, s, &place));
     if is_document {
         if !members.is_empty() {
             cx.invalid(place, "a document shape has no members");
@@ -1506,9 +1498,7 @@ fn member(cx: &mut Cx, shape: &str, name: &str, mo: &Object, required: bool, pay
     if let Some(d) = deprecated(cx, mo, &place) {
         m.push("deprecated", Node::Map(d));
     }
-    if let Some(ns) = xml_namespace(cx, mo, &place) {
-        m.push("xml_namespace", Node::Map(ns));
-    }
+    notes.extend(xml_namespace_note(cx, mo, &place));
     m.opt_str("note", join_notes(&notes));
     Some(m)
 }

@@ -41,10 +41,10 @@ pub(super) fn write_value(s: &Service, id: ShapeId, value: TokenStream, format: 
             NumberKind::Long => quote! { w.integer(*#value); },
             _ => quote! { w.integer(i64::from(*#value)); },
         },
-        ShapeKind::String { .. } => quote! { w.string(#value); },
+        ShapeKind::String => quote! { w.string(#value); },
         ShapeKind::Enum { .. } => quote! { w.string(#value.as_str()); },
         ShapeKind::IntEnum { .. } => quote! { w.integer(i64::from(#value.value())); },
-        ShapeKind::Blob { .. } => quote! { w.blob(#value); },
+        ShapeKind::Blob => quote! { w.blob(#value); },
         ShapeKind::Timestamp { .. } => {
             let f = timestamp_format_tokens(format);
             quote! { w.timestamp(#value, #f); }
@@ -183,7 +183,7 @@ pub(super) fn read_value(s: &Service, id: ShapeId) -> TokenStream {
             NumberKind::BigInteger => quote! { crate::runtime::BigInteger::parse(&r.number_or_string()?)? },
             NumberKind::BigDecimal => quote! { crate::runtime::BigDecimal::parse(&r.number_or_string()?)? },
         },
-        ShapeKind::String { .. } => quote! { r.string()?.into_owned() },
+        ShapeKind::String => quote! { r.string()?.into_owned() },
         ShapeKind::Enum { .. } => {
             let t = ident(&s.shape(id).rust_name);
             quote! { #t::from(r.string()?.as_ref()) }
@@ -192,7 +192,7 @@ pub(super) fn read_value(s: &Service, id: ShapeId) -> TokenStream {
             let t = ident(&s.shape(id).rust_name);
             quote! { #t::from(r.integer(i32::MIN.into(), i32::MAX.into())? as i32) }
         }
-        ShapeKind::Blob { .. } => quote! { r.blob()? },
+        ShapeKind::Blob => quote! { r.blob()? },
         ShapeKind::Timestamp { .. } => quote! { r.timestamp()? },
         ShapeKind::Document => quote! { r.document()? },
         ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::List { .. } | ShapeKind::Map { .. } => {

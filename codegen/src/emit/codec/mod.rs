@@ -193,8 +193,8 @@ pub(super) fn zero(s: &Service, id: ShapeId) -> TokenStream {
         ShapeKind::Number { kind: NumberKind::BigInteger, .. } => quote!(crate::runtime::BigInteger::from(0)),
         ShapeKind::Number { kind: NumberKind::BigDecimal, .. } => quote!(crate::runtime::BigDecimal::from(0)),
         ShapeKind::Number { .. } => quote!(0),
-        ShapeKind::String { .. } => quote!(String::new()),
-        ShapeKind::Blob { .. } => quote!(crate::runtime::Blob::default()),
+        ShapeKind::String => quote!(String::new()),
+        ShapeKind::Blob => quote!(crate::runtime::Blob::default()),
         ShapeKind::Timestamp { .. } => quote!(crate::runtime::DateTime::UNIX_EPOCH),
         ShapeKind::Document => quote!(crate::runtime::Document::Null),
         ShapeKind::Enum { .. } => quote!(#t::from("")),
@@ -225,7 +225,7 @@ pub(super) fn zero(s: &Service, id: ShapeId) -> TokenStream {
 pub(super) fn scalar_str(s: &Service, id: ShapeId, value: TokenStream, format: TimestampFormat) -> TokenStream {
     match &s.shape(id).kind {
         ShapeKind::Boolean => quote!(if *#value { "true" } else { "false" }),
-        ShapeKind::String { .. } => quote!(#value.as_str()),
+        ShapeKind::String => quote!(#value.as_str()),
         ShapeKind::Enum { .. } => quote!(#value.as_str()),
         _ => {
             let owned = scalar_text(s, id, value, format);
@@ -244,10 +244,10 @@ pub(super) fn scalar_text(s: &Service, id: ShapeId, value: TokenStream, format: 
         }
         ShapeKind::Number { kind: NumberKind::Double, .. } => quote!(crate::runtime::number::python_repr(*#value)),
         ShapeKind::Number { .. } => quote!(#value.to_string()),
-        ShapeKind::String { .. } => quote!(#value.to_owned()),
+        ShapeKind::String => quote!(#value.to_owned()),
         ShapeKind::Enum { .. } => quote!(#value.as_str().to_owned()),
         ShapeKind::IntEnum { .. } => quote!(#value.value().to_string()),
-        ShapeKind::Blob { .. } => quote!(crate::runtime::blob::encode(#value.as_ref())),
+        ShapeKind::Blob => quote!(crate::runtime::blob::encode(#value.as_ref())),
         ShapeKind::Timestamp { .. } => {
             let f = timestamp_format_tokens(format);
             quote!(#value.format(#f))
@@ -261,13 +261,54 @@ pub(super) fn scalar_text(s: &Service, id: ShapeId, value: TokenStream, format: 
     }
 }
 
-/// Parses a scalar from text (a header value): an expression of type `Result<T, String>`.
-pub(super) fn scalar_from_text(s: &Service, id: ShapeId, text: TokenStream, format: TimestampFormat) -> TokenStream {
+/// How generated code reads a value: an expression that cannot fail (text
+/// taken as a string or an open enum), or one of type `Result<T, String>`.
+pub(super) enum ValueRead {
+    Infallible(TokenStream),
+    Fallible(TokenStream),
+}
+
+impl ValueRead {
+    /// The value itself, with `?` where reading it can fail.
+    pub(super) fn tried(&self) -> TokenStream {
+        match self {
+            ValueRead::Infallible(e) => e.clone(),
+            ValueRead::Fallible(e) => quote!(#e?),
+        }
+    }
+
+    /// Stores the value with `store` (which uses `v`); a value that fails to read is left out.
+    pub(super) fn if_read(&self, store: &TokenStream) -> TokenStream {
+        match self {
+            ValueRead::Infallible(e) => quote! { let v = #e; #store },
+            ValueRead::Fallible(e) => quote! { if let Ok(v) = #e { #store } },
+        }
+    }
+
+    /// The tail of a function returning `Result<T, String>`.
+    pub(super) fn returned(&self) -> TokenStream {
+        match self {
+            ValueRead::Infallible(e) => quote!(Ok(#e)),
+            ValueRead::Fallible(e) => e.clone(),
+        }
+    }
+
+    /// Reads every item of the iterator `items` (each bound to `item`) into a `Vec`.
+    pub(super) fn collect(&self, items: TokenStream, item: TokenStream) -> ValueRead {
+        match self {
+            ValueRead::Infallible(e) => ValueRead::Infallible(quote!(#items.map(|#item| #e).collect::<Vec<_>>())),
+            ValueRead::Fallible(e) => ValueRead::Fallible(quote!(#items.map(|#item| #e).collect::<Result<Vec<_>, String>>())),
+        }
+    }
+}
+
+/// Parses a scalar from text (a header value).
+pub(super) fn scalar_from_text(s: &Service, id: ShapeId, text: TokenStream, format: TimestampFormat) -> ValueRead {
     let shape = s.shape(id);
     let what = &shape.name;
     let t = ident(&shape.rust_name);
     let number = |ty: TokenStream| quote!(#text.trim().parse::<#ty>().map_err(|e| format!("{}: {e}", #what)));
-    match &shape.kind {
+    ValueRead::Fallible(match &shape.kind {
         ShapeKind::Boolean => quote! {
             match #text.trim() {
                 "true" => Ok(true),
@@ -285,10 +326,10 @@ pub(super) fn scalar_from_text(s: &Service, id: ShapeId, text: TokenStream, form
             NumberKind::BigInteger => quote!(crate::runtime::BigInteger::parse(#text.trim())),
             NumberKind::BigDecimal => quote!(crate::runtime::BigDecimal::parse(#text.trim())),
         },
-        ShapeKind::String { .. } => quote!(Ok::<String, String>(#text.to_owned())),
-        ShapeKind::Enum { .. } => quote!(Ok::<#t, String>(#t::from(#text.trim()))),
+        ShapeKind::String => return ValueRead::Infallible(quote!(#text.to_owned())),
+        ShapeKind::Enum { .. } => return ValueRead::Infallible(quote!(#t::from(#text.trim()))),
         ShapeKind::IntEnum { .. } => quote!(#text.trim().parse::<i32>().map(#t::from).map_err(|e| format!("{}: {e}", #what))),
-        ShapeKind::Blob { .. } => quote!(crate::runtime::blob::decode(#text.trim()).map(crate::runtime::Blob::new)),
+        ShapeKind::Blob => quote!(crate::runtime::blob::decode(#text.trim()).map(crate::runtime::Blob::new)),
         ShapeKind::Timestamp { .. } => {
             let f = timestamp_format_tokens(format);
             quote!(crate::runtime::DateTime::parse(#text, #f).or_else(|_| crate::runtime::DateTime::parse_any(#text)))
@@ -297,6 +338,6 @@ pub(super) fn scalar_from_text(s: &Service, id: ShapeId, text: TokenStream, form
         | ShapeKind::List { .. }
         | ShapeKind::Map { .. }
         | ShapeKind::Structure(_)
-        | ShapeKind::Union(_) => quote!(Err::<String, String>(format!("{} cannot be read from text", #what))),
-    }
+        | ShapeKind::Union(_) => quote!(Err::<#t, String>(format!("{} cannot be read from text", #what))),
+    })
 }

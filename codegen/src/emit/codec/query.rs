@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::json::local;
-use super::{Direction, body_timestamp_format, demanded, scalar_from_text, scalar_str};
+use super::{Direction, ValueRead, body_timestamp_format, demanded, scalar_from_text, scalar_str};
 use crate::ir::{Member, Presence, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming::ident;
 
@@ -144,22 +144,26 @@ fn member_form(s: &Service, m: &Member) -> TokenStream {
     }
 }
 
-/// Reads a value of shape `id` from the element `node`: `Result<T, String>`.
-pub(super) fn xml_value(s: &Service, id: ShapeId, node: TokenStream, format: TimestampFormat) -> TokenStream {
+/// Reads a value of shape `id` from the element `node`.
+pub(super) fn xml_value(s: &Service, id: ShapeId, node: TokenStream, format: TimestampFormat) -> ValueRead {
     match &s.shape(id).kind {
         ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::List { .. } | ShapeKind::Map { .. } => {
             let f = xml_fn(s, id);
-            quote! { #f(#node) }
+            ValueRead::Fallible(quote! { #f(#node) })
         }
-        ShapeKind::String { .. } => quote! { Ok::<String, String>(crate::runtime::xml::text(#node)) },
+        ShapeKind::String => ValueRead::Infallible(quote! { crate::runtime::xml::text(#node) }),
         ShapeKind::Enum { .. } => {
             let t = ident(&s.shape(id).rust_name);
-            quote! { Ok::<#t, String>(#t::from(crate::runtime::xml::text(#node))) }
+            ValueRead::Infallible(quote! { #t::from(crate::runtime::xml::text(#node)) })
         }
-        _ => {
-            let parse = scalar_from_text(s, id, quote!(text.as_str()), format);
-            quote! { { let text = crate::runtime::xml::text(#node); #parse } }
-        }
+        _ => match scalar_from_text(s, id, quote!(text.as_str()), format) {
+            ValueRead::Fallible(parse) => {
+                ValueRead::Fallible(quote! { { let text = crate::runtime::xml::text(#node); #parse } })
+            }
+            ValueRead::Infallible(parse) => {
+                ValueRead::Infallible(quote! { { let text = crate::runtime::xml::text(#node); #parse } })
+            }
+        },
     }
 }
 
@@ -178,7 +182,7 @@ fn element_name(s: &Service, m: &Member) -> (String, bool) {
 /// value (`Result<T, String>`) and what stores it (given `v`).
 pub(super) struct Arm {
     name: String,
-    value: TokenStream,
+    value: ValueRead,
     store: TokenStream,
 }
 
@@ -193,7 +197,10 @@ fn member_read(s: &Service, m: &Member) -> Arm {
         ),
         (ShapeKind::Map { .. }, true) => {
             let entry = xml_entry_fn(s, m.target);
-            (quote!(#entry(child)), quote! { #l.get_or_insert_with(std::collections::BTreeMap::new).insert(v.0, v.1); })
+            (
+                ValueRead::Fallible(quote!(#entry(child))),
+                quote! { #l.get_or_insert_with(std::collections::BTreeMap::new).insert(v.0, v.1); },
+            )
         }
         _ => {
             let value = xml_value(s, m.target, quote!(child), m.timestamp_format);
@@ -209,22 +216,22 @@ fn member_read(s: &Service, m: &Member) -> Arm {
 /// otherwise that value is left out.
 pub(super) fn dispatch(arms: &[Arm], strict: bool) -> TokenStream {
     let action = |a: &Arm| {
-        let (value, store) = (&a.value, &a.store);
+        let store = &a.store;
         if strict {
-            quote! { let v = #value?; #store }
+            let value = a.value.tried();
+            quote! { let v = #value; #store }
         } else {
-            quote! { if let Ok(v) = #value { #store } }
+            a.value.if_read(store)
         }
     };
     match arms {
         [] => quote!(),
-        [a] if strict => {
-            let (name, act) = (&a.name, action(a));
-            quote! { if child.tag_name().name() == #name { #act } }
+        [Arm { name, value: ValueRead::Fallible(value), store }] if !strict => {
+            quote! { if child.tag_name().name() == #name && let Ok(v) = #value { #store } }
         }
         [a] => {
-            let (name, value, store) = (&a.name, &a.value, &a.store);
-            quote! { if child.tag_name().name() == #name && let Ok(v) = #value { #store } }
+            let (name, act) = (&a.name, action(a));
+            quote! { if child.tag_name().name() == #name { #act } }
         }
         _ => {
             let names = arms.iter().map(|a| &a.name);
@@ -277,8 +284,8 @@ fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
             let arms = u.members.iter().map(|m| {
                 let name = &m.wire_name;
                 let variant = ident(&m.variant);
-                let value = xml_value(s, m.target, quote!(child), m.timestamp_format);
-                let value = if m.boxed { quote!(Box::new(#value?)) } else { quote!(#value?) };
+                let value = xml_value(s, m.target, quote!(child), m.timestamp_format).tried();
+                let value = if m.boxed { quote!(Box::new(#value)) } else { value };
                 quote! { #name => #t::#variant(#value), }
             });
             quote! {
@@ -292,10 +299,12 @@ fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
             }
         }
         ShapeKind::List { member, .. } => {
-            let item = xml_value(s, *member, quote!(item), body_timestamp_format(s, *member));
+            let items = xml_value(s, *member, quote!(item), body_timestamp_format(s, *member))
+                .collect(quote!(crate::runtime::xml::children(node)), quote!(item))
+                .returned();
             quote! {
                 fn #f(node: #node_t) -> Result<#t, String> {
-                    crate::runtime::xml::children(node).map(|item| #item).collect()
+                    #items
                 }
             }
         }
@@ -305,8 +314,8 @@ fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
             let vn = value_name.as_deref().unwrap_or("value");
             let kt = super::super::rust_type(s, *key);
             let vt = super::super::rust_type(s, *value);
-            let k = xml_value(s, *key, quote!(k), TimestampFormat::DateTime);
-            let v = xml_value(s, *value, quote!(v), body_timestamp_format(s, *value));
+            let k = xml_value(s, *key, quote!(k), TimestampFormat::DateTime).tried();
+            let v = xml_value(s, *value, quote!(v), body_timestamp_format(s, *value)).tried();
             quote! {
                 fn #f(node: #node_t) -> Result<#t, String> {
                     crate::runtime::xml::children(node).map(#entry).collect()
@@ -315,7 +324,7 @@ fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
                 fn #entry(entry: #node_t) -> Result<(#kt, #vt), String> {
                     let k = crate::runtime::xml::child(entry, #kn).ok_or("a map entry without its key")?;
                     let v = crate::runtime::xml::child(entry, #vn).ok_or("a map entry without its value")?;
-                    Ok((#k?, #v?))
+                    Ok((#k, #v))
                 }
             }
         }

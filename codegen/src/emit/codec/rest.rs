@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::aws_json::{host_prefix, json_error_members};
 use super::json::{local, locals, member_write, read_members_loop, read_value, struct_literal, write_value};
-use super::{scalar_from_text, scalar_str, scalar_text};
+use super::{ValueRead, scalar_from_text, scalar_str, scalar_text};
 use crate::ir::{Location, Member, Operation, PathPart, Presence, Protocol, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming::ident;
 
@@ -29,7 +29,7 @@ fn with_value(m: &Member, owner: TokenStream, body: TokenStream) -> TokenStream 
 }
 
 fn is_string(s: &Service, id: ShapeId) -> bool {
-    matches!(s.shape(id).kind, ShapeKind::String { .. } | ShapeKind::Enum { .. })
+    matches!(s.shape(id).kind, ShapeKind::String | ShapeKind::Enum { .. })
 }
 
 /// A header value from `value` (`&T`): lists are joined, strings with commas quoted.
@@ -167,8 +167,8 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> (TokenStream, bool) {
     if let Some((_, m)) = st.payload() {
         let f = ident(&m.field);
         let (bytes, ty) = match &s.shape(m.target).kind {
-            ShapeKind::Blob { .. } => (quote!(value.as_bytes().to_vec()), quote!("application/octet-stream")),
-            ShapeKind::String { .. } => (quote!(value.as_bytes().to_vec()), quote!("text/plain")),
+            ShapeKind::Blob => (quote!(value.as_bytes().to_vec()), quote!("application/octet-stream")),
+            ShapeKind::String => (quote!(value.as_bytes().to_vec()), quote!("text/plain")),
             ShapeKind::Enum { .. } => (quote!(value.as_str().as_bytes().to_vec()), quote!("text/plain")),
             _ => {
                 let write = write_value(s, m.target, quote!(value), TimestampFormat::EpochSeconds);
@@ -248,21 +248,29 @@ fn response_bindings(s: &Service, members: &[&Member], strict: bool) -> TokenStr
                         if matches!(s.shape(*member).kind, ShapeKind::Timestamp { .. })
                             && m.timestamp_format == TimestampFormat::HttpDate =>
                     {
-                        quote!(crate::runtime::http::split_http_dates(text))
+                        ValueRead::Fallible(quote!(crate::runtime::http::split_http_dates(text)))
                     }
                     ShapeKind::List { member, .. } => {
-                        let item = scalar_from_text(s, *member, quote!(item.as_str()), m.timestamp_format);
-                        quote!(crate::runtime::http::split_header_list(text).iter().map(|item| #item).collect::<Result<Vec<_>, String>>())
+                        scalar_from_text(s, *member, quote!(item.as_str()), m.timestamp_format)
+                            .collect(quote!(crate::runtime::http::split_header_list(text).iter()), quote!(item))
                     }
-                    _ if m.json_value => quote! {
+                    _ if m.json_value => ValueRead::Fallible(quote! {
                         crate::runtime::blob::decode(text.trim()).and_then(|b| String::from_utf8(b).map_err(|e| e.to_string()))
-                    },
+                    }),
                     _ => scalar_from_text(s, m.target, quote!(text), m.timestamp_format),
                 };
                 if strict {
-                    quote! { if let Some(text) = response.header(#name) { #l = Some(#value?); } }
+                    let value = value.tried();
+                    quote! { if let Some(text) = response.header(#name) { #l = Some(#value); } }
                 } else {
-                    quote! { if let Some(text) = response.header(#name) && let Ok(v) = #value { #l = Some(v); } }
+                    match value {
+                        ValueRead::Fallible(value) => {
+                            quote! { if let Some(text) = response.header(#name) && let Ok(v) = #value { #l = Some(v); } }
+                        }
+                        ValueRead::Infallible(value) => {
+                            quote! { if let Some(text) = response.header(#name) { #l = Some(#value); } }
+                        }
+                    }
                 }
             }
             Location::HeaderPrefix => {
@@ -296,8 +304,8 @@ pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
     let body_read = if let Some((_, m)) = st.payload() {
         let l = local(m);
         let value = match &s.shape(m.target).kind {
-            ShapeKind::Blob { .. } => quote!(crate::runtime::Blob::new(response.body.clone())),
-            ShapeKind::String { .. } => quote!(String::from_utf8_lossy(&response.body).into_owned()),
+            ShapeKind::Blob => quote!(crate::runtime::Blob::new(response.body.clone())),
+            ShapeKind::String => quote!(String::from_utf8_lossy(&response.body).into_owned()),
             ShapeKind::Enum { .. } => {
                 let t = ident(&s.shape(m.target).rust_name);
                 quote!(#t::from(String::from_utf8_lossy(&response.body).as_ref()))
