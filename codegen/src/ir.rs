@@ -166,7 +166,9 @@ pub struct Operation {
     pub output: ShapeId,
     pub output_modeled: bool,
     pub errors: Vec<ShapeId>,
-    /// awsQuery: the element that wraps the output (`<OpResult>`), resolved.
+    /// awsQuery: the element that holds the output's members (`<OpResult>`),
+    /// resolved; `None` for an output without members, read from the document
+    /// root as botocore reads it, and for the other protocols.
     pub result_wrapper: Option<String>,
     pub pagination: Option<Pagination>,
     /// Safe to send again after an answer that may mean it was applied.

@@ -123,10 +123,12 @@ impl Checker<'_> {
                 _ => Vec::new(),
             };
             let errors = self.errors(&o.errors, &path, shapes);
+            // botocore looks for the result element only when the output has members.
+            let output_has_members = output
+                .is_some_and(|id| matches!(&shapes[id].kind, ir::ShapeKind::Structure(st) if !st.members.is_empty()));
             let result_wrapper = match (protocol, &o.result_wrapper) {
-                (ir::Protocol::AwsQuery { .. }, w) => {
-                    Some(w.as_ref().map_or_else(|| format!("{name}Result"), |w| w.value.clone()))
-                }
+                (ir::Protocol::AwsQuery { .. }, w) => output_has_members
+                    .then(|| w.as_ref().map_or_else(|| format!("{name}Result"), |w| w.value.clone())),
                 (_, Some(w)) => {
                     self.err(line(w), format!("{path}.result_wrapper"), "`result_wrapper` applies only to the aws-query protocol");
                     None

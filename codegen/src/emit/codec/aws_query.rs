@@ -27,21 +27,17 @@ pub(super) fn request(s: &Service, op: &Operation) -> TokenStream {
 
 pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
     let read = xml_fn(s, op.output);
-    let has_members = !s.structure(op.output).members.is_empty();
-    // botocore looks for the result element only when the output has members.
-    let result = if has_members {
-        let wrapper = op.result_wrapper.clone().unwrap_or_else(|| format!("{}Result", op.name));
-        quote! {
+    let result = match &op.result_wrapper {
+        Some(wrapper) => quote! {
             let doc = crate::runtime::xml::parse_document(&response.body)?;
             let result = crate::runtime::protocol::aws_query::parse_result(&doc, #wrapper)?;
             let mut output = #read(result)?;
-        }
-    } else {
+        },
         // botocore reads the document even when the output has no members: a body that is not XML fails.
-        quote! {
+        None => quote! {
             let doc = crate::runtime::xml::parse_document(&response.body)?;
             let mut output = #read(doc.root_element())?;
-        }
+        },
     };
     quote! {
         #result
