@@ -500,18 +500,21 @@ fn one_of_enum(s: &Service, st: &Structure, o: &OneOf) -> TokenStream {
     }
 }
 
+/// An enum variant, documented with its wire value.
+fn variant(name: &str, docs: &[String], wire: &dyn std::fmt::Display) -> TokenStream {
+    let vname = ident(name);
+    let mut paragraphs = docs.to_vec();
+    paragraphs.push(format!("Wire value: `{wire}`."));
+    let d = doc_attrs(&paragraphs);
+    quote! { #d #vname, }
+}
+
 fn enumeration(s: &Service, shape: &Shape) -> TokenStream {
     let ShapeKind::Enum { values, .. } = &shape.kind else { return quote!() };
     let name = ident(&shape.rust_name);
     let docs = doc_attrs(&docs::shape_docs(s, shape));
     let deprecated = deprecated_attr(shape.deprecated.as_ref());
-    let variants = values.iter().map(|v| {
-        let vname = ident(&v.variant);
-        let mut paragraphs = v.docs.clone();
-        paragraphs.push(format!("Wire value: `{}`.", v.value));
-        let d = doc_attrs(&paragraphs);
-        quote! { #d #vname, }
-    });
+    let variants = values.iter().map(|v| variant(&v.variant, &v.docs, &v.value));
     let wire: Vec<&String> = values.iter().map(|v| &v.value).collect();
     let vnames: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
     quote! {
@@ -597,13 +600,7 @@ fn int_enumeration(s: &Service, shape: &Shape) -> TokenStream {
     let name = ident(&shape.rust_name);
     let docs = doc_attrs(&docs::shape_docs(s, shape));
     let deprecated = deprecated_attr(shape.deprecated.as_ref());
-    let variants = values.iter().map(|v| {
-        let vname = ident(&v.variant);
-        let mut paragraphs = v.docs.clone();
-        paragraphs.push(format!("Wire value: `{}`.", v.value));
-        let d = doc_attrs(&paragraphs);
-        quote! { #d #vname, }
-    });
+    let variants = values.iter().map(|v| variant(&v.variant, &v.docs, &v.value));
     let wire: Vec<Literal> = values.iter().map(|v| Literal::i32_unsuffixed(v.value)).collect();
     let vnames: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
     quote! {

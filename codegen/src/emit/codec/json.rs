@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{Direction, body_timestamp_format, demanded, timestamp_format_tokens, zero};
-use crate::ir::{Location, Member, NumberKind, Presence, Service, ShapeId, ShapeKind, TimestampFormat};
+use crate::ir::{Location, Member, NumberKind, Presence, Service, ShapeId, ShapeKind, Structure, TimestampFormat};
 use crate::naming::ident;
 
 pub(super) fn writer_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
@@ -65,23 +65,7 @@ fn writer(s: &Service, id: ShapeId) -> TokenStream {
         ShapeKind::Structure(st) => {
             let members = st.members.iter().filter(|m| m.location == Location::Body && m.one_of_variant.is_none());
             let writes: Vec<TokenStream> = members.map(|m| member_write(s, m, quote!(v))).collect();
-            let one_of = st.one_of.as_ref().map(|o| {
-                let field = ident(&o.field);
-                let enum_name = ident(&o.name);
-                let arms = o.variants.iter().map(|var| {
-                    let vname = ident(&var.name);
-                    let fields: Vec<_> = var.members.iter().map(|&i| ident(&st.members[i].field)).collect();
-                    let writes = var.members.iter().map(|&i| {
-                        let m = &st.members[i];
-                        let fi = ident(&m.field);
-                        let key = &m.wire_name;
-                        let w = write_value(s, m.target, quote!(#fi), m.timestamp_format);
-                        quote! { w.key(#key); #w }
-                    });
-                    quote! { #enum_name::#vname { #(#fields),* } => { #(#writes)* } }
-                });
-                quote! { match &v.#field { #(#arms)* } }
-            });
+            let one_of = one_of_write(s, st, quote!(v));
             let v = if writes.is_empty() && one_of.is_none() { quote!(_v) } else { quote!(v) };
             return quote! {
                 fn #f(w: &mut crate::runtime::json::JsonWriter, #v: &#t) {
@@ -380,4 +364,24 @@ fn reader(s: &Service, id: ShapeId) -> TokenStream {
         }
         _ => quote!(),
     }
+}
+
+/// Writes the members of a structure's one-of group (the variant set) to the object being written.
+pub(super) fn one_of_write(s: &Service, st: &Structure, value: TokenStream) -> Option<TokenStream> {
+    let o = st.one_of.as_ref()?;
+    let field = ident(&o.field);
+    let enum_name = ident(&o.name);
+    let arms = o.variants.iter().map(|var| {
+        let vname = ident(&var.name);
+        let fields: Vec<_> = var.members.iter().map(|&i| ident(&st.members[i].field)).collect();
+        let writes = var.members.iter().map(|&i| {
+            let m = &st.members[i];
+            let fi = ident(&m.field);
+            let key = &m.wire_name;
+            let w = write_value(s, m.target, quote!(#fi), m.timestamp_format);
+            quote! { w.key(#key); #w }
+        });
+        quote! { #enum_name::#vname { #(#fields),* } => { #(#writes)* } }
+    });
+    Some(quote! { match &#value.#field { #(#arms)* } })
 }

@@ -205,23 +205,7 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> (TokenStream, bool) {
     }
     // Smithy restJson1: body members, even all unset, make an object; Huawei's SDK always sends one.
     let writes = body_members.iter().filter(|m| m.one_of_variant.is_none()).map(|m| member_write(s, m, quote!(input)));
-    let one_of = st.one_of.as_ref().map(|o| {
-        let field = ident(&o.field);
-        let enum_name = ident(&o.name);
-        let arms = o.variants.iter().map(|var| {
-            let vname = ident(&var.name);
-            let fields: Vec<_> = var.members.iter().map(|&i| ident(&st.members[i].field)).collect();
-            let writes = var.members.iter().map(|&i| {
-                let m = &st.members[i];
-                let fi = ident(&m.field);
-                let key = &m.wire_name;
-                let w = write_value(s, m.target, quote!(#fi), m.timestamp_format);
-                quote! { w.key(#key); #w }
-            });
-            quote! { #enum_name::#vname { #(#fields),* } => { #(#writes)* } }
-        });
-        quote! { match &input.#field { #(#arms)* } }
-    });
+    let one_of = super::json::one_of_write(s, st, quote!(input));
     let set_type = content_type(json_type);
     let tokens = quote! {
         let mut writer = crate::runtime::json::JsonWriter::new();
