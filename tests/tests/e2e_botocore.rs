@@ -115,8 +115,8 @@ impl Case {
                 push(&mut p, "RoleARN", i.role_arn.as_deref());
             }
             Case::ListHookResults(i) => {
-                push(&mut p, "TargetType", Some(i.target_type.as_str()));
-                push(&mut p, "TargetId", Some(i.target_id.as_str()));
+                push(&mut p, "TargetType", i.target_type.as_ref().map(|v| v.as_str()));
+                push(&mut p, "TargetId", i.target_id.as_deref());
                 push(&mut p, "NextToken", i.next_token.as_deref());
                 push(&mut p, "TypeArn", i.type_arn.as_deref());
                 push(&mut p, "Status", i.status.as_ref().map(|v| v.as_str()));
@@ -360,8 +360,8 @@ fn the_botocore_oracle_reproduces_the_reference_vectors() {
 }
 
 /// The reference vectors through the generated clients, compared with
-/// botocore. Seven of the eight: `ListHookResults/no_params` cannot be
-/// expressed (see `list_hook_results_with_no_parameters_like_botocore`).
+/// botocore: all eight, `ListHookResults/no_params` included (no member of
+/// ListHookResults is required, as in botocore's current model).
 #[test]
 fn reference_request_vectors_agree_with_botocore() {
     let clients = Clients::new();
@@ -370,9 +370,6 @@ fn reference_request_vectors_agree_with_botocore() {
         let vectors = reference_json(&format!("vectors/{file}.vectors.json"));
         for vector in vectors["request_vectors"].as_array().unwrap() {
             let id = format!("{file}/{}", str_of(vector, "id"));
-            if id == "ListHookResults/no_params" {
-                continue;
-            }
             let case = case_from_vector(file, &vector["input"]).unwrap_or_else(|e| panic!("{id}: {e}"));
             check_case(&clients, &case).unwrap_or_else(|d| panic!("{id}: {d}"));
             // The same members and values as the vector (which is in another order).
@@ -390,24 +387,34 @@ fn reference_request_vectors_agree_with_botocore() {
             checked.push(id);
         }
     }
-    assert_eq!(checked.len(), 7, "{checked:?}");
+    assert_eq!(checked.len(), 8, "{checked:?}");
 }
 
 /// botocore's current model (since 1.40.24) requires no member of
-/// ListHookResults (its reference vector `no_params` sends only
-/// `Action=ListHookResults&Version=2010-05-15`); the page the model is
-/// transcribed from marks TargetType and TargetId [REQUIRED]. The model keeps
-/// the page's fact (and records the disagreement), so such a request cannot
-/// be built: the generated input says which member is missing.
+/// ListHookResults, and the model follows it (the page's [REQUIRED] on
+/// TargetType and TargetId is recorded as the disagreement): every
+/// combination its documentation lists can be built and is sent as botocore
+/// sends it, and the target's members are checked like any other when given.
 #[test]
-fn list_hook_results_keeps_the_pages_required_members() {
-    let vectors = reference_json("vectors/ListHookResults.vectors.json");
-    let vector = vectors["request_vectors"].as_array().unwrap().iter().find(|v| v["id"] == "no_params").unwrap();
-    let err = case_from_vector("ListHookResults", &vector["input"]).map(|_| ()).expect_err("the page requires TargetType and TargetId");
-    assert!(err.to_string().contains("TargetType"), "{err}");
-    let type_arn_only =
-        serde_json::from_value::<cloudformation::ListHookResultsInput>(json!({ "TypeArn": "arn:aws:cloudformation:us-east-1:123456789012:type/hook/A-B-C" }));
-    assert!(type_arn_only.unwrap_err().to_string().contains("missing field `TargetType`"));
+fn list_hook_results_takes_every_combination_the_current_api_lists() {
+    let arn = "arn:aws:cloudformation:us-east-1:123456789012:type/hook/A-B-C";
+    let cases = [
+        cloudformation::ListHookResultsInput::new(),
+        cloudformation::ListHookResultsInput::new().type_arn(arn),
+        cloudformation::ListHookResultsInput::new().type_arn(arn).status(cloudformation::HookStatus::HookCompleteFailed),
+        cloudformation::ListHookResultsInput::new()
+            .target_type(cloudformation::ListHookResultsTargetType::CloudControl)
+            .target_id("0a1b2c3d-4e5f-6789-abcd-ef0123456789"),
+    ];
+    let clients = Clients::new();
+    for input in cases {
+        input.validate().unwrap_or_else(|e| panic!("{input:?}: {e}"));
+        check_case(&clients, &Case::ListHookResults(input)).unwrap();
+    }
+    let type_arn_only = serde_json::from_value::<cloudformation::ListHookResultsInput>(json!({ "TypeArn": arn })).unwrap();
+    assert_eq!(type_arn_only.type_arn.as_deref(), Some(arn));
+    let bad = cloudformation::ListHookResultsInput::new().target_id("");
+    assert!(bad.validate().unwrap_err().to_string().contains("TargetId"));
 }
 
 // ---------------------------------------------------------------- edge cases
@@ -443,7 +450,9 @@ fn every_operation_with(s: &str, number: i32) -> Vec<Case> {
                 .notification_target_arn(s)
                 .role_arn(s),
         ),
-        Case::ListHookResults(cloudformation::ListHookResultsInput::new(s, s).next_token(s).type_arn(s).status(s)),
+        Case::ListHookResults(
+            cloudformation::ListHookResultsInput::new().target_type(s).target_id(s).next_token(s).type_arn(s).status(s),
+        ),
         Case::PutLifecycleEventHookExecutionStatus(
             codedeploy::PutLifecycleEventHookExecutionStatusInput::new()
                 .deployment_id(s)
@@ -465,7 +474,7 @@ fn edge_cases_agree_with_botocore() {
         cases.extend(every_operation_with(s, numbers[i % numbers.len()]));
     }
     cases.push(Case::PutLifecycleHook(autoscaling::PutLifecycleHookInput::new("g", "h")));
-    cases.push(Case::ListHookResults(cloudformation::ListHookResultsInput::new("STACK", "s")));
+    cases.push(Case::ListHookResults(cloudformation::ListHookResultsInput::new().target_type("STACK").target_id("s")));
     cases.push(Case::PutLifecycleEventHookExecutionStatus(codedeploy::PutLifecycleEventHookExecutionStatusInput::new()));
     let long = "🚀é&".repeat(700);
     cases.extend(every_operation_with(&long, 3600));
@@ -601,14 +610,16 @@ fn put_lifecycle_hook() -> impl Strategy<Value = Case> {
 
 fn list_hook_results() -> impl Strategy<Value = Case> {
     (
-        open_enum(&["CHANGE_SET", "STACK", "RESOURCE", "CLOUD_CONTROL"]),
-        text(),
+        proptest::option::of(open_enum(&["CHANGE_SET", "STACK", "RESOURCE", "CLOUD_CONTROL"])),
+        proptest::option::of(text()),
         proptest::option::of(text()),
         proptest::option::of(text()),
         proptest::option::of(open_enum(&["HOOK_IN_PROGRESS", "HOOK_COMPLETE_SUCCEEDED", "HOOK_COMPLETE_FAILED", "HOOK_FAILED"])),
     )
         .prop_map(|(target_type, target_id, next_token, type_arn, status)| {
-            let mut i = cloudformation::ListHookResultsInput::new(target_type, target_id);
+            let mut i = cloudformation::ListHookResultsInput::new();
+            i.target_type = target_type.map(Into::into);
+            i.target_id = target_id;
             i.next_token = next_token;
             i.type_arn = type_arn;
             i.status = status.map(Into::into);

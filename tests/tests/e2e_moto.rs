@@ -189,10 +189,9 @@ async fn unimplemented_operations_are_typed_500_errors() {
     // awsQuery: the HTML page is not XML; botocore raises a parser error here
     // (WIRE.md §E), the generated client a typed 500.
     let cloudformation = cloudformation::Client::new(config(&moto)).unwrap();
-    let input = cloudformation::ListHookResultsInput::new(
-        cloudformation::ListHookResultsTargetType::ChangeSet,
-        "arn:aws:cloudformation:us-east-1:123456789012:changeSet/c/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-    );
+    let input = cloudformation::ListHookResultsInput::new()
+        .target_type(cloudformation::ListHookResultsTargetType::ChangeSet)
+        .target_id("arn:aws:cloudformation:us-east-1:123456789012:changeSet/c/0a1b2c3d-4e5f-6789-abcd-ef0123456789");
     let err = cloudformation.list_hook_results(input).await.unwrap_err();
     assert_eq!((err.http_status(), err.code(), err.request_id()), (Some(500), "500", None), "{err}");
     assert!(err.message().unwrap_or_default().contains("Internal Server Error"), "{err}");

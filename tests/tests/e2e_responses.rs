@@ -89,10 +89,9 @@ async fn list_hook_results(
     config: Config,
 ) -> Result<cloudformation::ListHookResultsOutput, Error<cloudformation::ListHookResultsError>> {
     let client = cloudformation::Client::new(config).unwrap();
-    let input = cloudformation::ListHookResultsInput::new(
-        cloudformation::ListHookResultsTargetType::Stack,
-        "arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-    );
+    let input = cloudformation::ListHookResultsInput::new()
+        .target_type(cloudformation::ListHookResultsTargetType::Stack)
+        .target_id("arn:aws:cloudformation:us-east-1:123456789012:stack/my-stack/0a1b2c3d-4e5f-6789-abcd-ef0123456789");
     client.list_hook_results(input).await
 }
 

@@ -7,7 +7,7 @@ pub static SERVICE: crate::Service = crate::Service {
     name: "autoscaling",
     meta: &api::SERVICE,
     about: "Amazon EC2 Auto Scaling",
-    long_about: "Amazon EC2 Auto Scaling (API version 2011-01-01).\n\nAmazon EC2 Auto Scaling: creating or updating a lifecycle hook of an Auto Scaling group.\n\nOperations: put-lifecycle-hook. `hookctl autoscaling <OPERATION> --help` describes each\none and its flags.\n\nGenerated from models/autoscaling.yaml.",
+    long_about: "Amazon EC2 Auto Scaling (API version 2011-01-01).\n\nAmazon EC2 Auto Scaling: the lifecycle hooks of an Auto Scaling group (creating,\ndescribing and deleting them) and the calls an instance's agent makes while a hook holds\nthe instance (heartbeats, then completing the lifecycle action).\n\nOperations: put-lifecycle-hook, complete-lifecycle-action, delete-lifecycle-hook,\ndescribe-lifecycle-hook-types, describe-lifecycle-hooks,\nrecord-lifecycle-action-heartbeat. `hookctl autoscaling <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/autoscaling.yaml.",
     usage: "hookctl autoscaling <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
         crate::Operation {
@@ -44,7 +44,7 @@ pub static SERVICE: crate::Service = crate::Service {
                     required: false,
                     value_name: "VALUE",
                     help: "Defines the action the Auto Scaling group should take when the lifecycle hook timeout elapses or if an unexpected failure occurs. [values: CONTINUE, ABANDON]",
-                    long_help: "Defines the action the Auto Scaling group should take when the lifecycle hook\ntimeout elapses or if an unexpected failure occurs. This parameter can be\neither CONTINUE or ABANDON. The default value is ABANDON.\n\nWhen left out, the service uses `ABANDON`.\n\nType: LifecycleActionResult, one of: CONTINUE, ABANDON.\nOptional.\nMember `DefaultResult` of --input-json.",
+                    long_help: "Defines the action the Auto Scaling group should take when the lifecycle hook\ntimeout elapses or if an unexpected failure occurs. This parameter can be\neither CONTINUE or ABANDON. The default value is ABANDON.\n\nDisagreement with the official model: The default ABANDON is the page's (and\nbotocore's documentation's); botocore's model has no default for the member.\n\nWhen left out, the service uses `ABANDON`.\n\nType: LifecycleActionResult, one of: CONTINUE, ABANDON.\nOptional.\nMember `DefaultResult` of --input-json.",
                 },
                 crate::Member {
                     wire: "HeartbeatTimeout",
@@ -69,7 +69,7 @@ pub static SERVICE: crate::Service = crate::Service {
                     required: false,
                     value_name: "VALUE",
                     help: "The instance state to which you want to attach the lifecycle hook. [values: autoscaling:EC2_INSTANCE_LAUNCHING, autoscaling:EC2_INSTANCE_TERMINATING]",
-                    long_help: "The instance state to which you want to attach the lifecycle hook. The valid\nvalues are:\n\n- autoscaling:EC2_INSTANCE_LAUNCHING\n- autoscaling:EC2_INSTANCE_TERMINATING\n\nRequired for new lifecycle hooks, but optional when updating existing hooks.\n\nNote: Optional in the model because the same call updates existing hooks;\nrequired only when a new hook is created.\n\nType: LifecycleTransition, one of: autoscaling:EC2_INSTANCE_LAUNCHING,\nautoscaling:EC2_INSTANCE_TERMINATING.\nOptional.\nMember `LifecycleTransition` of --input-json.",
+                    long_help: "The instance state to which you want to attach the lifecycle hook. The valid\nvalues are:\n\n- autoscaling:EC2_INSTANCE_LAUNCHING\n- autoscaling:EC2_INSTANCE_TERMINATING\n\nRequired for new lifecycle hooks, but optional when updating existing hooks.\n\nNote: Optional in the model because the same call updates existing hooks;\nrequired only when a new hook is created.\n\nDisagreement with the official model: Wording only. botocore's documentation\nsays \"The lifecycle transition. For Auto Scaling groups, there are two major\nlifecycle transitions\", with EC2_INSTANCE_LAUNCHING for scale-out and\nEC2_INSTANCE_TERMINATING for scale-in events; the page's text is kept.\n\nType: LifecycleTransition, one of: autoscaling:EC2_INSTANCE_LAUNCHING,\nautoscaling:EC2_INSTANCE_TERMINATING.\nOptional.\nMember `LifecycleTransition` of --input-json.",
                 },
                 crate::Member {
                     wire: "NotificationMetadata",
@@ -89,7 +89,7 @@ pub static SERVICE: crate::Service = crate::Service {
                     required: false,
                     value_name: "STRING",
                     help: "The ARN of the notification target that Amazon EC2 Auto Scaling uses to notify you when an instance is in the transition state for the lifecycle hook.",
-                    long_help: "The ARN of the notification target that Amazon EC2 Auto Scaling uses to notify\nyou when an instance is in the transition state for the lifecycle hook. This\ntarget can be either an SQS queue or an SNS topic.\n\nIf you specify an empty string, this overrides the current ARN.\n\nThis operation uses the JSON format when sending notifications to an Amazon\nSQS queue, and an email key-value pair format when sending notifications to an\nAmazon SNS topic.\n\nWhen you specify a notification target, Amazon EC2 Auto Scaling sends it a\ntest message. Test messages contain the following additional key-value pair:\n\"Event\": \"autoscaling:TEST_NOTIFICATION\".\n\nType: string.\nConstraints: length 0..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nOptional.\nMember `NotificationTargetARN` of --input-json.",
+                    long_help: "The ARN of the notification target that Amazon EC2 Auto Scaling uses to notify\nyou when an instance is in the transition state for the lifecycle hook. This\ntarget can be either an SQS queue or an SNS topic.\n\nIf you specify an empty string, this overrides the current ARN.\n\nThis operation uses the JSON format when sending notifications to an Amazon\nSQS queue, and an email key-value pair format when sending notifications to an\nAmazon SNS topic.\n\nWhen you specify a notification target, Amazon EC2 Auto Scaling sends it a\ntest message. Test messages contain the following additional key-value pair:\n\"Event\": \"autoscaling:TEST_NOTIFICATION\".\n\nDisagreement with the official model: Wording only. botocore's documentation\nsays \"when an instance is in a wait state\" (the page: \"in the transition\nstate\") and \"You can specify either an Amazon SNS topic or an Amazon SQS\nqueue\" (the page: \"This target can be either an SQS queue or an SNS topic\");\nthe page's text is kept.\n\nType: string.\nConstraints: length 0..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nOptional.\nMember `NotificationTargetARN` of --input-json.",
                 },
                 crate::Member {
                     wire: "RoleARN",
@@ -99,7 +99,186 @@ pub static SERVICE: crate::Service = crate::Service {
                     required: false,
                     value_name: "STRING",
                     help: "The ARN of the IAM role that allows the Auto Scaling group to publish to the specified notification target, for example, an Amazon SNS topic or an Amazon SQS queue.",
-                    long_help: "The ARN of the IAM role that allows the Auto Scaling group to publish to the\nspecified notification target, for example, an Amazon SNS topic or an Amazon\nSQS queue.\n\nRequired for new lifecycle hooks, but optional when updating existing hooks.\n\nNote: Optional in the model because the same call updates existing hooks;\nrequired only when a new hook is created.\n\nType: string.\nConstraints: length 1..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nOptional.\nMember `RoleARN` of --input-json.",
+                    long_help: "The ARN of the IAM role that allows the Auto Scaling group to publish to the\nspecified notification target, for example, an Amazon SNS topic or an Amazon\nSQS queue.\n\nRequired for new lifecycle hooks, but optional when updating existing hooks.\n\nNote: Optional in the model because the same call updates existing hooks;\nrequired only when a new hook is created.\n\nDisagreement with the official model: Wording only. botocore's documentation\nsays \"...publish to the specified notification target. Valid only if the\nnotification target is an Amazon SNS topic or an Amazon SQS queue.\" where the\npage says \"for example, an Amazon SNS topic or an Amazon SQS queue\"; the\npage's text is kept.\n\nType: string.\nConstraints: length 1..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nOptional.\nMember `RoleARN` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "complete-lifecycle-action",
+            about: "Completes the lifecycle action for the specified token or instance with the specified result.",
+            long_about: "Completes the lifecycle action for the specified token or instance with the specified\nresult.\n\nThis step is a part of the procedure for adding a lifecycle hook to an Auto Scaling\ngroup:\n\n1. (Optional) Create a launch template or launch configuration with a user data script\n   that runs while an instance is in a wait state due to a lifecycle hook.\n2. (Optional) Create a Lambda function and a rule that allows Amazon EventBridge to\n   invoke your Lambda function when an instance is put into a wait state due to a\n   lifecycle hook.\n3. (Optional) Create a notification target and an IAM role. The target can be either an\n   Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to\n   publish lifecycle notifications to the target.\n4. Create the lifecycle hook. Specify whether the hook is used when the instances launch\n   or terminate.\n5. If you need more time, record the lifecycle action heartbeat to keep the instance in\n   a wait state.\n6. **If you finish before the timeout period ends, send a callback by using the\n   [CompleteLifecycleAction](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CompleteLifecycleAction.html)\n   API call.**\n\nFor more information, see [Complete a lifecycle\naction](https://docs.aws.amazon.com/autoscaling/ec2/userguide/completing-lifecycle-hooks.html)\nin the *Amazon EC2 Auto Scaling User Guide*.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            usage: "hookctl autoscaling complete-lifecycle-action --lifecycle-hook-name <STRING> --auto-scaling-group-name <STRING> --lifecycle-action-result <VALUE> [OPTIONS]\n       hookctl autoscaling complete-lifecycle-action --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "LifecycleHookName",
+                    flag: "lifecycle-hook-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The name of the lifecycle hook. [required]",
+                    long_help: "The name of the lifecycle hook.\n\nType: string.\nConstraints: length 1..=255 characters; pattern `[A-Za-z0-9\\-_\\/]+`.\nRequired.\nMember `LifecycleHookName` of --input-json.",
+                },
+                crate::Member {
+                    wire: "AutoScalingGroupName",
+                    flag: "auto-scaling-group-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The name of the Auto Scaling group. [required]",
+                    long_help: "The name of the Auto Scaling group.\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nRequired.\nMember `AutoScalingGroupName` of --input-json.",
+                },
+                crate::Member {
+                    wire: "LifecycleActionToken",
+                    flag: "lifecycle-action-token",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "A universally unique identifier (UUID) that identifies a specific lifecycle action associated with an instance.",
+                    long_help: "A universally unique identifier (UUID) that identifies a specific lifecycle\naction associated with an instance. Amazon EC2 Auto Scaling sends this token\nto the notification target you specified when you created the lifecycle hook.\n\nType: string.\nConstraints: length 36..=36 characters.\nOptional.\nMember `LifecycleActionToken` of --input-json.",
+                },
+                crate::Member {
+                    wire: "LifecycleActionResult",
+                    flag: "lifecycle-action-result",
+                    kind: crate::Kind::Enum(&["CONTINUE", "ABANDON"]),
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "VALUE",
+                    help: "The action for the group to take. [required] [values: CONTINUE, ABANDON]",
+                    long_help: "The action for the group to take. You can specify either `CONTINUE` or\n`ABANDON`.\n\nNote: The shape is the one PutLifecycleHook's DefaultResult uses (botocore's\nLifecycleActionResult for both), an enum of CONTINUE and ABANDON as the\nPutLifecycleHook page lists them; this operation's own documentation names the\nsame two values.\n\nType: LifecycleActionResult, one of: CONTINUE, ABANDON.\nRequired.\nMember `LifecycleActionResult` of --input-json.",
+                },
+                crate::Member {
+                    wire: "InstanceId",
+                    flag: "instance-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "The ID of the instance.",
+                    long_help: "The ID of the instance.\n\nType: string.\nConstraints: length 1..=19 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nOptional.\nMember `InstanceId` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "delete-lifecycle-hook",
+            about: "Deletes the specified lifecycle hook.",
+            long_about: "Deletes the specified lifecycle hook.\n\nIf there are any outstanding lifecycle actions, they are completed first (`ABANDON` for\nlaunching instances, `CONTINUE` for terminating instances).\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            usage: "hookctl autoscaling delete-lifecycle-hook --lifecycle-hook-name <STRING> --auto-scaling-group-name <STRING> [OPTIONS]\n       hookctl autoscaling delete-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "LifecycleHookName",
+                    flag: "lifecycle-hook-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The name of the lifecycle hook. [required]",
+                    long_help: "The name of the lifecycle hook.\n\nType: string.\nConstraints: length 1..=255 characters; pattern `[A-Za-z0-9\\-_\\/]+`.\nRequired.\nMember `LifecycleHookName` of --input-json.",
+                },
+                crate::Member {
+                    wire: "AutoScalingGroupName",
+                    flag: "auto-scaling-group-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The name of the Auto Scaling group. [required]",
+                    long_help: "The name of the Auto Scaling group.\n\nType: string.\nConstraints: length 1..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nRequired.\nMember `AutoScalingGroupName` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "describe-lifecycle-hook-types",
+            about: "Describes the available types of lifecycle hooks.",
+            long_about: "Describes the available types of lifecycle hooks.\n\nThe following hook types are supported:\n\n- `autoscaling:EC2_INSTANCE_LAUNCHING`\n- `autoscaling:EC2_INSTANCE_TERMINATING`\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; its documentation (\"Describes the available types ...\") says it\nonly reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            usage: "hookctl autoscaling describe-lifecycle-hook-types [OPTIONS]\n       hookctl autoscaling describe-lifecycle-hook-types --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "describe-lifecycle-hooks",
+            about: "Gets information about the lifecycle hooks for the specified Auto Scaling group.",
+            long_about: "Gets information about the lifecycle hooks for the specified Auto Scaling group.\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; its documentation (\"Gets information about the lifecycle hooks\n...\") says it only reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            usage: "hookctl autoscaling describe-lifecycle-hooks --auto-scaling-group-name <STRING> [OPTIONS]\n       hookctl autoscaling describe-lifecycle-hooks --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "AutoScalingGroupName",
+                    flag: "auto-scaling-group-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The name of the Auto Scaling group. [required]",
+                    long_help: "The name of the Auto Scaling group.\n\nType: string.\nConstraints: length 1..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nRequired.\nMember `AutoScalingGroupName` of --input-json.",
+                },
+                crate::Member {
+                    wire: "LifecycleHookNames",
+                    flag: "lifecycle-hook-names",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::List,
+                    required: false,
+                    value_name: "STRING",
+                    help: "The names of one or more lifecycle hooks.",
+                    long_help: "The names of one or more lifecycle hooks. If you omit this property, all\nlifecycle hooks are described.\n\nType: list of string; repeat the flag for each element.\nConstraints: length <= 50 elements.\nEach element: Constraints: length 1..=255 characters; pattern\n`[A-Za-z0-9\\-_\\/]+`.\nOptional.\nMember `LifecycleHookNames` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "record-lifecycle-action-heartbeat",
+            about: "Records a heartbeat for the lifecycle action associated with the specified token or instance.",
+            long_about: "Records a heartbeat for the lifecycle action associated with the specified token or\ninstance. This extends the timeout by the length of time defined using the\n[PutLifecycleHook](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html)\nAPI call.\n\nThis step is a part of the procedure for adding a lifecycle hook to an Auto Scaling\ngroup:\n\n1. (Optional) Create a launch template or launch configuration with a user data script\n   that runs while an instance is in a wait state due to a lifecycle hook.\n2. (Optional) Create a Lambda function and a rule that allows Amazon EventBridge to\n   invoke your Lambda function when an instance is put into a wait state due to a\n   lifecycle hook.\n3. (Optional) Create a notification target and an IAM role. The target can be either an\n   Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to\n   publish lifecycle notifications to the target.\n4. Create the lifecycle hook. Specify whether the hook is used when the instances launch\n   or terminate.\n5. **If you need more time, record the lifecycle action heartbeat to keep the instance\n   in a wait state.**\n6. If you finish before the timeout period ends, send a callback by using the\n   [CompleteLifecycleAction](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CompleteLifecycleAction.html)\n   API call.\n\nFor more information, see [Amazon EC2 Auto Scaling lifecycle\nhooks](https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html) in\nthe *Amazon EC2 Auto Scaling User Guide*.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            usage: "hookctl autoscaling record-lifecycle-action-heartbeat --lifecycle-hook-name <STRING> --auto-scaling-group-name <STRING> [OPTIONS]\n       hookctl autoscaling record-lifecycle-action-heartbeat --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "LifecycleHookName",
+                    flag: "lifecycle-hook-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The name of the lifecycle hook. [required]",
+                    long_help: "The name of the lifecycle hook.\n\nType: string.\nConstraints: length 1..=255 characters; pattern `[A-Za-z0-9\\-_\\/]+`.\nRequired.\nMember `LifecycleHookName` of --input-json.",
+                },
+                crate::Member {
+                    wire: "AutoScalingGroupName",
+                    flag: "auto-scaling-group-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The name of the Auto Scaling group. [required]",
+                    long_help: "The name of the Auto Scaling group.\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nRequired.\nMember `AutoScalingGroupName` of --input-json.",
+                },
+                crate::Member {
+                    wire: "LifecycleActionToken",
+                    flag: "lifecycle-action-token",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "A token that uniquely identifies a specific lifecycle action associated with an instance.",
+                    long_help: "A token that uniquely identifies a specific lifecycle action associated with\nan instance. Amazon EC2 Auto Scaling sends this token to the notification\ntarget that you specified when you created the lifecycle hook.\n\nType: string.\nConstraints: length 36..=36 characters.\nOptional.\nMember `LifecycleActionToken` of --input-json.",
+                },
+                crate::Member {
+                    wire: "InstanceId",
+                    flag: "instance-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "The ID of the instance.",
+                    long_help: "The ID of the instance.\n\nType: string.\nConstraints: length 1..=19 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nOptional.\nMember `InstanceId` of --input-json.",
                 },
             ],
             one_of: &[],
@@ -115,6 +294,15 @@ pub async fn run(
 ) -> Result<String, crate::Failure> {
     match operation {
         "put-lifecycle-hook" => call_put_lifecycle_hook(input, ctx).await,
+        "complete-lifecycle-action" => call_complete_lifecycle_action(input, ctx).await,
+        "delete-lifecycle-hook" => call_delete_lifecycle_hook(input, ctx).await,
+        "describe-lifecycle-hook-types" => {
+            call_describe_lifecycle_hook_types(input, ctx).await
+        }
+        "describe-lifecycle-hooks" => call_describe_lifecycle_hooks(input, ctx).await,
+        "record-lifecycle-action-heartbeat" => {
+            call_record_lifecycle_action_heartbeat(input, ctx).await
+        }
         other => Err(crate::Failure::unknown_operation("autoscaling", other)),
     }
 }
@@ -149,6 +337,206 @@ fn error_kind_put_lifecycle_hook(error: &api::PutLifecycleHookError) -> &'static
     match error {
         api::PutLifecycleHookError::LimitExceededFault(_) => "LimitExceededFault",
         api::PutLifecycleHookError::ResourceContentionFault(_) => {
+            "ResourceContentionFault"
+        }
+        _ => "Unhandled",
+    }
+}
+/// `CompleteLifecycleAction`: the input as JSON in, the output as JSON text out.
+async fn call_complete_lifecycle_action(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::CompleteLifecycleActionInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_complete_lifecycle_action(&input)
+                .map_err(|e| crate::Failure::call(
+                    e,
+                    error_kind_complete_lifecycle_action,
+                ))?,
+        );
+    }
+    let output = client
+        .complete_lifecycle_action(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_complete_lifecycle_action))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `CompleteLifecycleAction` error answer: its variant's name.
+fn error_kind_complete_lifecycle_action(
+    error: &api::CompleteLifecycleActionError,
+) -> &'static str {
+    match error {
+        api::CompleteLifecycleActionError::ResourceContentionFault(_) => {
+            "ResourceContentionFault"
+        }
+        _ => "Unhandled",
+    }
+}
+/// `DeleteLifecycleHook`: the input as JSON in, the output as JSON text out.
+async fn call_delete_lifecycle_hook(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::DeleteLifecycleHookInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_delete_lifecycle_hook(&input)
+                .map_err(|e| crate::Failure::call(e, error_kind_delete_lifecycle_hook))?,
+        );
+    }
+    let output = client
+        .delete_lifecycle_hook(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_delete_lifecycle_hook))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `DeleteLifecycleHook` error answer: its variant's name.
+fn error_kind_delete_lifecycle_hook(
+    error: &api::DeleteLifecycleHookError,
+) -> &'static str {
+    match error {
+        api::DeleteLifecycleHookError::ResourceContentionFault(_) => {
+            "ResourceContentionFault"
+        }
+        _ => "Unhandled",
+    }
+}
+/// `DescribeLifecycleHookTypes`: the input as JSON in, the output as JSON text out.
+async fn call_describe_lifecycle_hook_types(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::DescribeLifecycleHookTypesInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_describe_lifecycle_hook_types(&input)
+                .map_err(|e| crate::Failure::call(
+                    e,
+                    error_kind_describe_lifecycle_hook_types,
+                ))?,
+        );
+    }
+    let output = client
+        .describe_lifecycle_hook_types(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_describe_lifecycle_hook_types))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `DescribeLifecycleHookTypes` error answer: its variant's name.
+fn error_kind_describe_lifecycle_hook_types(
+    error: &api::DescribeLifecycleHookTypesError,
+) -> &'static str {
+    match error {
+        api::DescribeLifecycleHookTypesError::ResourceContentionFault(_) => {
+            "ResourceContentionFault"
+        }
+        _ => "Unhandled",
+    }
+}
+/// `DescribeLifecycleHooks`: the input as JSON in, the output as JSON text out.
+async fn call_describe_lifecycle_hooks(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::DescribeLifecycleHooksInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_describe_lifecycle_hooks(&input)
+                .map_err(|e| crate::Failure::call(
+                    e,
+                    error_kind_describe_lifecycle_hooks,
+                ))?,
+        );
+    }
+    let output = client
+        .describe_lifecycle_hooks(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_describe_lifecycle_hooks))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `DescribeLifecycleHooks` error answer: its variant's name.
+fn error_kind_describe_lifecycle_hooks(
+    error: &api::DescribeLifecycleHooksError,
+) -> &'static str {
+    match error {
+        api::DescribeLifecycleHooksError::ResourceContentionFault(_) => {
+            "ResourceContentionFault"
+        }
+        _ => "Unhandled",
+    }
+}
+/// `RecordLifecycleActionHeartbeat`: the input as JSON in, the output as JSON text out.
+async fn call_record_lifecycle_action_heartbeat(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::RecordLifecycleActionHeartbeatInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_record_lifecycle_action_heartbeat(&input)
+                .map_err(|e| crate::Failure::call(
+                    e,
+                    error_kind_record_lifecycle_action_heartbeat,
+                ))?,
+        );
+    }
+    let output = client
+        .record_lifecycle_action_heartbeat(input)
+        .await
+        .map_err(|e| crate::Failure::call(
+            e,
+            error_kind_record_lifecycle_action_heartbeat,
+        ))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `RecordLifecycleActionHeartbeat` error answer: its variant's name.
+fn error_kind_record_lifecycle_action_heartbeat(
+    error: &api::RecordLifecycleActionHeartbeatError,
+) -> &'static str {
+    match error {
+        api::RecordLifecycleActionHeartbeatError::ResourceContentionFault(_) => {
             "ResourceContentionFault"
         }
         _ => "Unhandled",

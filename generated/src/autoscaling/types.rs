@@ -24,6 +24,8 @@ pub struct PutLifecycleHookInput {
     pub lifecycle_hook_name: String,
     /// Defines the action the Auto Scaling group should take when the lifecycle hook timeout elapses or if an unexpected failure occurs. This parameter can be either CONTINUE or ABANDON. The default value is ABANDON.
     ///
+    /// Disagreement with the official model: The default ABANDON is the page's (and botocore's documentation's); botocore's model has no default for the member.
+    ///
     /// When left out, the service uses `ABANDON`.
     ///
     /// Wire name: `DefaultResult`.
@@ -59,6 +61,8 @@ pub struct PutLifecycleHookInput {
     ///
     /// Note: Optional in the model because the same call updates existing hooks; required only when a new hook is created.
     ///
+    /// Disagreement with the official model: Wording only. botocore's documentation says "The lifecycle transition. For Auto Scaling groups, there are two major lifecycle transitions", with EC2_INSTANCE_LAUNCHING for scale-out and EC2_INSTANCE_TERMINATING for scale-in events; the page's text is kept.
+    ///
     /// Wire name: `LifecycleTransition`.
     #[cfg_attr(
         feature = "serde",
@@ -91,6 +95,8 @@ pub struct PutLifecycleHookInput {
     ///
     /// When you specify a notification target, Amazon EC2 Auto Scaling sends it a test message. Test messages contain the following additional key-value pair: "Event": "autoscaling:TEST_NOTIFICATION".
     ///
+    /// Disagreement with the official model: Wording only. botocore's documentation says "when an instance is in a wait state" (the page: "in the transition state") and "You can specify either an Amazon SNS topic or an Amazon SQS queue" (the page: "This target can be either an SQS queue or an SNS topic"); the page's text is kept.
+    ///
     /// Constraints: length 0..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
     ///
     /// Wire name: `NotificationTargetARN`.
@@ -108,6 +114,8 @@ pub struct PutLifecycleHookInput {
     /// Required for new lifecycle hooks, but optional when updating existing hooks.
     ///
     /// Note: Optional in the model because the same call updates existing hooks; required only when a new hook is created.
+    ///
+    /// Disagreement with the official model: Wording only. botocore's documentation says "...publish to the specified notification target. Valid only if the notification target is an Amazon SNS topic or an Amazon SQS queue." where the page says "for example, an Amazon SNS topic or an Amazon SQS queue"; the page's text is kept.
     ///
     /// Constraints: length 1..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
     ///
@@ -408,7 +416,7 @@ fn validate_lifecycle_transition(
 ) {
     v.one_of(at, value.as_str(), LifecycleTransition::VALUES);
 }
-/// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an unexpected failure occurs.
+/// The result of a lifecycle action, CONTINUE or ABANDON (the values the page lists for DefaultResult).
 ///
 /// Disagreement with the official model: botocore's model has a plain string (shape LifecycleActionResult, no enum; only its documentation lists the valid values CONTINUE and ABANDON); the page says the parameter can be either CONTINUE or ABANDON. The page's enum is kept.
 ///
@@ -490,4 +498,649 @@ fn validate_lifecycle_action_result(
     value: &LifecycleActionResult,
 ) {
     v.one_of(at, value.as_str(), LifecycleActionResult::VALUES);
+}
+/// Output of `CompleteLifecycleAction`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CompleteLifecycleActionOutput {
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl CompleteLifecycleActionOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// Input of `CompleteLifecycleAction`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CompleteLifecycleActionInput {
+    /// The name of the lifecycle hook.
+    ///
+    /// Constraints: length 1..=255 characters; pattern `[A-Za-z0-9\-_\/]+`.
+    ///
+    /// Wire name: `LifecycleHookName`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "LifecycleHookName"))]
+    pub lifecycle_hook_name: String,
+    /// The name of the Auto Scaling group.
+    ///
+    /// Constraints: length 1..=1600 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
+    ///
+    /// Wire name: `AutoScalingGroupName`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "AutoScalingGroupName"))]
+    pub auto_scaling_group_name: String,
+    /// A universally unique identifier (UUID) that identifies a specific lifecycle action associated with an instance. Amazon EC2 Auto Scaling sends this token to the notification target you specified when you created the lifecycle hook.
+    ///
+    /// Constraints: length 36..=36 characters.
+    ///
+    /// Wire name: `LifecycleActionToken`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LifecycleActionToken",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_action_token: Option<String>,
+    /// The action for the group to take. You can specify either `CONTINUE` or `ABANDON`.
+    ///
+    /// Note: The shape is the one PutLifecycleHook's DefaultResult uses (botocore's LifecycleActionResult for both), an enum of CONTINUE and ABANDON as the PutLifecycleHook page lists them; this operation's own documentation names the same two values.
+    ///
+    /// Wire name: `LifecycleActionResult`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "LifecycleActionResult"))]
+    pub lifecycle_action_result: LifecycleActionResult,
+    /// The ID of the instance.
+    ///
+    /// Constraints: length 1..=19 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
+    ///
+    /// Wire name: `InstanceId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub instance_id: Option<String>,
+}
+impl CompleteLifecycleActionInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(
+        lifecycle_hook_name: impl Into<String>,
+        auto_scaling_group_name: impl Into<String>,
+        lifecycle_action_result: impl Into<LifecycleActionResult>,
+    ) -> Self {
+        Self {
+            lifecycle_hook_name: lifecycle_hook_name.into(),
+            auto_scaling_group_name: auto_scaling_group_name.into(),
+            lifecycle_action_token: None,
+            lifecycle_action_result: lifecycle_action_result.into(),
+            instance_id: None,
+        }
+    }
+    /// Sets `LifecycleActionToken`.
+    pub fn lifecycle_action_token(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_action_token = Some(value.into());
+        self
+    }
+    /// Sets `InstanceId`.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+}
+impl CompleteLifecycleActionInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        {
+            let value = &self.lifecycle_hook_name;
+            let at = at.field("LifecycleHookName");
+            validate_ascii_string_max_len255(v, &at, value);
+        }
+        {
+            let value = &self.auto_scaling_group_name;
+            let at = at.field("AutoScalingGroupName");
+            validate_resource_name(v, &at, value);
+        }
+        if let Some(value) = &self.lifecycle_action_token {
+            let at = at.field("LifecycleActionToken");
+            validate_lifecycle_action_token(v, &at, value);
+        }
+        {
+            let value = &self.lifecycle_action_result;
+            let at = at.field("LifecycleActionResult");
+            validate_lifecycle_action_result(v, &at, value);
+        }
+        if let Some(value) = &self.instance_id {
+            let at = at.field("InstanceId");
+            validate_xml_string_max_len19(v, &at, value);
+        }
+    }
+}
+/// Output of `DeleteLifecycleHook`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DeleteLifecycleHookOutput {
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl DeleteLifecycleHookOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// Input of `DeleteLifecycleHook`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DeleteLifecycleHookInput {
+    /// The name of the lifecycle hook.
+    ///
+    /// Constraints: length 1..=255 characters; pattern `[A-Za-z0-9\-_\/]+`.
+    ///
+    /// Wire name: `LifecycleHookName`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "LifecycleHookName"))]
+    pub lifecycle_hook_name: String,
+    /// The name of the Auto Scaling group.
+    ///
+    /// Constraints: length 1..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
+    ///
+    /// Wire name: `AutoScalingGroupName`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "AutoScalingGroupName"))]
+    pub auto_scaling_group_name: String,
+}
+impl DeleteLifecycleHookInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(
+        lifecycle_hook_name: impl Into<String>,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            lifecycle_hook_name: lifecycle_hook_name.into(),
+            auto_scaling_group_name: auto_scaling_group_name.into(),
+        }
+    }
+}
+impl DeleteLifecycleHookInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        {
+            let value = &self.lifecycle_hook_name;
+            let at = at.field("LifecycleHookName");
+            validate_ascii_string_max_len255(v, &at, value);
+        }
+        {
+            let value = &self.auto_scaling_group_name;
+            let at = at.field("AutoScalingGroupName");
+            validate_xml_string_max_len255(v, &at, value);
+        }
+    }
+}
+/// Output of `DescribeLifecycleHookTypes`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DescribeLifecycleHookTypesOutput {
+    /// The lifecycle hook types.
+    ///
+    /// Wire name: `LifecycleHookTypes`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LifecycleHookTypes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_types: Option<Vec<String>>,
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl DescribeLifecycleHookTypesOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// Output of `DescribeLifecycleHooks`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DescribeLifecycleHooksOutput {
+    /// The lifecycle hooks for the specified group.
+    ///
+    /// Wire name: `LifecycleHooks`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LifecycleHooks",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hooks: Option<Vec<LifecycleHook>>,
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl DescribeLifecycleHooksOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// Input of `DescribeLifecycleHooks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DescribeLifecycleHooksInput {
+    /// The name of the Auto Scaling group.
+    ///
+    /// Constraints: length 1..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
+    ///
+    /// Wire name: `AutoScalingGroupName`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "AutoScalingGroupName"))]
+    pub auto_scaling_group_name: String,
+    /// The names of one or more lifecycle hooks. If you omit this property, all lifecycle hooks are described.
+    ///
+    /// Constraints: length \<= 50 elements.
+    ///
+    /// Wire name: `LifecycleHookNames`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LifecycleHookNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_names: Option<Vec<String>>,
+}
+impl DescribeLifecycleHooksInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(auto_scaling_group_name: impl Into<String>) -> Self {
+        Self {
+            auto_scaling_group_name: auto_scaling_group_name.into(),
+            lifecycle_hook_names: None,
+        }
+    }
+    /// Sets `LifecycleHookNames`.
+    pub fn lifecycle_hook_names(mut self, value: impl Into<Vec<String>>) -> Self {
+        self.lifecycle_hook_names = Some(value.into());
+        self
+    }
+}
+impl DescribeLifecycleHooksInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        {
+            let value = &self.auto_scaling_group_name;
+            let at = at.field("AutoScalingGroupName");
+            validate_xml_string_max_len255(v, &at, value);
+        }
+        if let Some(value) = &self.lifecycle_hook_names {
+            let at = at.field("LifecycleHookNames");
+            validate_lifecycle_hook_names(v, &at, value);
+        }
+    }
+}
+/// Checks a `LifecycleActionToken` value.
+fn validate_lifecycle_action_token(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, Some(36u64), Some(36u64));
+}
+/// Describes a lifecycle hook. A lifecycle hook lets you create solutions that are aware of events in the Auto Scaling instance lifecycle, and then perform a custom action on instances when the corresponding lifecycle event occurs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct LifecycleHook {
+    /// The name of the lifecycle hook.
+    ///
+    /// Constraints: length 1..=255 characters; pattern `[A-Za-z0-9\-_\/]+`.
+    ///
+    /// Wire name: `LifecycleHookName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LifecycleHookName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_name: Option<String>,
+    /// The name of the Auto Scaling group for the lifecycle hook.
+    ///
+    /// Constraints: length 1..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
+    ///
+    /// Wire name: `AutoScalingGroupName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AutoScalingGroupName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub auto_scaling_group_name: Option<String>,
+    /// The lifecycle transition.
+    ///
+    /// Valid values: `autoscaling:EC2_INSTANCE_LAUNCHING` | `autoscaling:EC2_INSTANCE_TERMINATING`
+    ///
+    /// Wire name: `LifecycleTransition`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LifecycleTransition",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_transition: Option<LifecycleTransition>,
+    /// The ARN of the target that Amazon EC2 Auto Scaling sends notifications to when an instance is in a wait state for the lifecycle hook.
+    ///
+    /// Constraints: length 0..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
+    ///
+    /// Wire name: `NotificationTargetARN`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "NotificationTargetARN",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_target_arn: Option<String>,
+    /// The ARN of the IAM role that allows the Auto Scaling group to publish to the specified notification target (an Amazon SNS topic or an Amazon SQS queue).
+    ///
+    /// Constraints: length 1..=255 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
+    ///
+    /// Wire name: `RoleARN`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "RoleARN", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub role_arn: Option<String>,
+    /// Additional information that is included any time Amazon EC2 Auto Scaling sends a message to the notification target.
+    ///
+    /// Constraints: length 1..=4000 characters; pattern `[\u0009\u000A\u000D\u0020-\u007e]+`.
+    ///
+    /// Wire name: `NotificationMetadata`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "NotificationMetadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_metadata: Option<String>,
+    /// The maximum time, in seconds, that can elapse before the lifecycle hook times out. If the lifecycle hook times out, Amazon EC2 Auto Scaling performs the action that you specified in the `DefaultResult` property.
+    ///
+    /// Constraints: range 30..=7200.
+    ///
+    /// Wire name: `HeartbeatTimeout`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "HeartbeatTimeout",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub heartbeat_timeout: Option<i32>,
+    /// The maximum time, in seconds, that an instance can remain in a wait state. The maximum is 172800 seconds (48 hours) or 100 times `HeartbeatTimeout`, whichever is smaller.
+    ///
+    /// Wire name: `GlobalTimeout`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "GlobalTimeout", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub global_timeout: Option<i32>,
+    /// The action the Auto Scaling group takes when the lifecycle hook timeout elapses or if an unexpected failure occurs.
+    ///
+    /// Valid values: `CONTINUE` | `ABANDON`
+    ///
+    /// Wire name: `DefaultResult`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "DefaultResult", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub default_result: Option<LifecycleActionResult>,
+}
+/// Checks a `LifecycleHookNames` value.
+fn validate_lifecycle_hook_names(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &[String],
+) {
+    v.count_length(at, value.len(), "elements", None, Some(50u64));
+    for (i, item) in value.iter().enumerate() {
+        {
+            let at = at.index(i);
+            validate_ascii_string_max_len255(v, &at, item);
+        }
+    }
+}
+/// Output of `RecordLifecycleActionHeartbeat`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct RecordLifecycleActionHeartbeatOutput {
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl RecordLifecycleActionHeartbeatOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// Input of `RecordLifecycleActionHeartbeat`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct RecordLifecycleActionHeartbeatInput {
+    /// The name of the lifecycle hook.
+    ///
+    /// Constraints: length 1..=255 characters; pattern `[A-Za-z0-9\-_\/]+`.
+    ///
+    /// Wire name: `LifecycleHookName`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "LifecycleHookName"))]
+    pub lifecycle_hook_name: String,
+    /// The name of the Auto Scaling group.
+    ///
+    /// Constraints: length 1..=1600 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
+    ///
+    /// Wire name: `AutoScalingGroupName`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "AutoScalingGroupName"))]
+    pub auto_scaling_group_name: String,
+    /// A token that uniquely identifies a specific lifecycle action associated with an instance. Amazon EC2 Auto Scaling sends this token to the notification target that you specified when you created the lifecycle hook.
+    ///
+    /// Constraints: length 36..=36 characters.
+    ///
+    /// Wire name: `LifecycleActionToken`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LifecycleActionToken",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_action_token: Option<String>,
+    /// The ID of the instance.
+    ///
+    /// Constraints: length 1..=19 characters; pattern `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`.
+    ///
+    /// Wire name: `InstanceId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub instance_id: Option<String>,
+}
+impl RecordLifecycleActionHeartbeatInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(
+        lifecycle_hook_name: impl Into<String>,
+        auto_scaling_group_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            lifecycle_hook_name: lifecycle_hook_name.into(),
+            auto_scaling_group_name: auto_scaling_group_name.into(),
+            lifecycle_action_token: None,
+            instance_id: None,
+        }
+    }
+    /// Sets `LifecycleActionToken`.
+    pub fn lifecycle_action_token(mut self, value: impl Into<String>) -> Self {
+        self.lifecycle_action_token = Some(value.into());
+        self
+    }
+    /// Sets `InstanceId`.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+}
+impl RecordLifecycleActionHeartbeatInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        {
+            let value = &self.lifecycle_hook_name;
+            let at = at.field("LifecycleHookName");
+            validate_ascii_string_max_len255(v, &at, value);
+        }
+        {
+            let value = &self.auto_scaling_group_name;
+            let at = at.field("AutoScalingGroupName");
+            validate_resource_name(v, &at, value);
+        }
+        if let Some(value) = &self.lifecycle_action_token {
+            let at = at.field("LifecycleActionToken");
+            validate_lifecycle_action_token(v, &at, value);
+        }
+        if let Some(value) = &self.instance_id {
+            let at = at.field("InstanceId");
+            validate_xml_string_max_len19(v, &at, value);
+        }
+    }
+}
+/// `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`: the automaton of `[ -\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}\x{D}\x{A}\x{9}]*` (made by the generator, see codegen/src/automaton.rs).
+static RESOURCE_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*",
+    crate::runtime::Automaton::new(
+        b"\0\0\0\0\0\0\0\0\0\x01\x01\x02\x02\x03\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\t\n\x0B\x0B\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\r\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0F\x10\x11\x12\x13\x13\x13\x14\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15",
+        22,
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0",
+        b"\x01\x04\x06",
+    ),
+);
+/// Checks a `ResourceName` value.
+fn validate_resource_name(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, Some(1u64), Some(1600u64));
+    v.pattern(at, value, &RESOURCE_NAME_PATTERN);
+}
+/// `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`: the automaton of `[ -\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}\x{D}\x{A}\x{9}]*` (made by the generator, see codegen/src/automaton.rs).
+static XML_STRING_MAX_LEN19_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*",
+    crate::runtime::Automaton::new(
+        b"\0\0\0\0\0\0\0\0\0\x01\x01\x02\x02\x03\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\t\n\x0B\x0B\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\x0C\r\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0F\x10\x11\x12\x13\x13\x13\x14\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15\x15",
+        22,
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0",
+        b"\x01\x04\x06",
+    ),
+);
+/// Checks a `XmlStringMaxLen19` value.
+fn validate_xml_string_max_len19(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, Some(1u64), Some(19u64));
+    v.pattern(at, value, &XML_STRING_MAX_LEN19_PATTERN);
+}
+/// The input of `DescribeLifecycleHookTypes`, which has no members.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DescribeLifecycleHookTypesInput {}
+impl DescribeLifecycleHookTypesInput {
+    /// An input with every member left out.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+impl DescribeLifecycleHookTypesInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        _v: &mut crate::runtime::Validator,
+        _at: &crate::runtime::FieldPath<'_>,
+    ) {}
 }

@@ -44,6 +44,8 @@ impl Client {
     ///
     /// Note: The page's Exceptions list is cut off; the error (HookResultNotFoundException) and the resultWrapper ListHookResultsResult come from botocore. botocore's current documentation reads "Returns summaries of invoked Hooks" and lists the supported parameter combinations: no parameters (all Hook invocation summaries), TypeArn only (a specific Hook), TypeArn and Status (a specific Hook filtered by status), TargetId and TargetType (a specific Hook invocation target).
     ///
+    /// Disagreement with the official model: botocore's model does not mark the operation readonly or idempotent; the page ("Returns summaries of invoked Hooks") says it only reads, so it is safe to send again and is retried like a read.
+    ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn list_hook_results(
         &self,
@@ -102,12 +104,137 @@ impl Client {
             first: true,
         }
     }
+    /// Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.
+    ///
+    /// Disagreement with the official model: botocore's model does not mark the operation readonly or idempotent; its documentation ("Returns Hook-related information ...") says it only reads, so it is safe to send again and is retried like a read.
+    ///
+    /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn describe_change_set_hooks(
+        &self,
+        input: DescribeChangeSetHooksInput,
+    ) -> Result<
+        DescribeChangeSetHooksOutput,
+        crate::runtime::Error<DescribeChangeSetHooksError>,
+    > {
+        self.call_describe_change_set_hooks(input, self.handle.validation_enabled())
+            .await
+    }
+    /// Sends `DescribeChangeSetHooks`, validating the input first when `validate` says so.
+    async fn call_describe_change_set_hooks(
+        &self,
+        input: DescribeChangeSetHooksInput,
+        validate: bool,
+    ) -> Result<
+        DescribeChangeSetHooksOutput,
+        crate::runtime::Error<DescribeChangeSetHooksError>,
+    > {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_describe_change_set_hooks(
+                &self.handle,
+                &input,
+            )
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &DESCRIBE_CHANGE_SET_HOOKS,
+                request,
+                super::codec::output_describe_change_set_hooks,
+                DescribeChangeSetHooksError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `DescribeChangeSetHooks` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_describe_change_set_hooks(
+        &self,
+        input: &DescribeChangeSetHooksInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<DescribeChangeSetHooksError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_describe_change_set_hooks(
+                &self.handle,
+                input,
+            )
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&DESCRIBE_CHANGE_SET_HOOKS, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Retrieves detailed information and remediation guidance for a Hook invocation result.
+    ///
+    /// If the Hook uses a KMS key to encrypt annotations, callers of the `GetHookResult` operation must have `kms:Decrypt` permissions. For more information, see [KMS key policy and permissions for encrypting CloudFormation Hooks results at rest](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html) in the *CloudFormation Hooks User Guide*.
+    ///
+    /// Disagreement with the official model: botocore's model does not mark the operation readonly or idempotent; its documentation ("Retrieves detailed information ...") says it only reads, so it is safe to send again and is retried like a read.
+    ///
+    /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn get_hook_result(
+        &self,
+        input: GetHookResultInput,
+    ) -> Result<GetHookResultOutput, crate::runtime::Error<GetHookResultError>> {
+        self.call_get_hook_result(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `GetHookResult`, validating the input first when `validate` says so.
+    async fn call_get_hook_result(
+        &self,
+        input: GetHookResultInput,
+        validate: bool,
+    ) -> Result<GetHookResultOutput, crate::runtime::Error<GetHookResultError>> {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_get_hook_result(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &GET_HOOK_RESULT,
+                request,
+                super::codec::output_get_hook_result,
+                GetHookResultError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `GetHookResult` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_get_hook_result(
+        &self,
+        input: &GetHookResultInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<GetHookResultError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_get_hook_result(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&GET_HOOK_RESULT, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
 }
 pub(super) static LIST_HOOK_RESULTS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "ListHookResults",
     method: "POST",
     success_status: 200u16,
-    idempotent: false,
+    idempotent: true,
+    unsigned: false,
+};
+pub(super) static DESCRIBE_CHANGE_SET_HOOKS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "DescribeChangeSetHooks",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: true,
+    unsigned: false,
+};
+pub(super) static GET_HOOK_RESULT: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "GetHookResult",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: true,
     unsigned: false,
 };
 /// Pages of `ListHookResults`, fetched one call at a time by \[`ListHookResultsPages::next_page`\].

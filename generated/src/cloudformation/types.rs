@@ -4,28 +4,39 @@
 /// Input of ListHookResults.
 ///
 /// Note: Page members first, in the page's order; TypeArn and Status exist only in botocore's current model and follow them. botocore's documentation adds cross-member rules that its model does not enforce: TargetType and TargetId only together, Status only with TypeArn.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Required-ness follows botocore's current model, not the page: no member is required. The page marks TargetType and TargetId \[REQUIRED\] (recorded on each as the disagreement), but it predates the TypeArn and Status filters; with its required-ness, the calls the current API supports (no parameters, TypeArn alone, TypeArn with Status) could not be built, and a combination it does not list (TargetType and TargetId with TypeArn) could. Dropping the newer members instead would lose those calls; keeping them optional loses none of the page's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListHookResultsInput {
     /// The type of operation being targeted by the Hook.
     ///
-    /// Disagreement with the official model: The page marks TargetType \[REQUIRED\]. botocore's current model (since 1.40.24, 2025-09-04) requires no member; 1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation says "Filters results by target type. Currently, only CHANGE_SET and CLOUD_CONTROL are supported filter options. Required when TargetId is specified and cannot be used otherwise."
+    /// Note: Optional, as botocore's current model has it (see the structure's note).
     ///
-    /// Wire name: `TargetType`, required.
-    #[cfg_attr(feature = "serde", serde(rename = "TargetType"))]
-    pub target_type: ListHookResultsTargetType,
+    /// Disagreement with the official model: The page marks TargetType \[REQUIRED\]. botocore's current model (since 1.40.24, 2025-09-04) requires no member, and this model follows it; 1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation says "Filters results by target type. Currently, only CHANGE_SET and CLOUD_CONTROL are supported filter options. Required when TargetId is specified and cannot be used otherwise."
+    ///
+    /// Wire name: `TargetType`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub target_type: Option<ListHookResultsTargetType>,
     /// The logical ID of the target the operation is acting on by the Hook. If the target is a change set, it’s the ARN of the change set.
     ///
     /// If the target is a Cloud Control API operation, this will be the HookRequestToken returned by the Cloud Control API operation request. For more information on the HookRequestToken, see ProgressEvent.
     ///
-    /// Disagreement with the official model: The page marks TargetId \[REQUIRED\]. botocore's current model (since 1.40.24, 2025-09-04) requires no member; 1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation says "Filters results by the unique identifier of the target the Hook was invoked against. ... Required when TargetType is specified and cannot be used otherwise."
+    /// Note: Optional, as botocore's current model has it (see the structure's note).
+    ///
+    /// Disagreement with the official model: The page marks TargetId \[REQUIRED\]. botocore's current model (since 1.40.24, 2025-09-04) requires no member, and this model follows it; 1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation says "Filters results by the unique identifier of the target the Hook was invoked against. ... Required when TargetType is specified and cannot be used otherwise."
     ///
     /// Constraints: length 1..=1600 characters; pattern `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
     ///
-    /// Wire name: `TargetId`, required.
-    #[cfg_attr(feature = "serde", serde(rename = "TargetId"))]
-    pub target_id: String,
+    /// Wire name: `TargetId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub target_id: Option<String>,
     /// A string that identifies the next page of events that you want to retrieve.
     ///
     /// Constraints: length 1..=1024 characters.
@@ -60,18 +71,19 @@ pub struct ListHookResultsInput {
     pub status: Option<HookStatus>,
 }
 impl ListHookResultsInput {
-    /// An input from its required members; set optional ones with the methods below.
-    pub fn new(
-        target_type: impl Into<ListHookResultsTargetType>,
-        target_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            target_type: target_type.into(),
-            target_id: target_id.into(),
-            next_token: None,
-            type_arn: None,
-            status: None,
-        }
+    /// An input with every member left out.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `TargetType`.
+    pub fn target_type(mut self, value: impl Into<ListHookResultsTargetType>) -> Self {
+        self.target_type = Some(value.into());
+        self
+    }
+    /// Sets `TargetId`.
+    pub fn target_id(mut self, value: impl Into<String>) -> Self {
+        self.target_id = Some(value.into());
+        self
     }
     /// Sets `NextToken`.
     pub fn next_token(mut self, value: impl Into<String>) -> Self {
@@ -103,13 +115,11 @@ impl ListHookResultsInput {
         v: &mut crate::runtime::Validator,
         at: &crate::runtime::FieldPath<'_>,
     ) {
-        {
-            let value = &self.target_type;
+        if let Some(value) = &self.target_type {
             let at = at.field("TargetType");
             validate_list_hook_results_target_type(v, &at, value);
         }
-        {
-            let value = &self.target_id;
+        if let Some(value) = &self.target_id {
             let at = at.field("TargetId");
             validate_hook_result_id(v, &at, value);
         }
@@ -468,7 +478,7 @@ fn validate_hook_type_arn(
 }
 /// The state of the Hook invocation.
 ///
-/// Note: The page lists the four values; their documentation comes from botocore.
+/// Note: The page lists the same four values (without documentation); each value's documentation is botocore's (GetHookResult's Status member documents them).
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
@@ -723,4 +733,1200 @@ impl<'de> serde::Deserialize<'de> for HookFailureMode {
         )?;
         Ok(Self::from(value.as_ref()))
     }
+}
+/// `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`: the automaton of `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$` (made by the generator, see codegen/src/automaton.rs).
+static HOOK_INVOCATION_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
+    crate::runtime::Automaton::new(
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x05\x05\x05\x05\x05\x05\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06",
+        7,
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02\0\0\0\x02\0\0\0\0\0\0\0\0\0\x03\0\0\0\x03\0\0\0\0\0\0\0\0\0\x04\0\0\0\x04\0\0\0\0\0\0\0\0\0\x05\0\0\0\x05\0\0\0\0\0\0\0\0\0\x06\0\0\0\x06\0\0\0\0\0\0\0\0\0\x07\0\0\0\x07\0\0\0\0\0\0\0\0\0\x08\0\0\0\x08\0\0\0\0\0\0\0\0\0\t\0\0\0\t\0\0\0\0\0\n\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x0B\0\0\0\x0B\0\0\0\0\0\0\0\0\0\x0C\0\0\0\x0C\0\0\0\0\0\0\0\0\0\r\0\0\0\r\0\0\0\0\0\0\0\0\0\x0E\0\0\0\x0E\0\0\0\0\0\x0F\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x10\0\0\0\x10\0\0\0\0\0\0\0\0\0\x11\0\0\0\x11\0\0\0\0\0\0\0\0\0\x12\0\0\0\x12\0\0\0\0\0\0\0\0\0\x13\0\0\0\x13\0\0\0\0\0\x14\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x15\0\0\0\x15\0\0\0\0\0\0\0\0\0\x16\0\0\0\x16\0\0\0\0\0\0\0\0\0\x17\0\0\0\x17\0\0\0\0\0\0\0\0\0\x18\0\0\0\x18\0\0\0\0\0\x19\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x1A\0\0\0\x1A\0\0\0\0\0\0\0\0\0\x1B\0\0\0\x1B\0\0\0\0\0\0\0\0\0\x1C\0\0\0\x1C\0\0\0\0\0\0\0\0\0\x1D\0\0\0\x1D\0\0\0\0\0\0\0\0\0\x1E\0\0\0\x1E\0\0\0\0\0\0\0\0\0\x1F\0\0\0\x1F\0\0\0\0\0\0\0\0\0 \0\0\0 \0\0\0\0\0\0\0\0\0!\0\0\0!\0\0\0\0\0\0\0\0\0\"\0\0\0\"\0\0\0\0\0\0\0\0\0#\0\0\0#\0\0\0\0\0\0\0\0\0$\0\0\0$\0\0\0\0\0\0\0\0\0%\0\0\0%\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+        b"\x01\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x04",
+    ),
+);
+/// Checks a `HookInvocationId` value.
+fn validate_hook_invocation_id(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, Some(36u64), Some(36u64));
+    v.pattern(at, value, &HOOK_INVOCATION_ID_PATTERN);
+}
+/// The `Annotation` data type.
+///
+/// A `GetHookResult` call returns detailed information and remediation guidance from Control Tower, Guard, Lambda, or custom Hooks for a Hook invocation result.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct Annotation {
+    /// An identifier for the evaluation logic that was used when invoking the Hook. For Control Tower, this is the control ID. For Guard, this is the rule ID. For Lambda and custom Hooks, this is a user-defined identifier.
+    ///
+    /// Constraints: length 1..=1024 characters.
+    ///
+    /// Wire name: `AnnotationName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AnnotationName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub annotation_name: Option<String>,
+    /// The status of the Hook invocation from the downstream service.
+    ///
+    /// Wire name: `Status`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub status: Option<AnnotationStatus>,
+    /// The explanation for the specific status assigned to this Hook invocation. For example, "Bucket does not block public access".
+    ///
+    /// Constraints: length 1..=16384 characters.
+    ///
+    /// Wire name: `StatusMessage`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StatusMessage", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub status_message: Option<String>,
+    /// Suggests what to change if your Hook returns a `FAILED` status. For example, "Block public access to the bucket".
+    ///
+    /// Constraints: length 1..=16384 characters.
+    ///
+    /// Wire name: `RemediationMessage`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "RemediationMessage",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub remediation_message: Option<String>,
+    /// A URL that you can access for additional remediation guidance.
+    ///
+    /// Constraints: length 1..=5120 characters.
+    ///
+    /// Wire name: `RemediationLink`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "RemediationLink",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub remediation_link: Option<String>,
+    /// The relative risk associated with any violations of this type.
+    ///
+    /// Wire name: `SeverityLevel`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SeverityLevel", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub severity_level: Option<AnnotationSeverityLevel>,
+}
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AnnotationSeverityLevel {
+    /// Wire value: `INFORMATIONAL`.
+    Informational,
+    /// Wire value: `LOW`.
+    Low,
+    /// Wire value: `MEDIUM`.
+    Medium,
+    /// Wire value: `HIGH`.
+    High,
+    /// Wire value: `CRITICAL`.
+    Critical,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl AnnotationSeverityLevel {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "INFORMATIONAL",
+        "LOW",
+        "MEDIUM",
+        "HIGH",
+        "CRITICAL",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Informational => "INFORMATIONAL",
+            Self::Low => "LOW",
+            Self::Medium => "MEDIUM",
+            Self::High => "HIGH",
+            Self::Critical => "CRITICAL",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for AnnotationSeverityLevel {
+    fn from(value: &str) -> Self {
+        match value {
+            "INFORMATIONAL" => Self::Informational,
+            "LOW" => Self::Low,
+            "MEDIUM" => Self::Medium,
+            "HIGH" => Self::High,
+            "CRITICAL" => Self::Critical,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for AnnotationSeverityLevel {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for AnnotationSeverityLevel {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for AnnotationSeverityLevel {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for AnnotationSeverityLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for AnnotationSeverityLevel {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for AnnotationSeverityLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum AnnotationStatus {
+    /// Wire value: `PASSED`.
+    Passed,
+    /// Wire value: `FAILED`.
+    Failed,
+    /// Wire value: `SKIPPED`.
+    Skipped,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl AnnotationStatus {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["PASSED", "FAILED", "SKIPPED"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Passed => "PASSED",
+            Self::Failed => "FAILED",
+            Self::Skipped => "SKIPPED",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for AnnotationStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PASSED" => Self::Passed,
+            "FAILED" => Self::Failed,
+            "SKIPPED" => Self::Skipped,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for AnnotationStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for AnnotationStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for AnnotationStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for AnnotationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for AnnotationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for AnnotationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ChangeAction {
+    /// Wire value: `Add`.
+    Add,
+    /// Wire value: `Modify`.
+    Modify,
+    /// Wire value: `Remove`.
+    Remove,
+    /// Wire value: `Import`.
+    Import,
+    /// Wire value: `Dynamic`.
+    Dynamic,
+    /// Wire value: `SyncWithActual`.
+    SyncWithActual,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl ChangeAction {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "Add",
+        "Modify",
+        "Remove",
+        "Import",
+        "Dynamic",
+        "SyncWithActual",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Add => "Add",
+            Self::Modify => "Modify",
+            Self::Remove => "Remove",
+            Self::Import => "Import",
+            Self::Dynamic => "Dynamic",
+            Self::SyncWithActual => "SyncWithActual",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for ChangeAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "Add" => Self::Add,
+            "Modify" => Self::Modify,
+            "Remove" => Self::Remove,
+            "Import" => Self::Import,
+            "Dynamic" => Self::Dynamic,
+            "SyncWithActual" => Self::SyncWithActual,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for ChangeAction {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for ChangeAction {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for ChangeAction {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for ChangeAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for ChangeAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ChangeAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// Specifies the resource, the Hook, and the Hook version to be invoked.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ChangeSetHook {
+    /// The specific point in the provisioning process where the Hook is invoked.
+    ///
+    /// Wire name: `InvocationPoint`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "InvocationPoint",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub invocation_point: Option<HookInvocationPoint>,
+    /// Specify the Hook failure mode for non-compliant resources in the followings ways.
+    ///
+    /// - `FAIL` Stops provisioning resources.
+    /// - `WARN` Allows provisioning to continue with a warning message.
+    ///
+    /// Wire name: `FailureMode`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "FailureMode", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub failure_mode: Option<HookFailureMode>,
+    /// The unique name for your Hook. Specifies a three-part namespace for your Hook, with a recommended pattern of `Organization::Service::Hook`.
+    ///
+    /// The following organization namespaces are reserved and can't be used in your Hook type names:
+    ///
+    /// - `Alexa`
+    /// - `AMZN`
+    /// - `Amazon`
+    /// - `ASK`
+    /// - `AWS`
+    /// - `Custom`
+    /// - `Dev`
+    ///
+    /// Constraints: length 10..=196 characters.
+    ///
+    /// Wire name: `TypeName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub type_name: Option<String>,
+    /// The version ID of the type specified.
+    ///
+    /// Constraints: length 1..=128 characters; pattern `[A-Za-z0-9-]+`.
+    ///
+    /// Wire name: `TypeVersionId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TypeVersionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub type_version_id: Option<String>,
+    /// The version ID of the type configuration.
+    ///
+    /// Constraints: length 1..=128 characters; pattern `[A-Za-z0-9-]+`.
+    ///
+    /// Wire name: `TypeConfigurationVersionId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "TypeConfigurationVersionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub type_configuration_version_id: Option<String>,
+    /// Specifies details about the target that the Hook will run against.
+    ///
+    /// Wire name: `TargetDetails`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetDetails", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub target_details: Option<ChangeSetHookTargetDetails>,
+}
+/// Specifies `RESOURCE` type target details for activated Hooks.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ChangeSetHookResourceTargetDetails {
+    /// The resource's logical ID, which is defined in the stack's template.
+    ///
+    /// Wire name: `LogicalResourceId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LogicalResourceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub logical_resource_id: Option<String>,
+    /// The type of CloudFormation resource, such as `AWS::S3::Bucket`.
+    ///
+    /// Constraints: length 1..=256 characters; pattern `^[a-zA-Z0-9]{2,64}::[a-zA-Z0-9]{2,64}::[a-zA-Z0-9]{2,64}$`.
+    ///
+    /// Wire name: `ResourceType`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub resource_type: Option<String>,
+    /// Specifies the action of the resource.
+    ///
+    /// Wire name: `ResourceAction`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ResourceAction",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub resource_action: Option<ChangeAction>,
+}
+/// Specifies target details for an activated Hook.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ChangeSetHookTargetDetails {
+    /// The Hook target type.
+    ///
+    /// Wire name: `TargetType`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub target_type: Option<HookTargetType>,
+    /// Required if `TargetType` is `RESOURCE`.
+    ///
+    /// Wire name: `ResourceTargetDetails`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ResourceTargetDetails",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub resource_target_details: Option<ChangeSetHookResourceTargetDetails>,
+}
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ChangeSetHooksStatus {
+    /// Wire value: `PLANNING`.
+    Planning,
+    /// Wire value: `PLANNED`.
+    Planned,
+    /// Wire value: `UNAVAILABLE`.
+    Unavailable,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl ChangeSetHooksStatus {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["PLANNING", "PLANNED", "UNAVAILABLE"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Planning => "PLANNING",
+            Self::Planned => "PLANNED",
+            Self::Unavailable => "UNAVAILABLE",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for ChangeSetHooksStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "PLANNING" => Self::Planning,
+            "PLANNED" => Self::Planned,
+            "UNAVAILABLE" => Self::Unavailable,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for ChangeSetHooksStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for ChangeSetHooksStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for ChangeSetHooksStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for ChangeSetHooksStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for ChangeSetHooksStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ChangeSetHooksStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*`: the automaton of `[a-zA-Z][\x{2D}a-zA-Z0-9]*|arn:[\x{2D}a-zA-Z0-9\x{3A}\x{2F}]*` (made by the generator, see codegen/src/automaton.rs).
+static CHANGE_SET_NAME_OR_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*",
+    crate::runtime::Automaton::new(
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\x02\x03\x04\x04\x04\x04\x04\x04\x04\x04\x04\x04\x05\x06\x06\x06\x06\x06\x06\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x08\x08\x08\x08\x08\x08\t\n\n\n\n\n\n\n\n\n\n\n\n\x0B\x0C\x0C\x0C\r\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0E\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F\x0F",
+        16,
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x02\0\x01\0\x03\0\x02\0\x02\0\x02\0\x02\0\x02\0\x01\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x06\0\x05\0\x05\0\x05\0\x07\0\x05\0\x04\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x02\0\x01\0\x03\0\x02\0\x02\0\x02\0\x02\0\x02\0\x01\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x06\0\x05\0\x05\0\x05\0\x07\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x06\0\x05\0\x08\0\x05\0\x05\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x05\0\t\0\x04\0\x05\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\t\0\x04\0\t\0\t\0\t\0\x04\0\t\0\x04\0\t\0\t\0\t\0\t\0\t\0\t\0\x04\0",
+        b"\x01\0\x04\x04\x02\x06\x06\x06\x06\x06",
+    ),
+);
+/// Checks a `ChangeSetNameOrId` value.
+fn validate_change_set_name_or_id(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, Some(1u64), Some(1600u64));
+    v.pattern(at, value, &CHANGE_SET_NAME_OR_ID_PATTERN);
+}
+/// Input of `DescribeChangeSetHooks`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DescribeChangeSetHooksInput {
+    /// The name or Amazon Resource Name (ARN) of the change set that you want to describe.
+    ///
+    /// Constraints: length 1..=1600 characters; pattern `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*`.
+    ///
+    /// Wire name: `ChangeSetName`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "ChangeSetName"))]
+    pub change_set_name: String,
+    /// If you specified the name of a change set, specify the stack name or stack ID (ARN) of the change set you want to describe.
+    ///
+    /// Constraints: length >= 1 characters; pattern `([a-zA-Z][-a-zA-Z0-9]*)|(arn:\b(aws|aws-us-gov|aws-cn)\b:[-a-zA-Z0-9:/._+]*)`.
+    ///
+    /// Wire name: `StackName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StackName", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub stack_name: Option<String>,
+    /// The token for the next set of items to return. (You received this token from a previous call.)
+    ///
+    /// Constraints: length 1..=1024 characters.
+    ///
+    /// Wire name: `NextToken`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub next_token: Option<String>,
+    /// If specified, lists only the Hooks related to the specified `LogicalResourceId`.
+    ///
+    /// Wire name: `LogicalResourceId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LogicalResourceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub logical_resource_id: Option<String>,
+}
+impl DescribeChangeSetHooksInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(change_set_name: impl Into<String>) -> Self {
+        Self {
+            change_set_name: change_set_name.into(),
+            stack_name: None,
+            next_token: None,
+            logical_resource_id: None,
+        }
+    }
+    /// Sets `StackName`.
+    pub fn stack_name(mut self, value: impl Into<String>) -> Self {
+        self.stack_name = Some(value.into());
+        self
+    }
+    /// Sets `NextToken`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+    /// Sets `LogicalResourceId`.
+    pub fn logical_resource_id(mut self, value: impl Into<String>) -> Self {
+        self.logical_resource_id = Some(value.into());
+        self
+    }
+}
+impl DescribeChangeSetHooksInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        {
+            let value = &self.change_set_name;
+            let at = at.field("ChangeSetName");
+            validate_change_set_name_or_id(v, &at, value);
+        }
+        if let Some(value) = &self.stack_name {
+            let at = at.field("StackName");
+            validate_stack_name_or_id(v, &at, value);
+        }
+        if let Some(value) = &self.next_token {
+            let at = at.field("NextToken");
+            validate_next_token(v, &at, value);
+        }
+    }
+}
+/// Output of `DescribeChangeSetHooks`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DescribeChangeSetHooksOutput {
+    /// The change set identifier (stack ID).
+    ///
+    /// Constraints: length >= 1 characters; pattern `arn:[-a-zA-Z0-9:/]*`.
+    ///
+    /// Wire name: `ChangeSetId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ChangeSetId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub change_set_id: Option<String>,
+    /// The change set name.
+    ///
+    /// Constraints: length 1..=128 characters; pattern `[a-zA-Z][-a-zA-Z0-9]*`.
+    ///
+    /// Wire name: `ChangeSetName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ChangeSetName", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub change_set_name: Option<String>,
+    /// List of Hook objects.
+    ///
+    /// Wire name: `Hooks`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Hooks", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub hooks: Option<Vec<ChangeSetHook>>,
+    /// Provides the status of the change set Hook.
+    ///
+    /// Wire name: `Status`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub status: Option<ChangeSetHooksStatus>,
+    /// Pagination token, `null` or empty if no more results.
+    ///
+    /// Constraints: length 1..=1024 characters.
+    ///
+    /// Wire name: `NextToken`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub next_token: Option<String>,
+    /// The stack identifier (stack ID).
+    ///
+    /// Wire name: `StackId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StackId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub stack_id: Option<String>,
+    /// The stack name.
+    ///
+    /// Wire name: `StackName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StackName", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub stack_name: Option<String>,
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl DescribeChangeSetHooksOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// Input of `GetHookResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct GetHookResultInput {
+    /// The unique identifier (ID) of the Hook invocation result that you want details about. You can get the ID from the [ListHookResults](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListHookResults.html) operation.
+    ///
+    /// Constraints: length 36..=36 characters; pattern `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+    ///
+    /// Wire name: `HookResultId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "HookResultId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub hook_result_id: Option<String>,
+}
+impl GetHookResultInput {
+    /// An input with every member left out.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets `HookResultId`.
+    pub fn hook_result_id(mut self, value: impl Into<String>) -> Self {
+        self.hook_result_id = Some(value.into());
+        self
+    }
+}
+impl GetHookResultInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        if let Some(value) = &self.hook_result_id {
+            let at = at.field("HookResultId");
+            validate_hook_invocation_id(v, &at, value);
+        }
+    }
+}
+/// Output of `GetHookResult`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct GetHookResultOutput {
+    /// The unique identifier of the Hook result.
+    ///
+    /// Constraints: length 36..=36 characters; pattern `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+    ///
+    /// Wire name: `HookResultId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "HookResultId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub hook_result_id: Option<String>,
+    /// The specific point in the provisioning process where the Hook is invoked.
+    ///
+    /// Wire name: `InvocationPoint`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "InvocationPoint",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub invocation_point: Option<HookInvocationPoint>,
+    /// The failure mode of the invocation.
+    ///
+    /// Wire name: `FailureMode`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "FailureMode", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub failure_mode: Option<HookFailureMode>,
+    /// The name of the Hook that was invoked.
+    ///
+    /// Constraints: length 10..=196 characters.
+    ///
+    /// Wire name: `TypeName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub type_name: Option<String>,
+    /// The original public type name of the Hook when an alias is used.
+    ///
+    /// For example, if you activate `AWS::Hooks::GuardHook` with alias `MyCompany::Custom::GuardHook`, then `TypeName` will be `MyCompany::Custom::GuardHook` and `OriginalTypeName` will be `AWS::Hooks::GuardHook`.
+    ///
+    /// Constraints: length 10..=196 characters.
+    ///
+    /// Wire name: `OriginalTypeName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "OriginalTypeName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub original_type_name: Option<String>,
+    /// The version identifier of the Hook that was invoked.
+    ///
+    /// Constraints: length 1..=128 characters; pattern `[A-Za-z0-9-]+`.
+    ///
+    /// Wire name: `TypeVersionId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TypeVersionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub type_version_id: Option<String>,
+    /// The version identifier of the Hook configuration data that was used during invocation.
+    ///
+    /// Constraints: length 1..=128 characters; pattern `[A-Za-z0-9-]+`.
+    ///
+    /// Wire name: `TypeConfigurationVersionId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "TypeConfigurationVersionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub type_configuration_version_id: Option<String>,
+    /// The Amazon Resource Name (ARN) of the Hook.
+    ///
+    /// Constraints: length \<= 1024 characters; pattern `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.
+    ///
+    /// Wire name: `TypeArn`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TypeArn", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub type_arn: Option<String>,
+    /// The status of the Hook invocation. The following statuses are possible:
+    ///
+    /// - `HOOK_IN_PROGRESS`: The Hook is currently running.
+    /// - `HOOK_COMPLETE_SUCCEEDED`: The Hook completed successfully.
+    /// - `HOOK_COMPLETE_FAILED`: The Hook completed but failed validation.
+    /// - `HOOK_FAILED`: The Hook encountered an error during execution.
+    ///
+    /// Wire name: `Status`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub status: Option<HookStatus>,
+    /// A message that provides additional details about the Hook invocation status.
+    ///
+    /// Constraints: length 1..=1024 characters.
+    ///
+    /// Wire name: `HookStatusReason`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "HookStatusReason",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub hook_status_reason: Option<String>,
+    /// The timestamp when the Hook was invoked.
+    ///
+    /// Wire name: `InvokedAt`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "InvokedAt", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub invoked_at: Option<crate::runtime::DateTime>,
+    /// Information about the target of the Hook invocation.
+    ///
+    /// Wire name: `Target`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Target", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub target: Option<HookTarget>,
+    /// A list of objects with additional information and guidance that can help you resolve a failed Hook invocation.
+    ///
+    /// Wire name: `Annotations`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Annotations", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub annotations: Option<Vec<Annotation>>,
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl GetHookResultOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// The `HookTarget` data type.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct HookTarget {
+    /// The target type.
+    ///
+    /// Wire name: `TargetType`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub target_type: Option<HookTargetType>,
+    /// The target name, for example, `AWS::S3::Bucket`.
+    ///
+    /// Constraints: length 1..=256 characters; pattern `^[a-zA-Z0-9]{2,64}::[a-zA-Z0-9]{2,64}::[a-zA-Z0-9]{2,64}$`.
+    ///
+    /// Wire name: `TargetTypeName`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "TargetTypeName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub target_type_name: Option<String>,
+    /// The unique identifier of the Hook invocation target.
+    ///
+    /// Constraints: length 1..=256 characters; pattern `[^_]*`.
+    ///
+    /// Wire name: `TargetId`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "TargetId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub target_id: Option<String>,
+    /// The action that invoked the Hook.
+    ///
+    /// Wire name: `Action`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Action", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub action: Option<HookTargetAction>,
+}
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HookTargetAction {
+    /// Wire value: `CREATE`.
+    Create,
+    /// Wire value: `UPDATE`.
+    Update,
+    /// Wire value: `DELETE`.
+    Delete,
+    /// Wire value: `IMPORT`.
+    Import,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl HookTargetAction {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "CREATE",
+        "UPDATE",
+        "DELETE",
+        "IMPORT",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Create => "CREATE",
+            Self::Update => "UPDATE",
+            Self::Delete => "DELETE",
+            Self::Import => "IMPORT",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for HookTargetAction {
+    fn from(value: &str) -> Self {
+        match value {
+            "CREATE" => Self::Create,
+            "UPDATE" => Self::Update,
+            "DELETE" => Self::Delete,
+            "IMPORT" => Self::Import,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for HookTargetAction {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for HookTargetAction {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for HookTargetAction {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for HookTargetAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for HookTargetAction {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for HookTargetAction {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum HookTargetType {
+    /// Wire value: `RESOURCE`.
+    Resource,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl HookTargetType {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["RESOURCE"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Resource => "RESOURCE",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for HookTargetType {
+    fn from(value: &str) -> Self {
+        match value {
+            "RESOURCE" => Self::Resource,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for HookTargetType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for HookTargetType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for HookTargetType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for HookTargetType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for HookTargetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for HookTargetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// `([a-zA-Z][-a-zA-Z0-9]*)|(arn:\b(aws|aws-us-gov|aws-cn)\b:[-a-zA-Z0-9:/._+]*)`: the automaton of `([a-zA-Z][\x{2D}a-zA-Z0-9]*)|(arn:(?-u:\b)(aws|aws-us-gov|aws-cn)(?-u:\b):[\x{2D}a-zA-Z0-9\x{3A}\x{2F}\x{2E}_\x{2B}]*)` (made by the generator, see codegen/src/automaton.rs).
+static STACK_NAME_OR_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "([a-zA-Z][-a-zA-Z0-9]*)|(arn:\\b(aws|aws-us-gov|aws-cn)\\b:[-a-zA-Z0-9:/._+]*)",
+    crate::runtime::Automaton::new(
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\x02\x03\x04\x04\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x06\x07\x07\x07\x07\x07\x07\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\t\t\t\t\n\x0B\x0C\r\x0E\x0F\x0F\x0F\x10\x11\x11\x11\x11\x11\x11\x12\x13\x14\x14\x15\x16\x17\x18\x19\x1A\x1B\x1B\x1B\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C\x1C",
+        29,
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x02\0\x01\0\x01\0\x01\0\x03\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x01\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x07\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x02\0\x01\0\x01\0\x01\0\x03\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x01\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x07\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x08\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\t\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x01\0\x02\0\x01\0\x01\0\x01\0\n\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x02\0\x01\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x07\0\x05\0\x05\0\x05\0\x05\0\x0B\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x0C\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\r\0\x04\0\x05\0\x0E\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x0F\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x10\0\x05\0\x05\0\x05\0\x04\0\x04\0\x0E\0\x04\0\x0E\0\x0E\0\x0E\0\x0E\0\x04\0\x0E\0\x04\0\x0E\0\x04\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x0E\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x11\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x12\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x0E\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x13\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x14\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x15\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x04\0\x04\0\x04\0\x04\0\x05\0\x04\0\x05\0\x04\0\x04\0\x05\0\x04\0\x04\0\x04\0\x06\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x05\0\x11\0\x05\0\x05\0\x04\0",
+        b"\x01\0\x04\x04\x02\x06\x06\x06\x06\x02\x04\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06",
+    ),
+);
+/// Checks a `StackNameOrId` value.
+fn validate_stack_name_or_id(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, Some(1u64), None);
+    v.pattern(at, value, &STACK_NAME_OR_ID_PATTERN);
 }

@@ -238,3 +238,968 @@ fn validate_custom_step_status(
 ) {
     v.one_of(at, value.as_str(), CustomStepStatus::VALUES);
 }
+/// Input of `DescribeExecution`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DescribeExecutionInput {
+    /// A unique identifier for the execution of a workflow.
+    ///
+    /// Constraints: length 36..=36 characters; pattern `[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}`.
+    ///
+    /// Wire name: `ExecutionId`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "ExecutionId"))]
+    pub execution_id: String,
+    /// A unique identifier for the workflow.
+    ///
+    /// Constraints: length 19..=19 characters; pattern `w-([a-z0-9]{17})`.
+    ///
+    /// Wire name: `WorkflowId`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "WorkflowId"))]
+    pub workflow_id: String,
+}
+impl DescribeExecutionInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(execution_id: impl Into<String>, workflow_id: impl Into<String>) -> Self {
+        Self {
+            execution_id: execution_id.into(),
+            workflow_id: workflow_id.into(),
+        }
+    }
+}
+impl DescribeExecutionInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        {
+            let value = &self.execution_id;
+            let at = at.field("ExecutionId");
+            validate_execution_id(v, &at, value);
+        }
+        {
+            let value = &self.workflow_id;
+            let at = at.field("WorkflowId");
+            validate_workflow_id(v, &at, value);
+        }
+    }
+}
+/// Output of `DescribeExecution`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DescribeExecutionOutput {
+    /// A unique identifier for the workflow.
+    ///
+    /// Constraints: length 19..=19 characters; pattern `w-([a-z0-9]{17})`.
+    ///
+    /// Wire name: `WorkflowId`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "WorkflowId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub workflow_id: Option<String>,
+    /// The structure that contains the details of the workflow' execution.
+    ///
+    /// Wire name: `Execution`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Execution", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub execution: Option<DescribedExecution>,
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl DescribeExecutionOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// The details for an execution object.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DescribedExecution {
+    /// A unique identifier for the execution of a workflow.
+    ///
+    /// Constraints: length 36..=36 characters; pattern `[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}`.
+    ///
+    /// Wire name: `ExecutionId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub execution_id: Option<String>,
+    /// A structure that describes the Amazon S3 or EFS file location. This is the file location when the execution begins: if the file is being copied, this is the initial (as opposed to destination) file location.
+    ///
+    /// Wire name: `InitialFileLocation`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "InitialFileLocation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub initial_file_location: Option<FileLocation>,
+    /// A container object for the session details that are associated with a workflow.
+    ///
+    /// Wire name: `ServiceMetadata`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ServiceMetadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub service_metadata: Option<ServiceMetadata>,
+    /// The IAM role associated with the execution.
+    ///
+    /// Constraints: length 20..=2048 characters; pattern `arn:.*role/\S+`.
+    ///
+    /// Wire name: `ExecutionRole`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ExecutionRole", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub execution_role: Option<String>,
+    /// The IAM logging role associated with the execution.
+    ///
+    /// Wire name: `LoggingConfiguration`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LoggingConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub logging_configuration: Option<LoggingConfiguration>,
+    /// Wire name: `PosixProfile`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PosixProfile", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub posix_profile: Option<PosixProfile>,
+    /// The status is one of the execution. Can be in progress, completed, exception encountered, or handling the exception.
+    ///
+    /// Wire name: `Status`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub status: Option<ExecutionStatus>,
+    /// A structure that describes the execution results. This includes a list of the steps along with the details of each step, error type and message (if any), and the `OnExceptionSteps` structure.
+    ///
+    /// Wire name: `Results`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Results", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub results: Option<ExecutionResults>,
+}
+/// Specifies the details for the file location for the file that's being used in the workflow. Only applicable if you are using Amazon Elastic File Systems (Amazon EFS) for storage.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct EfsFileLocation {
+    /// The identifier of the file system, assigned by Amazon EFS.
+    ///
+    /// Constraints: length 0..=128 characters; pattern `(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:(access-point/fsap|file-system/fs)-[0-9a-f]{8,40}|fs(ap)?-[0-9a-f]{8,40})`.
+    ///
+    /// Wire name: `FileSystemId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "FileSystemId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub file_system_id: Option<String>,
+    /// The pathname for the folder being used by a workflow.
+    ///
+    /// Constraints: length 1..=65536 characters; pattern `[^\x00]+`.
+    ///
+    /// Wire name: `Path`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Path", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub path: Option<String>,
+}
+/// Specifies the error message and type, for an error that occurs during the execution of the workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ExecutionError {
+    /// Specifies the error type.
+    ///
+    /// - `ALREADY_EXISTS`: occurs for a copy step, if the overwrite option is not selected and a file with the same name already exists in the target location.
+    /// - `BAD_REQUEST`: a general bad request: for example, a step that attempts to tag an EFS file returns `BAD_REQUEST`, as only S3 files can be tagged.
+    /// - `CUSTOM_STEP_FAILED`: occurs when the custom step provided a callback that indicates failure.
+    /// - `INTERNAL_SERVER_ERROR`: a catch-all error that can occur for a variety of reasons.
+    /// - `NOT_FOUND`: occurs when a requested entity, for example a source file for a copy step, does not exist.
+    /// - `PERMISSION_DENIED`: occurs if your policy does not contain the correct permissions to complete one or more of the steps in the workflow.
+    /// - `TIMEOUT`: occurs when the execution times out.\
+    ///   You can set the `TimeoutSeconds` for a custom step, anywhere from 1 second to 1800 seconds (30 minutes).
+    /// - `THROTTLED`: occurs if you exceed the new execution refill rate of one workflow per second.
+    ///
+    /// Wire name: `Type`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub r#type: Option<ExecutionErrorType>,
+    /// Specifies the descriptive message that corresponds to the `ErrorType`.
+    ///
+    /// Wire name: `Message`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Message", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub message: Option<String>,
+}
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExecutionErrorType {
+    /// Wire value: `PERMISSION_DENIED`.
+    PermissionDenied,
+    /// Wire value: `CUSTOM_STEP_FAILED`.
+    CustomStepFailed,
+    /// Wire value: `THROTTLED`.
+    Throttled,
+    /// Wire value: `ALREADY_EXISTS`.
+    AlreadyExists,
+    /// Wire value: `NOT_FOUND`.
+    NotFound,
+    /// Wire value: `BAD_REQUEST`.
+    BadRequest,
+    /// Wire value: `TIMEOUT`.
+    Timeout,
+    /// Wire value: `INTERNAL_SERVER_ERROR`.
+    InternalServerError,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl ExecutionErrorType {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "PERMISSION_DENIED",
+        "CUSTOM_STEP_FAILED",
+        "THROTTLED",
+        "ALREADY_EXISTS",
+        "NOT_FOUND",
+        "BAD_REQUEST",
+        "TIMEOUT",
+        "INTERNAL_SERVER_ERROR",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::PermissionDenied => "PERMISSION_DENIED",
+            Self::CustomStepFailed => "CUSTOM_STEP_FAILED",
+            Self::Throttled => "THROTTLED",
+            Self::AlreadyExists => "ALREADY_EXISTS",
+            Self::NotFound => "NOT_FOUND",
+            Self::BadRequest => "BAD_REQUEST",
+            Self::Timeout => "TIMEOUT",
+            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for ExecutionErrorType {
+    fn from(value: &str) -> Self {
+        match value {
+            "PERMISSION_DENIED" => Self::PermissionDenied,
+            "CUSTOM_STEP_FAILED" => Self::CustomStepFailed,
+            "THROTTLED" => Self::Throttled,
+            "ALREADY_EXISTS" => Self::AlreadyExists,
+            "NOT_FOUND" => Self::NotFound,
+            "BAD_REQUEST" => Self::BadRequest,
+            "TIMEOUT" => Self::Timeout,
+            "INTERNAL_SERVER_ERROR" => Self::InternalServerError,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for ExecutionErrorType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for ExecutionErrorType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for ExecutionErrorType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for ExecutionErrorType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for ExecutionErrorType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ExecutionErrorType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// Specifies the steps in the workflow, as well as the steps to execute in case of any errors during workflow execution.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ExecutionResults {
+    /// Specifies the details for the steps that are in the specified workflow.
+    ///
+    /// Constraints: length 1..=50 elements.
+    ///
+    /// Wire name: `Steps`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Steps", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub steps: Option<Vec<ExecutionStepResult>>,
+    /// Specifies the steps (actions) to take if errors are encountered during execution of the workflow.
+    ///
+    /// Constraints: length 1..=50 elements.
+    ///
+    /// Wire name: `OnExceptionSteps`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "OnExceptionSteps",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub on_exception_steps: Option<Vec<ExecutionStepResult>>,
+}
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ExecutionStatus {
+    /// Wire value: `IN_PROGRESS`.
+    InProgress,
+    /// Wire value: `COMPLETED`.
+    Completed,
+    /// Wire value: `EXCEPTION`.
+    Exception,
+    /// Wire value: `HANDLING_EXCEPTION`.
+    HandlingException,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl ExecutionStatus {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "IN_PROGRESS",
+        "COMPLETED",
+        "EXCEPTION",
+        "HANDLING_EXCEPTION",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InProgress => "IN_PROGRESS",
+            Self::Completed => "COMPLETED",
+            Self::Exception => "EXCEPTION",
+            Self::HandlingException => "HANDLING_EXCEPTION",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for ExecutionStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "IN_PROGRESS" => Self::InProgress,
+            "COMPLETED" => Self::Completed,
+            "EXCEPTION" => Self::Exception,
+            "HANDLING_EXCEPTION" => Self::HandlingException,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for ExecutionStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for ExecutionStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for ExecutionStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for ExecutionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for ExecutionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for ExecutionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// Specifies the following details for the step: error (if any), outputs (if any), and the step type.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ExecutionStepResult {
+    /// One of the available step types.
+    ///
+    /// - **`COPY`** - Copy the file to another location.
+    /// - **`CUSTOM`** - Perform a custom step with an Lambda function target.
+    /// - **`DECRYPT`** - Decrypt a file that was encrypted before it was uploaded.
+    /// - **`DELETE`** - Delete the file.
+    /// - **`TAG`** - Add a tag to the file.
+    ///
+    /// Wire name: `StepType`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StepType", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub step_type: Option<WorkflowStepType>,
+    /// The values for the key/value pair applied as a tag to the file. Only applicable if the step type is `TAG`.
+    ///
+    /// Constraints: length 0..=65536 characters.
+    ///
+    /// Wire name: `Outputs`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Outputs", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub outputs: Option<String>,
+    /// Specifies the details for an error, if it occurred during execution of the specified workflow step.
+    ///
+    /// Wire name: `Error`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Error", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub error: Option<ExecutionError>,
+}
+/// Specifies the Amazon S3 or EFS file details to be used in the step.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct FileLocation {
+    /// Specifies the S3 details for the file being used, such as bucket, ETag, and so forth.
+    ///
+    /// Wire name: `S3FileLocation`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "S3FileLocation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub s3_file_location: Option<S3FileLocation>,
+    /// Specifies the Amazon EFS identifier and the path for the file being used.
+    ///
+    /// Wire name: `EfsFileLocation`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "EfsFileLocation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub efs_file_location: Option<EfsFileLocation>,
+}
+/// Input of `ListExecutions`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ListExecutionsInput {
+    /// The maximum number of items to return.
+    ///
+    /// Constraints: range 1..=1000.
+    ///
+    /// Wire name: `MaxResults`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub max_results: Option<i32>,
+    /// `ListExecutions` returns the `NextToken` parameter in the output. You can then pass the `NextToken` parameter in a subsequent command to continue listing additional executions.
+    ///
+    /// This is useful for pagination, for instance. If you have 100 executions for a workflow, you might only want to list first 10. If so, call the API by specifying the `max-results`:
+    ///
+    /// `aws transfer list-executions --max-results 10`
+    ///
+    /// This returns details for the first 10 executions, as well as the pointer (`NextToken`) to the eleventh execution. You can now call the API again, supplying the `NextToken` value you received:
+    ///
+    /// `aws transfer list-executions --max-results 10 --next-token $somePointerReturnedFromPreviousListResult`
+    ///
+    /// This call returns the next 10 executions, the 11th through the 20th. You can then repeat the call until the details for all 100 executions have been returned.
+    ///
+    /// Constraints: length 1..=6144 characters.
+    ///
+    /// Wire name: `NextToken`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub next_token: Option<String>,
+    /// A unique identifier for the workflow.
+    ///
+    /// Constraints: length 19..=19 characters; pattern `w-([a-z0-9]{17})`.
+    ///
+    /// Wire name: `WorkflowId`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "WorkflowId"))]
+    pub workflow_id: String,
+}
+impl ListExecutionsInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(workflow_id: impl Into<String>) -> Self {
+        Self {
+            max_results: None,
+            next_token: None,
+            workflow_id: workflow_id.into(),
+        }
+    }
+    /// Sets `MaxResults`.
+    pub fn max_results(mut self, value: impl Into<i32>) -> Self {
+        self.max_results = Some(value.into());
+        self
+    }
+    /// Sets `NextToken`.
+    pub fn next_token(mut self, value: impl Into<String>) -> Self {
+        self.next_token = Some(value.into());
+        self
+    }
+}
+impl ListExecutionsInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        if let Some(value) = &self.max_results {
+            let at = at.field("MaxResults");
+            validate_max_results(v, &at, *value);
+        }
+        if let Some(value) = &self.next_token {
+            let at = at.field("NextToken");
+            validate_next_token(v, &at, value);
+        }
+        {
+            let value = &self.workflow_id;
+            let at = at.field("WorkflowId");
+            validate_workflow_id(v, &at, value);
+        }
+    }
+}
+/// Output of `ListExecutions`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ListExecutionsOutput {
+    /// `ListExecutions` returns the `NextToken` parameter in the output. You can then pass the `NextToken` parameter in a subsequent command to continue listing additional executions.
+    ///
+    /// Constraints: length 1..=6144 characters.
+    ///
+    /// Wire name: `NextToken`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub next_token: Option<String>,
+    /// A unique identifier for the workflow.
+    ///
+    /// Constraints: length 19..=19 characters; pattern `w-([a-z0-9]{17})`.
+    ///
+    /// Wire name: `WorkflowId`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "WorkflowId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub workflow_id: Option<String>,
+    /// Returns the details for each execution, in a `ListedExecution` array.
+    ///
+    /// Wire name: `Executions`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Executions", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub executions: Option<Vec<ListedExecution>>,
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl ListExecutionsOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// Returns properties of the execution that is specified.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ListedExecution {
+    /// A unique identifier for the execution of a workflow.
+    ///
+    /// Constraints: length 36..=36 characters; pattern `[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}`.
+    ///
+    /// Wire name: `ExecutionId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ExecutionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub execution_id: Option<String>,
+    /// A structure that describes the Amazon S3 or EFS file location. This is the file location when the execution begins: if the file is being copied, this is the initial (as opposed to destination) file location.
+    ///
+    /// Wire name: `InitialFileLocation`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "InitialFileLocation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub initial_file_location: Option<FileLocation>,
+    /// A container object for the session details that are associated with a workflow.
+    ///
+    /// Wire name: `ServiceMetadata`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ServiceMetadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub service_metadata: Option<ServiceMetadata>,
+    /// The status is one of the execution. Can be in progress, completed, exception encountered, or handling the exception.
+    ///
+    /// Wire name: `Status`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Status", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub status: Option<ExecutionStatus>,
+}
+/// Consists of the logging role and the log group name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct LoggingConfiguration {
+    /// The Amazon Resource Name (ARN) of the Identity and Access Management (IAM) role that allows a server to turn on Amazon CloudWatch logging for Amazon S3 or Amazon EFS events. When set, you can view user activity in your CloudWatch logs.
+    ///
+    /// Constraints: length 20..=2048 characters; pattern `arn:.*role/\S+`.
+    ///
+    /// Wire name: `LoggingRole`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "LoggingRole", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub logging_role: Option<String>,
+    /// The name of the CloudWatch logging group for the Transfer Family server to which this workflow belongs.
+    ///
+    /// Constraints: length 1..=512 characters; pattern `[\.\-_/#A-Za-z0-9]*`.
+    ///
+    /// Wire name: `LogGroupName`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "LogGroupName", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub log_group_name: Option<String>,
+}
+/// Checks a `MaxResults` value.
+fn validate_max_results(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: i32,
+) {
+    v.range(at, i64::from(value), Some(1i64), Some(1000i64));
+}
+/// Checks a `NextToken` value.
+fn validate_next_token(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, Some(1u64), Some(6144u64));
+}
+/// The full POSIX identity, including user ID (`Uid`), group ID (`Gid`), and any secondary groups IDs (`SecondaryGids`), that controls your users' access to your Amazon EFS file systems. The POSIX permissions that are set on files and directories in your file system determine the level of access your users get when transferring files into and out of your Amazon EFS file systems.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct PosixProfile {
+    /// The POSIX user ID used for all EFS operations by this user.
+    ///
+    /// Constraints: range 0..=4294967295.
+    ///
+    /// Wire name: `Uid`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Uid", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub uid: Option<i64>,
+    /// The POSIX group ID used for all EFS operations by this user.
+    ///
+    /// Constraints: range 0..=4294967295.
+    ///
+    /// Wire name: `Gid`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Gid", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub gid: Option<i64>,
+    /// The secondary POSIX group IDs used for all EFS operations by this user.
+    ///
+    /// Constraints: length 0..=16 elements.
+    ///
+    /// Wire name: `SecondaryGids`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SecondaryGids", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub secondary_gids: Option<Vec<i64>>,
+}
+/// Specifies the details for the file location for the file that's being used in the workflow. Only applicable if you are using S3 storage.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct S3FileLocation {
+    /// Specifies the S3 bucket that contains the file being used.
+    ///
+    /// Constraints: length 3..=63 characters; pattern `[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]`.
+    ///
+    /// Wire name: `Bucket`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Bucket", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub bucket: Option<String>,
+    /// The name assigned to the file when it was created in Amazon S3. You use the object key to retrieve the object.
+    ///
+    /// Constraints: length 0..=1024 characters; pattern `[\P{M}\p{M}]*`.
+    ///
+    /// Wire name: `Key`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Key", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub key: Option<String>,
+    /// Specifies the file version.
+    ///
+    /// Constraints: length 1..=1024 characters; pattern `.+`.
+    ///
+    /// Wire name: `VersionId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "VersionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub version_id: Option<String>,
+    /// The entity tag is a hash of the object. The ETag reflects changes only to the contents of an object, not its metadata.
+    ///
+    /// Constraints: length 1..=65536 characters; pattern `.+`.
+    ///
+    /// Wire name: `Etag`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Etag", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub etag: Option<String>,
+}
+/// A container object for the session details that are associated with a workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ServiceMetadata {
+    /// The Server ID (`ServerId`), Session ID (`SessionId`) and user (`UserName`) make up the `UserDetails`.
+    ///
+    /// Wire name: `UserDetails`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "UserDetails", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub user_details: Option<UserDetails>,
+}
+/// Specifies the user name, server ID, and session ID for a workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct UserDetails {
+    /// A unique string that identifies a Transfer Family user associated with a server.
+    ///
+    /// Constraints: length 3..=100 characters; pattern `[\w][\w@.-]{2,99}`.
+    ///
+    /// Wire name: `UserName`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "UserName", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub user_name: Option<String>,
+    /// The system-assigned unique identifier for a Transfer server instance.
+    ///
+    /// Constraints: length 19..=19 characters; pattern `s-([0-9a-f]{17})`.
+    ///
+    /// Wire name: `ServerId`, required.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ServerId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub server_id: Option<String>,
+    /// The system-assigned unique identifier for a session that corresponds to the workflow.
+    ///
+    /// Constraints: length 3..=32 characters; pattern `[\w-]*`.
+    ///
+    /// Wire name: `SessionId`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub session_id: Option<String>,
+}
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum WorkflowStepType {
+    /// Wire value: `COPY`.
+    CopyValue,
+    /// Wire value: `CUSTOM`.
+    Custom,
+    /// Wire value: `TAG`.
+    Tag,
+    /// Wire value: `DELETE`.
+    Delete,
+    /// Wire value: `DECRYPT`.
+    Decrypt,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl WorkflowStepType {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "COPY",
+        "CUSTOM",
+        "TAG",
+        "DELETE",
+        "DECRYPT",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::CopyValue => "COPY",
+            Self::Custom => "CUSTOM",
+            Self::Tag => "TAG",
+            Self::Delete => "DELETE",
+            Self::Decrypt => "DECRYPT",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for WorkflowStepType {
+    fn from(value: &str) -> Self {
+        match value {
+            "COPY" => Self::CopyValue,
+            "CUSTOM" => Self::Custom,
+            "TAG" => Self::Tag,
+            "DELETE" => Self::Delete,
+            "DECRYPT" => Self::Decrypt,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for WorkflowStepType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for WorkflowStepType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for WorkflowStepType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for WorkflowStepType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for WorkflowStepType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for WorkflowStepType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
