@@ -197,10 +197,12 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> TokenStream {
         };
     }
     let body_members: Vec<&Member> = st.body_members().collect();
-    if body_members.is_empty() && st.one_of.is_none() && !huawei {
-        return quote! { let body: Vec<u8> = Vec::new(); };
+    if body_members.is_empty() && st.one_of.is_none() {
+        // Huawei's SDK sends no body, but its `Content-Type`, for an operation without body members.
+        let set_type = huawei.then(|| content_type(quote!(crate::runtime::protocol::huawei::CONTENT_TYPE_NO_BODY)));
+        return quote! { let body: Vec<u8> = Vec::new(); #set_type };
     }
-    // Smithy restJson1: body members, even all unset, make an object; Huawei's SDK always sends one.
+    // Smithy restJson1: body members, even all unset, make an object; so does Huawei's SDK.
     let writes = body_members.iter().filter(|m| m.one_of_variant.is_none()).map(|m| member_write(s, m, quote!(input)));
     let one_of = st.one_of.as_ref().map(|o| {
         let field = ident(&o.field);
