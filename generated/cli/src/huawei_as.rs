@@ -7,7 +7,7 @@ pub static SERVICE: crate::Service = crate::Service {
     name: "huawei-as",
     meta: &api::SERVICE,
     about: "Huawei Cloud Auto Scaling",
-    long_about: "Huawei Cloud Auto Scaling (API version v1).\n\nHuawei Cloud Auto Scaling (AS): calling back the lifecycle hook of a scaling instance.\n\nOperations: callback-lifecycle-hook. `hookctl huawei-as <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/huawei_as.yaml.",
+    long_about: "Huawei Cloud Auto Scaling (API version v1).\n\nHuawei Cloud Auto Scaling (AS): the lifecycle hooks of an AS group (creating, reading,\nlisting, updating and deleting them), the instances a hook holds, and calling back the\nlifecycle hook of a scaling instance.\n\nOperations: callback-lifecycle-hook, create-lifecycle-hook, show-lifecycle-hook,\nlist-lifecycle-hooks, update-lifecycle-hook, delete-lifecycle-hook, list-hook-instances.\n`hookctl huawei-as <OPERATION> --help` describes each one and its flags.\n\nGenerated from models/huawei_as.yaml.",
     usage: "hookctl huawei-as <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
         crate::Operation {
@@ -73,6 +73,280 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             paginated: false,
         },
+        crate::Operation {
+            name: "create-lifecycle-hook",
+            about: "Creates a lifecycle hook for an AS group.",
+            long_about: "Creates a lifecycle hook for an AS group. A group can have one or more lifecycle hooks,\nat most five.\n\nOnce a group has a lifecycle hook, the hook suspends the instances of its scaling\nactions and puts them into a wait state (being added to or removed from the group) until\nthe timeout ends or a callback is made. During that time you can run custom actions, for\nexample install or configure software on a new instance, or download log files from an\ninstance before it is terminated.\n\nNote: The SDK's AsClient.create_lify_cycle_hook. The SDK names the operation\nCreateLifyCycleHook (sic), request CreateLifyCycleHookRequest with body\nCreateLifeCycleHookOption, response CreateLifyCycleHookResponse. The errors are the\ncallback page's table (sources.seed): the SDK has none per operation.\n\nHTTP: POST /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id};\nsuccess is HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            usage: "hookctl huawei-as create-lifecycle-hook --scaling-group-id <STRING> --lifecycle-hook-name <STRING> --lifecycle-hook-type <VALUE> --notification-topic-urn <STRING> [OPTIONS]\n       hookctl huawei-as create-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "scaling_group_id",
+                    flag: "scaling-group-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "Specifies the AS group ID. [required]",
+                    long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
+                },
+                crate::Member {
+                    wire: "lifecycle_hook_name",
+                    flag: "lifecycle-hook-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The name of the lifecycle hook, 1 to 32 characters; letters, digits, underscores and hyphens only. [required]",
+                    long_help: "The name of the lifecycle hook, 1 to 32 characters; letters, digits,\nunderscores and hyphens only.\n\nType: string.\nConstraints: length 1..=32 characters; pattern `^[A-Za-z0-9_-]+$`.\nRequired.\nMember `lifecycle_hook_name` of --input-json.",
+                },
+                crate::Member {
+                    wire: "lifecycle_hook_type",
+                    flag: "lifecycle-hook-type",
+                    kind: crate::Kind::Enum(
+                        &["INSTANCE_TERMINATING", "INSTANCE_LAUNCHING"],
+                    ),
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "VALUE",
+                    help: "The type of the lifecycle hook. [required] [values: INSTANCE_TERMINATING, INSTANCE_LAUNCHING]",
+                    long_help: "The type of the lifecycle hook. A hook of type INSTANCE_TERMINATING suspends\ninstances when they are terminated, one of type INSTANCE_LAUNCHING when they\nare launched.\n\nType: LifecycleHookType, one of: INSTANCE_TERMINATING, INSTANCE_LAUNCHING.\nRequired.\nMember `lifecycle_hook_type` of --input-json.",
+                },
+                crate::Member {
+                    wire: "default_result",
+                    flag: "default-result",
+                    kind: crate::Kind::Enum(&["ABANDON", "CONTINUE"]),
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "VALUE",
+                    help: "The default callback action of the lifecycle hook: the action taken when the timeout ends. [values: ABANDON, CONTINUE]",
+                    long_help: "The default callback action of the lifecycle hook: the action taken when the\ntimeout ends. ABANDON or CONTINUE.\n\nFor an instance being launched, CONTINUE means the custom actions succeeded\nand the instance can be used; ABANDON means they failed: the instance is\nterminated, the scaling action fails and a new instance is created. For an\ninstance being terminated, both let the instance be terminated, but ABANDON\nstops the other lifecycle hooks, while CONTINUE lets them complete. Left out,\nit is ABANDON.\n\nWhen left out, the service uses `ABANDON`.\n\nType: LifecycleHookDefaultResult, one of: ABANDON, CONTINUE.\nOptional.\nMember `default_result` of --input-json.",
+                },
+                crate::Member {
+                    wire: "default_timeout",
+                    flag: "default-timeout",
+                    kind: crate::Kind::Integer,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "INTEGER",
+                    help: "The timeout of the lifecycle hook, in seconds, 60 to 86400 (default 3600); by default, how long an instance stays in the wait state.",
+                    long_help: "The timeout of the lifecycle hook, in seconds, 60 to 86400 (default 3600); by\ndefault, how long an instance stays in the wait state. You can extend the\ntimeout, or CONTINUE or ABANDON before it ends.\n\nWhen left out, the service uses `3600`.\n\nType: integer (32-bit).\nConstraints: range 60..=86400.\nOptional.\nMember `default_timeout` of --input-json.",
+                },
+                crate::Member {
+                    wire: "notification_topic_urn",
+                    flag: "notification-topic-urn",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The unique resource identifier of a topic of the SMN service, the notification target of the lifecycle hook. [required]",
+                    long_help: "The unique resource identifier of a topic of the SMN service, the notification\ntarget of the lifecycle hook. When the hook suspends an instance, a message\ngoes to it with the instance's basic information, the custom notification\nmessage, and the token that controls the lifecycle action.\n\nType: string.\nRequired.\nMember `notification_topic_urn` of --input-json.",
+                },
+                crate::Member {
+                    wire: "notification_metadata",
+                    flag: "notification-metadata",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "A custom notification message, at most 256 characters, without the characters < > & ' ( ).",
+                    long_help: "A custom notification message, at most 256 characters, without the characters\n< > & ' ( ). When a notification target is set, it is sent to it.\n\nType: string.\nConstraints: length <= 256 characters; pattern `^[^<>&'()]*$`.\nOptional.\nMember `notification_metadata` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "show-lifecycle-hook",
+            about: "Gets the details of a lifecycle hook, by the AS group ID and the lifecycle hook name.",
+            long_about: "Gets the details of a lifecycle hook, by the AS group ID and the lifecycle hook name.\n\nNote: The SDK's AsClient.show_life_cycle_hook. Request ShowLifeCycleHookRequest,\nresponse ShowLifeCycleHookResponse. A read: safe to send again. The errors are the\ncallback page's table (sources.seed): the SDK has none per operation.\n\nHTTP: GET\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name};\nsuccess is HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            usage: "hookctl huawei-as show-lifecycle-hook --scaling-group-id <STRING> --lifecycle-hook-name <STRING> [OPTIONS]\n       hookctl huawei-as show-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "scaling_group_id",
+                    flag: "scaling-group-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "Specifies the AS group ID. [required]",
+                    long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
+                },
+                crate::Member {
+                    wire: "lifecycle_hook_name",
+                    flag: "lifecycle-hook-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The lifecycle hook's identifier (its name). [required]",
+                    long_help: "The lifecycle hook's identifier (its name).\n\nType: string.\nRequired.\nMember `lifecycle_hook_name` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "list-lifecycle-hooks",
+            about: "Lists the lifecycle hooks of an AS group.",
+            long_about: "Lists the lifecycle hooks of an AS group.\n\nNote: The SDK's AsClient.list_life_cycle_hooks. Request ListLifeCycleHooksRequest,\nresponse ListLifeCycleHooksResponse. A read: safe to send again. The errors are the\ncallback page's table (sources.seed): the SDK has none per operation.\n\nHTTP: GET\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list; success\nis HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            usage: "hookctl huawei-as list-lifecycle-hooks --scaling-group-id <STRING> [OPTIONS]\n       hookctl huawei-as list-lifecycle-hooks --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "scaling_group_id",
+                    flag: "scaling-group-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "Specifies the AS group ID. [required]",
+                    long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "update-lifecycle-hook",
+            about: "Changes the settings of a lifecycle hook.",
+            long_about: "Changes the settings of a lifecycle hook.\n\nNote: The SDK's AsClient.update_life_cycle_hook. Request UpdateLifeCycleHookRequest with\nbody UpdateLifeCycleHookOption, response UpdateLifeCycleHookResponse. It sets the given\nsettings to the given values, so sending it again changes nothing more: idempotent. The\nerrors are the callback page's table (sources.seed): the SDK has none per operation.\n\nHTTP: PUT\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name};\nsuccess is HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            usage: "hookctl huawei-as update-lifecycle-hook --scaling-group-id <STRING> --lifecycle-hook-name <STRING> [OPTIONS]\n       hookctl huawei-as update-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "scaling_group_id",
+                    flag: "scaling-group-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "Specifies the AS group ID. [required]",
+                    long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
+                },
+                crate::Member {
+                    wire: "lifecycle_hook_name",
+                    flag: "lifecycle-hook-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The lifecycle hook's identifier (its name). [required]",
+                    long_help: "The lifecycle hook's identifier (its name).\n\nType: string.\nRequired.\nMember `lifecycle_hook_name` of --input-json.",
+                },
+                crate::Member {
+                    wire: "lifecycle_hook_type",
+                    flag: "lifecycle-hook-type",
+                    kind: crate::Kind::Enum(
+                        &["INSTANCE_TERMINATING", "INSTANCE_LAUNCHING"],
+                    ),
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "VALUE",
+                    help: "The type of the lifecycle hook. [values: INSTANCE_TERMINATING, INSTANCE_LAUNCHING]",
+                    long_help: "The type of the lifecycle hook. A hook of type INSTANCE_TERMINATING suspends\ninstances when they are terminated, one of type INSTANCE_LAUNCHING when they\nare launched.\n\nType: LifecycleHookType, one of: INSTANCE_TERMINATING, INSTANCE_LAUNCHING.\nOptional.\nMember `lifecycle_hook_type` of --input-json.",
+                },
+                crate::Member {
+                    wire: "default_result",
+                    flag: "default-result",
+                    kind: crate::Kind::Enum(&["ABANDON", "CONTINUE"]),
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "VALUE",
+                    help: "The default callback action of the lifecycle hook: the action taken when the timeout ends. [values: ABANDON, CONTINUE]",
+                    long_help: "The default callback action of the lifecycle hook: the action taken when the\ntimeout ends. ABANDON or CONTINUE.\n\nFor an instance being launched, CONTINUE means the custom actions succeeded\nand the instance can be used; ABANDON means they failed: the instance is\nterminated, the scaling action fails and a new instance is created. For an\ninstance being terminated, both let the instance be terminated, but ABANDON\nstops the other lifecycle hooks, while CONTINUE lets them complete.\n\nType: LifecycleHookDefaultResult, one of: ABANDON, CONTINUE.\nOptional.\nMember `default_result` of --input-json.",
+                },
+                crate::Member {
+                    wire: "default_timeout",
+                    flag: "default-timeout",
+                    kind: crate::Kind::Integer,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "INTEGER",
+                    help: "The timeout of the lifecycle hook, in seconds, 60 to 86400; by default, how long an instance stays in the wait state.",
+                    long_help: "The timeout of the lifecycle hook, in seconds, 60 to 86400; by default, how\nlong an instance stays in the wait state. You can extend the timeout, or\nCONTINUE or ABANDON before it ends.\n\nType: integer (32-bit).\nConstraints: range 60..=86400.\nOptional.\nMember `default_timeout` of --input-json.",
+                },
+                crate::Member {
+                    wire: "notification_topic_urn",
+                    flag: "notification-topic-urn",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "The unique resource identifier of a topic of the SMN service, the notification target of the lifecycle hook.",
+                    long_help: "The unique resource identifier of a topic of the SMN service, the notification\ntarget of the lifecycle hook. When the hook suspends an instance, a message\ngoes to it with the instance's basic information, the custom notification\nmessage, and the token that controls the lifecycle action.\n\nType: string.\nOptional.\nMember `notification_topic_urn` of --input-json.",
+                },
+                crate::Member {
+                    wire: "notification_metadata",
+                    flag: "notification-metadata",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "A custom notification message, at most 256 characters, without the characters < > & ' ( ).",
+                    long_help: "A custom notification message, at most 256 characters, without the characters\n< > & ' ( ). When a notification target is set, it is sent to it.\n\nType: string.\nConstraints: length <= 256 characters; pattern `^[^<>&'()]*$`.\nOptional.\nMember `notification_metadata` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "delete-lifecycle-hook",
+            about: "Deletes a lifecycle hook.",
+            long_about: "Deletes a lifecycle hook. A lifecycle hook cannot be deleted while its AS group is\nrunning a scaling action.\n\nNote: The SDK's AsClient.delete_lifecycle_hook. Request DeleteLifecycleHookRequest,\nresponse DeleteLifecycleHookResponse (no members). Not idempotent: sent again after it\nwas applied, it fails (the hook is gone). The errors are the callback page's table\n(sources.seed): the SDK has none per operation.\n\nHTTP: DELETE\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name};\nsuccess is HTTP 204.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            usage: "hookctl huawei-as delete-lifecycle-hook --scaling-group-id <STRING> --lifecycle-hook-name <STRING> [OPTIONS]\n       hookctl huawei-as delete-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "scaling_group_id",
+                    flag: "scaling-group-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "Specifies the AS group ID. [required]",
+                    long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
+                },
+                crate::Member {
+                    wire: "lifecycle_hook_name",
+                    flag: "lifecycle-hook-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The lifecycle hook's identifier (its name). [required]",
+                    long_help: "The lifecycle hook's identifier (its name).\n\nType: string.\nRequired.\nMember `lifecycle_hook_name` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "list-hook-instances",
+            about: "Lists the suspension of the scaling instances of an AS group: once a group has a lifecycle hook, its scaling actions put instances into a wait state, and this lists, for each suspended instance, the hook that holds it and the lifecycle action key a callback takes.",
+            long_about: "Lists the suspension of the scaling instances of an AS group: once a group has a\nlifecycle hook, its scaling actions put instances into a wait state, and this lists, for\neach suspended instance, the hook that holds it and the lifecycle action key a callback\ntakes.\n\nFilter by instance ID; without a filter, every instance of the group is listed.\n\nNote: The SDK's AsClient.list_hook_instances. Request ListHookInstancesRequest, response\nListHookInstancesResponse. This is the API the callback page means by \"the API for\nquerying instance suspension\", the source of lifecycle_action_key. A read: safe to send\nagain. The errors are the callback page's table (sources.seed): the SDK has none per\noperation.\n\nHTTP: GET\n/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list; success\nis HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            usage: "hookctl huawei-as list-hook-instances --scaling-group-id <STRING> [OPTIONS]\n       hookctl huawei-as list-hook-instances --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "scaling_group_id",
+                    flag: "scaling-group-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The AS group ID. [required]",
+                    long_help: "The AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
+                },
+                crate::Member {
+                    wire: "instance_id",
+                    flag: "instance-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "The ID of a scaling instance, to list only its suspension.",
+                    long_help: "The ID of a scaling instance, to list only its suspension.\n\nType: string.\nOptional.\nMember `instance_id` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
     ],
 };
 /// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
@@ -83,6 +357,12 @@ pub async fn run(
 ) -> Result<String, crate::Failure> {
     match operation {
         "callback-lifecycle-hook" => call_callback_lifecycle_hook(input, ctx).await,
+        "create-lifecycle-hook" => call_create_lifecycle_hook(input, ctx).await,
+        "show-lifecycle-hook" => call_show_lifecycle_hook(input, ctx).await,
+        "list-lifecycle-hooks" => call_list_lifecycle_hooks(input, ctx).await,
+        "update-lifecycle-hook" => call_update_lifecycle_hook(input, ctx).await,
+        "delete-lifecycle-hook" => call_delete_lifecycle_hook(input, ctx).await,
+        "list-hook-instances" => call_list_hook_instances(input, ctx).await,
         other => Err(crate::Failure::unknown_operation("huawei-as", other)),
     }
 }
@@ -136,6 +416,302 @@ fn error_kind_callback_lifecycle_hook(
         api::CallbackLifecycleHookError::BadGateway(_) => "BadGateway",
         api::CallbackLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
         api::CallbackLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
+        _ => "Unhandled",
+    }
+}
+/// `CreateLifecycleHook`: the input as JSON in, the output as JSON text out.
+async fn call_create_lifecycle_hook(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::CreateLifecycleHookInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_create_lifecycle_hook(&input)
+                .map_err(|e| crate::Failure::call(e, error_kind_create_lifecycle_hook))?,
+        );
+    }
+    let output = client
+        .create_lifecycle_hook(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_create_lifecycle_hook))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `CreateLifecycleHook` error answer: its variant's name.
+fn error_kind_create_lifecycle_hook(
+    error: &api::CreateLifecycleHookError,
+) -> &'static str {
+    match error {
+        api::CreateLifecycleHookError::BadRequest(_) => "BadRequest",
+        api::CreateLifecycleHookError::Unauthorized(_) => "Unauthorized",
+        api::CreateLifecycleHookError::Forbidden(_) => "Forbidden",
+        api::CreateLifecycleHookError::NotFound(_) => "NotFound",
+        api::CreateLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
+        api::CreateLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
+        api::CreateLifecycleHookError::ProxyAuthenticationRequired(_) => {
+            "ProxyAuthenticationRequired"
+        }
+        api::CreateLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
+        api::CreateLifecycleHookError::Conflict(_) => "Conflict",
+        api::CreateLifecycleHookError::InternalServerError(_) => "InternalServerError",
+        api::CreateLifecycleHookError::NotImplemented(_) => "NotImplemented",
+        api::CreateLifecycleHookError::BadGateway(_) => "BadGateway",
+        api::CreateLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
+        api::CreateLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
+        _ => "Unhandled",
+    }
+}
+/// `ShowLifecycleHook`: the input as JSON in, the output as JSON text out.
+async fn call_show_lifecycle_hook(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::ShowLifecycleHookInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_show_lifecycle_hook(&input)
+                .map_err(|e| crate::Failure::call(e, error_kind_show_lifecycle_hook))?,
+        );
+    }
+    let output = client
+        .show_lifecycle_hook(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_show_lifecycle_hook))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `ShowLifecycleHook` error answer: its variant's name.
+fn error_kind_show_lifecycle_hook(error: &api::ShowLifecycleHookError) -> &'static str {
+    match error {
+        api::ShowLifecycleHookError::BadRequest(_) => "BadRequest",
+        api::ShowLifecycleHookError::Unauthorized(_) => "Unauthorized",
+        api::ShowLifecycleHookError::Forbidden(_) => "Forbidden",
+        api::ShowLifecycleHookError::NotFound(_) => "NotFound",
+        api::ShowLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
+        api::ShowLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
+        api::ShowLifecycleHookError::ProxyAuthenticationRequired(_) => {
+            "ProxyAuthenticationRequired"
+        }
+        api::ShowLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
+        api::ShowLifecycleHookError::Conflict(_) => "Conflict",
+        api::ShowLifecycleHookError::InternalServerError(_) => "InternalServerError",
+        api::ShowLifecycleHookError::NotImplemented(_) => "NotImplemented",
+        api::ShowLifecycleHookError::BadGateway(_) => "BadGateway",
+        api::ShowLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
+        api::ShowLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
+        _ => "Unhandled",
+    }
+}
+/// `ListLifecycleHooks`: the input as JSON in, the output as JSON text out.
+async fn call_list_lifecycle_hooks(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::ListLifecycleHooksInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_list_lifecycle_hooks(&input)
+                .map_err(|e| crate::Failure::call(e, error_kind_list_lifecycle_hooks))?,
+        );
+    }
+    let output = client
+        .list_lifecycle_hooks(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_list_lifecycle_hooks))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `ListLifecycleHooks` error answer: its variant's name.
+fn error_kind_list_lifecycle_hooks(
+    error: &api::ListLifecycleHooksError,
+) -> &'static str {
+    match error {
+        api::ListLifecycleHooksError::BadRequest(_) => "BadRequest",
+        api::ListLifecycleHooksError::Unauthorized(_) => "Unauthorized",
+        api::ListLifecycleHooksError::Forbidden(_) => "Forbidden",
+        api::ListLifecycleHooksError::NotFound(_) => "NotFound",
+        api::ListLifecycleHooksError::MethodNotAllowed(_) => "MethodNotAllowed",
+        api::ListLifecycleHooksError::NotAcceptable(_) => "NotAcceptable",
+        api::ListLifecycleHooksError::ProxyAuthenticationRequired(_) => {
+            "ProxyAuthenticationRequired"
+        }
+        api::ListLifecycleHooksError::RequestTimeout(_) => "RequestTimeout",
+        api::ListLifecycleHooksError::Conflict(_) => "Conflict",
+        api::ListLifecycleHooksError::InternalServerError(_) => "InternalServerError",
+        api::ListLifecycleHooksError::NotImplemented(_) => "NotImplemented",
+        api::ListLifecycleHooksError::BadGateway(_) => "BadGateway",
+        api::ListLifecycleHooksError::ServiceUnavailable(_) => "ServiceUnavailable",
+        api::ListLifecycleHooksError::GatewayTimeout(_) => "GatewayTimeout",
+        _ => "Unhandled",
+    }
+}
+/// `UpdateLifecycleHook`: the input as JSON in, the output as JSON text out.
+async fn call_update_lifecycle_hook(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::UpdateLifecycleHookInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_update_lifecycle_hook(&input)
+                .map_err(|e| crate::Failure::call(e, error_kind_update_lifecycle_hook))?,
+        );
+    }
+    let output = client
+        .update_lifecycle_hook(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_update_lifecycle_hook))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `UpdateLifecycleHook` error answer: its variant's name.
+fn error_kind_update_lifecycle_hook(
+    error: &api::UpdateLifecycleHookError,
+) -> &'static str {
+    match error {
+        api::UpdateLifecycleHookError::BadRequest(_) => "BadRequest",
+        api::UpdateLifecycleHookError::Unauthorized(_) => "Unauthorized",
+        api::UpdateLifecycleHookError::Forbidden(_) => "Forbidden",
+        api::UpdateLifecycleHookError::NotFound(_) => "NotFound",
+        api::UpdateLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
+        api::UpdateLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
+        api::UpdateLifecycleHookError::ProxyAuthenticationRequired(_) => {
+            "ProxyAuthenticationRequired"
+        }
+        api::UpdateLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
+        api::UpdateLifecycleHookError::Conflict(_) => "Conflict",
+        api::UpdateLifecycleHookError::InternalServerError(_) => "InternalServerError",
+        api::UpdateLifecycleHookError::NotImplemented(_) => "NotImplemented",
+        api::UpdateLifecycleHookError::BadGateway(_) => "BadGateway",
+        api::UpdateLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
+        api::UpdateLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
+        _ => "Unhandled",
+    }
+}
+/// `DeleteLifecycleHook`: the input as JSON in, the output as JSON text out.
+async fn call_delete_lifecycle_hook(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::DeleteLifecycleHookInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_delete_lifecycle_hook(&input)
+                .map_err(|e| crate::Failure::call(e, error_kind_delete_lifecycle_hook))?,
+        );
+    }
+    let output = client
+        .delete_lifecycle_hook(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_delete_lifecycle_hook))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `DeleteLifecycleHook` error answer: its variant's name.
+fn error_kind_delete_lifecycle_hook(
+    error: &api::DeleteLifecycleHookError,
+) -> &'static str {
+    match error {
+        api::DeleteLifecycleHookError::BadRequest(_) => "BadRequest",
+        api::DeleteLifecycleHookError::Unauthorized(_) => "Unauthorized",
+        api::DeleteLifecycleHookError::Forbidden(_) => "Forbidden",
+        api::DeleteLifecycleHookError::NotFound(_) => "NotFound",
+        api::DeleteLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
+        api::DeleteLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
+        api::DeleteLifecycleHookError::ProxyAuthenticationRequired(_) => {
+            "ProxyAuthenticationRequired"
+        }
+        api::DeleteLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
+        api::DeleteLifecycleHookError::Conflict(_) => "Conflict",
+        api::DeleteLifecycleHookError::InternalServerError(_) => "InternalServerError",
+        api::DeleteLifecycleHookError::NotImplemented(_) => "NotImplemented",
+        api::DeleteLifecycleHookError::BadGateway(_) => "BadGateway",
+        api::DeleteLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
+        api::DeleteLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
+        _ => "Unhandled",
+    }
+}
+/// `ListHookInstances`: the input as JSON in, the output as JSON text out.
+async fn call_list_hook_instances(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::ListHookInstancesInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_list_hook_instances(&input)
+                .map_err(|e| crate::Failure::call(e, error_kind_list_hook_instances))?,
+        );
+    }
+    let output = client
+        .list_hook_instances(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_list_hook_instances))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `ListHookInstances` error answer: its variant's name.
+fn error_kind_list_hook_instances(error: &api::ListHookInstancesError) -> &'static str {
+    match error {
+        api::ListHookInstancesError::BadRequest(_) => "BadRequest",
+        api::ListHookInstancesError::Unauthorized(_) => "Unauthorized",
+        api::ListHookInstancesError::Forbidden(_) => "Forbidden",
+        api::ListHookInstancesError::NotFound(_) => "NotFound",
+        api::ListHookInstancesError::MethodNotAllowed(_) => "MethodNotAllowed",
+        api::ListHookInstancesError::NotAcceptable(_) => "NotAcceptable",
+        api::ListHookInstancesError::ProxyAuthenticationRequired(_) => {
+            "ProxyAuthenticationRequired"
+        }
+        api::ListHookInstancesError::RequestTimeout(_) => "RequestTimeout",
+        api::ListHookInstancesError::Conflict(_) => "Conflict",
+        api::ListHookInstancesError::InternalServerError(_) => "InternalServerError",
+        api::ListHookInstancesError::NotImplemented(_) => "NotImplemented",
+        api::ListHookInstancesError::BadGateway(_) => "BadGateway",
+        api::ListHookInstancesError::ServiceUnavailable(_) => "ServiceUnavailable",
+        api::ListHookInstancesError::GatewayTimeout(_) => "GatewayTimeout",
         _ => "Unhandled",
     }
 }
