@@ -14,7 +14,7 @@ pub static SERVICE: crate::Service = crate::Service {
             name: "callback-lifecycle-hook",
             about: "This interface is used to call back the lifecycle hook specified by a scaling instance based on the lifecycle action key or based on the instance ID and lifecycle hook name.",
             long_about: "This interface is used to call back the lifecycle hook specified by a scaling instance\nbased on the lifecycle action key or based on the instance ID and lifecycle hook name.\n\n- If you have completed customized operations before the timeout duration expires, you\n  can terminate or continue the lifecycle operations.\n- If you require more time to complete your custom operations, extend the timeout\n  duration to enable the instance to remain in a wait state for an additional hour.\n- The callback operation can be performed only when the lifecycle hook of the target\n  instance is in HANGING state.\n\nNote: The official SDK calls this operation AttachCallbackInstanceLifeCycleHook\n(AsClient.attach_callback_instance_life_cycle_hook, request\nAttachCallbackInstanceLifeCycleHookRequest, body CallbackLifeCycleHookOption). The call\nis not idempotent with EXTEND (one hour more each time), so a retry after a 500/502/504\nwhose request did reach the service may extend twice. For service error codes the page\nrefers to its Error Codes page.\n\nHTTP: PUT\n/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/callback;\nsuccess is HTTP 204.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
-            usage: "hookctl huawei-as callback-lifecycle-hook --scaling-group-id <STRING> --lifecycle-action-result <VALUE> (--lifecycle-action-key <STRING> | --instance-id <STRING> --lifecycle-hook-name <STRING>) [OPTIONS]\n       hookctl huawei-as callback-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
+            usage: "hookctl huawei-as callback-lifecycle-hook --scaling-group-id <STRING> --lifecycle-action-result <VALUE> (--lifecycle-action-key <STRING> --instance-id <STRING> --lifecycle-hook-name <STRING> | --lifecycle-action-key <STRING> | --instance-id <STRING> --lifecycle-hook-name <STRING>) [OPTIONS]\n       hookctl huawei-as callback-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
                 crate::Member {
                     wire: "scaling_group_id",
@@ -34,7 +34,7 @@ pub static SERVICE: crate::Service = crate::Service {
                     required: false,
                     value_name: "STRING",
                     help: "Specifies the lifecycle operation token, which is obtained by calling the API for querying instance suspension. [CallbackTarget: ByActionKey]",
-                    long_help: "Specifies the lifecycle operation token, which is obtained by calling the API\nfor querying instance suspension.\n\nWhen specifying a lifecycle callback object, this field is mandatory if the\ninstance_id parameter is not used. If both this parameter and the instance_id\nparameter are used, preferentially use this parameter for callback.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `lifecycle_action_key` of --input-json.",
+                    long_help: "Specifies the lifecycle operation token, which is obtained by calling the API\nfor querying instance suspension.\n\nWhen specifying a lifecycle callback object, this field is mandatory if the\ninstance_id parameter is not used. If both this parameter and the instance_id\nparameter are used, preferentially use this parameter for callback.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key with --instance-id with\n--lifecycle-hook-name, or --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `lifecycle_action_key` of --input-json.",
                 },
                 crate::Member {
                     wire: "instance_id",
@@ -44,7 +44,7 @@ pub static SERVICE: crate::Service = crate::Service {
                     required: false,
                     value_name: "STRING",
                     help: "Specifies the instance ID. [CallbackTarget: ByInstance]",
-                    long_help: "Specifies the instance ID.\n\nWhen a lifecycle callback object is specified, this parameter is mandatory if\nthe lifecycle_action_key parameter is not used.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `instance_id` of --input-json.",
+                    long_help: "Specifies the instance ID.\n\nWhen a lifecycle callback object is specified, this parameter is mandatory if\nthe lifecycle_action_key parameter is not used.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key with --instance-id with\n--lifecycle-hook-name, or --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `instance_id` of --input-json.",
                 },
                 crate::Member {
                     wire: "lifecycle_hook_name",
@@ -54,7 +54,7 @@ pub static SERVICE: crate::Service = crate::Service {
                     required: false,
                     value_name: "STRING",
                     help: "Specifies the lifecycle hook name. [CallbackTarget: ByInstance]",
-                    long_help: "Specifies the lifecycle hook name.\n\nWhen a lifecycle callback object is specified, this parameter is mandatory if\nthe lifecycle_action_key parameter is not used.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `lifecycle_hook_name` of --input-json.",
+                    long_help: "Specifies the lifecycle hook name.\n\nWhen a lifecycle callback object is specified, this parameter is mandatory if\nthe lifecycle_action_key parameter is not used.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key with --instance-id with\n--lifecycle-hook-name, or --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `lifecycle_hook_name` of --input-json.",
                 },
                 crate::Member {
                     wire: "lifecycle_action_result",
@@ -68,6 +68,7 @@ pub static SERVICE: crate::Service = crate::Service {
                 },
             ],
             one_of: &[
+                &["lifecycle_action_key", "instance_id", "lifecycle_hook_name"],
                 &["lifecycle_action_key"],
                 &["instance_id", "lifecycle_hook_name"],
             ],

@@ -42,6 +42,18 @@ pub(super) fn request_callback_lifecycle_hook(
         w.string(x.as_str());
     }
     match &input.target {
+        CallbackTarget::ByActionKeyAndInstance {
+            lifecycle_action_key,
+            instance_id,
+            lifecycle_hook_name,
+        } => {
+            w.key("lifecycle_action_key");
+            w.string(lifecycle_action_key);
+            w.key("instance_id");
+            w.string(instance_id);
+            w.key("lifecycle_hook_name");
+            w.string(lifecycle_hook_name);
+        }
         CallbackTarget::ByActionKey { lifecycle_action_key } => {
             w.key("lifecycle_action_key");
             w.string(lifecycle_action_key);

@@ -16,7 +16,9 @@ pub struct CallbackLifecycleHookInput {
     /// Wire name: `lifecycle_action_result`, required.
     #[cfg_attr(feature = "serde", serde(rename = "lifecycle_action_result"))]
     pub lifecycle_action_result: LifecycleActionResult,
-    /// The lifecycle callback object: either the lifecycle action key, or the instance ID together with the lifecycle hook name. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used. When both the key and the instance are known, the key wins: the page says to preferentially use lifecycle_action_key for the callback, so pass ByActionKey.
+    /// The lifecycle callback object: the lifecycle action key, or the instance ID together with the lifecycle hook name, or all three. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used; when both the key and the instance are sent, the key wins (the page: "If both this parameter and the instance_id parameter are used, preferentially use this parameter for callback"). ByActionKeyAndInstance sends all three; it is listed first so that an input with all three (hookctl's flags, --input-json) reads as it.
+    ///
+    /// Note: The page's rule also lets the key go with only one of instance_id and lifecycle_hook_name; those two combinations are left out (the key wins, so they mean what ByActionKey means).
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub target: CallbackTarget,
 }
@@ -55,11 +57,37 @@ impl CallbackLifecycleHookInput {
         }
     }
 }
-/// The lifecycle callback object: either the lifecycle action key, or the instance ID together with the lifecycle hook name. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used. When both the key and the instance are known, the key wins: the page says to preferentially use lifecycle_action_key for the callback, so pass ByActionKey.
+/// The lifecycle callback object: the lifecycle action key, or the instance ID together with the lifecycle hook name, or all three. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used; when both the key and the instance are sent, the key wins (the page: "If both this parameter and the instance_id parameter are used, preferentially use this parameter for callback"). ByActionKeyAndInstance sends all three; it is listed first so that an input with all three (hookctl's flags, --input-json) reads as it.
+///
+/// Note: The page's rule also lets the key go with only one of instance_id and lifecycle_hook_name; those two combinations are left out (the key wins, so they mean what ByActionKey means).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
 pub enum CallbackTarget {
+    /// Call back by the lifecycle operation token, sending the instance ID and the lifecycle hook name too; the service uses the token.
+    ByActionKeyAndInstance {
+        /// Specifies the lifecycle operation token, which is obtained by calling the API for querying instance suspension.
+        ///
+        /// When specifying a lifecycle callback object, this field is mandatory if the instance_id parameter is not used. If both this parameter and the instance_id parameter are used, preferentially use this parameter for callback.
+        ///
+        /// Wire name: `lifecycle_action_key`.
+        #[cfg_attr(feature = "serde", serde(rename = "lifecycle_action_key"))]
+        lifecycle_action_key: String,
+        /// Specifies the instance ID.
+        ///
+        /// When a lifecycle callback object is specified, this parameter is mandatory if the lifecycle_action_key parameter is not used.
+        ///
+        /// Wire name: `instance_id`.
+        #[cfg_attr(feature = "serde", serde(rename = "instance_id"))]
+        instance_id: String,
+        /// Specifies the lifecycle hook name.
+        ///
+        /// When a lifecycle callback object is specified, this parameter is mandatory if the lifecycle_action_key parameter is not used.
+        ///
+        /// Wire name: `lifecycle_hook_name`.
+        #[cfg_attr(feature = "serde", serde(rename = "lifecycle_hook_name"))]
+        lifecycle_hook_name: String,
+    },
     /// Call back by the lifecycle operation token (lifecycle_action_key).
     ByActionKey {
         /// Specifies the lifecycle operation token, which is obtained by calling the API for querying instance suspension.
@@ -89,6 +117,18 @@ pub enum CallbackTarget {
     },
 }
 impl CallbackTarget {
+    /// The `ByActionKeyAndInstance` variant.
+    pub fn by_action_key_and_instance(
+        lifecycle_action_key: impl Into<String>,
+        instance_id: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+    ) -> Self {
+        Self::ByActionKeyAndInstance {
+            lifecycle_action_key: lifecycle_action_key.into(),
+            instance_id: instance_id.into(),
+            lifecycle_hook_name: lifecycle_hook_name.into(),
+        }
+    }
     /// The `ByActionKey` variant.
     pub fn by_action_key(lifecycle_action_key: impl Into<String>) -> Self {
         Self::ByActionKey {
