@@ -206,7 +206,11 @@ fn usage_errors_exit_2_with_a_json_error() {
     assert!(e["usage"].as_str().unwrap().starts_with("hookctl <SERVICE> <OPERATION>"), "{e}");
     assert_usage_error(&hookctl(["s3"]), "unrecognized subcommand 's3'");
     assert_usage_error(&hookctl(["autoscaling"]), "requires a subcommand");
-    assert_usage_error(&hookctl(["autoscaling", "delete-lifecycle-hook"]), "unrecognized subcommand 'delete-lifecycle-hook'");
+    assert_usage_error(&hookctl(["autoscaling", "create-auto-scaling-group"]), "unrecognized subcommand 'create-auto-scaling-group'");
+    assert_usage_error(
+        &hookctl(["autoscaling", "delete-lifecycle-hook"]),
+        "required arguments were not provided (as flags or in --input-json): --lifecycle-hook-name <STRING> --auto-scaling-group-name <STRING>",
+    );
     let e = assert_usage_error(
         &hookctl(["autoscaling", "put-lifecycle-hook", "--auto-scaling-group-name", "g", "--lifecycle-hook-name", "h", "--bogus", "1"]),
         "unexpected argument '--bogus'",
