@@ -10,7 +10,7 @@ pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::servi
     protocol: crate::runtime::service::Protocol::HuaweiRest,
     signing: crate::runtime::service::SigningScheme::HuaweiSdkHmacSha256,
     endpoint_template: "https://as.{region}.myhuaweicloud.com",
-    endpoint_partitions: &[],
+    endpoint_partitions: &[("ap-southeast-1", "https://as.{region}.myhwclouds.com")],
 };
 /// Client for Huawei Cloud Auto Scaling.
 ///
