@@ -50,6 +50,11 @@ fn header_text(s: &Service, m: &Member) -> TokenStream {
 pub(super) fn request(s: &Service, op: &Operation) -> TokenStream {
     let st = s.structure(op.input);
     let path_pushes = op.path.iter().map(|p| match p {
+        // One character between two labels (`{a}/{b}`): a `char`, as clippy wants it.
+        PathPart::Literal(l) if l.chars().count() == 1 => {
+            let c = l.chars().next().unwrap_or('/');
+            quote! { path.push(#c); }
+        }
         PathPart::Literal(l) => quote! { path.push_str(#l); },
         PathPart::Label { member, greedy } => {
             let m = &st.members[*member];
