@@ -289,7 +289,7 @@ pub(super) fn request_show_lifecycle_hook(
         let value = &input.scaling_group_id;
         path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
     }
-    path.push_str("/");
+    path.push('/');
     {
         let value = &input.lifecycle_hook_name;
         path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
@@ -520,7 +520,7 @@ pub(super) fn request_update_lifecycle_hook(
         let value = &input.scaling_group_id;
         path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
     }
-    path.push_str("/");
+    path.push('/');
     {
         let value = &input.lifecycle_hook_name;
         path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
@@ -693,7 +693,7 @@ pub(super) fn request_delete_lifecycle_hook(
         let value = &input.scaling_group_id;
         path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
     }
-    path.push_str("/");
+    path.push('/');
     {
         let value = &input.lifecycle_hook_name;
         path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
