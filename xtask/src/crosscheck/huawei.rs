@@ -36,11 +36,9 @@ pub fn official(root: &Path, ours: &ModelFile) -> Result<Official, String> {
         .map(|o| o.keys().cloned().collect::<Vec<_>>())
         .unwrap_or_default()
     {
-        match OPERATIONS.iter().find(|(n, _)| *n == name) {
-            Some((_, method)) => {
-                mapping.insert(name, Value::from(*method));
-            }
-            None => {}
+        // An operation the table does not know stays out of the dump: the comparison says it has no counterpart.
+        if let Some((_, method)) = OPERATIONS.iter().find(|(n, _)| *n == name) {
+            mapping.insert(name, Value::from(*method));
         }
     }
     let python = root.join(".venv/bin/python");
@@ -55,7 +53,6 @@ pub fn official(root: &Path, ours: &ModelFile) -> Result<Official, String> {
     }
     let mut tree: Value =
         serde_json::from_slice(&output.stdout).map_err(|e| format!("{}: not JSON: {e}", script.display()))?;
-    // An operation the table does not know is not in the dump: the comparison says it has no counterpart.
     errors(&mut tree, ours);
     let version = Command::new(&python)
         .args(["-c", "import importlib.metadata as m; print(m.version('huaweicloudsdkas'))"])
