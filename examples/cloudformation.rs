@@ -29,7 +29,7 @@ async fn main() -> ExitCode {
     };
 
     // The items of every page, one at a time; the next page is fetched when needed.
-    let input = ListHookResultsInput::new(ListHookResultsTargetType::ChangeSet, CHANGE_SET);
+    let input = ListHookResultsInput::new().target_type(ListHookResultsTargetType::ChangeSet).target_id(CHANGE_SET);
     let mut items = client.list_hook_results_pages(input).items();
     let mut count = 0;
     while let Some(item) = items.next_item().await {

@@ -282,7 +282,7 @@ impl Handle {
                 },
                 Err(err) => err.widen(),
             };
-            if attempt >= max_attempts || !retry::should_retry(&err) {
+            if attempt >= max_attempts || !retry::should_retry(&err, op.idempotent) {
                 trace::call_done(&span, started, attempt, err.code());
                 return Err(err);
             }

@@ -5,18 +5,45 @@ use std::hash::BuildHasher;
 use std::time::{Duration, SystemTime};
 
 use crate::config::RetryConfig;
-use crate::error::{Error, ServiceError};
+use crate::error::{Error, ServiceError, TransportErrorKind, UnhandledError};
 
-/// Worth another attempt: transport failures and timeouts, and service errors
-/// that are throttling, 5xx but 501, or modeled as retryable.
-pub(crate) fn should_retry<E: ServiceError>(err: &Error<E>) -> bool {
+/// Worth another attempt of an operation (`idempotent`: its model says it is
+/// safe to send again, `OperationMeta::idempotent`).
+///
+/// - Answers that refuse the request, so it was not applied: throttling (a
+///   throttling error, 429) and 503 (the service did not handle it, RFC 9110),
+///   and a connection that could not be made: retried for every operation.
+/// - Errors the model marks retryable: retried for every operation (the model
+///   says sending it again is safe).
+/// - Answers that may mean the request was applied: any other 5xx but 501,
+///   408, a connection broken during the exchange, a timeout: retried only for
+///   an idempotent operation. A callback such as Huawei's `EXTEND` (one hour
+///   more each time) is not sent twice because its answer was lost.
+pub(crate) fn should_retry<E: ServiceError>(err: &Error<E>, idempotent: bool) -> bool {
     match err {
         Error::Service(e) => {
             let status = e.meta().http_status;
-            e.is_retryable() || e.is_throttling() || status == 429 || (status >= 500 && status != 501)
+            if e.is_throttling() || status == 429 || status == 503 || modeled_retryable(e.as_ref()) {
+                return true;
+            }
+            idempotent && (status == 408 || (status >= 500 && status != 501))
         }
-        other => other.is_retryable(),
+        Error::Transport(t) => match t.kind {
+            TransportErrorKind::Connect => true,
+            TransportErrorKind::BodyTooLarge => false,
+            _ => idempotent,
+        },
+        Error::Timeout { .. } => idempotent,
+        Error::Validation(_) | Error::Build(_) | Error::Response { .. } | Error::RepeatedToken { .. } => false,
     }
+}
+
+/// A modeled error the model marks retryable. An unmodeled answer
+/// ([`UnhandledError`], which every generated error enum gives as its
+/// `source`) calls itself retryable by its status alone, which says nothing
+/// about whether the request was applied.
+fn modeled_retryable<E: ServiceError>(e: &E) -> bool {
+    e.is_retryable() && std::error::Error::source(e).is_none_or(|inner| !inner.is::<UnhandledError>())
 }
 
 /// Delay before retry number `retry` (1 for the first retry): the server's
@@ -51,6 +78,111 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{ErrorMeta, TransportError};
+
+    /// A generated error enum in miniature: one modeled error, and `Unhandled`.
+    #[derive(Debug)]
+    enum OpError {
+        Modeled { meta: ErrorMeta, retryable: bool },
+        Unhandled(UnhandledError),
+    }
+
+    impl std::fmt::Display for OpError {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "{:?}", self)
+        }
+    }
+
+    impl std::error::Error for OpError {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            match self {
+                OpError::Modeled { .. } => None,
+                OpError::Unhandled(e) => Some(e),
+            }
+        }
+    }
+
+    impl ServiceError for OpError {
+        fn meta(&self) -> &ErrorMeta {
+            match self {
+                OpError::Modeled { meta, .. } => meta,
+                OpError::Unhandled(e) => e.meta(),
+            }
+        }
+        fn is_retryable(&self) -> bool {
+            match self {
+                OpError::Modeled { retryable, .. } => *retryable,
+                OpError::Unhandled(e) => e.is_retryable(),
+            }
+        }
+        fn is_throttling(&self) -> bool {
+            matches!(self, OpError::Unhandled(e) if e.is_throttling())
+        }
+    }
+
+    fn unhandled(status: u16, code: &str) -> Error<OpError> {
+        Error::Service(Box::new(OpError::Unhandled(UnhandledError::new(ErrorMeta::new(code, status), b""))))
+    }
+
+    fn modeled(status: u16, retryable: bool) -> Error<OpError> {
+        Error::Service(Box::new(OpError::Modeled { meta: ErrorMeta::new("Modeled", status), retryable }))
+    }
+
+    fn transport(kind: TransportErrorKind) -> Error<OpError> {
+        Error::Transport(TransportError { kind, message: "x".to_owned() })
+    }
+
+    #[test]
+    fn answers_that_may_mean_applied_are_retried_only_for_idempotent_operations() {
+        let maybe_applied = [
+            unhandled(500, "500"),
+            unhandled(502, "502"),
+            unhandled(504, "504"),
+            unhandled(408, "408"),
+            modeled(500, false),
+            modeled(408, false),
+            transport(TransportErrorKind::Io),
+            transport(TransportErrorKind::Other),
+            Error::Timeout { after: Duration::from_secs(1) },
+        ];
+        for err in &maybe_applied {
+            assert!(should_retry(err, true), "idempotent: {err:?}");
+            assert!(!should_retry(err, false), "not idempotent: {err:?}");
+        }
+    }
+
+    #[test]
+    fn refusals_and_errors_the_model_marks_retryable_are_retried_for_every_operation() {
+        let safe = [
+            unhandled(429, "429"),
+            unhandled(400, "Throttling"),
+            unhandled(503, "503"),
+            modeled(503, false),
+            modeled(500, true),
+            modeled(400, true),
+            transport(TransportErrorKind::Connect),
+        ];
+        for err in &safe {
+            assert!(should_retry(err, false) && should_retry(err, true), "{err:?}");
+        }
+    }
+
+    #[test]
+    fn what_will_not_change_is_never_retried() {
+        let never = [
+            unhandled(501, "501"),
+            unhandled(400, "ValidationError"),
+            unhandled(404, "404"),
+            modeled(400, false),
+            modeled(501, false),
+            transport(TransportErrorKind::BodyTooLarge),
+            Error::Build("x".to_owned()),
+            Error::Response { http_status: 200, request_id: None, message: "x".to_owned() },
+        ];
+        for err in &never {
+            assert!(!should_retry(err, true) && !should_retry(err, false), "{err:?}");
+        }
+    }
 
     #[test]
     fn retry_after_seconds_and_dates() {

@@ -18,7 +18,10 @@ use lifecycle_hooks_runtime::{
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-static SEND: OperationMeta = OperationMeta::new("SendWorkflowStepState", "POST", 200);
+/// Idempotent, so that every failure worth another attempt is retried (a
+/// non-idempotent operation is sent again only after a refusal; see the
+/// runtime's retry policy).
+static SEND: OperationMeta = OperationMeta { idempotent: true, ..OperationMeta::new("SendWorkflowStepState", "POST", 200) };
 
 
 fn huawei_err(r: &Response) -> TestError {

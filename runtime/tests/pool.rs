@@ -22,7 +22,10 @@ use lifecycle_hooks_runtime::{Config, Error, Handle, OperationMeta, Request, Res
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
-static SEND: OperationMeta = OperationMeta::new("SendWorkflowStepState", "POST", 200);
+/// Idempotent, so that every failure worth another attempt is retried (a
+/// non-idempotent operation is sent again only after a refusal; see the
+/// runtime's retry policy).
+static SEND: OperationMeta = OperationMeta { idempotent: true, ..OperationMeta::new("SendWorkflowStepState", "POST", 200) };
 
 /// What the server does with a connection once it has written an answer.
 #[derive(Debug, Clone, Copy)]

@@ -29,7 +29,10 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
-static SEND: OperationMeta = OperationMeta::new("SendWorkflowStepState", "POST", 200);
+/// Idempotent, so that every failure worth another attempt is retried (a
+/// non-idempotent operation is sent again only after a refusal; see the
+/// runtime's retry policy).
+static SEND: OperationMeta = OperationMeta { idempotent: true, ..OperationMeta::new("SendWorkflowStepState", "POST", 200) };
 
 /// Slack added to every upper bound on elapsed time: loaded CI machines are slow, never fast.
 const SLACK: Duration = Duration::from_secs(2);

@@ -16,7 +16,10 @@ use lifecycle_hooks_runtime::{
     TransportErrorKind, TransportFuture,
 };
 
-static SEND: OperationMeta = OperationMeta::new("SendWorkflowStepState", "POST", 200);
+/// Idempotent, so that every failure worth another attempt is retried (a
+/// non-idempotent operation is sent again only after a refusal; see the
+/// runtime's retry policy).
+static SEND: OperationMeta = OperationMeta { idempotent: true, ..OperationMeta::new("SendWorkflowStepState", "POST", 200) };
 
 fn request() -> Request {
     aws_json::request(&TRANSFER, &SEND, br#"{"WorkflowId":"w-1"}"#.to_vec())

@@ -49,9 +49,18 @@ IDLE_SECONDS = 120
 
 SERVICES = {
     "PutLifecycleHook": "autoscaling",
+    "CompleteLifecycleAction": "autoscaling",
+    "RecordLifecycleActionHeartbeat": "autoscaling",
+    "DescribeLifecycleHooks": "autoscaling",
+    "DeleteLifecycleHook": "autoscaling",
+    "DescribeLifecycleHookTypes": "autoscaling",
     "ListHookResults": "cloudformation",
+    "GetHookResult": "cloudformation",
+    "DescribeChangeSetHooks": "cloudformation",
     "PutLifecycleEventHookExecutionStatus": "codedeploy",
     "SendWorkflowStepState": "transfer",
+    "DescribeExecution": "transfer",
+    "ListExecutions": "transfer",
 }
 
 

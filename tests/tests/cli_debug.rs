@@ -11,7 +11,7 @@ const SESSION: &str = "debug-session-token-Cc3Dd4";
 #[tokio::test]
 async fn debug_traces_each_attempt_on_stderr_without_secrets() {
     let server = Server::start(vec![
-        Reply::new(500).header("x-amzn-RequestId", "rid-500").body("{}"),
+        Reply::new(503).header("x-amzn-RequestId", "rid-503").body("{}"),
         Reply::new(200).header("x-amzn-RequestId", "rid-200").body("{}"),
     ])
     .await;
@@ -39,7 +39,7 @@ async fn debug_traces_each_attempt_on_stderr_without_secrets() {
     out.assert_code(0);
     assert_eq!(out.json(), serde_json::json!({}), "{out}");
     for expected in [
-        "lifecycle_hooks.attempt: service=transfer operation=SendWorkflowStepState attempt=1 status=500 request_id=rid-500",
+        "lifecycle_hooks.attempt: service=transfer operation=SendWorkflowStepState attempt=1 status=503 request_id=rid-503",
         "retrying after back-off attempt=1",
         "lifecycle_hooks.attempt: service=transfer operation=SendWorkflowStepState attempt=2 status=200 request_id=rid-200",
         "lifecycle_hooks.call: service=transfer operation=SendWorkflowStepState attempts=2 outcome=ok",

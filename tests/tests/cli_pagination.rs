@@ -59,7 +59,7 @@ fn client(server: &Server) -> Client {
 }
 
 fn input() -> ListHookResultsInput {
-    ListHookResultsInput::new(ListHookResultsTargetType::ChangeSet, TARGET)
+    ListHookResultsInput::new().target_type(ListHookResultsTargetType::ChangeSet).target_id(TARGET)
 }
 
 fn names(items: &[lifecycle_hooks::cloudformation::HookResultSummary]) -> Vec<&str> {

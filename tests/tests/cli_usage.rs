@@ -194,9 +194,9 @@ fn the_one_of_alternatives_are_spelled_out() {
     let out = hookctl(["huawei-as", "callback-lifecycle-hook", "--help"]);
     out.assert_code(0);
     assert!(out.stdout.contains(
-        "(--lifecycle-action-key <STRING> | --instance-id <STRING> --lifecycle-hook-name <STRING>)"
+        "(--lifecycle-action-key <STRING> --instance-id <STRING> --lifecycle-hook-name <STRING> | --lifecycle-action-key <STRING> | --instance-id <STRING> --lifecycle-hook-name <STRING>)"
     ));
-    assert!(unwrapped(&out.stdout).contains("Part of CallbackTarget (give --lifecycle-action-key, or --instance-id with --lifecycle-hook-name)."));
+    assert!(unwrapped(&out.stdout).contains("Part of CallbackTarget (give --lifecycle-action-key with --instance-id with --lifecycle-hook-name, or --lifecycle-action-key, or --instance-id with --lifecycle-hook-name)."));
 }
 
 // ------------------------------------------------------------------ usage errors
@@ -207,7 +207,11 @@ fn usage_errors_exit_2_with_a_json_error() {
     assert!(e["usage"].as_str().unwrap().starts_with("hookctl <SERVICE> <OPERATION>"), "{e}");
     assert_usage_error(&hookctl(["s3"]), "unrecognized subcommand 's3'");
     assert_usage_error(&hookctl(["autoscaling"]), "requires a subcommand");
-    assert_usage_error(&hookctl(["autoscaling", "delete-lifecycle-hook"]), "unrecognized subcommand 'delete-lifecycle-hook'");
+    assert_usage_error(&hookctl(["autoscaling", "create-auto-scaling-group"]), "unrecognized subcommand 'create-auto-scaling-group'");
+    assert_usage_error(
+        &hookctl(["autoscaling", "delete-lifecycle-hook"]),
+        "required arguments were not provided (as flags or in --input-json): --lifecycle-hook-name <STRING> --auto-scaling-group-name <STRING>",
+    );
     let e = assert_usage_error(
         &hookctl(["autoscaling", "put-lifecycle-hook", "--auto-scaling-group-name", "g", "--lifecycle-hook-name", "h", "--bogus", "1"]),
         "unexpected argument '--bogus'",
@@ -247,7 +251,7 @@ fn missing_required_members_name_their_flags() {
     let e = assert_usage_error(&Run::hookctl(base).arg("--instance-id").arg("i-1").run(), "required");
     assert!(
         e["message"].as_str().unwrap().contains(
-            "(--lifecycle-action-key <STRING> | --instance-id <STRING> --lifecycle-hook-name <STRING>)"
+            "(--lifecycle-action-key <STRING> --instance-id <STRING> --lifecycle-hook-name <STRING> | --lifecycle-action-key <STRING> | --instance-id <STRING> --lifecycle-hook-name <STRING>)"
         ),
         "{e}"
     );
@@ -351,11 +355,14 @@ fn the_huawei_one_of_comes_from_flags_or_json_alike() {
         dry_run_json_body(&by_instance),
         json!({"lifecycle_action_result": "ABANDON", "instance_id": "i-1", "lifecycle_hook_name": "hook"})
     );
-    // Both given: the key wins, as the page says.
+    // All three given: all three are sent, as the page allows (the service uses the key).
     let both = Run::hookctl(["huawei-as", "callback-lifecycle-hook", "--dry-run", "--scaling-group-id", "g-1"])
         .args(["--lifecycle-action-result", "ABANDON", "--instance-id", "i-1", "--lifecycle-hook-name", "hook", "--lifecycle-action-key", "k"])
         .run();
-    assert_eq!(dry_run_json_body(&both), json!({"lifecycle_action_result": "ABANDON", "lifecycle_action_key": "k"}));
+    assert_eq!(
+        dry_run_json_body(&both),
+        json!({"lifecycle_action_result": "ABANDON", "lifecycle_action_key": "k", "instance_id": "i-1", "lifecycle_hook_name": "hook"})
+    );
 }
 
 #[test]

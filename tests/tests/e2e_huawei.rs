@@ -222,28 +222,32 @@ fn variant_name(e: &CallbackLifecycleHookError) -> String {
     format!("{e:?}").split(['(', ' ', '{']).next().unwrap_or_default().to_owned()
 }
 
-/// Every abnormal status of models/huawei_as.yaml, with whether the model retries it.
-const ERROR_STATUSES: &[(u16, &str, bool)] = &[
-    (400, "BadRequest", false),
-    (401, "Unauthorized", false),
-    (403, "Forbidden", false),
-    (404, "NotFound", false),
-    (405, "MethodNotAllowed", false),
-    (406, "NotAcceptable", false),
-    (407, "ProxyAuthenticationRequired", false),
-    (408, "RequestTimeout", true),
-    (409, "Conflict", false),
-    (500, "InternalServerError", true),
-    (501, "NotImplemented", false),
-    (502, "BadGateway", true),
-    (503, "ServiceUnavailable", true),
-    (504, "GatewayTimeout", true),
+/// Every abnormal status of models/huawei_as.yaml, with whether the runtime
+/// retries it for the callback (not idempotent: only 503, which says the
+/// service did not handle the request) and for a read (idempotent: also the
+/// answers that may mean the request was applied, 408 and 5xx but 501). No
+/// error is modeled as retryable: neither the page nor the SDK says so.
+const ERROR_STATUSES: &[(u16, &str, bool, bool)] = &[
+    (400, "BadRequest", false, false),
+    (401, "Unauthorized", false, false),
+    (403, "Forbidden", false, false),
+    (404, "NotFound", false, false),
+    (405, "MethodNotAllowed", false, false),
+    (406, "NotAcceptable", false, false),
+    (407, "ProxyAuthenticationRequired", false, false),
+    (408, "RequestTimeout", false, true),
+    (409, "Conflict", false, false),
+    (500, "InternalServerError", false, true),
+    (501, "NotImplemented", false, false),
+    (502, "BadGateway", false, true),
+    (503, "ServiceUnavailable", true, true),
+    (504, "GatewayTimeout", false, true),
 ];
 
 #[tokio::test]
 async fn every_documented_error_status_maps_to_its_variant() {
     let input = || CallbackLifecycleHookInput::new("a1b2c3d4", LifecycleActionResult::Extend, CallbackTarget::by_instance("i-1", "hook"));
-    for &(status, variant, retryable) in ERROR_STATUSES {
+    for &(status, variant, _, _) in ERROR_STATUSES {
         let message = format!("status {status}: the instance does not have a pending lifecycle action.");
         let bodies = [
             json!({"error_code": "AS.2017", "error_msg": message}),
@@ -262,24 +266,51 @@ async fn every_documented_error_status_maps_to_its_variant() {
             assert_eq!(e.message(), Some(message.as_str()), "{status} {body}");
             assert_eq!(e.http_status(), status);
             assert_eq!(e.request_id(), Some(REQUEST_ID), "{status} {body}");
-            assert_eq!(e.is_retryable(), retryable, "{status}");
+            assert!(!e.is_retryable(), "{status}: no Huawei error is modeled as retryable");
             assert_eq!(server.received().len(), 1, "retries are off");
         }
     }
 }
 
-/// With retries on, the model's retryable statuses are tried again (the next
-/// answer, 204, ends the call well); the others are final.
+/// With retries on, the callback (not idempotent: a second EXTEND would
+/// extend twice) is tried again only after a 503, which says the service did
+/// not handle it; a read (ShowLifecycleHook, idempotent) after 408 and every
+/// 5xx but 501 too. The next answer (success) ends the call well.
 #[tokio::test]
-async fn retryable_statuses_are_retried() {
+async fn statuses_are_retried_by_the_operations_idempotency() {
     let retry = RetryConfig { max_attempts: 2, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(5) };
-    for &(status, variant, retryable) in ERROR_STATUSES {
+    for &(status, variant, callback_retried, read_retried) in ERROR_STATUSES {
         let server = Server::start(vec![Reply::new(status).header("X-Request-Id", REQUEST_ID).body("{}"), no_content()]).await;
-        let input = CallbackLifecycleHookInput::new("g", LifecycleActionResult::Continue, CallbackTarget::by_action_key("k"));
+        let input = CallbackLifecycleHookInput::new("g", LifecycleActionResult::Extend, CallbackTarget::by_action_key("k"));
         let result = callback(config(&server).into_builder().retry(retry).build(), input).await;
-        assert_eq!(result.is_ok(), retryable, "{status} {variant}: {result:?}");
-        assert_eq!(server.received().len(), if retryable { 2 } else { 1 }, "{status}");
+        assert_eq!(result.is_ok(), callback_retried, "callback, {status} {variant}: {result:?}");
+        assert_eq!(server.received().len(), if callback_retried { 2 } else { 1 }, "callback, {status}");
+
+        let ok = Reply::new(200).header("X-Request-Id", REQUEST_ID).body(r#"{"lifecycle_hook_name":"h"}"#);
+        let server = Server::start(vec![Reply::new(status).header("X-Request-Id", REQUEST_ID).body("{}"), ok]).await;
+        let client = huawei_as::Client::new(config(&server).into_builder().retry(retry).build()).unwrap();
+        let result = client.show_lifecycle_hook(huawei_as::ShowLifecycleHookInput::new("g", "h")).await;
+        assert_eq!(result.is_ok(), read_retried, "show, {status} {variant}: {result:?}");
+        assert_eq!(server.received().len(), if read_retried { 2 } else { 1 }, "show, {status}");
     }
+}
+
+/// A callback whose answer never comes may have been applied: it is not sent
+/// again (an EXTEND would extend twice); a read is.
+#[tokio::test]
+async fn a_timed_out_callback_is_not_sent_again_but_a_read_is() {
+    let retry = RetryConfig { max_attempts: 3, initial_backoff: Duration::from_millis(1), max_backoff: Duration::from_millis(5) };
+    let slow = || Reply::hang_up();
+    let server = Server::start(vec![slow(), slow(), slow(), slow()]).await;
+    let config = config(&server).into_builder().retry(retry).build();
+    let input = CallbackLifecycleHookInput::new("g", LifecycleActionResult::Extend, CallbackTarget::by_action_key("k"));
+    let err = callback(config.clone(), input).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_) | Error::Timeout { .. }), "{err:?}");
+    assert_eq!(server.received().len(), 1, "the callback was sent again");
+    let client = huawei_as::Client::new(config).unwrap();
+    let err = client.show_lifecycle_hook(huawei_as::ShowLifecycleHookInput::new("g", "h")).await.unwrap_err();
+    assert!(matches!(err, Error::Transport(_) | Error::Timeout { .. }), "{err:?}");
+    assert_eq!(server.received().len(), 1 + 3, "the read was tried three times");
 }
 
 /// Answers outside the model: other statuses are `Unhandled` with the SDK's

@@ -189,10 +189,9 @@ async fn unimplemented_operations_are_typed_500_errors() {
     // awsQuery: the HTML page is not XML; botocore raises a parser error here
     // (WIRE.md §E), the generated client a typed 500.
     let cloudformation = cloudformation::Client::new(config(&moto)).unwrap();
-    let input = cloudformation::ListHookResultsInput::new(
-        cloudformation::ListHookResultsTargetType::ChangeSet,
-        "arn:aws:cloudformation:us-east-1:123456789012:changeSet/c/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
-    );
+    let input = cloudformation::ListHookResultsInput::new()
+        .target_type(cloudformation::ListHookResultsTargetType::ChangeSet)
+        .target_id("arn:aws:cloudformation:us-east-1:123456789012:changeSet/c/0a1b2c3d-4e5f-6789-abcd-ef0123456789");
     let err = cloudformation.list_hook_results(input).await.unwrap_err();
     assert_eq!((err.http_status(), err.code(), err.request_id()), (Some(500), "500", None), "{err}");
     assert!(err.message().unwrap_or_default().contains("Internal Server Error"), "{err}");
@@ -206,11 +205,12 @@ async fn unimplemented_operations_are_typed_500_errors() {
     assert_eq!(log.matches(POST_500).count(), 3, "one attempt each, retries off:\n{log}");
 }
 
-/// A 500 is retryable: with retries on, the client tries again (moto answers
-/// 500 every time), up to the configured number of attempts, then reports
-/// the last answer.
+/// A 500 may mean the request was applied: with retries on, a callback
+/// (SendWorkflowStepState, not idempotent) is sent once, while a read
+/// (DescribeExecution, idempotent; moto answers 500 to both) is tried again up
+/// to the configured number of attempts, and the last answer is reported.
 #[tokio::test]
-async fn a_real_server_500_is_retried_up_to_max_attempts() {
+async fn a_real_server_500_is_retried_up_to_max_attempts_for_a_read_only() {
     let moto = MotoServer::start();
     let retry = RetryConfig { max_attempts: 3, initial_backoff: Duration::from_millis(5), max_backoff: Duration::from_millis(20) };
     let transfer = transfer::Client::new(config(&moto).into_builder().retry(retry).build()).unwrap();
@@ -222,7 +222,11 @@ async fn a_real_server_500_is_retried_up_to_max_attempts() {
     );
     let err = transfer.send_workflow_step_state(input).await.unwrap_err();
     assert_eq!(err.http_status(), Some(500), "{err}");
-    let log = wait_for_log(&moto, |log| log.matches(&not_implemented("send_workflow_step_state")).count() >= 3);
-    assert_eq!(log.matches(POST_500).count(), 3, "three attempts:\n{log}");
-    assert_eq!(log.matches(&not_implemented("send_workflow_step_state")).count(), 3, "{log}");
+    let input = transfer::DescribeExecutionInput::new("01234567-89ab-cdef-0123-456789abcdef", "w-0123456789abcdef0");
+    let err = transfer.describe_execution(input).await.unwrap_err();
+    assert_eq!(err.http_status(), Some(500), "{err}");
+    let log = wait_for_log(&moto, |log| log.matches(&not_implemented("describe_execution")).count() >= 3);
+    assert_eq!(log.matches(&not_implemented("send_workflow_step_state")).count(), 1, "the callback once:\n{log}");
+    assert_eq!(log.matches(&not_implemented("describe_execution")).count(), 3, "the read three times:\n{log}");
+    assert_eq!(log.matches(POST_500).count(), 4, "{log}");
 }

@@ -499,10 +499,11 @@ async fn call(clients: &Clients, op: Op) -> Result<Outcome, TestCaseError> {
         Op::ListHookResults => outcome(
             clients
                 .cloudformation
-                .list_hook_results(cloudformation::ListHookResultsInput::new(
-                    cloudformation::ListHookResultsTargetType::ChangeSet,
-                    "arn:aws:cloudformation:us-east-1:123456789012:changeSet/cs/0a1b",
-                ))
+                .list_hook_results(
+                    cloudformation::ListHookResultsInput::new()
+                        .target_type(cloudformation::ListHookResultsTargetType::ChangeSet)
+                        .target_id("arn:aws:cloudformation:us-east-1:123456789012:changeSet/cs/0a1b"),
+                )
                 .await,
         ),
         Op::PutLifecycleEventHookExecutionStatus => outcome(
@@ -613,8 +614,9 @@ fn edge_case_timestamps_in_answers() {
             apply(&mut body, &Mutation::Timestamp(second));
             let reply = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n", body.len());
             server.set_reply(RawReply { bytes: [reply.as_bytes(), &body].concat(), close: false });
-            let input =
-                cloudformation::ListHookResultsInput::new(cloudformation::ListHookResultsTargetType::ChangeSet, "x");
+            let input = cloudformation::ListHookResultsInput::new()
+                .target_type(cloudformation::ListHookResultsTargetType::ChangeSet)
+                .target_id("x");
             let call = async { tokio::time::timeout(CALL_BOUND, client.list_hook_results(input)).await };
             match rt.block_on(call).map_err(|_| TestCaseError::fail("no result in time"))? {
                 Ok(out) => prop_assert_eq!(out.hook_results.map(|r| r.len()), Some(2)),
@@ -640,7 +642,9 @@ fn out_of_range_timestamp_in_an_answer_is_a_response_error() {
         close: false,
     });
     let client = cloudformation::Client::new(config(&server.url())).unwrap();
-    let input = cloudformation::ListHookResultsInput::new(cloudformation::ListHookResultsTargetType::ChangeSet, "x");
+    let input = cloudformation::ListHookResultsInput::new()
+        .target_type(cloudformation::ListHookResultsTargetType::ChangeSet)
+        .target_id("x");
     let err = rt.block_on(client.list_hook_results(input)).unwrap_err();
     assert!(matches!(err, Error::Response { http_status: 200, .. }), "{err}");
     assert!(err.to_string().contains("out of range"), "{err}");

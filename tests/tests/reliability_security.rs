@@ -78,7 +78,9 @@ fn transfer_input() -> transfer::SendWorkflowStepStateInput {
 }
 
 fn list_input() -> cloudformation::ListHookResultsInput {
-    cloudformation::ListHookResultsInput::new(cloudformation::ListHookResultsTargetType::ChangeSet, "arn:x")
+    cloudformation::ListHookResultsInput::new()
+        .target_type(cloudformation::ListHookResultsTargetType::ChangeSet)
+        .target_id("arn:x")
 }
 
 fn hook_input() -> autoscaling::PutLifecycleHookInput {

@@ -151,11 +151,15 @@ fn huawei_conditional_requirement_in_every_combination() {
     assert_eq!(key.target, CallbackTarget::by_action_key("k"));
     let both = huawei_from_json(json!({"instance_id": "i", "lifecycle_hook_name": "h"})).unwrap();
     assert_eq!(both.target, CallbackTarget::by_instance("i", "h"));
-    // All three: the key wins, as the page says.
+    // All three, as the page allows (the service uses the key): all three are kept, to be sent.
     let all = huawei_from_json(json!({"lifecycle_action_key": "k", "instance_id": "i", "lifecycle_hook_name": "h"})).unwrap();
-    assert_eq!(all.target, CallbackTarget::by_action_key("k"));
-    // Built in code, the type allows only the two valid shapes; both validate.
-    for target in [CallbackTarget::by_action_key("k"), CallbackTarget::by_instance("i", "h")] {
+    assert_eq!(all.target, CallbackTarget::by_action_key_and_instance("k", "i", "h"));
+    // Built in code, the type allows only the three valid shapes; each validates.
+    for target in [
+        CallbackTarget::by_action_key("k"),
+        CallbackTarget::by_instance("i", "h"),
+        CallbackTarget::by_action_key_and_instance("k", "i", "h"),
+    ] {
         CallbackLifecycleHookInput::new("g", huawei_as::LifecycleActionResult::Extend, target).validate().unwrap();
     }
 }

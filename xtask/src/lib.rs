@@ -6,11 +6,13 @@
 //! is not exactly what the models produce.
 //!
 //! `import` converts botocore service models into YAML models (`cargo xtask
-//! import botocore`, see [`import`]).
+//! import botocore`, see [`import`]); `crosscheck` compares every model with
+//! its official counterpart (`cargo xtask crosscheck`, see [`crosscheck`]).
 #![forbid(unsafe_code)]
 
 pub mod bench;
 pub mod conformance;
+pub mod crosscheck;
 pub mod import;
 
 use std::collections::BTreeSet;

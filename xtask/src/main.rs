@@ -2,6 +2,7 @@
 //! `cargo xtask bench-codegen` and `cargo xtask synth-model`: see `xtask::bench`.
 //! `cargo xtask import botocore <service> ...`: see `xtask::import`.
 //! `cargo xtask conformance [--write]`: see `xtask::conformance`.
+//! `cargo xtask crosscheck [MODEL.yaml ...]`: see `xtask::crosscheck`.
 #![forbid(unsafe_code)]
 
 use std::path::Path;
@@ -16,7 +17,8 @@ const USAGE: &str = "usage: cargo xtask regenerate [--check]
                                  [--gating OPERATIONS] [--gating-command check|build] [--gating-repeats N]
        cargo xtask synth-model OPERATIONS OUT.yaml
        cargo xtask import botocore <service> [--operations A,B,...] [--from PATH] [--out PATH] [--unenforced-patterns]
-       cargo xtask conformance [--write] [--suites DIR] [--only FILE_LABEL]";
+       cargo xtask conformance [--write] [--suites DIR] [--only FILE_LABEL]
+       cargo xtask crosscheck [MODEL.yaml ...]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,6 +28,7 @@ fn main() -> ExitCode {
         ["bench-codegen", rest @ ..] => bench_codegen(rest),
         ["import", rest @ ..] => xtask::import::run(&xtask::repo_root(), rest).map_err(|e| e.to_string()),
         ["conformance", rest @ ..] => xtask::conformance::run(&xtask::repo_root(), rest),
+        ["crosscheck", rest @ ..] => xtask::crosscheck::run(&xtask::repo_root(), rest),
         ["synth-model", n, out] => match n.parse::<usize>() {
             Ok(n) => std::fs::write(out, xtask::bench::synth_model("synth", n)).map_err(|e| format!("cannot write {out}: {e}")),
             Err(_) => Err(USAGE.to_owned()),
@@ -34,7 +37,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) if message == USAGE || message.ends_with(xtask::import::USAGE) => {
+        Err(message) if message == USAGE || message.ends_with(xtask::import::USAGE) || message == xtask::crosscheck::USAGE => {
             eprintln!("{message}");
             ExitCode::from(2)
         }

@@ -45,10 +45,11 @@ fn all_five(c: Clients) -> CallFuture {
         println!("codedeploy PutLifecycleEventHookExecutionStatus: {:?}", out.lifecycle_event_hook_execution_id);
         let out = c
             .cloudformation
-            .list_hook_results(cloudformation::ListHookResultsInput::new(
-                cloudformation::ListHookResultsTargetType::ChangeSet,
-                "arn:aws:cloudformation:us-east-1:123456789012:changeSet/cs/0a1b",
-            ))
+            .list_hook_results(
+                cloudformation::ListHookResultsInput::new()
+                    .target_type(cloudformation::ListHookResultsTargetType::ChangeSet)
+                    .target_id("arn:aws:cloudformation:us-east-1:123456789012:changeSet/cs/0a1b"),
+            )
             .await
             .map_err(|x| e(&x))?;
         println!("cloudformation ListHookResults: {} result(s)", out.hook_results.map_or(0, |r| r.len()));

@@ -581,14 +581,31 @@ impl Checker<'_> {
                         format!("{vpath}.members"),
                         format!("`{}` is not a body member; one_of variants hold body members only", m.value),
                     ),
-                    Some(i) if members[i].one_of_variant.is_some() => {
-                        self.err(line(m), format!("{vpath}.members"), format!("`{}` is already in another variant", m.value))
+                    Some(i) if idx.contains(&i) => {
+                        self.err(line(m), format!("{vpath}.members"), format!("`{}` is listed twice", m.value))
                     }
                     Some(i) => {
-                        members[i].one_of_variant = Some(vi);
+                        // A member may be in several variants (one holding another's members and more);
+                        // it is described under the smallest.
+                        let smallest = members[i].one_of_variant.is_none_or(|prev| {
+                            v.value.members.len() < o.value.variants[prev].value.members.len()
+                        });
+                        if smallest {
+                            members[i].one_of_variant = Some(vi);
+                        }
                         idx.push(i);
                     }
                 }
+            }
+            let mut set = idx.clone();
+            set.sort_unstable();
+            if let Some(other) = variants.iter().position(|w: &ir::OneOfVariant| {
+                let mut theirs = w.members.clone();
+                theirs.sort_unstable();
+                theirs == set
+            }) {
+                let other = &o.value.variants[other].value.name;
+                self.err(line(v), format!("{vpath}.members"), format!("the same members as variant `{other}`"));
             }
             variants.push(ir::OneOfVariant {
                 constructor: naming::field_ident(&v.value.name),

@@ -2,110 +2,195 @@
 
 //! `hookctl cloudformation`: AWS CloudFormation.
 use ::lifecycle_hooks::cloudformation as api;
-use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: cli::Service = cli::Service {
+pub static SERVICE: crate::Service = crate::Service {
     name: "cloudformation",
     meta: &api::SERVICE,
     about: "AWS CloudFormation",
-    long_about: "AWS CloudFormation (API version 2010-05-15).\n\nAWS CloudFormation: listing the results of Hook invocations.\n\nNote (protocol, from `botocore`): The boto3 page shows no wire protocol; `query`, the\napiVersion and the xmlNamespace are botocore's metadata.\n\nNote (signing, from `botocore`): botocore has no signingName, so the signing name is the\nendpointPrefix `cloudformation`.\n\nNote (endpoint, from `botocore`): endpointPrefix `cloudformation`; the China partition\nuses the amazonaws.com.cn suffix.\n\nAnswers are XML in the namespace `http://cloudformation.amazonaws.com/doc/2010-05-15/`\n(read by local names, as botocore reads them).\n\nOperations: list-hook-results. `hookctl cloudformation <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/cloudformation.yaml.",
+    long_about: "AWS CloudFormation (API version 2010-05-15).\n\nAWS CloudFormation: the results of Hook invocations (listing them, reading one in\ndetail) and the Hooks a change set will invoke.\n\nOperations: list-hook-results, describe-change-set-hooks, get-hook-result. `hookctl\ncloudformation <OPERATION> --help` describes each one and its flags.\n\nGenerated from models/cloudformation.yaml.",
     usage: "hookctl cloudformation <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        cli::Operation {
+        crate::Operation {
             name: "list-hook-results",
             about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation target is provided.",
-            long_about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation\ntarget is provided.\n\nNote: The page's Exceptions list is cut off; the error (HookResultNotFoundException) and\nthe resultWrapper ListHookResultsResult come from botocore. botocore's current\ndocumentation reads \"Returns summaries of invoked Hooks\" and lists the supported\nparameter combinations: no parameters (all Hook invocation summaries), TypeArn only (a\nspecific Hook), TypeArn and Status (a specific Hook filtered by status), TargetId and\nTargetType (a specific Hook invocation target).\n\nSource (HTTP binding): `botocore`.\n\nNote (pagination): The page describes NextToken paging (NextToken in: \"A string that\nidentifies the next page of events that you want to retrieve\"; NextToken out:\n\"Pagination token, null or empty if no more results\"), but botocore has no paginator\nentry for ListHookResults (paginators-1.json in 1.43.11, 1.44.5 and develop;\ncan_paginate is False).\n\nHTTP: POST /; success is HTTP 200.\n\nPaginated: --all-pages follows `NextToken` to the last page and prints one output with\nevery `HookResults` (and no `NextToken`).\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
-            usage: "hookctl cloudformation list-hook-results --target-type <VALUE> --target-id <STRING> [OPTIONS]\n       hookctl cloudformation list-hook-results --input-json <JSON|@FILE> [OPTIONS]",
+            long_about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation\ntarget is provided.\n\nNote: The page's Exceptions list is cut off; the error (HookResultNotFoundException) and\nthe resultWrapper ListHookResultsResult come from botocore. botocore's current\ndocumentation reads \"Returns summaries of invoked Hooks\" and lists the supported\nparameter combinations: no parameters (all Hook invocation summaries), TypeArn only (a\nspecific Hook), TypeArn and Status (a specific Hook filtered by status), TargetId and\nTargetType (a specific Hook invocation target).\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; the page (\"Returns summaries of invoked Hooks\") says it only\nreads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nPaginated: --all-pages follows `NextToken` to the last page and prints one output with\nevery `HookResults` (and no `NextToken`).\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
+            usage: "hookctl cloudformation list-hook-results [OPTIONS]\n       hookctl cloudformation list-hook-results --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                cli::Member {
+                crate::Member {
                     wire: "TargetType",
                     flag: "target-type",
-                    arity: cli::Arity::One,
-                    parser: cli::values::choice::<api::ListHookResultsTargetType>,
-                    values: Some(api::ListHookResultsTargetType::VALUES),
-                    switch: false,
-                    required: true,
+                    kind: crate::Kind::Enum(
+                        &["CHANGE_SET", "STACK", "RESOURCE", "CLOUD_CONTROL"],
+                    ),
+                    arity: crate::Arity::One,
+                    required: false,
                     value_name: "VALUE",
-                    help: "The type of operation being targeted by the Hook. [required] [values: CHANGE_SET, STACK, RESOURCE, CLOUD_CONTROL]",
-                    long_help: "The type of operation being targeted by the Hook.\n\nDisagreement with the official model: The page marks TargetType [REQUIRED].\nbotocore's current model (since 1.40.24, 2025-09-04) requires no member;\n1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation\nsays \"Filters results by target type. Currently, only CHANGE_SET and\nCLOUD_CONTROL are supported filter options. Required when TargetId is\nspecified and cannot be used otherwise.\"\n\nType: ListHookResultsTargetType, one of: CHANGE_SET, STACK, RESOURCE,\nCLOUD_CONTROL.\nRequired.\nMember `TargetType` of --input-json.",
+                    help: "The type of operation being targeted by the Hook. [values: CHANGE_SET, STACK, RESOURCE, CLOUD_CONTROL]",
+                    long_help: "The type of operation being targeted by the Hook.\n\nNote: Optional, as botocore's current model has it (see the structure's note).\n\nDisagreement with the official model: The page marks TargetType [REQUIRED].\nbotocore's current model (since 1.40.24, 2025-09-04) requires no member, and\nthis model follows it; 1.35.64 to 1.40.23 required TargetType and TargetId.\nIts current documentation says \"Filters results by target type. Currently,\nonly CHANGE_SET and CLOUD_CONTROL are supported filter options. Required when\nTargetId is specified and cannot be used otherwise.\"\n\nType: ListHookResultsTargetType, one of: CHANGE_SET, STACK, RESOURCE,\nCLOUD_CONTROL.\nOptional.\nMember `TargetType` of --input-json.",
                 },
-                cli::Member {
+                crate::Member {
                     wire: "TargetId",
                     flag: "target-id",
-                    arity: cli::Arity::One,
-                    parser: cli::values::flag::<String>,
-                    values: None,
-                    switch: false,
-                    required: true,
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
                     value_name: "STRING",
-                    help: "The logical ID of the target the operation is acting on by the Hook. [required]",
-                    long_help: "The logical ID of the target the operation is acting on by the Hook. If the\ntarget is a change set, it’s the ARN of the change set.\n\nIf the target is a Cloud Control API operation, this will be the\nHookRequestToken returned by the Cloud Control API operation request. For more\ninformation on the HookRequestToken, see ProgressEvent.\n\nDisagreement with the official model: The page marks TargetId [REQUIRED].\nbotocore's current model (since 1.40.24, 2025-09-04) requires no member;\n1.35.64 to 1.40.23 required TargetType and TargetId. Its current documentation\nsays \"Filters results by the unique identifier of the target the Hook was\ninvoked against. ... Required when TargetType is specified and cannot be used\notherwise.\"\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.\nRequired.\nMember `TargetId` of --input-json.",
+                    help: "The logical ID of the target the operation is acting on by the Hook.",
+                    long_help: "The logical ID of the target the operation is acting on by the Hook. If the\ntarget is a change set, it’s the ARN of the change set.\n\nIf the target is a Cloud Control API operation, this will be the\nHookRequestToken returned by the Cloud Control API operation request. For more\ninformation on the HookRequestToken, see ProgressEvent.\n\nNote: Optional, as botocore's current model has it (see the structure's note).\n\nDisagreement with the official model: The page marks TargetId [REQUIRED].\nbotocore's current model (since 1.40.24, 2025-09-04) requires no member, and\nthis model follows it; 1.35.64 to 1.40.23 required TargetType and TargetId.\nIts current documentation says \"Filters results by the unique identifier of\nthe target the Hook was invoked against. ... Required when TargetType is\nspecified and cannot be used otherwise.\"\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.\nOptional.\nMember `TargetId` of --input-json.",
                 },
-                cli::Member {
+                crate::Member {
                     wire: "NextToken",
                     flag: "next-token",
-                    arity: cli::Arity::One,
-                    parser: cli::values::flag::<String>,
-                    values: None,
-                    switch: false,
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
                     required: false,
                     value_name: "STRING",
                     help: "A string that identifies the next page of events that you want to retrieve.",
                     long_help: "A string that identifies the next page of events that you want to retrieve.\n\nType: string.\nConstraints: length 1..=1024 characters.\nOptional.\nMember `NextToken` of --input-json.",
                 },
-                cli::Member {
+                crate::Member {
                     wire: "TypeArn",
                     flag: "type-arn",
-                    arity: cli::Arity::One,
-                    parser: cli::values::flag::<String>,
-                    values: None,
-                    switch: false,
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
                     required: false,
                     value_name: "STRING",
                     help: "Filters results by the ARN of the Hook.",
-                    long_help: "Filters results by the ARN of the Hook. Can be used alone or in combination\nwith Status.\n\nNote (from `botocore`): Not on the (older) page; botocore added it in 1.40.24.\n\nType: string.\nConstraints: length <= 1024 characters; pattern\n`arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.\nOptional.\nMember `TypeArn` of --input-json.",
+                    long_help: "Filters results by the ARN of the Hook. Can be used alone or in combination\nwith Status.\n\nNote: Not on the (older) page; botocore added it in 1.40.24.\n\nType: string.\nConstraints: length <= 1024 characters; pattern\n`arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.\nOptional.\nMember `TypeArn` of --input-json.",
                 },
-                cli::Member {
+                crate::Member {
                     wire: "Status",
                     flag: "status",
-                    arity: cli::Arity::One,
-                    parser: cli::values::choice::<api::HookStatus>,
-                    values: Some(api::HookStatus::VALUES),
-                    switch: false,
+                    kind: crate::Kind::Enum(
+                        &[
+                            "HOOK_IN_PROGRESS",
+                            "HOOK_COMPLETE_SUCCEEDED",
+                            "HOOK_COMPLETE_FAILED",
+                            "HOOK_FAILED",
+                        ],
+                    ),
+                    arity: crate::Arity::One,
                     required: false,
                     value_name: "VALUE",
                     help: "Filters results by the status of Hook invocations. [values: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED, HOOK_COMPLETE_FAILED, HOOK_FAILED]",
-                    long_help: "Filters results by the status of Hook invocations. Can only be used in\ncombination with TypeArn.\n\nNote (from `botocore`): Not on the (older) page; botocore added it in 1.40.24.\n\nType: HookStatus, one of: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED,\nHOOK_COMPLETE_FAILED, HOOK_FAILED.\nOptional.\nMember `Status` of --input-json.",
+                    long_help: "Filters results by the status of Hook invocations. Can only be used in\ncombination with TypeArn.\n\nNote: Not on the (older) page; botocore added it in 1.40.24.\n\nType: HookStatus, one of: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED,\nHOOK_COMPLETE_FAILED, HOOK_FAILED.\nOptional.\nMember `Status` of --input-json.",
                 },
             ],
             one_of: &[],
             paginated: true,
-            run: run_list_hook_results,
+        },
+        crate::Operation {
+            name: "describe-change-set-hooks",
+            about: "Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.",
+            long_about: "Returns Hook-related information for the change set and a list of changes that\nCloudFormation makes when you run the change set.\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; its documentation (\"Returns Hook-related information ...\") says\nit only reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ChangeSetNotFoundException; any other error answer\nis kind Unhandled.",
+            usage: "hookctl cloudformation describe-change-set-hooks --change-set-name <STRING> [OPTIONS]\n       hookctl cloudformation describe-change-set-hooks --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "ChangeSetName",
+                    flag: "change-set-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: true,
+                    value_name: "STRING",
+                    help: "The name or Amazon Resource Name (ARN) of the change set that you want to describe. [required]",
+                    long_help: "The name or Amazon Resource Name (ARN) of the change set that you want to\ndescribe.\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*`.\nRequired.\nMember `ChangeSetName` of --input-json.",
+                },
+                crate::Member {
+                    wire: "StackName",
+                    flag: "stack-name",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "If you specified the name of a change set, specify the stack name or stack ID (ARN) of the change set you want to describe.",
+                    long_help: "If you specified the name of a change set, specify the stack name or stack ID\n(ARN) of the change set you want to describe.\n\nType: string.\nConstraints: length >= 1 characters; pattern\n`([a-zA-Z][-a-zA-Z0-9]*)|(arn:\\b(aws|aws-us-gov|aws-cn)\\b:[-a-zA-Z0-9:/._+]*)`.\nOptional.\nMember `StackName` of --input-json.",
+                },
+                crate::Member {
+                    wire: "NextToken",
+                    flag: "next-token",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "The token for the next set of items to return.",
+                    long_help: "The token for the next set of items to return. (You received this token from a\nprevious call.)\n\nType: string.\nConstraints: length 1..=1024 characters.\nOptional.\nMember `NextToken` of --input-json.",
+                },
+                crate::Member {
+                    wire: "LogicalResourceId",
+                    flag: "logical-resource-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "If specified, lists only the Hooks related to the specified `LogicalResourceId`.",
+                    long_help: "If specified, lists only the Hooks related to the specified\n`LogicalResourceId`.\n\nType: string.\nOptional.\nMember `LogicalResourceId` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
+        },
+        crate::Operation {
+            name: "get-hook-result",
+            about: "Retrieves detailed information and remediation guidance for a Hook invocation result.",
+            long_about: "Retrieves detailed information and remediation guidance for a Hook invocation result.\n\nIf the Hook uses a KMS key to encrypt annotations, callers of the `GetHookResult`\noperation must have `kms:Decrypt` permissions. For more information, see [KMS key policy\nand permissions for encrypting CloudFormation Hooks results at\nrest](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html)\nin the *CloudFormation Hooks User Guide*.\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; its documentation (\"Retrieves detailed information ...\") says it\nonly reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
+            usage: "hookctl cloudformation get-hook-result [OPTIONS]\n       hookctl cloudformation get-hook-result --input-json <JSON|@FILE> [OPTIONS]",
+            members: &[
+                crate::Member {
+                    wire: "HookResultId",
+                    flag: "hook-result-id",
+                    kind: crate::Kind::String,
+                    arity: crate::Arity::One,
+                    required: false,
+                    value_name: "STRING",
+                    help: "The unique identifier (ID) of the Hook invocation result that you want details about.",
+                    long_help: "The unique identifier (ID) of the Hook invocation result that you want details\nabout. You can get the ID from the\n[ListHookResults](https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_ListHookResults.html)\noperation.\n\nType: string.\nConstraints: length 36..=36 characters; pattern\n`^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.\nOptional.\nMember `HookResultId` of --input-json.",
+                },
+            ],
+            one_of: &[],
+            paginated: false,
         },
     ],
 };
-/// `ListHookResults`: its input from the flags and `--input-json`, its output as JSON text.
-fn run_list_hook_results(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
-    let mut input = api::ListHookResultsInput::new(
-        args.require::<api::ListHookResultsTargetType>(0)?,
-        args.require::<String>(1)?,
-    );
-    input.next_token = args.get(2)?;
-    input.type_arn = args.get(3)?;
-    input.status = args.get(4)?;
-    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
-    if args.dry_run() {
-        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
-        return cli::dry_run(
-            client.prepare_list_hook_results(&input).map_err(cli::Failure::call)?,
+/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
+pub async fn run(
+    operation: &str,
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    match operation {
+        "list-hook-results" => call_list_hook_results(input, ctx).await,
+        "describe-change-set-hooks" => call_describe_change_set_hooks(input, ctx).await,
+        "get-hook-result" => call_get_hook_result(input, ctx).await,
+        other => Err(crate::Failure::unknown_operation("cloudformation", other)),
+    }
+}
+/// `ListHookResults`: the input as JSON in, the output as JSON text out.
+async fn call_list_hook_results(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::ListHookResultsInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_list_hook_results(&input)
+                .map_err(|e| crate::Failure::call(e, error_kind_list_hook_results))?,
         );
     }
-    if args.all_pages() {
+    if ctx.all_pages {
         let mut pages = client.list_hook_results_pages(input);
         let mut all: Option<api::ListHookResultsOutput> = None;
-        while let Some(page) = args.block_on(pages.next_page()) {
-            let mut page = page.map_err(cli::Failure::call)?;
-            page.next_token = Default::default();
+        while let Some(page) = pages.next_page().await {
+            let mut page = page
+                .map_err(|e| crate::Failure::call(e, error_kind_list_hook_results))?;
+            page.next_token = None;
             match &mut all {
                 Some(merged) => {
                     merged
@@ -117,12 +202,99 @@ fn run_list_hook_results(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
             }
         }
         return match all {
-            Some(all) => cli::output(&all),
+            Some(all) => {
+                ::serde_json::to_string_pretty(&all).map_err(crate::Failure::output)
+            }
             None => Ok("{}".to_owned()),
         };
     }
-    let output = args
-        .block_on(client.list_hook_results(input))
-        .map_err(cli::Failure::call)?;
-    cli::output(&output)
+    let output = client
+        .list_hook_results(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_list_hook_results))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `ListHookResults` error answer: its variant's name.
+fn error_kind_list_hook_results(error: &api::ListHookResultsError) -> &'static str {
+    match error {
+        api::ListHookResultsError::HookResultNotFoundException(_) => {
+            "HookResultNotFoundException"
+        }
+        _ => "Unhandled",
+    }
+}
+/// `DescribeChangeSetHooks`: the input as JSON in, the output as JSON text out.
+async fn call_describe_change_set_hooks(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::DescribeChangeSetHooksInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_describe_change_set_hooks(&input)
+                .map_err(|e| crate::Failure::call(
+                    e,
+                    error_kind_describe_change_set_hooks,
+                ))?,
+        );
+    }
+    let output = client
+        .describe_change_set_hooks(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_describe_change_set_hooks))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `DescribeChangeSetHooks` error answer: its variant's name.
+fn error_kind_describe_change_set_hooks(
+    error: &api::DescribeChangeSetHooksError,
+) -> &'static str {
+    match error {
+        api::DescribeChangeSetHooksError::ChangeSetNotFoundException(_) => {
+            "ChangeSetNotFoundException"
+        }
+        _ => "Unhandled",
+    }
+}
+/// `GetHookResult`: the input as JSON in, the output as JSON text out.
+async fn call_get_hook_result(
+    input: ::serde_json::Value,
+    ctx: &crate::Context,
+) -> Result<String, crate::Failure> {
+    let input: api::GetHookResultInput = ::serde_json::from_value(input)
+        .map_err(crate::Failure::input)?;
+    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
+    if ctx.dry_run {
+        client
+            .handle()
+            .resolve_credentials()
+            .await
+            .map_err(crate::Failure::credentials)?;
+        return crate::dry_run(
+            client
+                .prepare_get_hook_result(&input)
+                .map_err(|e| crate::Failure::call(e, error_kind_get_hook_result))?,
+        );
+    }
+    let output = client
+        .get_hook_result(input)
+        .await
+        .map_err(|e| crate::Failure::call(e, error_kind_get_hook_result))?;
+    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+}
+/// The `kind` of a `GetHookResult` error answer: its variant's name.
+fn error_kind_get_hook_result(error: &api::GetHookResultError) -> &'static str {
+    match error {
+        api::GetHookResultError::HookResultNotFoundException(_) => {
+            "HookResultNotFoundException"
+        }
+        _ => "Unhandled",
+    }
 }

@@ -51,7 +51,7 @@ pub static SERVICE: cli::Service = cli::Service {
                     required: false,
                     value_name: "VALUE",
                     help: "The result of a Lambda function that validates a deployment lifecycle event. [values: Pending, InProgress, Succeeded, Failed, Skipped, Unknown]",
-                    long_help: "The result of a Lambda function that validates a deployment lifecycle event.\nThe values listed in Valid Values are valid for lifecycle statuses in general;\nhowever, only Succeeded and Failed can be passed successfully in your API\ncall.\n\nType: LifecycleEventStatus, one of: Pending, InProgress, Succeeded, Failed,\nSkipped, Unknown.\nAccepted values: Succeeded, Failed.\nOptional.\nMember `status` of --input-json.",
+                    long_help: "The result of a Lambda function that validates a deployment lifecycle event.\nThe values listed in Valid Values are valid for lifecycle statuses in general;\nhowever, only Succeeded and Failed can be passed successfully in your API\ncall.\n\nDisagreement with the official model: The page says only Succeeded and Failed\ncan be passed (kept as allowed_values); botocore's model allows every\nLifecycleEventStatus value.\n\nType: LifecycleEventStatus, one of: Pending, InProgress, Succeeded, Failed,\nSkipped, Unknown.\nAccepted values: Succeeded, Failed.\nOptional.\nMember `status` of --input-json.",
                 },
             ],
             one_of: &[],

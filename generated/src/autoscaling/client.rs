@@ -111,9 +111,364 @@ impl Client {
             .prepare(&PUT_LIFECYCLE_HOOK, &request)
             .map_err(crate::runtime::Error::Build)
     }
+    /// Completes the lifecycle action for the specified token or instance with the specified result.
+    ///
+    /// This step is a part of the procedure for adding a lifecycle hook to an Auto Scaling group:
+    ///
+    /// 1. (Optional) Create a launch template or launch configuration with a user data script that runs while an instance is in a wait state due to a lifecycle hook.
+    /// 2. (Optional) Create a Lambda function and a rule that allows Amazon EventBridge to invoke your Lambda function when an instance is put into a wait state due to a lifecycle hook.
+    /// 3. (Optional) Create a notification target and an IAM role. The target can be either an Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to publish lifecycle notifications to the target.
+    /// 4. Create the lifecycle hook. Specify whether the hook is used when the instances launch or terminate.
+    /// 5. If you need more time, record the lifecycle action heartbeat to keep the instance in a wait state.
+    /// 6. **If you finish before the timeout period ends, send a callback by using the [CompleteLifecycleAction](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CompleteLifecycleAction.html) API call.**
+    ///
+    /// For more information, see [Complete a lifecycle action](https://docs.aws.amazon.com/autoscaling/ec2/userguide/completing-lifecycle-hooks.html) in the *Amazon EC2 Auto Scaling User Guide*.
+    ///
+    /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn complete_lifecycle_action(
+        &self,
+        input: CompleteLifecycleActionInput,
+    ) -> Result<
+        CompleteLifecycleActionOutput,
+        crate::runtime::Error<CompleteLifecycleActionError>,
+    > {
+        self.call_complete_lifecycle_action(input, self.handle.validation_enabled())
+            .await
+    }
+    /// Sends `CompleteLifecycleAction`, validating the input first when `validate` says so.
+    async fn call_complete_lifecycle_action(
+        &self,
+        input: CompleteLifecycleActionInput,
+        validate: bool,
+    ) -> Result<
+        CompleteLifecycleActionOutput,
+        crate::runtime::Error<CompleteLifecycleActionError>,
+    > {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_complete_lifecycle_action(
+                &self.handle,
+                &input,
+            )
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &COMPLETE_LIFECYCLE_ACTION,
+                request,
+                super::codec::output_complete_lifecycle_action,
+                CompleteLifecycleActionError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `CompleteLifecycleAction` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_complete_lifecycle_action(
+        &self,
+        input: &CompleteLifecycleActionInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<CompleteLifecycleActionError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_complete_lifecycle_action(
+                &self.handle,
+                input,
+            )
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&COMPLETE_LIFECYCLE_ACTION, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Deletes the specified lifecycle hook.
+    ///
+    /// If there are any outstanding lifecycle actions, they are completed first (`ABANDON` for launching instances, `CONTINUE` for terminating instances).
+    ///
+    /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn delete_lifecycle_hook(
+        &self,
+        input: DeleteLifecycleHookInput,
+    ) -> Result<
+        DeleteLifecycleHookOutput,
+        crate::runtime::Error<DeleteLifecycleHookError>,
+    > {
+        self.call_delete_lifecycle_hook(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `DeleteLifecycleHook`, validating the input first when `validate` says so.
+    async fn call_delete_lifecycle_hook(
+        &self,
+        input: DeleteLifecycleHookInput,
+        validate: bool,
+    ) -> Result<
+        DeleteLifecycleHookOutput,
+        crate::runtime::Error<DeleteLifecycleHookError>,
+    > {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_delete_lifecycle_hook(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &DELETE_LIFECYCLE_HOOK,
+                request,
+                super::codec::output_delete_lifecycle_hook,
+                DeleteLifecycleHookError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `DeleteLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_delete_lifecycle_hook(
+        &self,
+        input: &DeleteLifecycleHookInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<DeleteLifecycleHookError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_delete_lifecycle_hook(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&DELETE_LIFECYCLE_HOOK, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Describes the available types of lifecycle hooks.
+    ///
+    /// The following hook types are supported:
+    ///
+    /// - `autoscaling:EC2_INSTANCE_LAUNCHING`
+    /// - `autoscaling:EC2_INSTANCE_TERMINATING`
+    ///
+    /// Disagreement with the official model: botocore's model does not mark the operation readonly or idempotent; its documentation ("Describes the available types ...") says it only reads, so it is safe to send again and is retried like a read.
+    ///
+    /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn describe_lifecycle_hook_types(
+        &self,
+        input: DescribeLifecycleHookTypesInput,
+    ) -> Result<
+        DescribeLifecycleHookTypesOutput,
+        crate::runtime::Error<DescribeLifecycleHookTypesError>,
+    > {
+        self.call_describe_lifecycle_hook_types(input, self.handle.validation_enabled())
+            .await
+    }
+    /// Sends `DescribeLifecycleHookTypes`, validating the input first when `validate` says so.
+    async fn call_describe_lifecycle_hook_types(
+        &self,
+        input: DescribeLifecycleHookTypesInput,
+        validate: bool,
+    ) -> Result<
+        DescribeLifecycleHookTypesOutput,
+        crate::runtime::Error<DescribeLifecycleHookTypesError>,
+    > {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_describe_lifecycle_hook_types(
+                &self.handle,
+                &input,
+            )
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &DESCRIBE_LIFECYCLE_HOOK_TYPES,
+                request,
+                super::codec::output_describe_lifecycle_hook_types,
+                DescribeLifecycleHookTypesError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `DescribeLifecycleHookTypes` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_describe_lifecycle_hook_types(
+        &self,
+        input: &DescribeLifecycleHookTypesInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<DescribeLifecycleHookTypesError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_describe_lifecycle_hook_types(
+                &self.handle,
+                input,
+            )
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&DESCRIBE_LIFECYCLE_HOOK_TYPES, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Gets information about the lifecycle hooks for the specified Auto Scaling group.
+    ///
+    /// Disagreement with the official model: botocore's model does not mark the operation readonly or idempotent; its documentation ("Gets information about the lifecycle hooks ...") says it only reads, so it is safe to send again and is retried like a read.
+    ///
+    /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn describe_lifecycle_hooks(
+        &self,
+        input: DescribeLifecycleHooksInput,
+    ) -> Result<
+        DescribeLifecycleHooksOutput,
+        crate::runtime::Error<DescribeLifecycleHooksError>,
+    > {
+        self.call_describe_lifecycle_hooks(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `DescribeLifecycleHooks`, validating the input first when `validate` says so.
+    async fn call_describe_lifecycle_hooks(
+        &self,
+        input: DescribeLifecycleHooksInput,
+        validate: bool,
+    ) -> Result<
+        DescribeLifecycleHooksOutput,
+        crate::runtime::Error<DescribeLifecycleHooksError>,
+    > {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_describe_lifecycle_hooks(
+                &self.handle,
+                &input,
+            )
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &DESCRIBE_LIFECYCLE_HOOKS,
+                request,
+                super::codec::output_describe_lifecycle_hooks,
+                DescribeLifecycleHooksError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `DescribeLifecycleHooks` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_describe_lifecycle_hooks(
+        &self,
+        input: &DescribeLifecycleHooksInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<DescribeLifecycleHooksError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_describe_lifecycle_hooks(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&DESCRIBE_LIFECYCLE_HOOKS, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Records a heartbeat for the lifecycle action associated with the specified token or instance. This extends the timeout by the length of time defined using the [PutLifecycleHook](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html) API call.
+    ///
+    /// This step is a part of the procedure for adding a lifecycle hook to an Auto Scaling group:
+    ///
+    /// 1. (Optional) Create a launch template or launch configuration with a user data script that runs while an instance is in a wait state due to a lifecycle hook.
+    /// 2. (Optional) Create a Lambda function and a rule that allows Amazon EventBridge to invoke your Lambda function when an instance is put into a wait state due to a lifecycle hook.
+    /// 3. (Optional) Create a notification target and an IAM role. The target can be either an Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to publish lifecycle notifications to the target.
+    /// 4. Create the lifecycle hook. Specify whether the hook is used when the instances launch or terminate.
+    /// 5. **If you need more time, record the lifecycle action heartbeat to keep the instance in a wait state.**
+    /// 6. If you finish before the timeout period ends, send a callback by using the [CompleteLifecycleAction](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CompleteLifecycleAction.html) API call.
+    ///
+    /// For more information, see [Amazon EC2 Auto Scaling lifecycle hooks](https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html) in the *Amazon EC2 Auto Scaling User Guide*.
+    ///
+    /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn record_lifecycle_action_heartbeat(
+        &self,
+        input: RecordLifecycleActionHeartbeatInput,
+    ) -> Result<
+        RecordLifecycleActionHeartbeatOutput,
+        crate::runtime::Error<RecordLifecycleActionHeartbeatError>,
+    > {
+        self.call_record_lifecycle_action_heartbeat(
+                input,
+                self.handle.validation_enabled(),
+            )
+            .await
+    }
+    /// Sends `RecordLifecycleActionHeartbeat`, validating the input first when `validate` says so.
+    async fn call_record_lifecycle_action_heartbeat(
+        &self,
+        input: RecordLifecycleActionHeartbeatInput,
+        validate: bool,
+    ) -> Result<
+        RecordLifecycleActionHeartbeatOutput,
+        crate::runtime::Error<RecordLifecycleActionHeartbeatError>,
+    > {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_record_lifecycle_action_heartbeat(
+                &self.handle,
+                &input,
+            )
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &RECORD_LIFECYCLE_ACTION_HEARTBEAT,
+                request,
+                super::codec::output_record_lifecycle_action_heartbeat,
+                RecordLifecycleActionHeartbeatError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `RecordLifecycleActionHeartbeat` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_record_lifecycle_action_heartbeat(
+        &self,
+        input: &RecordLifecycleActionHeartbeatInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<RecordLifecycleActionHeartbeatError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_record_lifecycle_action_heartbeat(
+                &self.handle,
+                input,
+            )
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&RECORD_LIFECYCLE_ACTION_HEARTBEAT, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
 }
 pub(super) static PUT_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "PutLifecycleHook",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: false,
+    unsigned: false,
+};
+pub(super) static COMPLETE_LIFECYCLE_ACTION: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "CompleteLifecycleAction",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: false,
+    unsigned: false,
+};
+pub(super) static DELETE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "DeleteLifecycleHook",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: false,
+    unsigned: false,
+};
+pub(super) static DESCRIBE_LIFECYCLE_HOOK_TYPES: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "DescribeLifecycleHookTypes",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: true,
+    unsigned: false,
+};
+pub(super) static DESCRIBE_LIFECYCLE_HOOKS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "DescribeLifecycleHooks",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: true,
+    unsigned: false,
+};
+pub(super) static RECORD_LIFECYCLE_ACTION_HEARTBEAT: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "RecordLifecycleActionHeartbeat",
     method: "POST",
     success_status: 200u16,
     idempotent: false,

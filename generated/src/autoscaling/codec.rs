@@ -31,6 +31,154 @@ pub(super) fn output_put_lifecycle_hook(
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
+/// The `CompleteLifecycleAction` request: path, query, headers and body.
+pub(super) fn request_complete_lifecycle_action(
+    _handle: &crate::runtime::client::Handle,
+    input: &CompleteLifecycleActionInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
+        "CompleteLifecycleAction",
+        "2011-01-01",
+    );
+    form_complete_lifecycle_action_type(&mut form, "", input);
+    let mut request = crate::runtime::protocol::aws_query::request(
+        &super::client::SERVICE,
+        &super::client::COMPLETE_LIFECYCLE_ACTION,
+        form.finish(),
+    );
+    request.host_prefix = None;
+    Ok(request)
+}
+/// The `CompleteLifecycleAction` answer's members, from its body (and headers).
+pub(super) fn output_complete_lifecycle_action(
+    response: &crate::runtime::client::Response,
+) -> Result<CompleteLifecycleActionOutput, String> {
+    let doc = crate::runtime::xml::parse_document(&response.body)?;
+    let mut output = xml_complete_lifecycle_action_answer(doc.root_element())?;
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    Ok(output)
+}
+/// The `DeleteLifecycleHook` request: path, query, headers and body.
+pub(super) fn request_delete_lifecycle_hook(
+    _handle: &crate::runtime::client::Handle,
+    input: &DeleteLifecycleHookInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
+        "DeleteLifecycleHook",
+        "2011-01-01",
+    );
+    form_delete_lifecycle_hook_type(&mut form, "", input);
+    let mut request = crate::runtime::protocol::aws_query::request(
+        &super::client::SERVICE,
+        &super::client::DELETE_LIFECYCLE_HOOK,
+        form.finish(),
+    );
+    request.host_prefix = None;
+    Ok(request)
+}
+/// The `DeleteLifecycleHook` answer's members, from its body (and headers).
+pub(super) fn output_delete_lifecycle_hook(
+    response: &crate::runtime::client::Response,
+) -> Result<DeleteLifecycleHookOutput, String> {
+    let doc = crate::runtime::xml::parse_document(&response.body)?;
+    let mut output = xml_delete_lifecycle_hook_answer(doc.root_element())?;
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    Ok(output)
+}
+/// The `DescribeLifecycleHookTypes` request: path, query, headers and body.
+pub(super) fn request_describe_lifecycle_hook_types(
+    _handle: &crate::runtime::client::Handle,
+    input: &DescribeLifecycleHookTypesInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
+        "DescribeLifecycleHookTypes",
+        "2011-01-01",
+    );
+    form_describe_lifecycle_hook_types_input(&mut form, "", input);
+    let mut request = crate::runtime::protocol::aws_query::request(
+        &super::client::SERVICE,
+        &super::client::DESCRIBE_LIFECYCLE_HOOK_TYPES,
+        form.finish(),
+    );
+    request.host_prefix = None;
+    Ok(request)
+}
+/// The `DescribeLifecycleHookTypes` answer's members, from its body (and headers).
+pub(super) fn output_describe_lifecycle_hook_types(
+    response: &crate::runtime::client::Response,
+) -> Result<DescribeLifecycleHookTypesOutput, String> {
+    let doc = crate::runtime::xml::parse_document(&response.body)?;
+    let result = crate::runtime::protocol::aws_query::parse_result(
+        &doc,
+        "DescribeLifecycleHookTypesResult",
+    )?;
+    let mut output = xml_describe_lifecycle_hook_types_answer(result)?;
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    Ok(output)
+}
+/// The `DescribeLifecycleHooks` request: path, query, headers and body.
+pub(super) fn request_describe_lifecycle_hooks(
+    _handle: &crate::runtime::client::Handle,
+    input: &DescribeLifecycleHooksInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
+        "DescribeLifecycleHooks",
+        "2011-01-01",
+    );
+    form_describe_lifecycle_hooks_type(&mut form, "", input);
+    let mut request = crate::runtime::protocol::aws_query::request(
+        &super::client::SERVICE,
+        &super::client::DESCRIBE_LIFECYCLE_HOOKS,
+        form.finish(),
+    );
+    request.host_prefix = None;
+    Ok(request)
+}
+/// The `DescribeLifecycleHooks` answer's members, from its body (and headers).
+pub(super) fn output_describe_lifecycle_hooks(
+    response: &crate::runtime::client::Response,
+) -> Result<DescribeLifecycleHooksOutput, String> {
+    let doc = crate::runtime::xml::parse_document(&response.body)?;
+    let result = crate::runtime::protocol::aws_query::parse_result(
+        &doc,
+        "DescribeLifecycleHooksResult",
+    )?;
+    let mut output = xml_describe_lifecycle_hooks_answer(result)?;
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    Ok(output)
+}
+/// The `RecordLifecycleActionHeartbeat` request: path, query, headers and body.
+pub(super) fn request_record_lifecycle_action_heartbeat(
+    _handle: &crate::runtime::client::Handle,
+    input: &RecordLifecycleActionHeartbeatInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
+        "RecordLifecycleActionHeartbeat",
+        "2011-01-01",
+    );
+    form_record_lifecycle_action_heartbeat_type(&mut form, "", input);
+    let mut request = crate::runtime::protocol::aws_query::request(
+        &super::client::SERVICE,
+        &super::client::RECORD_LIFECYCLE_ACTION_HEARTBEAT,
+        form.finish(),
+    );
+    request.host_prefix = None;
+    Ok(request)
+}
+/// The `RecordLifecycleActionHeartbeat` answer's members, from its body (and headers).
+pub(super) fn output_record_lifecycle_action_heartbeat(
+    response: &crate::runtime::client::Response,
+) -> Result<RecordLifecycleActionHeartbeatOutput, String> {
+    let doc = crate::runtime::xml::parse_document(&response.body)?;
+    let mut output = xml_record_lifecycle_action_heartbeat_answer(doc.root_element())?;
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    Ok(output)
+}
 /// `LimitExceededFault` from an error answer: members it does not carry (or garbles) are left `None`.
 pub(super) fn error_limit_exceeded_fault(
     response: &crate::runtime::client::Response,
@@ -120,10 +268,265 @@ fn form_put_lifecycle_hook_type(
         form.param(&format!(concat!("{}", "RoleARN"), prefix), value.as_str());
     }
 }
+fn form_complete_lifecycle_action_type(
+    form: &mut crate::runtime::protocol::aws_query::FormWriter,
+    prefix: &str,
+    v: &CompleteLifecycleActionInput,
+) {
+    {
+        let value = &v.lifecycle_hook_name;
+        form.param(&format!(concat!("{}", "LifecycleHookName"), prefix), value.as_str());
+    }
+    {
+        let value = &v.auto_scaling_group_name;
+        form.param(
+            &format!(concat!("{}", "AutoScalingGroupName"), prefix),
+            value.as_str(),
+        );
+    }
+    if let Some(value) = &v.lifecycle_action_token {
+        form.param(
+            &format!(concat!("{}", "LifecycleActionToken"), prefix),
+            value.as_str(),
+        );
+    }
+    {
+        let value = &v.lifecycle_action_result;
+        form.param(
+            &format!(concat!("{}", "LifecycleActionResult"), prefix),
+            value.as_str(),
+        );
+    }
+    if let Some(value) = &v.instance_id {
+        form.param(&format!(concat!("{}", "InstanceId"), prefix), value.as_str());
+    }
+}
+fn form_delete_lifecycle_hook_type(
+    form: &mut crate::runtime::protocol::aws_query::FormWriter,
+    prefix: &str,
+    v: &DeleteLifecycleHookInput,
+) {
+    {
+        let value = &v.lifecycle_hook_name;
+        form.param(&format!(concat!("{}", "LifecycleHookName"), prefix), value.as_str());
+    }
+    {
+        let value = &v.auto_scaling_group_name;
+        form.param(
+            &format!(concat!("{}", "AutoScalingGroupName"), prefix),
+            value.as_str(),
+        );
+    }
+}
+fn form_describe_lifecycle_hooks_type(
+    form: &mut crate::runtime::protocol::aws_query::FormWriter,
+    prefix: &str,
+    v: &DescribeLifecycleHooksInput,
+) {
+    {
+        let value = &v.auto_scaling_group_name;
+        form.param(
+            &format!(concat!("{}", "AutoScalingGroupName"), prefix),
+            value.as_str(),
+        );
+    }
+    if let Some(value) = &v.lifecycle_hook_names {
+        let base = format!(concat!("{}", "LifecycleHookNames"), prefix);
+        if value.is_empty() {
+            form.param(&base, "");
+        }
+        for (i, item) in value.iter().enumerate() {
+            let key = crate::runtime::protocol::aws_query::list_key(
+                &base,
+                None,
+                false,
+                i + 1,
+            );
+            form.param(&key, item.as_str());
+        }
+    }
+}
+fn form_record_lifecycle_action_heartbeat_type(
+    form: &mut crate::runtime::protocol::aws_query::FormWriter,
+    prefix: &str,
+    v: &RecordLifecycleActionHeartbeatInput,
+) {
+    {
+        let value = &v.lifecycle_hook_name;
+        form.param(&format!(concat!("{}", "LifecycleHookName"), prefix), value.as_str());
+    }
+    {
+        let value = &v.auto_scaling_group_name;
+        form.param(
+            &format!(concat!("{}", "AutoScalingGroupName"), prefix),
+            value.as_str(),
+        );
+    }
+    if let Some(value) = &v.lifecycle_action_token {
+        form.param(
+            &format!(concat!("{}", "LifecycleActionToken"), prefix),
+            value.as_str(),
+        );
+    }
+    if let Some(value) = &v.instance_id {
+        form.param(&format!(concat!("{}", "InstanceId"), prefix), value.as_str());
+    }
+}
+fn form_describe_lifecycle_hook_types_input(
+    _form: &mut crate::runtime::protocol::aws_query::FormWriter,
+    _prefix: &str,
+    _v: &DescribeLifecycleHookTypesInput,
+) {}
 fn xml_put_lifecycle_hook_answer(
     _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<PutLifecycleHookOutput, String> {
     Ok(PutLifecycleHookOutput {
+        meta_request_id: None,
+    })
+}
+fn xml_auto_scaling_notification_types(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<Vec<String>, String> {
+    crate::runtime::xml::children(node)
+        .map(|item| Ok::<String, String>(crate::runtime::xml::text(item)))
+        .collect()
+}
+fn xml_complete_lifecycle_action_answer(
+    _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<CompleteLifecycleActionOutput, String> {
+    Ok(CompleteLifecycleActionOutput {
+        meta_request_id: None,
+    })
+}
+fn xml_delete_lifecycle_hook_answer(
+    _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<DeleteLifecycleHookOutput, String> {
+    Ok(DeleteLifecycleHookOutput {
+        meta_request_id: None,
+    })
+}
+fn xml_describe_lifecycle_hook_types_answer(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<DescribeLifecycleHookTypesOutput, String> {
+    let mut m_lifecycle_hook_types = None;
+    for child in crate::runtime::xml::children(node) {
+        if child.tag_name().name() == "LifecycleHookTypes" {
+            let v = xml_auto_scaling_notification_types(child)?;
+            m_lifecycle_hook_types = Some(v);
+        }
+    }
+    Ok(DescribeLifecycleHookTypesOutput {
+        lifecycle_hook_types: m_lifecycle_hook_types,
+        meta_request_id: None,
+    })
+}
+fn xml_describe_lifecycle_hooks_answer(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<DescribeLifecycleHooksOutput, String> {
+    let mut m_lifecycle_hooks = None;
+    for child in crate::runtime::xml::children(node) {
+        if child.tag_name().name() == "LifecycleHooks" {
+            let v = xml_lifecycle_hooks(child)?;
+            m_lifecycle_hooks = Some(v);
+        }
+    }
+    Ok(DescribeLifecycleHooksOutput {
+        lifecycle_hooks: m_lifecycle_hooks,
+        meta_request_id: None,
+    })
+}
+fn xml_lifecycle_hook(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<LifecycleHook, String> {
+    let mut m_lifecycle_hook_name = None;
+    let mut m_auto_scaling_group_name = None;
+    let mut m_lifecycle_transition = None;
+    let mut m_notification_target_arn = None;
+    let mut m_role_arn = None;
+    let mut m_notification_metadata = None;
+    let mut m_heartbeat_timeout = None;
+    let mut m_global_timeout = None;
+    let mut m_default_result = None;
+    for child in crate::runtime::xml::children(node) {
+        match child.tag_name().name() {
+            "LifecycleHookName" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_lifecycle_hook_name = Some(v);
+            }
+            "AutoScalingGroupName" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_auto_scaling_group_name = Some(v);
+            }
+            "LifecycleTransition" => {
+                let v = Ok::<
+                    LifecycleTransition,
+                    String,
+                >(LifecycleTransition::from(crate::runtime::xml::text(child)))?;
+                m_lifecycle_transition = Some(v);
+            }
+            "NotificationTargetARN" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_notification_target_arn = Some(v);
+            }
+            "RoleARN" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_role_arn = Some(v);
+            }
+            "NotificationMetadata" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_notification_metadata = Some(v);
+            }
+            "HeartbeatTimeout" => {
+                let v = {
+                    let text = crate::runtime::xml::text(child);
+                    text.as_str()
+                        .trim()
+                        .parse::<i32>()
+                        .map_err(|e| format!("{}: {e}", "HeartbeatTimeout"))
+                }?;
+                m_heartbeat_timeout = Some(v);
+            }
+            "GlobalTimeout" => {
+                let v = {
+                    let text = crate::runtime::xml::text(child);
+                    text.as_str()
+                        .trim()
+                        .parse::<i32>()
+                        .map_err(|e| format!("{}: {e}", "GlobalTimeout"))
+                }?;
+                m_global_timeout = Some(v);
+            }
+            "DefaultResult" => {
+                let v = Ok::<
+                    LifecycleActionResult,
+                    String,
+                >(LifecycleActionResult::from(crate::runtime::xml::text(child)))?;
+                m_default_result = Some(v);
+            }
+            _ => {}
+        }
+    }
+    Ok(LifecycleHook {
+        lifecycle_hook_name: m_lifecycle_hook_name,
+        auto_scaling_group_name: m_auto_scaling_group_name,
+        lifecycle_transition: m_lifecycle_transition,
+        notification_target_arn: m_notification_target_arn,
+        role_arn: m_role_arn,
+        notification_metadata: m_notification_metadata,
+        heartbeat_timeout: m_heartbeat_timeout,
+        global_timeout: m_global_timeout,
+        default_result: m_default_result,
+    })
+}
+fn xml_lifecycle_hooks(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<Vec<LifecycleHook>, String> {
+    crate::runtime::xml::children(node).map(|item| xml_lifecycle_hook(item)).collect()
+}
+fn xml_record_lifecycle_action_heartbeat_answer(
+    _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<RecordLifecycleActionHeartbeatOutput, String> {
+    Ok(RecordLifecycleActionHeartbeatOutput {
         meta_request_id: None,
     })
 }

@@ -229,3 +229,493 @@ impl crate::runtime::ServiceError for PutLifecycleHookError {
         PutLifecycleHookError::shape_name(self)
     }
 }
+/// Errors of `CompleteLifecycleAction`: one variant per error the model lists, and `Unhandled` for any other.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum CompleteLifecycleActionError {
+    /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
+    ///
+    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    ResourceContentionFault(ResourceContentionFault),
+    /// An error answer the model does not list for this operation, kept whole.
+    Unhandled(crate::runtime::UnhandledError),
+}
+impl CompleteLifecycleActionError {
+    /// Classifies an error answer by its code (or, for errors modeled without
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
+        let code = meta.code.clone();
+        match code.as_str() {
+            "ResourceContention" => {
+                Self::ResourceContentionFault(
+                    super::codec::error_resource_contention_fault(response, meta),
+                )
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
+        }
+    }
+    /// Code, message, HTTP status and request id of the answer.
+    pub fn meta(&self) -> &crate::runtime::ErrorMeta {
+        match self {
+            Self::ResourceContentionFault(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta().http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_retryable(),
+            Self::Unhandled(e) => e.is_retryable(),
+        }
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_throttling(),
+            Self::Unhandled(e) => e.is_throttling(),
+        }
+    }
+}
+impl std::fmt::Display for CompleteLifecycleActionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ResourceContentionFault(e) => std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl std::error::Error for CompleteLifecycleActionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ResourceContentionFault(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+impl crate::runtime::ServiceError for CompleteLifecycleActionError {
+    fn meta(&self) -> &crate::runtime::ErrorMeta {
+        CompleteLifecycleActionError::meta(self)
+    }
+    fn is_retryable(&self) -> bool {
+        CompleteLifecycleActionError::is_retryable(self)
+    }
+    fn is_throttling(&self) -> bool {
+        CompleteLifecycleActionError::is_throttling(self)
+    }
+}
+/// Errors of `DeleteLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DeleteLifecycleHookError {
+    /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
+    ///
+    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    ResourceContentionFault(ResourceContentionFault),
+    /// An error answer the model does not list for this operation, kept whole.
+    Unhandled(crate::runtime::UnhandledError),
+}
+impl DeleteLifecycleHookError {
+    /// Classifies an error answer by its code (or, for errors modeled without
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
+        let code = meta.code.clone();
+        match code.as_str() {
+            "ResourceContention" => {
+                Self::ResourceContentionFault(
+                    super::codec::error_resource_contention_fault(response, meta),
+                )
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
+        }
+    }
+    /// Code, message, HTTP status and request id of the answer.
+    pub fn meta(&self) -> &crate::runtime::ErrorMeta {
+        match self {
+            Self::ResourceContentionFault(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta().http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_retryable(),
+            Self::Unhandled(e) => e.is_retryable(),
+        }
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_throttling(),
+            Self::Unhandled(e) => e.is_throttling(),
+        }
+    }
+}
+impl std::fmt::Display for DeleteLifecycleHookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ResourceContentionFault(e) => std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl std::error::Error for DeleteLifecycleHookError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ResourceContentionFault(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+impl crate::runtime::ServiceError for DeleteLifecycleHookError {
+    fn meta(&self) -> &crate::runtime::ErrorMeta {
+        DeleteLifecycleHookError::meta(self)
+    }
+    fn is_retryable(&self) -> bool {
+        DeleteLifecycleHookError::is_retryable(self)
+    }
+    fn is_throttling(&self) -> bool {
+        DeleteLifecycleHookError::is_throttling(self)
+    }
+}
+/// Errors of `DescribeLifecycleHookTypes`: one variant per error the model lists, and `Unhandled` for any other.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribeLifecycleHookTypesError {
+    /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
+    ///
+    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    ResourceContentionFault(ResourceContentionFault),
+    /// An error answer the model does not list for this operation, kept whole.
+    Unhandled(crate::runtime::UnhandledError),
+}
+impl DescribeLifecycleHookTypesError {
+    /// Classifies an error answer by its code (or, for errors modeled without
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
+        let code = meta.code.clone();
+        match code.as_str() {
+            "ResourceContention" => {
+                Self::ResourceContentionFault(
+                    super::codec::error_resource_contention_fault(response, meta),
+                )
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
+        }
+    }
+    /// Code, message, HTTP status and request id of the answer.
+    pub fn meta(&self) -> &crate::runtime::ErrorMeta {
+        match self {
+            Self::ResourceContentionFault(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta().http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_retryable(),
+            Self::Unhandled(e) => e.is_retryable(),
+        }
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_throttling(),
+            Self::Unhandled(e) => e.is_throttling(),
+        }
+    }
+}
+impl std::fmt::Display for DescribeLifecycleHookTypesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ResourceContentionFault(e) => std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl std::error::Error for DescribeLifecycleHookTypesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ResourceContentionFault(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+impl crate::runtime::ServiceError for DescribeLifecycleHookTypesError {
+    fn meta(&self) -> &crate::runtime::ErrorMeta {
+        DescribeLifecycleHookTypesError::meta(self)
+    }
+    fn is_retryable(&self) -> bool {
+        DescribeLifecycleHookTypesError::is_retryable(self)
+    }
+    fn is_throttling(&self) -> bool {
+        DescribeLifecycleHookTypesError::is_throttling(self)
+    }
+}
+/// Errors of `DescribeLifecycleHooks`: one variant per error the model lists, and `Unhandled` for any other.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribeLifecycleHooksError {
+    /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
+    ///
+    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    ResourceContentionFault(ResourceContentionFault),
+    /// An error answer the model does not list for this operation, kept whole.
+    Unhandled(crate::runtime::UnhandledError),
+}
+impl DescribeLifecycleHooksError {
+    /// Classifies an error answer by its code (or, for errors modeled without
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
+        let code = meta.code.clone();
+        match code.as_str() {
+            "ResourceContention" => {
+                Self::ResourceContentionFault(
+                    super::codec::error_resource_contention_fault(response, meta),
+                )
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
+        }
+    }
+    /// Code, message, HTTP status and request id of the answer.
+    pub fn meta(&self) -> &crate::runtime::ErrorMeta {
+        match self {
+            Self::ResourceContentionFault(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta().http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_retryable(),
+            Self::Unhandled(e) => e.is_retryable(),
+        }
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_throttling(),
+            Self::Unhandled(e) => e.is_throttling(),
+        }
+    }
+}
+impl std::fmt::Display for DescribeLifecycleHooksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ResourceContentionFault(e) => std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl std::error::Error for DescribeLifecycleHooksError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ResourceContentionFault(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+impl crate::runtime::ServiceError for DescribeLifecycleHooksError {
+    fn meta(&self) -> &crate::runtime::ErrorMeta {
+        DescribeLifecycleHooksError::meta(self)
+    }
+    fn is_retryable(&self) -> bool {
+        DescribeLifecycleHooksError::is_retryable(self)
+    }
+    fn is_throttling(&self) -> bool {
+        DescribeLifecycleHooksError::is_throttling(self)
+    }
+}
+/// Errors of `RecordLifecycleActionHeartbeat`: one variant per error the model lists, and `Unhandled` for any other.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum RecordLifecycleActionHeartbeatError {
+    /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
+    ///
+    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    ResourceContentionFault(ResourceContentionFault),
+    /// An error answer the model does not list for this operation, kept whole.
+    Unhandled(crate::runtime::UnhandledError),
+}
+impl RecordLifecycleActionHeartbeatError {
+    /// Classifies an error answer by its code (or, for errors modeled without
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
+        let code = meta.code.clone();
+        match code.as_str() {
+            "ResourceContention" => {
+                Self::ResourceContentionFault(
+                    super::codec::error_resource_contention_fault(response, meta),
+                )
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
+        }
+    }
+    /// Code, message, HTTP status and request id of the answer.
+    pub fn meta(&self) -> &crate::runtime::ErrorMeta {
+        match self {
+            Self::ResourceContentionFault(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta().http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_retryable(),
+            Self::Unhandled(e) => e.is_retryable(),
+        }
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Self::ResourceContentionFault(e) => e.is_throttling(),
+            Self::Unhandled(e) => e.is_throttling(),
+        }
+    }
+}
+impl std::fmt::Display for RecordLifecycleActionHeartbeatError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ResourceContentionFault(e) => std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl std::error::Error for RecordLifecycleActionHeartbeatError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ResourceContentionFault(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+impl crate::runtime::ServiceError for RecordLifecycleActionHeartbeatError {
+    fn meta(&self) -> &crate::runtime::ErrorMeta {
+        RecordLifecycleActionHeartbeatError::meta(self)
+    }
+    fn is_retryable(&self) -> bool {
+        RecordLifecycleActionHeartbeatError::is_retryable(self)
+    }
+    fn is_throttling(&self) -> bool {
+        RecordLifecycleActionHeartbeatError::is_throttling(self)
+    }
+}

@@ -2,7 +2,7 @@
 
 //! Amazon EC2 Auto Scaling (API version 2011-01-01).
 //!
-//! Amazon EC2 Auto Scaling: creating or updating a lifecycle hook of an Auto Scaling group.
+//! Amazon EC2 Auto Scaling: the lifecycle hooks of an Auto Scaling group (creating, describing and deleting them) and the calls an instance's agent makes while a hook holds the instance (heartbeats, then completing the lifecycle action).
 //!
 //! Note (protocol, from `botocore`): The page's implementation sends action PutLifecycleHook, version 2011-01-01, POST / with resultWrapper PutLifecycleHookResult (a query-protocol call); the xmlNamespace is botocore's metadata.
 //!
@@ -14,7 +14,8 @@
 //!
 //! Transcribed from `models/autoscaling.yaml`. Sources:
 //! - `seed`: Dart AWS SDK reference, AutoScaling putLifecycleHook method (with its implementation) (`../shared/seeds/002_4be1ab3a3ddafffd.txt`)
-//! - `botocore`: botocore service-2.json fragment for autoscaling 2011-01-01 (`../shared/reference/botocore-models/PutLifecycleHook.model.json`)
+//! - `botocore`: botocore service model of Auto Scaling, API version 2011-01-01 (`botocore 1.43.11 data/autoscaling/2011-01-01/service-2.json.gz`)
+//! - `botocore-partitions`: botocore's partitions (the aws-cn partition and its DNS suffix) (`botocore 1.43.11 data/partitions.json`)
 mod client;
 mod codec;
 mod errors;

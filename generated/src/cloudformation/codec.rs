@@ -35,6 +35,70 @@ pub(super) fn output_list_hook_results(
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
+/// The `DescribeChangeSetHooks` request: path, query, headers and body.
+pub(super) fn request_describe_change_set_hooks(
+    _handle: &crate::runtime::client::Handle,
+    input: &DescribeChangeSetHooksInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
+        "DescribeChangeSetHooks",
+        "2010-05-15",
+    );
+    form_describe_change_set_hooks_input(&mut form, "", input);
+    let mut request = crate::runtime::protocol::aws_query::request(
+        &super::client::SERVICE,
+        &super::client::DESCRIBE_CHANGE_SET_HOOKS,
+        form.finish(),
+    );
+    request.host_prefix = None;
+    Ok(request)
+}
+/// The `DescribeChangeSetHooks` answer's members, from its body (and headers).
+pub(super) fn output_describe_change_set_hooks(
+    response: &crate::runtime::client::Response,
+) -> Result<DescribeChangeSetHooksOutput, String> {
+    let doc = crate::runtime::xml::parse_document(&response.body)?;
+    let result = crate::runtime::protocol::aws_query::parse_result(
+        &doc,
+        "DescribeChangeSetHooksResult",
+    )?;
+    let mut output = xml_describe_change_set_hooks_output(result)?;
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    Ok(output)
+}
+/// The `GetHookResult` request: path, query, headers and body.
+pub(super) fn request_get_hook_result(
+    _handle: &crate::runtime::client::Handle,
+    input: &GetHookResultInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut form = crate::runtime::protocol::aws_query::FormWriter::new(
+        "GetHookResult",
+        "2010-05-15",
+    );
+    form_get_hook_result_input(&mut form, "", input);
+    let mut request = crate::runtime::protocol::aws_query::request(
+        &super::client::SERVICE,
+        &super::client::GET_HOOK_RESULT,
+        form.finish(),
+    );
+    request.host_prefix = None;
+    Ok(request)
+}
+/// The `GetHookResult` answer's members, from its body (and headers).
+pub(super) fn output_get_hook_result(
+    response: &crate::runtime::client::Response,
+) -> Result<GetHookResultOutput, String> {
+    let doc = crate::runtime::xml::parse_document(&response.body)?;
+    let result = crate::runtime::protocol::aws_query::parse_result(
+        &doc,
+        "GetHookResultResult",
+    )?;
+    let mut output = xml_get_hook_result_output(result)?;
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    Ok(output)
+}
 /// `HookResultNotFoundException` from an error answer: members it does not carry (or garbles) are left `None`.
 pub(super) fn error_hook_result_not_found_exception(
     _response: &crate::runtime::client::Response,
@@ -44,17 +108,22 @@ pub(super) fn error_hook_result_not_found_exception(
         meta,
     }
 }
+/// `ChangeSetNotFoundException` from an error answer: members it does not carry (or garbles) are left `None`.
+pub(super) fn error_change_set_not_found_exception(
+    _response: &crate::runtime::client::Response,
+    meta: crate::runtime::ErrorMeta,
+) -> ChangeSetNotFoundException {
+    ChangeSetNotFoundException { meta }
+}
 fn form_list_hook_results_input(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,
     prefix: &str,
     v: &ListHookResultsInput,
 ) {
-    {
-        let value = &v.target_type;
+    if let Some(value) = &v.target_type {
         form.param(&format!(concat!("{}", "TargetType"), prefix), value.as_str());
     }
-    {
-        let value = &v.target_id;
+    if let Some(value) = &v.target_id {
         form.param(&format!(concat!("{}", "TargetId"), prefix), value.as_str());
     }
     if let Some(value) = &v.next_token {
@@ -65,6 +134,34 @@ fn form_list_hook_results_input(
     }
     if let Some(value) = &v.status {
         form.param(&format!(concat!("{}", "Status"), prefix), value.as_str());
+    }
+}
+fn form_describe_change_set_hooks_input(
+    form: &mut crate::runtime::protocol::aws_query::FormWriter,
+    prefix: &str,
+    v: &DescribeChangeSetHooksInput,
+) {
+    {
+        let value = &v.change_set_name;
+        form.param(&format!(concat!("{}", "ChangeSetName"), prefix), value.as_str());
+    }
+    if let Some(value) = &v.stack_name {
+        form.param(&format!(concat!("{}", "StackName"), prefix), value.as_str());
+    }
+    if let Some(value) = &v.next_token {
+        form.param(&format!(concat!("{}", "NextToken"), prefix), value.as_str());
+    }
+    if let Some(value) = &v.logical_resource_id {
+        form.param(&format!(concat!("{}", "LogicalResourceId"), prefix), value.as_str());
+    }
+}
+fn form_get_hook_result_input(
+    form: &mut crate::runtime::protocol::aws_query::FormWriter,
+    prefix: &str,
+    v: &GetHookResultInput,
+) {
+    if let Some(value) = &v.hook_result_id {
+        form.param(&format!(concat!("{}", "HookResultId"), prefix), value.as_str());
     }
 }
 fn xml_list_hook_results_output(
@@ -208,5 +305,383 @@ fn xml_hook_result_summary(
         target_id: m_target_id,
         type_arn: m_type_arn,
         hook_execution_target: m_hook_execution_target,
+    })
+}
+fn xml_annotation(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<Annotation, String> {
+    let mut m_annotation_name = None;
+    let mut m_status = None;
+    let mut m_status_message = None;
+    let mut m_remediation_message = None;
+    let mut m_remediation_link = None;
+    let mut m_severity_level = None;
+    for child in crate::runtime::xml::children(node) {
+        match child.tag_name().name() {
+            "AnnotationName" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_annotation_name = Some(v);
+            }
+            "Status" => {
+                let v = Ok::<
+                    AnnotationStatus,
+                    String,
+                >(AnnotationStatus::from(crate::runtime::xml::text(child)))?;
+                m_status = Some(v);
+            }
+            "StatusMessage" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_status_message = Some(v);
+            }
+            "RemediationMessage" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_remediation_message = Some(v);
+            }
+            "RemediationLink" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_remediation_link = Some(v);
+            }
+            "SeverityLevel" => {
+                let v = Ok::<
+                    AnnotationSeverityLevel,
+                    String,
+                >(AnnotationSeverityLevel::from(crate::runtime::xml::text(child)))?;
+                m_severity_level = Some(v);
+            }
+            _ => {}
+        }
+    }
+    Ok(Annotation {
+        annotation_name: m_annotation_name,
+        status: m_status,
+        status_message: m_status_message,
+        remediation_message: m_remediation_message,
+        remediation_link: m_remediation_link,
+        severity_level: m_severity_level,
+    })
+}
+fn xml_annotation_list(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<Vec<Annotation>, String> {
+    crate::runtime::xml::children(node).map(|item| xml_annotation(item)).collect()
+}
+fn xml_change_set_hook(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<ChangeSetHook, String> {
+    let mut m_invocation_point = None;
+    let mut m_failure_mode = None;
+    let mut m_type_name = None;
+    let mut m_type_version_id = None;
+    let mut m_type_configuration_version_id = None;
+    let mut m_target_details = None;
+    for child in crate::runtime::xml::children(node) {
+        match child.tag_name().name() {
+            "InvocationPoint" => {
+                let v = Ok::<
+                    HookInvocationPoint,
+                    String,
+                >(HookInvocationPoint::from(crate::runtime::xml::text(child)))?;
+                m_invocation_point = Some(v);
+            }
+            "FailureMode" => {
+                let v = Ok::<
+                    HookFailureMode,
+                    String,
+                >(HookFailureMode::from(crate::runtime::xml::text(child)))?;
+                m_failure_mode = Some(v);
+            }
+            "TypeName" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_type_name = Some(v);
+            }
+            "TypeVersionId" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_type_version_id = Some(v);
+            }
+            "TypeConfigurationVersionId" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_type_configuration_version_id = Some(v);
+            }
+            "TargetDetails" => {
+                let v = xml_change_set_hook_target_details(child)?;
+                m_target_details = Some(v);
+            }
+            _ => {}
+        }
+    }
+    Ok(ChangeSetHook {
+        invocation_point: m_invocation_point,
+        failure_mode: m_failure_mode,
+        type_name: m_type_name,
+        type_version_id: m_type_version_id,
+        type_configuration_version_id: m_type_configuration_version_id,
+        target_details: m_target_details,
+    })
+}
+fn xml_change_set_hook_resource_target_details(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<ChangeSetHookResourceTargetDetails, String> {
+    let mut m_logical_resource_id = None;
+    let mut m_resource_type = None;
+    let mut m_resource_action = None;
+    for child in crate::runtime::xml::children(node) {
+        match child.tag_name().name() {
+            "LogicalResourceId" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_logical_resource_id = Some(v);
+            }
+            "ResourceType" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_resource_type = Some(v);
+            }
+            "ResourceAction" => {
+                let v = Ok::<
+                    ChangeAction,
+                    String,
+                >(ChangeAction::from(crate::runtime::xml::text(child)))?;
+                m_resource_action = Some(v);
+            }
+            _ => {}
+        }
+    }
+    Ok(ChangeSetHookResourceTargetDetails {
+        logical_resource_id: m_logical_resource_id,
+        resource_type: m_resource_type,
+        resource_action: m_resource_action,
+    })
+}
+fn xml_change_set_hook_target_details(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<ChangeSetHookTargetDetails, String> {
+    let mut m_target_type = None;
+    let mut m_resource_target_details = None;
+    for child in crate::runtime::xml::children(node) {
+        match child.tag_name().name() {
+            "TargetType" => {
+                let v = Ok::<
+                    HookTargetType,
+                    String,
+                >(HookTargetType::from(crate::runtime::xml::text(child)))?;
+                m_target_type = Some(v);
+            }
+            "ResourceTargetDetails" => {
+                let v = xml_change_set_hook_resource_target_details(child)?;
+                m_resource_target_details = Some(v);
+            }
+            _ => {}
+        }
+    }
+    Ok(ChangeSetHookTargetDetails {
+        target_type: m_target_type,
+        resource_target_details: m_resource_target_details,
+    })
+}
+fn xml_change_set_hooks(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<Vec<ChangeSetHook>, String> {
+    crate::runtime::xml::children(node).map(|item| xml_change_set_hook(item)).collect()
+}
+fn xml_describe_change_set_hooks_output(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<DescribeChangeSetHooksOutput, String> {
+    let mut m_change_set_id = None;
+    let mut m_change_set_name = None;
+    let mut m_hooks = None;
+    let mut m_status = None;
+    let mut m_next_token = None;
+    let mut m_stack_id = None;
+    let mut m_stack_name = None;
+    for child in crate::runtime::xml::children(node) {
+        match child.tag_name().name() {
+            "ChangeSetId" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_change_set_id = Some(v);
+            }
+            "ChangeSetName" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_change_set_name = Some(v);
+            }
+            "Hooks" => {
+                let v = xml_change_set_hooks(child)?;
+                m_hooks = Some(v);
+            }
+            "Status" => {
+                let v = Ok::<
+                    ChangeSetHooksStatus,
+                    String,
+                >(ChangeSetHooksStatus::from(crate::runtime::xml::text(child)))?;
+                m_status = Some(v);
+            }
+            "NextToken" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_next_token = Some(v);
+            }
+            "StackId" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_stack_id = Some(v);
+            }
+            "StackName" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_stack_name = Some(v);
+            }
+            _ => {}
+        }
+    }
+    Ok(DescribeChangeSetHooksOutput {
+        change_set_id: m_change_set_id,
+        change_set_name: m_change_set_name,
+        hooks: m_hooks,
+        status: m_status,
+        next_token: m_next_token,
+        stack_id: m_stack_id,
+        stack_name: m_stack_name,
+        meta_request_id: None,
+    })
+}
+fn xml_get_hook_result_output(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<GetHookResultOutput, String> {
+    let mut m_hook_result_id = None;
+    let mut m_invocation_point = None;
+    let mut m_failure_mode = None;
+    let mut m_type_name = None;
+    let mut m_original_type_name = None;
+    let mut m_type_version_id = None;
+    let mut m_type_configuration_version_id = None;
+    let mut m_type_arn = None;
+    let mut m_status = None;
+    let mut m_hook_status_reason = None;
+    let mut m_invoked_at = None;
+    let mut m_target = None;
+    let mut m_annotations = None;
+    for child in crate::runtime::xml::children(node) {
+        match child.tag_name().name() {
+            "HookResultId" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_hook_result_id = Some(v);
+            }
+            "InvocationPoint" => {
+                let v = Ok::<
+                    HookInvocationPoint,
+                    String,
+                >(HookInvocationPoint::from(crate::runtime::xml::text(child)))?;
+                m_invocation_point = Some(v);
+            }
+            "FailureMode" => {
+                let v = Ok::<
+                    HookFailureMode,
+                    String,
+                >(HookFailureMode::from(crate::runtime::xml::text(child)))?;
+                m_failure_mode = Some(v);
+            }
+            "TypeName" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_type_name = Some(v);
+            }
+            "OriginalTypeName" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_original_type_name = Some(v);
+            }
+            "TypeVersionId" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_type_version_id = Some(v);
+            }
+            "TypeConfigurationVersionId" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_type_configuration_version_id = Some(v);
+            }
+            "TypeArn" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_type_arn = Some(v);
+            }
+            "Status" => {
+                let v = Ok::<
+                    HookStatus,
+                    String,
+                >(HookStatus::from(crate::runtime::xml::text(child)))?;
+                m_status = Some(v);
+            }
+            "HookStatusReason" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_hook_status_reason = Some(v);
+            }
+            "InvokedAt" => {
+                let v = {
+                    let text = crate::runtime::xml::text(child);
+                    crate::runtime::DateTime::parse(
+                            text.as_str(),
+                            crate::runtime::TimestampFormat::DateTime,
+                        )
+                        .or_else(|_| crate::runtime::DateTime::parse_any(text.as_str()))
+                }?;
+                m_invoked_at = Some(v);
+            }
+            "Target" => {
+                let v = xml_hook_target(child)?;
+                m_target = Some(v);
+            }
+            "Annotations" => {
+                let v = xml_annotation_list(child)?;
+                m_annotations = Some(v);
+            }
+            _ => {}
+        }
+    }
+    Ok(GetHookResultOutput {
+        hook_result_id: m_hook_result_id,
+        invocation_point: m_invocation_point,
+        failure_mode: m_failure_mode,
+        type_name: m_type_name,
+        original_type_name: m_original_type_name,
+        type_version_id: m_type_version_id,
+        type_configuration_version_id: m_type_configuration_version_id,
+        type_arn: m_type_arn,
+        status: m_status,
+        hook_status_reason: m_hook_status_reason,
+        invoked_at: m_invoked_at,
+        target: m_target,
+        annotations: m_annotations,
+        meta_request_id: None,
+    })
+}
+fn xml_hook_target(
+    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+) -> Result<HookTarget, String> {
+    let mut m_target_type = None;
+    let mut m_target_type_name = None;
+    let mut m_target_id = None;
+    let mut m_action = None;
+    for child in crate::runtime::xml::children(node) {
+        match child.tag_name().name() {
+            "TargetType" => {
+                let v = Ok::<
+                    HookTargetType,
+                    String,
+                >(HookTargetType::from(crate::runtime::xml::text(child)))?;
+                m_target_type = Some(v);
+            }
+            "TargetTypeName" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_target_type_name = Some(v);
+            }
+            "TargetId" => {
+                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                m_target_id = Some(v);
+            }
+            "Action" => {
+                let v = Ok::<
+                    HookTargetAction,
+                    String,
+                >(HookTargetAction::from(crate::runtime::xml::text(child)))?;
+                m_action = Some(v);
+            }
+            _ => {}
+        }
+    }
+    Ok(HookTarget {
+        target_type: m_target_type,
+        target_type_name: m_target_type_name,
+        target_id: m_target_id,
+        action: m_action,
     })
 }

@@ -47,6 +47,49 @@ impl std::fmt::Display for HookResultNotFoundException {
     }
 }
 impl std::error::Error for HookResultNotFoundException {}
+/// The specified change set name or ID doesn't exit. To view valid change sets for a stack, use the `ListChangeSets` operation.
+///
+/// Error code `ChangeSetNotFound`, HTTP status 404, client fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ChangeSetNotFoundException {
+    /// Code, message, HTTP status and request id of the answer.
+    pub meta: crate::runtime::ErrorMeta,
+}
+impl ChangeSetNotFoundException {
+    /// The HTTP status the model gives this error.
+    pub const HTTP_STATUS: u16 = 404u16;
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta.code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta.http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+}
+impl std::fmt::Display for ChangeSetNotFoundException {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ChangeSetNotFoundException: {}", self.meta)
+    }
+}
+impl std::error::Error for ChangeSetNotFoundException {}
 /// Errors of `ListHookResults`: one variant per error the model lists, and `Unhandled` for any other.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -153,5 +196,197 @@ impl crate::runtime::ServiceError for ListHookResultsError {
     }
     fn shape_name(&self) -> Option<&'static str> {
         ListHookResultsError::shape_name(self)
+    }
+}
+/// Errors of `DescribeChangeSetHooks`: one variant per error the model lists, and `Unhandled` for any other.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribeChangeSetHooksError {
+    /// The specified change set name or ID doesn't exit. To view valid change sets for a stack, use the `ListChangeSets` operation.
+    ChangeSetNotFoundException(ChangeSetNotFoundException),
+    /// An error answer the model does not list for this operation, kept whole.
+    Unhandled(crate::runtime::UnhandledError),
+}
+impl DescribeChangeSetHooksError {
+    /// Classifies an error answer by its code (or, for errors modeled without
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
+        let code = meta.code.clone();
+        match code.as_str() {
+            "ChangeSetNotFound" => {
+                Self::ChangeSetNotFoundException(
+                    super::codec::error_change_set_not_found_exception(response, meta),
+                )
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
+        }
+    }
+    /// Code, message, HTTP status and request id of the answer.
+    pub fn meta(&self) -> &crate::runtime::ErrorMeta {
+        match self {
+            Self::ChangeSetNotFoundException(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta().http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::ChangeSetNotFoundException(e) => e.is_retryable(),
+            Self::Unhandled(e) => e.is_retryable(),
+        }
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Self::ChangeSetNotFoundException(e) => e.is_throttling(),
+            Self::Unhandled(e) => e.is_throttling(),
+        }
+    }
+}
+impl std::fmt::Display for DescribeChangeSetHooksError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ChangeSetNotFoundException(e) => std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl std::error::Error for DescribeChangeSetHooksError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ChangeSetNotFoundException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+impl crate::runtime::ServiceError for DescribeChangeSetHooksError {
+    fn meta(&self) -> &crate::runtime::ErrorMeta {
+        DescribeChangeSetHooksError::meta(self)
+    }
+    fn is_retryable(&self) -> bool {
+        DescribeChangeSetHooksError::is_retryable(self)
+    }
+    fn is_throttling(&self) -> bool {
+        DescribeChangeSetHooksError::is_throttling(self)
+    }
+}
+/// Errors of `GetHookResult`: one variant per error the model lists, and `Unhandled` for any other.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum GetHookResultError {
+    /// The specified target doesn't have any requested Hook invocations.
+    HookResultNotFoundException(HookResultNotFoundException),
+    /// An error answer the model does not list for this operation, kept whole.
+    Unhandled(crate::runtime::UnhandledError),
+}
+impl GetHookResultError {
+    /// Classifies an error answer by its code (or, for errors modeled without
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
+        let code = meta.code.clone();
+        match code.as_str() {
+            "HookResultNotFound" => {
+                Self::HookResultNotFoundException(
+                    super::codec::error_hook_result_not_found_exception(response, meta),
+                )
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
+        }
+    }
+    /// Code, message, HTTP status and request id of the answer.
+    pub fn meta(&self) -> &crate::runtime::ErrorMeta {
+        match self {
+            Self::HookResultNotFoundException(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta().http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::HookResultNotFoundException(e) => e.is_retryable(),
+            Self::Unhandled(e) => e.is_retryable(),
+        }
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Self::HookResultNotFoundException(e) => e.is_throttling(),
+            Self::Unhandled(e) => e.is_throttling(),
+        }
+    }
+}
+impl std::fmt::Display for GetHookResultError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::HookResultNotFoundException(e) => std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl std::error::Error for GetHookResultError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::HookResultNotFoundException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+impl crate::runtime::ServiceError for GetHookResultError {
+    fn meta(&self) -> &crate::runtime::ErrorMeta {
+        GetHookResultError::meta(self)
+    }
+    fn is_retryable(&self) -> bool {
+        GetHookResultError::is_retryable(self)
+    }
+    fn is_throttling(&self) -> bool {
+        GetHookResultError::is_throttling(self)
     }
 }

@@ -2,7 +2,7 @@
 
 //! AWS CloudFormation (API version 2010-05-15).
 //!
-//! AWS CloudFormation: listing the results of Hook invocations.
+//! AWS CloudFormation: the results of Hook invocations (listing them, reading one in detail) and the Hooks a change set will invoke.
 //!
 //! Note (protocol, from `botocore`): The boto3 page shows no wire protocol; `query`, the apiVersion and the xmlNamespace are botocore's metadata.
 //!
@@ -14,7 +14,8 @@
 //!
 //! Transcribed from `models/cloudformation.yaml`. Sources:
 //! - `seed`: Boto3 reference, CloudFormation.Client.list_hook_results (`../shared/seeds/001_c3873e2ced63ba4b.txt`)
-//! - `botocore`: botocore service-2.json fragment for cloudformation 2010-05-15 (`../shared/reference/botocore-models/ListHookResults.model.json`)
+//! - `botocore`: botocore service model of AWS CloudFormation, API version 2010-05-15 (`botocore 1.43.11 data/cloudformation/2010-05-15/service-2.json.gz`)
+//! - `botocore-partitions`: botocore's partitions (the aws-cn partition and its DNS suffix) (`botocore 1.43.11 data/partitions.json`)
 mod client;
 mod codec;
 mod errors;

@@ -13,6 +13,7 @@
 //! Transcribed from `models/codedeploy.yaml`. Sources:
 //! - `seed`: AWS CodeDeploy API Reference, PutLifecycleEventHookExecutionStatus (`../shared/seeds/000_d11c974b5f0aa87a.txt`)
 //! - `botocore`: botocore service-2.json fragment for codedeploy 2014-10-06 (`../shared/reference/botocore-models/PutLifecycleEventHookExecutionStatus.model.json`)
+//! - `botocore-partitions`: botocore's partitions (the aws-cn partition and its DNS suffix) (`botocore 1.43.11 data/partitions.json`)
 mod client;
 mod codec;
 mod errors;

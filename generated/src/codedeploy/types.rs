@@ -29,6 +29,8 @@ pub struct PutLifecycleEventHookExecutionStatusInput {
     pub lifecycle_event_hook_execution_id: Option<String>,
     /// The result of a Lambda function that validates a deployment lifecycle event. The values listed in Valid Values are valid for lifecycle statuses in general; however, only Succeeded and Failed can be passed successfully in your API call.
     ///
+    /// Disagreement with the official model: The page says only Succeeded and Failed can be passed (kept as allowed_values); botocore's model allows every LifecycleEventStatus value.
+    ///
     /// Accepted values: Succeeded, Failed.
     ///
     /// Note (the values): The page lists six valid values for lifecycle statuses in general, but only Succeeded and Failed can be passed successfully in this call.

@@ -9,7 +9,7 @@ pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::servi
     protocol: crate::runtime::service::Protocol::HuaweiRest,
     signing: crate::runtime::service::SigningScheme::HuaweiSdkHmacSha256,
     endpoint_template: "https://as.{region}.myhuaweicloud.com",
-    endpoint_partitions: &[],
+    endpoint_partitions: &[("ap-southeast-1", "https://as.{region}.myhwclouds.com")],
 };
 /// Client for Huawei Cloud Auto Scaling.
 ///
@@ -103,11 +103,357 @@ impl Client {
             .prepare(&CALLBACK_LIFECYCLE_HOOK, &request)
             .map_err(crate::runtime::Error::Build)
     }
+    /// Creates a lifecycle hook for an AS group. A group can have one or more lifecycle hooks, at most five.
+    ///
+    /// Once a group has a lifecycle hook, the hook suspends the instances of its scaling actions and puts them into a wait state (being added to or removed from the group) until the timeout ends or a callback is made. During that time you can run custom actions, for example install or configure software on a new instance, or download log files from an instance before it is terminated.
+    ///
+    /// Note: The SDK's AsClient.create_lify_cycle_hook. The SDK names the operation CreateLifyCycleHook (sic), request CreateLifyCycleHookRequest with body CreateLifeCycleHookOption, response CreateLifyCycleHookResponse. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// `POST /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn create_lifecycle_hook(
+        &self,
+        input: CreateLifecycleHookInput,
+    ) -> Result<LifecycleHookOutput, crate::runtime::Error<CreateLifecycleHookError>> {
+        self.call_create_lifecycle_hook(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `CreateLifecycleHook`, validating the input first when `validate` says so.
+    async fn call_create_lifecycle_hook(
+        &self,
+        input: CreateLifecycleHookInput,
+        validate: bool,
+    ) -> Result<LifecycleHookOutput, crate::runtime::Error<CreateLifecycleHookError>> {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_create_lifecycle_hook(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &CREATE_LIFECYCLE_HOOK,
+                request,
+                super::codec::output_create_lifecycle_hook,
+                CreateLifecycleHookError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `CreateLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_create_lifecycle_hook(
+        &self,
+        input: &CreateLifecycleHookInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<CreateLifecycleHookError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_create_lifecycle_hook(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&CREATE_LIFECYCLE_HOOK, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Gets the details of a lifecycle hook, by the AS group ID and the lifecycle hook name.
+    ///
+    /// Note: The SDK's AsClient.show_life_cycle_hook. Request ShowLifeCycleHookRequest, response ShowLifeCycleHookResponse. A read: safe to send again. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// `GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn show_lifecycle_hook(
+        &self,
+        input: ShowLifecycleHookInput,
+    ) -> Result<LifecycleHookOutput, crate::runtime::Error<ShowLifecycleHookError>> {
+        self.call_show_lifecycle_hook(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `ShowLifecycleHook`, validating the input first when `validate` says so.
+    async fn call_show_lifecycle_hook(
+        &self,
+        input: ShowLifecycleHookInput,
+        validate: bool,
+    ) -> Result<LifecycleHookOutput, crate::runtime::Error<ShowLifecycleHookError>> {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_show_lifecycle_hook(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &SHOW_LIFECYCLE_HOOK,
+                request,
+                super::codec::output_show_lifecycle_hook,
+                ShowLifecycleHookError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `ShowLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_show_lifecycle_hook(
+        &self,
+        input: &ShowLifecycleHookInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<ShowLifecycleHookError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_show_lifecycle_hook(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&SHOW_LIFECYCLE_HOOK, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Lists the lifecycle hooks of an AS group.
+    ///
+    /// Note: The SDK's AsClient.list_life_cycle_hooks. Request ListLifeCycleHooksRequest, response ListLifeCycleHooksResponse. A read: safe to send again. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// `GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn list_lifecycle_hooks(
+        &self,
+        input: ListLifecycleHooksInput,
+    ) -> Result<
+        ListLifecycleHooksOutput,
+        crate::runtime::Error<ListLifecycleHooksError>,
+    > {
+        self.call_list_lifecycle_hooks(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `ListLifecycleHooks`, validating the input first when `validate` says so.
+    async fn call_list_lifecycle_hooks(
+        &self,
+        input: ListLifecycleHooksInput,
+        validate: bool,
+    ) -> Result<
+        ListLifecycleHooksOutput,
+        crate::runtime::Error<ListLifecycleHooksError>,
+    > {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_list_lifecycle_hooks(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &LIST_LIFECYCLE_HOOKS,
+                request,
+                super::codec::output_list_lifecycle_hooks,
+                ListLifecycleHooksError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `ListLifecycleHooks` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_list_lifecycle_hooks(
+        &self,
+        input: &ListLifecycleHooksInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<ListLifecycleHooksError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_list_lifecycle_hooks(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&LIST_LIFECYCLE_HOOKS, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Changes the settings of a lifecycle hook.
+    ///
+    /// Note: The SDK's AsClient.update_life_cycle_hook. Request UpdateLifeCycleHookRequest with body UpdateLifeCycleHookOption, response UpdateLifeCycleHookResponse. It sets the given settings to the given values, so sending it again changes nothing more: idempotent. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// `PUT /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn update_lifecycle_hook(
+        &self,
+        input: UpdateLifecycleHookInput,
+    ) -> Result<LifecycleHookOutput, crate::runtime::Error<UpdateLifecycleHookError>> {
+        self.call_update_lifecycle_hook(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `UpdateLifecycleHook`, validating the input first when `validate` says so.
+    async fn call_update_lifecycle_hook(
+        &self,
+        input: UpdateLifecycleHookInput,
+        validate: bool,
+    ) -> Result<LifecycleHookOutput, crate::runtime::Error<UpdateLifecycleHookError>> {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_update_lifecycle_hook(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &UPDATE_LIFECYCLE_HOOK,
+                request,
+                super::codec::output_update_lifecycle_hook,
+                UpdateLifecycleHookError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `UpdateLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_update_lifecycle_hook(
+        &self,
+        input: &UpdateLifecycleHookInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<UpdateLifecycleHookError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_update_lifecycle_hook(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&UPDATE_LIFECYCLE_HOOK, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Deletes a lifecycle hook. A lifecycle hook cannot be deleted while its AS group is running a scaling action.
+    ///
+    /// Note: The SDK's AsClient.delete_lifecycle_hook. Request DeleteLifecycleHookRequest, response DeleteLifecycleHookResponse (no members). Not idempotent: sent again after it was applied, it fails (the hook is gone). The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// `DELETE /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}`; success is HTTP 204. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn delete_lifecycle_hook(
+        &self,
+        input: DeleteLifecycleHookInput,
+    ) -> Result<
+        DeleteLifecycleHookOutput,
+        crate::runtime::Error<DeleteLifecycleHookError>,
+    > {
+        self.call_delete_lifecycle_hook(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `DeleteLifecycleHook`, validating the input first when `validate` says so.
+    async fn call_delete_lifecycle_hook(
+        &self,
+        input: DeleteLifecycleHookInput,
+        validate: bool,
+    ) -> Result<
+        DeleteLifecycleHookOutput,
+        crate::runtime::Error<DeleteLifecycleHookError>,
+    > {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_delete_lifecycle_hook(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &DELETE_LIFECYCLE_HOOK,
+                request,
+                super::codec::output_delete_lifecycle_hook,
+                DeleteLifecycleHookError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `DeleteLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_delete_lifecycle_hook(
+        &self,
+        input: &DeleteLifecycleHookInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<DeleteLifecycleHookError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_delete_lifecycle_hook(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&DELETE_LIFECYCLE_HOOK, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Lists the suspension of the scaling instances of an AS group: once a group has a lifecycle hook, its scaling actions put instances into a wait state, and this lists, for each suspended instance, the hook that holds it and the lifecycle action key a callback takes.
+    ///
+    /// Filter by instance ID; without a filter, every instance of the group is listed.
+    ///
+    /// Note: The SDK's AsClient.list_hook_instances. Request ListHookInstancesRequest, response ListHookInstancesResponse. This is the API the callback page means by "the API for querying instance suspension", the source of lifecycle_action_key. A read: safe to send again. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// `GET /autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn list_hook_instances(
+        &self,
+        input: ListHookInstancesInput,
+    ) -> Result<ListHookInstancesOutput, crate::runtime::Error<ListHookInstancesError>> {
+        self.call_list_hook_instances(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `ListHookInstances`, validating the input first when `validate` says so.
+    async fn call_list_hook_instances(
+        &self,
+        input: ListHookInstancesInput,
+        validate: bool,
+    ) -> Result<ListHookInstancesOutput, crate::runtime::Error<ListHookInstancesError>> {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_list_hook_instances(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &LIST_HOOK_INSTANCES,
+                request,
+                super::codec::output_list_hook_instances,
+                ListHookInstancesError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `ListHookInstances` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_list_hook_instances(
+        &self,
+        input: &ListHookInstancesInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<ListHookInstancesError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_list_hook_instances(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&LIST_HOOK_INSTANCES, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
 }
 pub(super) static CALLBACK_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "CallbackLifecycleHook",
     method: "PUT",
     success_status: 204u16,
     idempotent: false,
+    unsigned: false,
+};
+pub(super) static CREATE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "CreateLifecycleHook",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: false,
+    unsigned: false,
+};
+pub(super) static SHOW_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "ShowLifecycleHook",
+    method: "GET",
+    success_status: 200u16,
+    idempotent: true,
+    unsigned: false,
+};
+pub(super) static LIST_LIFECYCLE_HOOKS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "ListLifecycleHooks",
+    method: "GET",
+    success_status: 200u16,
+    idempotent: true,
+    unsigned: false,
+};
+pub(super) static UPDATE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "UpdateLifecycleHook",
+    method: "PUT",
+    success_status: 200u16,
+    idempotent: true,
+    unsigned: false,
+};
+pub(super) static DELETE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "DeleteLifecycleHook",
+    method: "DELETE",
+    success_status: 204u16,
+    idempotent: false,
+    unsigned: false,
+};
+pub(super) static LIST_HOOK_INSTANCES: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "ListHookInstances",
+    method: "GET",
+    success_status: 200u16,
+    idempotent: true,
     unsigned: false,
 };

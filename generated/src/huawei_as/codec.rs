@@ -42,6 +42,18 @@ pub(super) fn request_callback_lifecycle_hook(
         w.string(x.as_str());
     }
     match &input.target {
+        CallbackTarget::ByActionKeyAndInstance {
+            lifecycle_action_key,
+            instance_id,
+            lifecycle_hook_name,
+        } => {
+            w.key("lifecycle_action_key");
+            w.string(lifecycle_action_key);
+            w.key("instance_id");
+            w.string(instance_id);
+            w.key("lifecycle_hook_name");
+            w.string(lifecycle_hook_name);
+        }
         CallbackTarget::ByActionKey { lifecycle_action_key } => {
             w.key("lifecycle_action_key");
             w.string(lifecycle_action_key);
@@ -75,6 +87,733 @@ pub(super) fn output_callback_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<CallbackLifecycleHookOutput, String> {
     let mut output = CallbackLifecycleHookOutput {
+        meta_request_id: None,
+    };
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        super::client::SERVICE.protocol,
+        response,
+    );
+    Ok(output)
+}
+/// The `CreateLifecycleHook` request: path, query, headers and body.
+pub(super) fn request_create_lifecycle_hook(
+    handle: &crate::runtime::client::Handle,
+    input: &CreateLifecycleHookInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut path = String::new();
+    path.push_str("/autoscaling-api/v1/");
+    path.push_str(
+        &crate::runtime::path::encode_segment(
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?,
+        ),
+    );
+    path.push_str("/scaling_lifecycle_hook/");
+    {
+        let value = &input.scaling_group_id;
+        path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
+    }
+    let query: Vec<(String, Option<String>)> = vec![];
+    let mut headers: Vec<(String, String)> = Vec::new();
+    headers
+        .push((
+            "X-Project-Id".to_owned(),
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?
+                .to_owned(),
+        ));
+    let mut writer = crate::runtime::json::JsonWriter::new();
+    let w = &mut writer;
+    w.begin_object();
+    {
+        let x = &input.lifecycle_hook_name;
+        w.key("lifecycle_hook_name");
+        w.string(x);
+    }
+    {
+        let x = &input.lifecycle_hook_type;
+        w.key("lifecycle_hook_type");
+        w.string(x.as_str());
+    }
+    if let Some(x) = &input.default_result {
+        w.key("default_result");
+        w.string(x.as_str());
+    }
+    if let Some(x) = &input.default_timeout {
+        w.key("default_timeout");
+        w.integer(i64::from(*x));
+    }
+    {
+        let x = &input.notification_topic_urn;
+        w.key("notification_topic_urn");
+        w.string(x);
+    }
+    if let Some(x) = &input.notification_metadata {
+        w.key("notification_metadata");
+        w.string(x);
+    }
+    w.end_object();
+    let body = writer.finish();
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+        headers
+            .push((
+                "Content-Type".to_owned(),
+                crate::runtime::protocol::huawei::CONTENT_TYPE.to_owned(),
+            ));
+    }
+    Ok(crate::runtime::client::Request {
+        path,
+        query,
+        headers,
+        body,
+        host_prefix: None,
+    })
+}
+/// The `CreateLifecycleHook` answer's members, from its body (and headers).
+pub(super) fn output_create_lifecycle_hook(
+    response: &crate::runtime::client::Response,
+) -> Result<LifecycleHookOutput, String> {
+    let mut m_lifecycle_hook_name = None;
+    let mut m_lifecycle_hook_type = None;
+    let mut m_default_result = None;
+    let mut m_default_timeout = None;
+    let mut m_notification_topic_urn = None;
+    let mut m_notification_topic_name = None;
+    let mut m_notification_metadata = None;
+    let mut m_create_time = None;
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    };
+    let mut reader = crate::runtime::json::JsonReader::new(body);
+    let r = &mut reader;
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "lifecycle_hook_name" => {
+                m_lifecycle_hook_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "lifecycle_hook_type" => {
+                m_lifecycle_hook_type = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookType::from(r.string()?.as_ref()))
+                };
+            }
+            "default_result" => {
+                m_default_result = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
+                };
+            }
+            "default_timeout" => {
+                m_default_timeout = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.integer(i32::MIN.into(), i32::MAX.into())? as i32)
+                };
+            }
+            "notification_topic_urn" => {
+                m_notification_topic_urn = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "notification_topic_name" => {
+                m_notification_topic_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "notification_metadata" => {
+                m_notification_metadata = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "create_time" => {
+                m_create_time = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    r.finish()?;
+    let mut output = LifecycleHookOutput {
+        lifecycle_hook_name: m_lifecycle_hook_name,
+        lifecycle_hook_type: m_lifecycle_hook_type,
+        default_result: m_default_result,
+        default_timeout: m_default_timeout,
+        notification_topic_urn: m_notification_topic_urn,
+        notification_topic_name: m_notification_topic_name,
+        notification_metadata: m_notification_metadata,
+        create_time: m_create_time,
+        meta_request_id: None,
+    };
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        super::client::SERVICE.protocol,
+        response,
+    );
+    Ok(output)
+}
+/// The `ShowLifecycleHook` request: path, query, headers and body.
+pub(super) fn request_show_lifecycle_hook(
+    handle: &crate::runtime::client::Handle,
+    input: &ShowLifecycleHookInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut path = String::new();
+    path.push_str("/autoscaling-api/v1/");
+    path.push_str(
+        &crate::runtime::path::encode_segment(
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?,
+        ),
+    );
+    path.push_str("/scaling_lifecycle_hook/");
+    {
+        let value = &input.scaling_group_id;
+        path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
+    }
+    path.push('/');
+    {
+        let value = &input.lifecycle_hook_name;
+        path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
+    }
+    let query: Vec<(String, Option<String>)> = vec![];
+    let mut headers: Vec<(String, String)> = Vec::new();
+    headers
+        .push((
+            "X-Project-Id".to_owned(),
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?
+                .to_owned(),
+        ));
+    let body: Vec<u8> = Vec::new();
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+        headers
+            .push((
+                "Content-Type".to_owned(),
+                crate::runtime::protocol::huawei::CONTENT_TYPE_NO_BODY.to_owned(),
+            ));
+    }
+    Ok(crate::runtime::client::Request {
+        path,
+        query,
+        headers,
+        body,
+        host_prefix: None,
+    })
+}
+/// The `ShowLifecycleHook` answer's members, from its body (and headers).
+pub(super) fn output_show_lifecycle_hook(
+    response: &crate::runtime::client::Response,
+) -> Result<LifecycleHookOutput, String> {
+    let mut m_lifecycle_hook_name = None;
+    let mut m_lifecycle_hook_type = None;
+    let mut m_default_result = None;
+    let mut m_default_timeout = None;
+    let mut m_notification_topic_urn = None;
+    let mut m_notification_topic_name = None;
+    let mut m_notification_metadata = None;
+    let mut m_create_time = None;
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    };
+    let mut reader = crate::runtime::json::JsonReader::new(body);
+    let r = &mut reader;
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "lifecycle_hook_name" => {
+                m_lifecycle_hook_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "lifecycle_hook_type" => {
+                m_lifecycle_hook_type = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookType::from(r.string()?.as_ref()))
+                };
+            }
+            "default_result" => {
+                m_default_result = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
+                };
+            }
+            "default_timeout" => {
+                m_default_timeout = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.integer(i32::MIN.into(), i32::MAX.into())? as i32)
+                };
+            }
+            "notification_topic_urn" => {
+                m_notification_topic_urn = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "notification_topic_name" => {
+                m_notification_topic_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "notification_metadata" => {
+                m_notification_metadata = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "create_time" => {
+                m_create_time = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    r.finish()?;
+    let mut output = LifecycleHookOutput {
+        lifecycle_hook_name: m_lifecycle_hook_name,
+        lifecycle_hook_type: m_lifecycle_hook_type,
+        default_result: m_default_result,
+        default_timeout: m_default_timeout,
+        notification_topic_urn: m_notification_topic_urn,
+        notification_topic_name: m_notification_topic_name,
+        notification_metadata: m_notification_metadata,
+        create_time: m_create_time,
+        meta_request_id: None,
+    };
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        super::client::SERVICE.protocol,
+        response,
+    );
+    Ok(output)
+}
+/// The `ListLifecycleHooks` request: path, query, headers and body.
+pub(super) fn request_list_lifecycle_hooks(
+    handle: &crate::runtime::client::Handle,
+    input: &ListLifecycleHooksInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut path = String::new();
+    path.push_str("/autoscaling-api/v1/");
+    path.push_str(
+        &crate::runtime::path::encode_segment(
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?,
+        ),
+    );
+    path.push_str("/scaling_lifecycle_hook/");
+    {
+        let value = &input.scaling_group_id;
+        path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
+    }
+    path.push_str("/list");
+    let query: Vec<(String, Option<String>)> = vec![];
+    let mut headers: Vec<(String, String)> = Vec::new();
+    headers
+        .push((
+            "X-Project-Id".to_owned(),
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?
+                .to_owned(),
+        ));
+    let body: Vec<u8> = Vec::new();
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+        headers
+            .push((
+                "Content-Type".to_owned(),
+                crate::runtime::protocol::huawei::CONTENT_TYPE_NO_BODY.to_owned(),
+            ));
+    }
+    Ok(crate::runtime::client::Request {
+        path,
+        query,
+        headers,
+        body,
+        host_prefix: None,
+    })
+}
+/// The `ListLifecycleHooks` answer's members, from its body (and headers).
+pub(super) fn output_list_lifecycle_hooks(
+    response: &crate::runtime::client::Response,
+) -> Result<ListLifecycleHooksOutput, String> {
+    let mut m_lifecycle_hooks = None;
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    };
+    let mut reader = crate::runtime::json::JsonReader::new(body);
+    let r = &mut reader;
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "lifecycle_hooks" => {
+                m_lifecycle_hooks = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_lifecycle_hook_list(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    r.finish()?;
+    let mut output = ListLifecycleHooksOutput {
+        lifecycle_hooks: m_lifecycle_hooks,
+        meta_request_id: None,
+    };
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        super::client::SERVICE.protocol,
+        response,
+    );
+    Ok(output)
+}
+/// The `UpdateLifecycleHook` request: path, query, headers and body.
+pub(super) fn request_update_lifecycle_hook(
+    handle: &crate::runtime::client::Handle,
+    input: &UpdateLifecycleHookInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut path = String::new();
+    path.push_str("/autoscaling-api/v1/");
+    path.push_str(
+        &crate::runtime::path::encode_segment(
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?,
+        ),
+    );
+    path.push_str("/scaling_lifecycle_hook/");
+    {
+        let value = &input.scaling_group_id;
+        path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
+    }
+    path.push('/');
+    {
+        let value = &input.lifecycle_hook_name;
+        path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
+    }
+    let query: Vec<(String, Option<String>)> = vec![];
+    let mut headers: Vec<(String, String)> = Vec::new();
+    headers
+        .push((
+            "X-Project-Id".to_owned(),
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?
+                .to_owned(),
+        ));
+    let mut writer = crate::runtime::json::JsonWriter::new();
+    let w = &mut writer;
+    w.begin_object();
+    if let Some(x) = &input.lifecycle_hook_type {
+        w.key("lifecycle_hook_type");
+        w.string(x.as_str());
+    }
+    if let Some(x) = &input.default_result {
+        w.key("default_result");
+        w.string(x.as_str());
+    }
+    if let Some(x) = &input.default_timeout {
+        w.key("default_timeout");
+        w.integer(i64::from(*x));
+    }
+    if let Some(x) = &input.notification_topic_urn {
+        w.key("notification_topic_urn");
+        w.string(x);
+    }
+    if let Some(x) = &input.notification_metadata {
+        w.key("notification_metadata");
+        w.string(x);
+    }
+    w.end_object();
+    let body = writer.finish();
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+        headers
+            .push((
+                "Content-Type".to_owned(),
+                crate::runtime::protocol::huawei::CONTENT_TYPE.to_owned(),
+            ));
+    }
+    Ok(crate::runtime::client::Request {
+        path,
+        query,
+        headers,
+        body,
+        host_prefix: None,
+    })
+}
+/// The `UpdateLifecycleHook` answer's members, from its body (and headers).
+pub(super) fn output_update_lifecycle_hook(
+    response: &crate::runtime::client::Response,
+) -> Result<LifecycleHookOutput, String> {
+    let mut m_lifecycle_hook_name = None;
+    let mut m_lifecycle_hook_type = None;
+    let mut m_default_result = None;
+    let mut m_default_timeout = None;
+    let mut m_notification_topic_urn = None;
+    let mut m_notification_topic_name = None;
+    let mut m_notification_metadata = None;
+    let mut m_create_time = None;
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    };
+    let mut reader = crate::runtime::json::JsonReader::new(body);
+    let r = &mut reader;
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "lifecycle_hook_name" => {
+                m_lifecycle_hook_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "lifecycle_hook_type" => {
+                m_lifecycle_hook_type = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookType::from(r.string()?.as_ref()))
+                };
+            }
+            "default_result" => {
+                m_default_result = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
+                };
+            }
+            "default_timeout" => {
+                m_default_timeout = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.integer(i32::MIN.into(), i32::MAX.into())? as i32)
+                };
+            }
+            "notification_topic_urn" => {
+                m_notification_topic_urn = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "notification_topic_name" => {
+                m_notification_topic_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "notification_metadata" => {
+                m_notification_metadata = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "create_time" => {
+                m_create_time = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    r.finish()?;
+    let mut output = LifecycleHookOutput {
+        lifecycle_hook_name: m_lifecycle_hook_name,
+        lifecycle_hook_type: m_lifecycle_hook_type,
+        default_result: m_default_result,
+        default_timeout: m_default_timeout,
+        notification_topic_urn: m_notification_topic_urn,
+        notification_topic_name: m_notification_topic_name,
+        notification_metadata: m_notification_metadata,
+        create_time: m_create_time,
+        meta_request_id: None,
+    };
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        super::client::SERVICE.protocol,
+        response,
+    );
+    Ok(output)
+}
+/// The `DeleteLifecycleHook` request: path, query, headers and body.
+pub(super) fn request_delete_lifecycle_hook(
+    handle: &crate::runtime::client::Handle,
+    input: &DeleteLifecycleHookInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut path = String::new();
+    path.push_str("/autoscaling-api/v1/");
+    path.push_str(
+        &crate::runtime::path::encode_segment(
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?,
+        ),
+    );
+    path.push_str("/scaling_lifecycle_hook/");
+    {
+        let value = &input.scaling_group_id;
+        path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
+    }
+    path.push('/');
+    {
+        let value = &input.lifecycle_hook_name;
+        path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
+    }
+    let query: Vec<(String, Option<String>)> = vec![];
+    let mut headers: Vec<(String, String)> = Vec::new();
+    headers
+        .push((
+            "X-Project-Id".to_owned(),
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?
+                .to_owned(),
+        ));
+    let body: Vec<u8> = Vec::new();
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+        headers
+            .push((
+                "Content-Type".to_owned(),
+                crate::runtime::protocol::huawei::CONTENT_TYPE_NO_BODY.to_owned(),
+            ));
+    }
+    Ok(crate::runtime::client::Request {
+        path,
+        query,
+        headers,
+        body,
+        host_prefix: None,
+    })
+}
+/// The `DeleteLifecycleHook` answer's members, from its body (and headers).
+pub(super) fn output_delete_lifecycle_hook(
+    response: &crate::runtime::client::Response,
+) -> Result<DeleteLifecycleHookOutput, String> {
+    let mut output = DeleteLifecycleHookOutput {
+        meta_request_id: None,
+    };
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        super::client::SERVICE.protocol,
+        response,
+    );
+    Ok(output)
+}
+/// The `ListHookInstances` request: path, query, headers and body.
+pub(super) fn request_list_hook_instances(
+    handle: &crate::runtime::client::Handle,
+    input: &ListHookInstancesInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut path = String::new();
+    path.push_str("/autoscaling-api/v1/");
+    path.push_str(
+        &crate::runtime::path::encode_segment(
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?,
+        ),
+    );
+    path.push_str("/scaling_instance_hook/");
+    {
+        let value = &input.scaling_group_id;
+        path.push_str(&crate::runtime::path::encode_segment(value.as_str()));
+    }
+    path.push_str("/list");
+    let mut query: Vec<(String, Option<String>)> = vec![];
+    if let Some(value) = &input.instance_id {
+        query.push(("instance_id".to_owned(), Some(value.to_owned())));
+    }
+    let mut headers: Vec<(String, String)> = Vec::new();
+    headers
+        .push((
+            "X-Project-Id".to_owned(),
+            handle
+                .client_parameter("project_id")
+                .ok_or("the client has no `project_id` configured")?
+                .to_owned(),
+        ));
+    let body: Vec<u8> = Vec::new();
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+        headers
+            .push((
+                "Content-Type".to_owned(),
+                crate::runtime::protocol::huawei::CONTENT_TYPE_NO_BODY.to_owned(),
+            ));
+    }
+    Ok(crate::runtime::client::Request {
+        path,
+        query,
+        headers,
+        body,
+        host_prefix: None,
+    })
+}
+/// The `ListHookInstances` answer's members, from its body (and headers).
+pub(super) fn output_list_hook_instances(
+    response: &crate::runtime::client::Response,
+) -> Result<ListHookInstancesOutput, String> {
+    let mut m_instance_hanging_info = None;
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    };
+    let mut reader = crate::runtime::json::JsonReader::new(body);
+    let r = &mut reader;
+    r.begin_object()?;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "instance_hanging_info" => {
+                m_instance_hanging_info = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_instance_hanging_info_list(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    r.finish()?;
+    let mut output = ListHookInstancesOutput {
+        instance_hanging_info: m_instance_hanging_info,
         meta_request_id: None,
     };
     output.meta_request_id = crate::runtime::protocol::request_id(
@@ -182,4 +921,189 @@ pub(super) fn error_gateway_timeout(
     meta: crate::runtime::ErrorMeta,
 ) -> GatewayTimeout {
     GatewayTimeout { meta }
+}
+fn read_lifecycle_hook_list(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<Vec<LifecycleHookSummary>, String> {
+    r.begin_array()?;
+    let mut out = Vec::new();
+    while r.next_element()? {
+        if r.take_null()? {
+            continue;
+        }
+        out.push(read_lifecycle_hook_summary(r)?);
+    }
+    Ok(out)
+}
+fn read_lifecycle_hook_summary(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<LifecycleHookSummary, String> {
+    r.begin_object()?;
+    let mut m_lifecycle_hook_name = None;
+    let mut m_lifecycle_hook_type = None;
+    let mut m_default_result = None;
+    let mut m_default_timeout = None;
+    let mut m_notification_topic_urn = None;
+    let mut m_notification_topic_name = None;
+    let mut m_notification_metadata = None;
+    let mut m_create_time = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "lifecycle_hook_name" => {
+                m_lifecycle_hook_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "lifecycle_hook_type" => {
+                m_lifecycle_hook_type = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookType::from(r.string()?.as_ref()))
+                };
+            }
+            "default_result" => {
+                m_default_result = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
+                };
+            }
+            "default_timeout" => {
+                m_default_timeout = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.integer(i32::MIN.into(), i32::MAX.into())? as i32)
+                };
+            }
+            "notification_topic_urn" => {
+                m_notification_topic_urn = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "notification_topic_name" => {
+                m_notification_topic_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "notification_metadata" => {
+                m_notification_metadata = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "create_time" => {
+                m_create_time = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(LifecycleHookSummary {
+        lifecycle_hook_name: m_lifecycle_hook_name,
+        lifecycle_hook_type: m_lifecycle_hook_type,
+        default_result: m_default_result,
+        default_timeout: m_default_timeout,
+        notification_topic_urn: m_notification_topic_urn,
+        notification_topic_name: m_notification_topic_name,
+        notification_metadata: m_notification_metadata,
+        create_time: m_create_time,
+    })
+}
+fn read_instance_hanging_info_list(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<Vec<InstanceHangingInfo>, String> {
+    r.begin_array()?;
+    let mut out = Vec::new();
+    while r.next_element()? {
+        if r.take_null()? {
+            continue;
+        }
+        out.push(read_instance_hanging_info(r)?);
+    }
+    Ok(out)
+}
+fn read_instance_hanging_info(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<InstanceHangingInfo, String> {
+    r.begin_object()?;
+    let mut m_lifecycle_hook_name = None;
+    let mut m_lifecycle_action_key = None;
+    let mut m_instance_id = None;
+    let mut m_scaling_group_id = None;
+    let mut m_lifecycle_hook_status = None;
+    let mut m_timeout = None;
+    let mut m_default_result = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "lifecycle_hook_name" => {
+                m_lifecycle_hook_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "lifecycle_action_key" => {
+                m_lifecycle_action_key = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "instance_id" => {
+                m_instance_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "scaling_group_id" => {
+                m_scaling_group_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "lifecycle_hook_status" => {
+                m_lifecycle_hook_status = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookStatus::from(r.string()?.as_ref()))
+                };
+            }
+            "timeout" => {
+                m_timeout = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "default_result" => {
+                m_default_result = if r.take_null()? {
+                    None
+                } else {
+                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(InstanceHangingInfo {
+        lifecycle_hook_name: m_lifecycle_hook_name,
+        lifecycle_action_key: m_lifecycle_action_key,
+        instance_id: m_instance_id,
+        scaling_group_id: m_scaling_group_id,
+        lifecycle_hook_status: m_lifecycle_hook_status,
+        timeout: m_timeout,
+        default_result: m_default_result,
+    })
 }

@@ -2,7 +2,7 @@
 
 //! Huawei Cloud Auto Scaling (API version v1).
 //!
-//! Huawei Cloud Auto Scaling (AS): calling back the lifecycle hook of a scaling instance.
+//! Huawei Cloud Auto Scaling (AS): the lifecycle hooks of an AS group (creating, reading, listing, updating and deleting them), the instances a hook holds, and calling back the lifecycle hook of a scaling instance.
 //!
 //! Note (protocol): The page gives the method, the URI and a JSON request body. The SDK sends Content-Type application/json;charset=utf-8 (WIRE.md C8).
 //!
@@ -13,6 +13,7 @@
 //! Transcribed from `models/huawei_as.yaml`. Sources:
 //! - `seed`: Huawei Cloud Auto Scaling API Reference, Calling Back a Lifecycle Hook (`../shared/seeds/004_417e9c54476fcc83.txt`)
 //! - `huawei-sdk`: Huawei Cloud Python SDK (huaweicloudsdkcore / huaweicloudsdkas 3.1.219), AS callback operation, signer and error handling (`../shared/reference/vectors/huawei.vectors.json`)
+//! - `huawei-sdk-as`: Huawei Cloud Python SDK for AS, 3.1.219 (pinned in scripts/requirements.txt, installed in .venv by scripts/setup-python) (`huaweicloudsdkas 3.1.219 huaweicloudsdkas/v1 (as_client.py, model/*.py)`)
 mod client;
 mod codec;
 mod errors;

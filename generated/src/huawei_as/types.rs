@@ -15,7 +15,9 @@ pub struct CallbackLifecycleHookInput {
     /// Wire name: `lifecycle_action_result`, required.
     #[cfg_attr(feature = "serde", serde(rename = "lifecycle_action_result"))]
     pub lifecycle_action_result: LifecycleActionResult,
-    /// The lifecycle callback object: either the lifecycle action key, or the instance ID together with the lifecycle hook name. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used. When both the key and the instance are known, the key wins: the page says to preferentially use lifecycle_action_key for the callback, so pass ByActionKey.
+    /// The lifecycle callback object: the lifecycle action key, or the instance ID together with the lifecycle hook name, or all three. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used; when both the key and the instance are sent, the key wins (the page: "If both this parameter and the instance_id parameter are used, preferentially use this parameter for callback"). ByActionKeyAndInstance sends all three; it is listed first so that an input with all three (hookctl's flags, --input-json) reads as it.
+    ///
+    /// Note: The page's rule also lets the key go with only one of instance_id and lifecycle_hook_name; those two combinations are left out (the key wins, so they mean what ByActionKey means).
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub target: CallbackTarget,
 }
@@ -54,11 +56,37 @@ impl CallbackLifecycleHookInput {
         }
     }
 }
-/// The lifecycle callback object: either the lifecycle action key, or the instance ID together with the lifecycle hook name. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used. When both the key and the instance are known, the key wins: the page says to preferentially use lifecycle_action_key for the callback, so pass ByActionKey.
+/// The lifecycle callback object: the lifecycle action key, or the instance ID together with the lifecycle hook name, or all three. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used; when both the key and the instance are sent, the key wins (the page: "If both this parameter and the instance_id parameter are used, preferentially use this parameter for callback"). ByActionKeyAndInstance sends all three; it is listed first so that an input with all three (hookctl's flags, --input-json) reads as it.
+///
+/// Note: The page's rule also lets the key go with only one of instance_id and lifecycle_hook_name; those two combinations are left out (the key wins, so they mean what ByActionKey means).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "serde", serde(untagged))]
 pub enum CallbackTarget {
+    /// Call back by the lifecycle operation token, sending the instance ID and the lifecycle hook name too; the service uses the token.
+    ByActionKeyAndInstance {
+        /// Specifies the lifecycle operation token, which is obtained by calling the API for querying instance suspension.
+        ///
+        /// When specifying a lifecycle callback object, this field is mandatory if the instance_id parameter is not used. If both this parameter and the instance_id parameter are used, preferentially use this parameter for callback.
+        ///
+        /// Wire name: `lifecycle_action_key`.
+        #[cfg_attr(feature = "serde", serde(rename = "lifecycle_action_key"))]
+        lifecycle_action_key: String,
+        /// Specifies the instance ID.
+        ///
+        /// When a lifecycle callback object is specified, this parameter is mandatory if the lifecycle_action_key parameter is not used.
+        ///
+        /// Wire name: `instance_id`.
+        #[cfg_attr(feature = "serde", serde(rename = "instance_id"))]
+        instance_id: String,
+        /// Specifies the lifecycle hook name.
+        ///
+        /// When a lifecycle callback object is specified, this parameter is mandatory if the lifecycle_action_key parameter is not used.
+        ///
+        /// Wire name: `lifecycle_hook_name`.
+        #[cfg_attr(feature = "serde", serde(rename = "lifecycle_hook_name"))]
+        lifecycle_hook_name: String,
+    },
     /// Call back by the lifecycle operation token (lifecycle_action_key).
     ByActionKey {
         /// Specifies the lifecycle operation token, which is obtained by calling the API for querying instance suspension.
@@ -88,6 +116,18 @@ pub enum CallbackTarget {
     },
 }
 impl CallbackTarget {
+    /// The `ByActionKeyAndInstance` variant.
+    pub fn by_action_key_and_instance(
+        lifecycle_action_key: impl Into<String>,
+        instance_id: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+    ) -> Self {
+        Self::ByActionKeyAndInstance {
+            lifecycle_action_key: lifecycle_action_key.into(),
+            instance_id: instance_id.into(),
+            lifecycle_hook_name: lifecycle_hook_name.into(),
+        }
+    }
     /// The `ByActionKey` variant.
     pub fn by_action_key(lifecycle_action_key: impl Into<String>) -> Self {
         Self::ByActionKey {
@@ -212,4 +252,1170 @@ fn validate_lifecycle_action_result(
     value: &LifecycleActionResult,
 ) {
     v.one_of(at, value.as_str(), LifecycleActionResult::VALUES);
+}
+/// Input of CreateLifecycleHook. scaling_group_id goes in the URI; the other members are the JSON request body.
+///
+/// Note: CreateLifyCycleHookRequest (scaling_group_id, required; body) and its body CreateLifeCycleHookOption: lifecycle_hook_name, lifecycle_hook_type and notification_topic_urn required (assigned unconditionally by its constructor), the others optional. The SDK's request class marks body optional, but the service needs it, and it holds required members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct CreateLifecycleHookInput {
+    /// Specifies the AS group ID.
+    ///
+    /// Wire name: `scaling_group_id`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "scaling_group_id"))]
+    pub scaling_group_id: String,
+    /// The name of the lifecycle hook, 1 to 32 characters; letters, digits, underscores and hyphens only.
+    ///
+    /// Constraints: length 1..=32 characters; pattern `^[A-Za-z0-9_-]+$`.
+    ///
+    /// Wire name: `lifecycle_hook_name`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "lifecycle_hook_name"))]
+    pub lifecycle_hook_name: String,
+    /// The type of the lifecycle hook. A hook of type INSTANCE_TERMINATING suspends instances when they are terminated, one of type INSTANCE_LAUNCHING when they are launched.
+    ///
+    /// Wire name: `lifecycle_hook_type`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "lifecycle_hook_type"))]
+    pub lifecycle_hook_type: LifecycleHookType,
+    /// The default callback action of the lifecycle hook: the action taken when the timeout ends. ABANDON or CONTINUE.
+    ///
+    /// For an instance being launched, CONTINUE means the custom actions succeeded and the instance can be used; ABANDON means they failed: the instance is terminated, the scaling action fails and a new instance is created. For an instance being terminated, both let the instance be terminated, but ABANDON stops the other lifecycle hooks, while CONTINUE lets them complete. Left out, it is ABANDON.
+    ///
+    /// When left out, the service uses `ABANDON`.
+    ///
+    /// Wire name: `default_result`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "default_result",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub default_result: Option<LifecycleHookDefaultResult>,
+    /// The timeout of the lifecycle hook, in seconds, 60 to 86400 (default 3600); by default, how long an instance stays in the wait state. You can extend the timeout, or CONTINUE or ABANDON before it ends.
+    ///
+    /// When left out, the service uses `3600`.
+    ///
+    /// Constraints: range 60..=86400.
+    ///
+    /// Wire name: `default_timeout`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "default_timeout",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub default_timeout: Option<i32>,
+    /// The unique resource identifier of a topic of the SMN service, the notification target of the lifecycle hook. When the hook suspends an instance, a message goes to it with the instance's basic information, the custom notification message, and the token that controls the lifecycle action.
+    ///
+    /// Wire name: `notification_topic_urn`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "notification_topic_urn"))]
+    pub notification_topic_urn: String,
+    /// A custom notification message, at most 256 characters, without the characters \< > & ' ( ). When a notification target is set, it is sent to it.
+    ///
+    /// Constraints: length \<= 256 characters; pattern `^[^<>&'()]*$`.
+    ///
+    /// Wire name: `notification_metadata`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "notification_metadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_metadata: Option<String>,
+}
+impl CreateLifecycleHookInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(
+        scaling_group_id: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+        lifecycle_hook_type: impl Into<LifecycleHookType>,
+        notification_topic_urn: impl Into<String>,
+    ) -> Self {
+        Self {
+            scaling_group_id: scaling_group_id.into(),
+            lifecycle_hook_name: lifecycle_hook_name.into(),
+            lifecycle_hook_type: lifecycle_hook_type.into(),
+            default_result: None,
+            default_timeout: None,
+            notification_topic_urn: notification_topic_urn.into(),
+            notification_metadata: None,
+        }
+    }
+    /// Sets `default_result`.
+    pub fn default_result(
+        mut self,
+        value: impl Into<LifecycleHookDefaultResult>,
+    ) -> Self {
+        self.default_result = Some(value.into());
+        self
+    }
+    /// Sets `default_timeout`.
+    pub fn default_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.default_timeout = Some(value.into());
+        self
+    }
+    /// Sets `notification_metadata`.
+    pub fn notification_metadata(mut self, value: impl Into<String>) -> Self {
+        self.notification_metadata = Some(value.into());
+        self
+    }
+}
+impl CreateLifecycleHookInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        {
+            let value = &self.lifecycle_hook_name;
+            let at = at.field("lifecycle_hook_name");
+            validate_new_lifecycle_hook_name(v, &at, value);
+        }
+        {
+            let value = &self.lifecycle_hook_type;
+            let at = at.field("lifecycle_hook_type");
+            validate_lifecycle_hook_type(v, &at, value);
+        }
+        if let Some(value) = &self.default_result {
+            let at = at.field("default_result");
+            validate_lifecycle_hook_default_result(v, &at, value);
+        }
+        if let Some(value) = &self.default_timeout {
+            let at = at.field("default_timeout");
+            validate_lifecycle_hook_timeout(v, &at, *value);
+        }
+        if let Some(value) = &self.notification_metadata {
+            let at = at.field("notification_metadata");
+            validate_notification_metadata(v, &at, value);
+        }
+    }
+}
+/// Input of UpdateLifecycleHook. scaling_group_id and lifecycle_hook_name go in the URI; the other members are the JSON request body.
+///
+/// Note: UpdateLifeCycleHookRequest (scaling_group_id and lifecycle_hook_name, required; body) and its body UpdateLifeCycleHookOption, whose members are all optional. The SDK's request class marks body optional; an input without any of them sends `{}`, as the SDK does for an empty option.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct UpdateLifecycleHookInput {
+    /// Specifies the AS group ID.
+    ///
+    /// Wire name: `scaling_group_id`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "scaling_group_id"))]
+    pub scaling_group_id: String,
+    /// The lifecycle hook's identifier (its name).
+    ///
+    /// Wire name: `lifecycle_hook_name`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "lifecycle_hook_name"))]
+    pub lifecycle_hook_name: String,
+    /// The type of the lifecycle hook. A hook of type INSTANCE_TERMINATING suspends instances when they are terminated, one of type INSTANCE_LAUNCHING when they are launched.
+    ///
+    /// Wire name: `lifecycle_hook_type`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycle_hook_type",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_type: Option<LifecycleHookType>,
+    /// The default callback action of the lifecycle hook: the action taken when the timeout ends. ABANDON or CONTINUE.
+    ///
+    /// For an instance being launched, CONTINUE means the custom actions succeeded and the instance can be used; ABANDON means they failed: the instance is terminated, the scaling action fails and a new instance is created. For an instance being terminated, both let the instance be terminated, but ABANDON stops the other lifecycle hooks, while CONTINUE lets them complete.
+    ///
+    /// Wire name: `default_result`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "default_result",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub default_result: Option<LifecycleHookDefaultResult>,
+    /// The timeout of the lifecycle hook, in seconds, 60 to 86400; by default, how long an instance stays in the wait state. You can extend the timeout, or CONTINUE or ABANDON before it ends.
+    ///
+    /// Constraints: range 60..=86400.
+    ///
+    /// Wire name: `default_timeout`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "default_timeout",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub default_timeout: Option<i32>,
+    /// The unique resource identifier of a topic of the SMN service, the notification target of the lifecycle hook. When the hook suspends an instance, a message goes to it with the instance's basic information, the custom notification message, and the token that controls the lifecycle action.
+    ///
+    /// Wire name: `notification_topic_urn`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "notification_topic_urn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_topic_urn: Option<String>,
+    /// A custom notification message, at most 256 characters, without the characters \< > & ' ( ). When a notification target is set, it is sent to it.
+    ///
+    /// Constraints: length \<= 256 characters; pattern `^[^<>&'()]*$`.
+    ///
+    /// Wire name: `notification_metadata`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "notification_metadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_metadata: Option<String>,
+}
+impl UpdateLifecycleHookInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(
+        scaling_group_id: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            scaling_group_id: scaling_group_id.into(),
+            lifecycle_hook_name: lifecycle_hook_name.into(),
+            lifecycle_hook_type: None,
+            default_result: None,
+            default_timeout: None,
+            notification_topic_urn: None,
+            notification_metadata: None,
+        }
+    }
+    /// Sets `lifecycle_hook_type`.
+    pub fn lifecycle_hook_type(mut self, value: impl Into<LifecycleHookType>) -> Self {
+        self.lifecycle_hook_type = Some(value.into());
+        self
+    }
+    /// Sets `default_result`.
+    pub fn default_result(
+        mut self,
+        value: impl Into<LifecycleHookDefaultResult>,
+    ) -> Self {
+        self.default_result = Some(value.into());
+        self
+    }
+    /// Sets `default_timeout`.
+    pub fn default_timeout(mut self, value: impl Into<i32>) -> Self {
+        self.default_timeout = Some(value.into());
+        self
+    }
+    /// Sets `notification_topic_urn`.
+    pub fn notification_topic_urn(mut self, value: impl Into<String>) -> Self {
+        self.notification_topic_urn = Some(value.into());
+        self
+    }
+    /// Sets `notification_metadata`.
+    pub fn notification_metadata(mut self, value: impl Into<String>) -> Self {
+        self.notification_metadata = Some(value.into());
+        self
+    }
+}
+impl UpdateLifecycleHookInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        v: &mut crate::runtime::Validator,
+        at: &crate::runtime::FieldPath<'_>,
+    ) {
+        if let Some(value) = &self.lifecycle_hook_type {
+            let at = at.field("lifecycle_hook_type");
+            validate_lifecycle_hook_type(v, &at, value);
+        }
+        if let Some(value) = &self.default_result {
+            let at = at.field("default_result");
+            validate_lifecycle_hook_default_result(v, &at, value);
+        }
+        if let Some(value) = &self.default_timeout {
+            let at = at.field("default_timeout");
+            validate_lifecycle_hook_timeout(v, &at, *value);
+        }
+        if let Some(value) = &self.notification_metadata {
+            let at = at.field("notification_metadata");
+            validate_notification_metadata(v, &at, value);
+        }
+    }
+}
+/// Input of ShowLifecycleHook; both members go in the URI.
+///
+/// Note: ShowLifeCycleHookRequest; both members required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ShowLifecycleHookInput {
+    /// Specifies the AS group ID.
+    ///
+    /// Wire name: `scaling_group_id`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "scaling_group_id"))]
+    pub scaling_group_id: String,
+    /// The lifecycle hook's identifier (its name).
+    ///
+    /// Wire name: `lifecycle_hook_name`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "lifecycle_hook_name"))]
+    pub lifecycle_hook_name: String,
+}
+impl ShowLifecycleHookInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(
+        scaling_group_id: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            scaling_group_id: scaling_group_id.into(),
+            lifecycle_hook_name: lifecycle_hook_name.into(),
+        }
+    }
+}
+impl ShowLifecycleHookInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        _v: &mut crate::runtime::Validator,
+        _at: &crate::runtime::FieldPath<'_>,
+    ) {}
+}
+/// Input of DeleteLifecycleHook; both members go in the URI.
+///
+/// Note: DeleteLifecycleHookRequest; both members required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DeleteLifecycleHookInput {
+    /// Specifies the AS group ID.
+    ///
+    /// Wire name: `scaling_group_id`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "scaling_group_id"))]
+    pub scaling_group_id: String,
+    /// The lifecycle hook's identifier (its name).
+    ///
+    /// Wire name: `lifecycle_hook_name`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "lifecycle_hook_name"))]
+    pub lifecycle_hook_name: String,
+}
+impl DeleteLifecycleHookInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(
+        scaling_group_id: impl Into<String>,
+        lifecycle_hook_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            scaling_group_id: scaling_group_id.into(),
+            lifecycle_hook_name: lifecycle_hook_name.into(),
+        }
+    }
+}
+impl DeleteLifecycleHookInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        _v: &mut crate::runtime::Validator,
+        _at: &crate::runtime::FieldPath<'_>,
+    ) {}
+}
+/// The response has no body (DeleteLifecycleHookResponse has no members).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct DeleteLifecycleHookOutput {
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl DeleteLifecycleHookOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// Input of ListLifecycleHooks; scaling_group_id goes in the URI.
+///
+/// Note: ListLifeCycleHooksRequest; scaling_group_id required.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ListLifecycleHooksInput {
+    /// Specifies the AS group ID.
+    ///
+    /// Wire name: `scaling_group_id`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "scaling_group_id"))]
+    pub scaling_group_id: String,
+}
+impl ListLifecycleHooksInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(scaling_group_id: impl Into<String>) -> Self {
+        Self {
+            scaling_group_id: scaling_group_id.into(),
+        }
+    }
+}
+impl ListLifecycleHooksInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        _v: &mut crate::runtime::Validator,
+        _at: &crate::runtime::FieldPath<'_>,
+    ) {}
+}
+/// Output of ListLifecycleHooks.
+///
+/// Note: ListLifeCycleHooksResponse; no member required (an answer's members are all optional in the SDK).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ListLifecycleHooksOutput {
+    /// The lifecycle hooks.
+    ///
+    /// Wire name: `lifecycle_hooks`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycle_hooks",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hooks: Option<Vec<LifecycleHookSummary>>,
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl ListLifecycleHooksOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// A lifecycle hook, as CreateLifecycleHook, ShowLifecycleHook and UpdateLifecycleHook answer it.
+///
+/// Note: CreateLifyCycleHookResponse, ShowLifeCycleHookResponse and UpdateLifeCycleHookResponse have the same members, with the same types and documentation; all optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct LifecycleHookOutput {
+    /// The name of the lifecycle hook.
+    ///
+    /// Wire name: `lifecycle_hook_name`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycle_hook_name",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_name: Option<String>,
+    /// The type of the lifecycle hook, INSTANCE_TERMINATING or INSTANCE_LAUNCHING.
+    ///
+    /// Wire name: `lifecycle_hook_type`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycle_hook_type",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_type: Option<LifecycleHookType>,
+    /// The default callback action of the lifecycle hook, ABANDON or CONTINUE.
+    ///
+    /// Wire name: `default_result`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "default_result",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub default_result: Option<LifecycleHookDefaultResult>,
+    /// The timeout of the lifecycle hook, in seconds.
+    ///
+    /// Constraints: range 60..=86400.
+    ///
+    /// Wire name: `default_timeout`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "default_timeout",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub default_timeout: Option<i32>,
+    /// The unique resource identifier of the SMN topic.
+    ///
+    /// Wire name: `notification_topic_urn`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "notification_topic_urn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_topic_urn: Option<String>,
+    /// The resource name of the SMN topic.
+    ///
+    /// Wire name: `notification_topic_name`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "notification_topic_name",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_topic_name: Option<String>,
+    /// The custom notification message.
+    ///
+    /// Constraints: length \<= 256 characters; pattern `^[^<>&'()]*$`.
+    ///
+    /// Wire name: `notification_metadata`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "notification_metadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_metadata: Option<String>,
+    /// When the lifecycle hook was created, in UTC.
+    ///
+    /// Wire name: `create_time`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "create_time", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub create_time: Option<String>,
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl LifecycleHookOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// A lifecycle hook, as ListLifecycleHooks lists it.
+///
+/// Note: The SDK's LifecycleHookList class; the same members as LifecycleHookOutput, all optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct LifecycleHookSummary {
+    /// The name of the lifecycle hook.
+    ///
+    /// Wire name: `lifecycle_hook_name`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycle_hook_name",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_name: Option<String>,
+    /// The type of the lifecycle hook, INSTANCE_TERMINATING or INSTANCE_LAUNCHING.
+    ///
+    /// Wire name: `lifecycle_hook_type`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycle_hook_type",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_type: Option<LifecycleHookType>,
+    /// The default callback action of the lifecycle hook, ABANDON or CONTINUE.
+    ///
+    /// Wire name: `default_result`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "default_result",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub default_result: Option<LifecycleHookDefaultResult>,
+    /// The timeout of the lifecycle hook, in seconds.
+    ///
+    /// Constraints: range 60..=86400.
+    ///
+    /// Wire name: `default_timeout`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "default_timeout",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub default_timeout: Option<i32>,
+    /// The unique resource identifier of the SMN topic.
+    ///
+    /// Wire name: `notification_topic_urn`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "notification_topic_urn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_topic_urn: Option<String>,
+    /// The resource name of the SMN topic.
+    ///
+    /// Wire name: `notification_topic_name`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "notification_topic_name",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_topic_name: Option<String>,
+    /// The custom notification message.
+    ///
+    /// Constraints: length \<= 256 characters; pattern `^[^<>&'()]*$`.
+    ///
+    /// Wire name: `notification_metadata`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "notification_metadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub notification_metadata: Option<String>,
+    /// When the lifecycle hook was created, in UTC.
+    ///
+    /// Wire name: `create_time`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "create_time", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub create_time: Option<String>,
+}
+/// Input of ListHookInstances; scaling_group_id goes in the URI, instance_id in the query string.
+///
+/// Note: ListHookInstancesRequest; scaling_group_id required, instance_id optional (query_params instance_id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ListHookInstancesInput {
+    /// The AS group ID.
+    ///
+    /// Wire name: `scaling_group_id`, required.
+    #[cfg_attr(feature = "serde", serde(rename = "scaling_group_id"))]
+    pub scaling_group_id: String,
+    /// The ID of a scaling instance, to list only its suspension.
+    ///
+    /// Wire name: `instance_id`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "instance_id", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub instance_id: Option<String>,
+}
+impl ListHookInstancesInput {
+    /// An input from its required members; set optional ones with the methods below.
+    pub fn new(scaling_group_id: impl Into<String>) -> Self {
+        Self {
+            scaling_group_id: scaling_group_id.into(),
+            instance_id: None,
+        }
+    }
+    /// Sets `instance_id`.
+    pub fn instance_id(mut self, value: impl Into<String>) -> Self {
+        self.instance_id = Some(value.into());
+        self
+    }
+}
+impl ListHookInstancesInput {
+    /// Checks every constraint of the model and returns all violations, each
+    /// with its field path, or `Ok(())`.
+    pub fn validate(&self) -> Result<(), crate::runtime::ValidationError> {
+        let mut v = crate::runtime::Validator::new();
+        self.validate_at(&mut v, &crate::runtime::FieldPath::root());
+        v.finish()
+    }
+    /// Adds this value's violations, under path `at`, to `v`.
+    pub fn validate_at(
+        &self,
+        _v: &mut crate::runtime::Validator,
+        _at: &crate::runtime::FieldPath<'_>,
+    ) {}
+}
+/// Output of ListHookInstances.
+///
+/// Note: ListHookInstancesResponse; its one member optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct ListHookInstancesOutput {
+    /// The lifecycle hooks that hold scaling instances.
+    ///
+    /// Wire name: `instance_hanging_info`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "instance_hanging_info",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub instance_hanging_info: Option<Vec<InstanceHangingInfo>>,
+    /// The request id of the answer (not part of the model).
+    #[cfg_attr(feature = "serde", serde(skip))]
+    pub(crate) meta_request_id: Option<String>,
+}
+impl ListHookInstancesOutput {
+    /// The request id the service gave this answer, if it gave one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta_request_id.as_deref()
+    }
+}
+/// A scaling instance held by a lifecycle hook, and the key to call the hook back with.
+///
+/// Note: The SDK's InstanceHangingInfos class; all members optional.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct InstanceHangingInfo {
+    /// The name of the lifecycle hook.
+    ///
+    /// Wire name: `lifecycle_hook_name`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycle_hook_name",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_name: Option<String>,
+    /// The lifecycle action token, which names the object of a lifecycle callback (CallbackLifecycleHook's lifecycle_action_key).
+    ///
+    /// Wire name: `lifecycle_action_key`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycle_action_key",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_action_key: Option<String>,
+    /// The ID of the scaling instance.
+    ///
+    /// Wire name: `instance_id`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "instance_id", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub instance_id: Option<String>,
+    /// The AS group ID.
+    ///
+    /// Wire name: `scaling_group_id`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "scaling_group_id",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub scaling_group_id: Option<String>,
+    /// The suspension status of the instance's hook.
+    ///
+    /// Wire name: `lifecycle_hook_status`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "lifecycle_hook_status",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub lifecycle_hook_status: Option<LifecycleHookStatus>,
+    /// When the suspension times out, in UTC, formatted YYYY-MM-DDThh:mm:ssZZ.
+    ///
+    /// Wire name: `timeout`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "timeout", default, skip_serializing_if = "Option::is_none")
+    )]
+    pub timeout: Option<String>,
+    /// The default callback action of the lifecycle hook.
+    ///
+    /// Wire name: `default_result`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "default_result",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
+    pub default_result: Option<LifecycleHookDefaultResult>,
+}
+/// `^[A-Za-z0-9_-]+$`: the automaton of `^[A-Za-z0-9_\x{2D}]+$` (made by the generator, see codegen/src/automaton.rs).
+static NEW_LIFECYCLE_HOOK_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^[A-Za-z0-9_-]+$",
+    crate::runtime::Automaton::new(
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x04\x04\x04\x04\x04\x04\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x06\x06\x06\x06\x07\x08\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n",
+        11,
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0",
+        b"\x01\0\x04",
+    ),
+);
+/// Checks a `NewLifecycleHookName` value.
+fn validate_new_lifecycle_hook_name(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, Some(1u64), Some(32u64));
+    v.pattern(at, value, &NEW_LIFECYCLE_HOOK_NAME_PATTERN);
+}
+/// The type of a lifecycle hook.
+///
+/// Note: The SDK's type is str; the documentation lists INSTANCE_TERMINATING and INSTANCE_LAUNCHING.
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LifecycleHookType {
+    /// Suspends instances when they are terminated.
+    ///
+    /// Wire value: `INSTANCE_TERMINATING`.
+    InstanceTerminating,
+    /// Suspends instances when they are launched.
+    ///
+    /// Wire value: `INSTANCE_LAUNCHING`.
+    InstanceLaunching,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl LifecycleHookType {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &[
+        "INSTANCE_TERMINATING",
+        "INSTANCE_LAUNCHING",
+    ];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::InstanceTerminating => "INSTANCE_TERMINATING",
+            Self::InstanceLaunching => "INSTANCE_LAUNCHING",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for LifecycleHookType {
+    fn from(value: &str) -> Self {
+        match value {
+            "INSTANCE_TERMINATING" => Self::InstanceTerminating,
+            "INSTANCE_LAUNCHING" => Self::InstanceLaunching,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for LifecycleHookType {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for LifecycleHookType {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for LifecycleHookType {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for LifecycleHookType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for LifecycleHookType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for LifecycleHookType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// Checks a `LifecycleHookType` value.
+fn validate_lifecycle_hook_type(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &LifecycleHookType,
+) {
+    v.one_of(at, value.as_str(), LifecycleHookType::VALUES);
+}
+/// The default callback action of a lifecycle hook, taken when its timeout ends.
+///
+/// Note: The SDK's type is str; the documentation lists ABANDON and CONTINUE.
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LifecycleHookDefaultResult {
+    /// Wire value: `ABANDON`.
+    Abandon,
+    /// Wire value: `CONTINUE`.
+    Continue,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl LifecycleHookDefaultResult {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["ABANDON", "CONTINUE"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Abandon => "ABANDON",
+            Self::Continue => "CONTINUE",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for LifecycleHookDefaultResult {
+    fn from(value: &str) -> Self {
+        match value {
+            "ABANDON" => Self::Abandon,
+            "CONTINUE" => Self::Continue,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for LifecycleHookDefaultResult {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for LifecycleHookDefaultResult {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for LifecycleHookDefaultResult {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for LifecycleHookDefaultResult {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for LifecycleHookDefaultResult {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for LifecycleHookDefaultResult {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// Checks a `LifecycleHookDefaultResult` value.
+fn validate_lifecycle_hook_default_result(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &LifecycleHookDefaultResult,
+) {
+    v.one_of(at, value.as_str(), LifecycleHookDefaultResult::VALUES);
+}
+/// The suspension status of a scaling instance's lifecycle hook.
+///
+/// Note: The SDK's type is str; the documentation lists HANGING, CONTINUE and ABANDON.
+///
+/// Open: a value this model does not list is kept as [`Self::Unknown`] and
+/// sent back unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum LifecycleHookStatus {
+    /// Suspended.
+    ///
+    /// Wire value: `HANGING`.
+    Hanging,
+    /// Continued.
+    ///
+    /// Wire value: `CONTINUE`.
+    Continue,
+    /// Abandoned (terminated).
+    ///
+    /// Wire value: `ABANDON`.
+    Abandon,
+    /// A value this model does not list, kept exactly as received.
+    Unknown(crate::runtime::UnknownValue),
+}
+impl LifecycleHookStatus {
+    /// Every value the model lists, as sent on the wire.
+    pub const VALUES: &'static [&'static str] = &["HANGING", "CONTINUE", "ABANDON"];
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Hanging => "HANGING",
+            Self::Continue => "CONTINUE",
+            Self::Abandon => "ABANDON",
+            Self::Unknown(v) => v.as_str(),
+        }
+    }
+}
+impl From<&str> for LifecycleHookStatus {
+    fn from(value: &str) -> Self {
+        match value {
+            "HANGING" => Self::Hanging,
+            "CONTINUE" => Self::Continue,
+            "ABANDON" => Self::Abandon,
+            other => Self::Unknown(crate::runtime::UnknownValue::new(other)),
+        }
+    }
+}
+impl From<String> for LifecycleHookStatus {
+    fn from(value: String) -> Self {
+        Self::from(value.as_str())
+    }
+}
+impl std::str::FromStr for LifecycleHookStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(Self::from(value))
+    }
+}
+impl AsRef<str> for LifecycleHookStatus {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+impl std::fmt::Display for LifecycleHookStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl serde::Serialize for LifecycleHookStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for LifecycleHookStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        let value: std::borrow::Cow<'de, str> = serde::Deserialize::deserialize(
+            deserializer,
+        )?;
+        Ok(Self::from(value.as_ref()))
+    }
+}
+/// Checks a `LifecycleHookTimeout` value.
+fn validate_lifecycle_hook_timeout(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: i32,
+) {
+    v.range(at, i64::from(value), Some(60i64), Some(86400i64));
+}
+/// `^[^<>&'()]*$`: the automaton of `^[^\x{3C}\x{3E}\x{26}\x{27}\x{28}\x{29}]*$` (made by the generator, see codegen/src/automaton.rs).
+static NOTIFICATION_METADATA_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^[^<>&'()]*$",
+    crate::runtime::Automaton::new(
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\x01\x01\x01\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x02\x03\x04\x05\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x06\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x07\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\x08\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n\n\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0B\x0C\r\r\r\r\r\r\r\r\r\r\r\r\x0E\x0F\x0F\x10\x11\x11\x11\x12\x13\x13\x13\x13\x13\x13\x13\x13\x13\x13\x13",
+        20,
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\0\0\0\x01\0\0\0\x01\0\0\0\x01\0\0\0\0\0\0\0\0\0\x02\0\x03\0\x04\0\x05\0\x04\0\x06\0\x07\0\x08\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\0\x01\0\x01\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02\0\x02\0\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02\0\x02\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x04\0\x04\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x04\0\x04\0\x04\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x04\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0",
+        b"\x01\x04\0\0\0\0\0\0\0",
+    ),
+);
+/// Checks a `NotificationMetadata` value.
+fn validate_notification_metadata(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, None, Some(256u64));
+    v.pattern(at, value, &NOTIFICATION_METADATA_PATTERN);
 }

@@ -106,6 +106,122 @@ impl Client {
             .prepare(&SEND_WORKFLOW_STEP_STATE, &request)
             .map_err(crate::runtime::Error::Build)
     }
+    /// You can use `DescribeExecution` to check the details of the execution of the specified workflow.
+    ///
+    /// This API call only returns details for in-progress workflows.
+    ///
+    /// If you provide an ID for an execution that is not in progress, or if the execution doesn't match the specified workflow ID, you receive a `ResourceNotFound` exception.
+    ///
+    /// Note: botocore marks it readonly, so it is idempotent.
+    ///
+    /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn describe_execution(
+        &self,
+        input: DescribeExecutionInput,
+    ) -> Result<DescribeExecutionOutput, crate::runtime::Error<DescribeExecutionError>> {
+        self.call_describe_execution(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `DescribeExecution`, validating the input first when `validate` says so.
+    async fn call_describe_execution(
+        &self,
+        input: DescribeExecutionInput,
+        validate: bool,
+    ) -> Result<DescribeExecutionOutput, crate::runtime::Error<DescribeExecutionError>> {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_describe_execution(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &DESCRIBE_EXECUTION,
+                request,
+                super::codec::output_describe_execution,
+                DescribeExecutionError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `DescribeExecution` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_describe_execution(
+        &self,
+        input: &DescribeExecutionInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<DescribeExecutionError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_describe_execution(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&DESCRIBE_EXECUTION, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Lists all in-progress executions for the specified workflow.
+    ///
+    /// If the specified workflow ID cannot be found, `ListExecutions` returns a `ResourceNotFound` exception.
+    ///
+    /// Note: botocore's paginator also keeps the non-aggregate keys \["WorkflowId"\] from the pages. botocore marks it readonly, so it is idempotent.
+    ///
+    /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    pub async fn list_executions(
+        &self,
+        input: ListExecutionsInput,
+    ) -> Result<ListExecutionsOutput, crate::runtime::Error<ListExecutionsError>> {
+        self.call_list_executions(input, self.handle.validation_enabled()).await
+    }
+    /// Sends `ListExecutions`, validating the input first when `validate` says so.
+    async fn call_list_executions(
+        &self,
+        input: ListExecutionsInput,
+        validate: bool,
+    ) -> Result<ListExecutionsOutput, crate::runtime::Error<ListExecutionsError>> {
+        if validate {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_list_executions(&self.handle, &input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .call(
+                &LIST_EXECUTIONS,
+                request,
+                super::codec::output_list_executions,
+                ListExecutionsError::from_response,
+            )
+            .await
+    }
+    /// Validates, builds and signs the `ListExecutions` request exactly as its first attempt would be sent, and sends nothing.
+    pub fn prepare_list_executions(
+        &self,
+        input: &ListExecutionsInput,
+    ) -> Result<
+        crate::runtime::client::PreparedRequest,
+        crate::runtime::Error<ListExecutionsError>,
+    > {
+        if self.handle.validation_enabled() {
+            input.validate().map_err(crate::runtime::Error::Validation)?;
+        }
+        let request = super::codec::request_list_executions(&self.handle, input)
+            .map_err(crate::runtime::Error::Build)?;
+        self.handle
+            .prepare(&LIST_EXECUTIONS, &request)
+            .map_err(crate::runtime::Error::Build)
+    }
+    /// Pages of `ListExecutions`: each call sends `NextToken` from the previous answer's `NextToken`, until the service sends none (or an empty one). A token the service already gave ends paging with `Error::RepeatedToken` instead of looping.
+    pub fn list_executions_pages(
+        &self,
+        input: ListExecutionsInput,
+    ) -> ListExecutionsPages {
+        ListExecutionsPages {
+            client: self.clone(),
+            input,
+            seen: std::collections::BTreeSet::new(),
+            pending: None,
+            done: false,
+            first: true,
+        }
+    }
 }
 pub(super) static SEND_WORKFLOW_STEP_STATE: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "SendWorkflowStepState",
@@ -114,3 +230,110 @@ pub(super) static SEND_WORKFLOW_STEP_STATE: crate::runtime::service::OperationMe
     idempotent: false,
     unsigned: false,
 };
+pub(super) static DESCRIBE_EXECUTION: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "DescribeExecution",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: true,
+    unsigned: false,
+};
+pub(super) static LIST_EXECUTIONS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
+    name: "ListExecutions",
+    method: "POST",
+    success_status: 200u16,
+    idempotent: true,
+    unsigned: false,
+};
+/// Pages of `ListExecutions`, fetched one call at a time by \[`ListExecutionsPages::next_page`\].
+#[derive(Debug)]
+pub struct ListExecutionsPages {
+    client: Client,
+    input: ListExecutionsInput,
+    seen: std::collections::BTreeSet<String>,
+    pending: Option<crate::runtime::Error<ListExecutionsError>>,
+    done: bool,
+    first: bool,
+}
+impl ListExecutionsPages {
+    /// The next page, `None` after the last one (or after an error).
+    pub async fn next_page(
+        &mut self,
+    ) -> Option<
+        Result<ListExecutionsOutput, crate::runtime::Error<ListExecutionsError>>,
+    > {
+        if let Some(e) = self.pending.take() {
+            return Some(Err(e));
+        }
+        if self.done {
+            return None;
+        }
+        if let Some(token) = &self.input.next_token {
+            self.seen.insert(token.clone());
+        }
+        let validate = self.first && self.client.handle.validation_enabled();
+        self.first = false;
+        let page = match self
+            .client
+            .call_list_executions(self.input.clone(), validate)
+            .await
+        {
+            Ok(page) => page,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        match page.next_token.as_deref() {
+            None | Some("") => self.done = true,
+            Some(token) if self.seen.contains(token) => {
+                self.done = true;
+                self.pending = Some(crate::runtime::Error::RepeatedToken {
+                    token: token.to_owned(),
+                });
+            }
+            Some(token) => self.input.next_token = Some(token.to_owned()),
+        }
+        Some(Ok(page))
+    }
+}
+impl ListExecutionsPages {
+    /// Every item of every page, in order; stops at the first error.
+    pub async fn collect_items(
+        mut self,
+    ) -> Result<Vec<ListedExecution>, crate::runtime::Error<ListExecutionsError>> {
+        let mut all = Vec::new();
+        while let Some(page) = self.next_page().await {
+            all.extend(page?.executions.unwrap_or_default());
+        }
+        Ok(all)
+    }
+    /// The items one at a time, fetching pages as needed.
+    pub fn items(self) -> ListExecutionsItems {
+        ListExecutionsItems {
+            pages: self,
+            buffer: std::collections::VecDeque::new(),
+        }
+    }
+}
+/// Every `Executions` of every page of `ListExecutions`, in order.
+#[derive(Debug)]
+pub struct ListExecutionsItems {
+    pages: ListExecutionsPages,
+    buffer: std::collections::VecDeque<ListedExecution>,
+}
+impl ListExecutionsItems {
+    /// The next item, `None` after the last one (or after an error).
+    pub async fn next_item(
+        &mut self,
+    ) -> Option<Result<ListedExecution, crate::runtime::Error<ListExecutionsError>>> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Some(Ok(item));
+            }
+            match self.pages.next_page().await? {
+                Ok(page) => self.buffer.extend(page.executions.unwrap_or_default()),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+    }
+}

@@ -36,6 +36,72 @@ pub(super) fn output_send_workflow_step_state(
     );
     Ok(output)
 }
+/// The `DescribeExecution` request: path, query, headers and body.
+pub(super) fn request_describe_execution(
+    _handle: &crate::runtime::client::Handle,
+    input: &DescribeExecutionInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut w = crate::runtime::json::JsonWriter::new();
+    write_describe_execution_request(&mut w, input);
+    let mut request = crate::runtime::protocol::aws_json::request(
+        &super::client::SERVICE,
+        &super::client::DESCRIBE_EXECUTION,
+        w.finish(),
+    );
+    request.host_prefix = None;
+    Ok(request)
+}
+/// The `DescribeExecution` answer's members, from its body (and headers).
+pub(super) fn output_describe_execution(
+    response: &crate::runtime::client::Response,
+) -> Result<DescribeExecutionOutput, String> {
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    };
+    let mut r = crate::runtime::json::JsonReader::new(body);
+    let mut output = read_describe_execution_response(&mut r)?;
+    r.finish()?;
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        super::client::SERVICE.protocol,
+        response,
+    );
+    Ok(output)
+}
+/// The `ListExecutions` request: path, query, headers and body.
+pub(super) fn request_list_executions(
+    _handle: &crate::runtime::client::Handle,
+    input: &ListExecutionsInput,
+) -> Result<crate::runtime::client::Request, String> {
+    let mut w = crate::runtime::json::JsonWriter::new();
+    write_list_executions_request(&mut w, input);
+    let mut request = crate::runtime::protocol::aws_json::request(
+        &super::client::SERVICE,
+        &super::client::LIST_EXECUTIONS,
+        w.finish(),
+    );
+    request.host_prefix = None;
+    Ok(request)
+}
+/// The `ListExecutions` answer's members, from its body (and headers).
+pub(super) fn output_list_executions(
+    response: &crate::runtime::client::Response,
+) -> Result<ListExecutionsOutput, String> {
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    };
+    let mut r = crate::runtime::json::JsonReader::new(body);
+    let mut output = read_list_executions_response(&mut r)?;
+    r.finish()?;
+    output.meta_request_id = crate::runtime::protocol::request_id(
+        super::client::SERVICE.protocol,
+        response,
+    );
+    Ok(output)
+}
 /// `AccessDeniedException` from an error answer: members it does not carry (or garbles) are left `None`.
 pub(super) fn error_access_denied_exception(
     response: &crate::runtime::client::Response,
@@ -222,6 +288,34 @@ pub(super) fn error_throttling_exception(
         meta,
     }
 }
+/// `InvalidNextTokenException` from an error answer: members it does not carry (or garbles) are left `None`.
+pub(super) fn error_invalid_next_token_exception(
+    response: &crate::runtime::client::Response,
+    meta: crate::runtime::ErrorMeta,
+) -> InvalidNextTokenException {
+    let mut m_message = None;
+    let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
+        r.begin_object()?;
+        while let Some(key) = r.next_key()? {
+            match key.as_ref() {
+                "Message" => {
+                    m_message = if r.take_null()? {
+                        None
+                    } else {
+                        Some(r.string()?.into_owned())
+                    };
+                }
+                _ => r.skip()?,
+            }
+        }
+        Ok(())
+    };
+    let _ = read(&mut crate::runtime::json::JsonReader::new(&response.body));
+    InvalidNextTokenException {
+        message: m_message,
+        meta,
+    }
+}
 fn write_send_workflow_step_state_request(
     w: &mut crate::runtime::json::JsonWriter,
     v: &SendWorkflowStepStateInput,
@@ -249,6 +343,43 @@ fn write_send_workflow_step_state_request(
     }
     w.end_object();
 }
+fn write_describe_execution_request(
+    w: &mut crate::runtime::json::JsonWriter,
+    v: &DescribeExecutionInput,
+) {
+    w.begin_object();
+    {
+        let x = &v.execution_id;
+        w.key("ExecutionId");
+        w.string(x);
+    }
+    {
+        let x = &v.workflow_id;
+        w.key("WorkflowId");
+        w.string(x);
+    }
+    w.end_object();
+}
+fn write_list_executions_request(
+    w: &mut crate::runtime::json::JsonWriter,
+    v: &ListExecutionsInput,
+) {
+    w.begin_object();
+    if let Some(x) = &v.max_results {
+        w.key("MaxResults");
+        w.integer(i64::from(*x));
+    }
+    if let Some(x) = &v.next_token {
+        w.key("NextToken");
+        w.string(x);
+    }
+    {
+        let x = &v.workflow_id;
+        w.key("WorkflowId");
+        w.string(x);
+    }
+    w.end_object();
+}
 fn read_send_workflow_step_state_response(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<SendWorkflowStepStateOutput, String> {
@@ -258,5 +389,583 @@ fn read_send_workflow_step_state_response(
     }
     Ok(SendWorkflowStepStateOutput {
         meta_request_id: None,
+    })
+}
+fn read_describe_execution_response(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<DescribeExecutionOutput, String> {
+    r.begin_object()?;
+    let mut m_workflow_id = None;
+    let mut m_execution = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "WorkflowId" => {
+                m_workflow_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "Execution" => {
+                m_execution = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_described_execution(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(DescribeExecutionOutput {
+        workflow_id: m_workflow_id,
+        execution: m_execution,
+        meta_request_id: None,
+    })
+}
+fn read_described_execution(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<DescribedExecution, String> {
+    r.begin_object()?;
+    let mut m_execution_id = None;
+    let mut m_initial_file_location = None;
+    let mut m_service_metadata = None;
+    let mut m_execution_role = None;
+    let mut m_logging_configuration = None;
+    let mut m_posix_profile = None;
+    let mut m_status = None;
+    let mut m_results = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "ExecutionId" => {
+                m_execution_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "InitialFileLocation" => {
+                m_initial_file_location = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_file_location(r)?)
+                };
+            }
+            "ServiceMetadata" => {
+                m_service_metadata = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_service_metadata(r)?)
+                };
+            }
+            "ExecutionRole" => {
+                m_execution_role = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "LoggingConfiguration" => {
+                m_logging_configuration = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_logging_configuration(r)?)
+                };
+            }
+            "PosixProfile" => {
+                m_posix_profile = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_posix_profile(r)?)
+                };
+            }
+            "Status" => {
+                m_status = if r.take_null()? {
+                    None
+                } else {
+                    Some(ExecutionStatus::from(r.string()?.as_ref()))
+                };
+            }
+            "Results" => {
+                m_results = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_execution_results(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(DescribedExecution {
+        execution_id: m_execution_id,
+        initial_file_location: m_initial_file_location,
+        service_metadata: m_service_metadata,
+        execution_role: m_execution_role,
+        logging_configuration: m_logging_configuration,
+        posix_profile: m_posix_profile,
+        status: m_status,
+        results: m_results,
+    })
+}
+fn read_efs_file_location(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<EfsFileLocation, String> {
+    r.begin_object()?;
+    let mut m_file_system_id = None;
+    let mut m_path = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "FileSystemId" => {
+                m_file_system_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "Path" => {
+                m_path = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(EfsFileLocation {
+        file_system_id: m_file_system_id,
+        path: m_path,
+    })
+}
+fn read_execution_error(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<ExecutionError, String> {
+    r.begin_object()?;
+    let mut m_type = None;
+    let mut m_message = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "Type" => {
+                m_type = if r.take_null()? {
+                    None
+                } else {
+                    Some(ExecutionErrorType::from(r.string()?.as_ref()))
+                };
+            }
+            "Message" => {
+                m_message = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(ExecutionError {
+        r#type: m_type,
+        message: m_message,
+    })
+}
+fn read_execution_results(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<ExecutionResults, String> {
+    r.begin_object()?;
+    let mut m_steps = None;
+    let mut m_on_exception_steps = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "Steps" => {
+                m_steps = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_execution_step_results(r)?)
+                };
+            }
+            "OnExceptionSteps" => {
+                m_on_exception_steps = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_execution_step_results(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(ExecutionResults {
+        steps: m_steps,
+        on_exception_steps: m_on_exception_steps,
+    })
+}
+fn read_execution_step_result(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<ExecutionStepResult, String> {
+    r.begin_object()?;
+    let mut m_step_type = None;
+    let mut m_outputs = None;
+    let mut m_error = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "StepType" => {
+                m_step_type = if r.take_null()? {
+                    None
+                } else {
+                    Some(WorkflowStepType::from(r.string()?.as_ref()))
+                };
+            }
+            "Outputs" => {
+                m_outputs = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "Error" => {
+                m_error = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_execution_error(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(ExecutionStepResult {
+        step_type: m_step_type,
+        outputs: m_outputs,
+        error: m_error,
+    })
+}
+fn read_execution_step_results(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<Vec<ExecutionStepResult>, String> {
+    r.begin_array()?;
+    let mut out = Vec::new();
+    while r.next_element()? {
+        if r.take_null()? {
+            continue;
+        }
+        out.push(read_execution_step_result(r)?);
+    }
+    Ok(out)
+}
+fn read_file_location(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<FileLocation, String> {
+    r.begin_object()?;
+    let mut m_s3_file_location = None;
+    let mut m_efs_file_location = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "S3FileLocation" => {
+                m_s3_file_location = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_s3_file_location(r)?)
+                };
+            }
+            "EfsFileLocation" => {
+                m_efs_file_location = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_efs_file_location(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(FileLocation {
+        s3_file_location: m_s3_file_location,
+        efs_file_location: m_efs_file_location,
+    })
+}
+fn read_list_executions_response(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<ListExecutionsOutput, String> {
+    r.begin_object()?;
+    let mut m_next_token = None;
+    let mut m_workflow_id = None;
+    let mut m_executions = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "NextToken" => {
+                m_next_token = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "WorkflowId" => {
+                m_workflow_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "Executions" => {
+                m_executions = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_listed_executions(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(ListExecutionsOutput {
+        next_token: m_next_token,
+        workflow_id: m_workflow_id,
+        executions: m_executions,
+        meta_request_id: None,
+    })
+}
+fn read_listed_execution(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<ListedExecution, String> {
+    r.begin_object()?;
+    let mut m_execution_id = None;
+    let mut m_initial_file_location = None;
+    let mut m_service_metadata = None;
+    let mut m_status = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "ExecutionId" => {
+                m_execution_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "InitialFileLocation" => {
+                m_initial_file_location = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_file_location(r)?)
+                };
+            }
+            "ServiceMetadata" => {
+                m_service_metadata = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_service_metadata(r)?)
+                };
+            }
+            "Status" => {
+                m_status = if r.take_null()? {
+                    None
+                } else {
+                    Some(ExecutionStatus::from(r.string()?.as_ref()))
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(ListedExecution {
+        execution_id: m_execution_id,
+        initial_file_location: m_initial_file_location,
+        service_metadata: m_service_metadata,
+        status: m_status,
+    })
+}
+fn read_listed_executions(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<Vec<ListedExecution>, String> {
+    r.begin_array()?;
+    let mut out = Vec::new();
+    while r.next_element()? {
+        if r.take_null()? {
+            continue;
+        }
+        out.push(read_listed_execution(r)?);
+    }
+    Ok(out)
+}
+fn read_logging_configuration(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<LoggingConfiguration, String> {
+    r.begin_object()?;
+    let mut m_logging_role = None;
+    let mut m_log_group_name = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "LoggingRole" => {
+                m_logging_role = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "LogGroupName" => {
+                m_log_group_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(LoggingConfiguration {
+        logging_role: m_logging_role,
+        log_group_name: m_log_group_name,
+    })
+}
+fn read_posix_profile(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<PosixProfile, String> {
+    r.begin_object()?;
+    let mut m_uid = None;
+    let mut m_gid = None;
+    let mut m_secondary_gids = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "Uid" => {
+                m_uid = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.integer(i64::MIN, i64::MAX)?)
+                };
+            }
+            "Gid" => {
+                m_gid = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.integer(i64::MIN, i64::MAX)?)
+                };
+            }
+            "SecondaryGids" => {
+                m_secondary_gids = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_secondary_gids(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(PosixProfile {
+        uid: m_uid,
+        gid: m_gid,
+        secondary_gids: m_secondary_gids,
+    })
+}
+fn read_s3_file_location(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<S3FileLocation, String> {
+    r.begin_object()?;
+    let mut m_bucket = None;
+    let mut m_key = None;
+    let mut m_version_id = None;
+    let mut m_etag = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "Bucket" => {
+                m_bucket = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "Key" => {
+                m_key = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "VersionId" => {
+                m_version_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "Etag" => {
+                m_etag = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(S3FileLocation {
+        bucket: m_bucket,
+        key: m_key,
+        version_id: m_version_id,
+        etag: m_etag,
+    })
+}
+fn read_secondary_gids(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<Vec<i64>, String> {
+    r.begin_array()?;
+    let mut out = Vec::new();
+    while r.next_element()? {
+        if r.take_null()? {
+            continue;
+        }
+        out.push(r.integer(i64::MIN, i64::MAX)?);
+    }
+    Ok(out)
+}
+fn read_service_metadata(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<ServiceMetadata, String> {
+    r.begin_object()?;
+    let mut m_user_details = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "UserDetails" => {
+                m_user_details = if r.take_null()? {
+                    None
+                } else {
+                    Some(read_user_details(r)?)
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(ServiceMetadata {
+        user_details: m_user_details,
+    })
+}
+fn read_user_details(
+    r: &mut crate::runtime::json::JsonReader<'_>,
+) -> Result<UserDetails, String> {
+    r.begin_object()?;
+    let mut m_user_name = None;
+    let mut m_server_id = None;
+    let mut m_session_id = None;
+    while let Some(key) = r.next_key()? {
+        match key.as_ref() {
+            "UserName" => {
+                m_user_name = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "ServerId" => {
+                m_server_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            "SessionId" => {
+                m_session_id = if r.take_null()? {
+                    None
+                } else {
+                    Some(r.string()?.into_owned())
+                };
+            }
+            _ => r.skip()?,
+        }
+    }
+    Ok(UserDetails {
+        user_name: m_user_name,
+        server_id: m_server_id,
+        session_id: m_session_id,
     })
 }

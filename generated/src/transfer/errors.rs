@@ -83,7 +83,7 @@ impl InternalServiceError {
     }
     /// Whether sending the same request again may succeed.
     pub fn is_retryable(&self) -> bool {
-        true
+        false
     }
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
@@ -234,7 +234,7 @@ impl ServiceUnavailableException {
     }
     /// Whether sending the same request again may succeed.
     pub fn is_retryable(&self) -> bool {
-        true
+        false
     }
     /// Whether the service is throttling the caller.
     pub fn is_throttling(&self) -> bool {
@@ -296,6 +296,51 @@ impl std::fmt::Display for ThrottlingException {
     }
 }
 impl std::error::Error for ThrottlingException {}
+/// The `NextToken` parameter that was passed is invalid.
+///
+/// Error code `InvalidNextTokenException`, HTTP status 400, client fault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct InvalidNextTokenException {
+    /// Wire name: `Message`.
+    pub message: Option<String>,
+    /// Code, message, HTTP status and request id of the answer.
+    pub meta: crate::runtime::ErrorMeta,
+}
+impl InvalidNextTokenException {
+    /// The HTTP status the model gives this error.
+    pub const HTTP_STATUS: u16 = 400u16;
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta.code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta.message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta.http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta.request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        false
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        false
+    }
+}
+impl std::fmt::Display for InvalidNextTokenException {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "InvalidNextTokenException: {}", self.meta)
+    }
+}
+impl std::error::Error for InvalidNextTokenException {}
 /// Errors of `SendWorkflowStepState`: one variant per error the model lists, and `Unhandled` for any other.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -465,5 +510,281 @@ impl crate::runtime::ServiceError for SendWorkflowStepStateError {
     }
     fn shape_name(&self) -> Option<&'static str> {
         SendWorkflowStepStateError::shape_name(self)
+    }
+}
+/// Errors of `DescribeExecution`: one variant per error the model lists, and `Unhandled` for any other.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum DescribeExecutionError {
+    /// This exception is thrown when a resource is not found by the AWSTransfer Family service.
+    ResourceNotFoundException(ResourceNotFoundException),
+    /// This exception is thrown when the client submits a malformed request.
+    InvalidRequestException(InvalidRequestException),
+    /// This exception is thrown when an error occurs in the AWS Transfer Family service.
+    InternalServiceError(InternalServiceError),
+    /// The request has failed because the AWSTransfer Family service is not available.
+    ServiceUnavailableException(ServiceUnavailableException),
+    /// An error answer the model does not list for this operation, kept whole.
+    Unhandled(crate::runtime::UnhandledError),
+}
+impl DescribeExecutionError {
+    /// Classifies an error answer by its code (or, for errors modeled without
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
+        let code = meta.code.clone();
+        match code.as_str() {
+            "ResourceNotFoundException" => {
+                Self::ResourceNotFoundException(
+                    super::codec::error_resource_not_found_exception(response, meta),
+                )
+            }
+            "InvalidRequestException" => {
+                Self::InvalidRequestException(
+                    super::codec::error_invalid_request_exception(response, meta),
+                )
+            }
+            "InternalServiceError" => {
+                Self::InternalServiceError(
+                    super::codec::error_internal_service_error(response, meta),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Self::ServiceUnavailableException(
+                    super::codec::error_service_unavailable_exception(response, meta),
+                )
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
+        }
+    }
+    /// Code, message, HTTP status and request id of the answer.
+    pub fn meta(&self) -> &crate::runtime::ErrorMeta {
+        match self {
+            Self::ResourceNotFoundException(e) => &e.meta,
+            Self::InvalidRequestException(e) => &e.meta,
+            Self::InternalServiceError(e) => &e.meta,
+            Self::ServiceUnavailableException(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta().http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::ResourceNotFoundException(e) => e.is_retryable(),
+            Self::InvalidRequestException(e) => e.is_retryable(),
+            Self::InternalServiceError(e) => e.is_retryable(),
+            Self::ServiceUnavailableException(e) => e.is_retryable(),
+            Self::Unhandled(e) => e.is_retryable(),
+        }
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Self::ResourceNotFoundException(e) => e.is_throttling(),
+            Self::InvalidRequestException(e) => e.is_throttling(),
+            Self::InternalServiceError(e) => e.is_throttling(),
+            Self::ServiceUnavailableException(e) => e.is_throttling(),
+            Self::Unhandled(e) => e.is_throttling(),
+        }
+    }
+}
+impl std::fmt::Display for DescribeExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ResourceNotFoundException(e) => std::fmt::Display::fmt(e, f),
+            Self::InvalidRequestException(e) => std::fmt::Display::fmt(e, f),
+            Self::InternalServiceError(e) => std::fmt::Display::fmt(e, f),
+            Self::ServiceUnavailableException(e) => std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl std::error::Error for DescribeExecutionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::InvalidRequestException(e) => Some(e),
+            Self::InternalServiceError(e) => Some(e),
+            Self::ServiceUnavailableException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+impl crate::runtime::ServiceError for DescribeExecutionError {
+    fn meta(&self) -> &crate::runtime::ErrorMeta {
+        DescribeExecutionError::meta(self)
+    }
+    fn is_retryable(&self) -> bool {
+        DescribeExecutionError::is_retryable(self)
+    }
+    fn is_throttling(&self) -> bool {
+        DescribeExecutionError::is_throttling(self)
+    }
+}
+/// Errors of `ListExecutions`: one variant per error the model lists, and `Unhandled` for any other.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ListExecutionsError {
+    /// This exception is thrown when a resource is not found by the AWSTransfer Family service.
+    ResourceNotFoundException(ResourceNotFoundException),
+    /// This exception is thrown when the client submits a malformed request.
+    InvalidRequestException(InvalidRequestException),
+    /// This exception is thrown when an error occurs in the AWS Transfer Family service.
+    InternalServiceError(InternalServiceError),
+    /// The request has failed because the AWSTransfer Family service is not available.
+    ServiceUnavailableException(ServiceUnavailableException),
+    /// The `NextToken` parameter that was passed is invalid.
+    InvalidNextTokenException(InvalidNextTokenException),
+    /// An error answer the model does not list for this operation, kept whole.
+    Unhandled(crate::runtime::UnhandledError),
+}
+impl ListExecutionsError {
+    /// Classifies an error answer by its code (or, for errors modeled without
+    /// one, its HTTP status) and reads the members of the error it names.
+    pub fn from_response(response: &crate::runtime::client::Response) -> Self {
+        let meta = crate::runtime::protocol::error_meta(
+            super::client::SERVICE.protocol,
+            response,
+        );
+        let code = meta.code.clone();
+        match code.as_str() {
+            "ResourceNotFoundException" => {
+                Self::ResourceNotFoundException(
+                    super::codec::error_resource_not_found_exception(response, meta),
+                )
+            }
+            "InvalidRequestException" => {
+                Self::InvalidRequestException(
+                    super::codec::error_invalid_request_exception(response, meta),
+                )
+            }
+            "InternalServiceError" => {
+                Self::InternalServiceError(
+                    super::codec::error_internal_service_error(response, meta),
+                )
+            }
+            "ServiceUnavailableException" => {
+                Self::ServiceUnavailableException(
+                    super::codec::error_service_unavailable_exception(response, meta),
+                )
+            }
+            "InvalidNextTokenException" => {
+                Self::InvalidNextTokenException(
+                    super::codec::error_invalid_next_token_exception(response, meta),
+                )
+            }
+            _ => {
+                Self::Unhandled(
+                    crate::runtime::UnhandledError::new(meta, &response.body),
+                )
+            }
+        }
+    }
+    /// Code, message, HTTP status and request id of the answer.
+    pub fn meta(&self) -> &crate::runtime::ErrorMeta {
+        match self {
+            Self::ResourceNotFoundException(e) => &e.meta,
+            Self::InvalidRequestException(e) => &e.meta,
+            Self::InternalServiceError(e) => &e.meta,
+            Self::ServiceUnavailableException(e) => &e.meta,
+            Self::InvalidNextTokenException(e) => &e.meta,
+            Self::Unhandled(e) => e.meta(),
+        }
+    }
+    /// The error code the service sent (or the HTTP status as text).
+    pub fn code(&self) -> &str {
+        &self.meta().code
+    }
+    /// The message the service sent, if any.
+    pub fn message(&self) -> Option<&str> {
+        self.meta().message.as_deref()
+    }
+    /// The HTTP status of the answer.
+    pub fn http_status(&self) -> u16 {
+        self.meta().http_status
+    }
+    /// The request id of the answer, if it carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.meta().request_id.as_deref()
+    }
+    /// Whether sending the same request again may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::ResourceNotFoundException(e) => e.is_retryable(),
+            Self::InvalidRequestException(e) => e.is_retryable(),
+            Self::InternalServiceError(e) => e.is_retryable(),
+            Self::ServiceUnavailableException(e) => e.is_retryable(),
+            Self::InvalidNextTokenException(e) => e.is_retryable(),
+            Self::Unhandled(e) => e.is_retryable(),
+        }
+    }
+    /// Whether the service is throttling the caller.
+    pub fn is_throttling(&self) -> bool {
+        match self {
+            Self::ResourceNotFoundException(e) => e.is_throttling(),
+            Self::InvalidRequestException(e) => e.is_throttling(),
+            Self::InternalServiceError(e) => e.is_throttling(),
+            Self::ServiceUnavailableException(e) => e.is_throttling(),
+            Self::InvalidNextTokenException(e) => e.is_throttling(),
+            Self::Unhandled(e) => e.is_throttling(),
+        }
+    }
+}
+impl std::fmt::Display for ListExecutionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::ResourceNotFoundException(e) => std::fmt::Display::fmt(e, f),
+            Self::InvalidRequestException(e) => std::fmt::Display::fmt(e, f),
+            Self::InternalServiceError(e) => std::fmt::Display::fmt(e, f),
+            Self::ServiceUnavailableException(e) => std::fmt::Display::fmt(e, f),
+            Self::InvalidNextTokenException(e) => std::fmt::Display::fmt(e, f),
+            Self::Unhandled(e) => std::fmt::Display::fmt(e, f),
+        }
+    }
+}
+impl std::error::Error for ListExecutionsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::ResourceNotFoundException(e) => Some(e),
+            Self::InvalidRequestException(e) => Some(e),
+            Self::InternalServiceError(e) => Some(e),
+            Self::ServiceUnavailableException(e) => Some(e),
+            Self::InvalidNextTokenException(e) => Some(e),
+            Self::Unhandled(e) => Some(e),
+        }
+    }
+}
+impl crate::runtime::ServiceError for ListExecutionsError {
+    fn meta(&self) -> &crate::runtime::ErrorMeta {
+        ListExecutionsError::meta(self)
+    }
+    fn is_retryable(&self) -> bool {
+        ListExecutionsError::is_retryable(self)
+    }
+    fn is_throttling(&self) -> bool {
+        ListExecutionsError::is_throttling(self)
     }
 }

@@ -2,7 +2,7 @@
 
 //! AWS Transfer Family (API version 2018-11-05).
 //!
-//! AWS Transfer Family: the callback that an asynchronous custom workflow step sends when it finishes.
+//! AWS Transfer Family: the callback that an asynchronous custom workflow step sends when it finishes, and reading a workflow's executions (one in detail, or every one in progress).
 //!
 //! Note (protocol, from `botocore`): The seed page says only that the request is JSON; prefix and version are botocore's metadata.
 //!
@@ -12,7 +12,8 @@
 //!
 //! Transcribed from `models/transfer.yaml`. Sources:
 //! - `seed`: AWS Transfer Family API Reference, SendWorkflowStepState (`../shared/seeds/003_375d51daa7d4cdae.txt`)
-//! - `botocore`: botocore service-2.json fragment for transfer 2018-11-05 (`../shared/reference/botocore-models/SendWorkflowStepState.model.json`)
+//! - `botocore`: botocore service model of AWS Transfer Family, API version 2018-11-05 (`botocore 1.43.11 data/transfer/2018-11-05/service-2.json.gz`)
+//! - `botocore-partitions`: botocore's partitions (the aws-cn partition and its DNS suffix) (`botocore 1.43.11 data/partitions.json`)
 mod client;
 mod codec;
 mod errors;

@@ -5,8 +5,12 @@ use crate::client::{Request, Response};
 use crate::error::ErrorMeta;
 use crate::json::{JsonError, JsonReader, Kind};
 
-/// What the official SDK sends (lower-cased charset included).
+/// What the official SDK sends with a JSON body (lower-cased charset included).
 pub const CONTENT_TYPE: &str = "application/json;charset=utf-8";
+
+/// What the official SDK sends for an operation without a body (its GET and
+/// DELETE calls): the header, signed, and no body.
+pub const CONTENT_TYPE_NO_BODY: &str = "application/json";
 
 /// How deep error bodies are searched for a code.
 const MAX_DEPTH: usize = 16;

@@ -50,6 +50,11 @@ fn header_text(s: &Service, m: &Member) -> TokenStream {
 pub(super) fn request(s: &Service, op: &Operation) -> TokenStream {
     let st = s.structure(op.input);
     let path_pushes = op.path.iter().map(|p| match p {
+        // One character between two labels (`{a}/{b}`): a `char`, as clippy wants it.
+        PathPart::Literal(l) if l.chars().count() == 1 => {
+            let c = l.chars().next().unwrap_or('/');
+            quote! { path.push(#c); }
+        }
         PathPart::Literal(l) => quote! { path.push_str(#l); },
         PathPart::Label { member, greedy } => {
             let m = &st.members[*member];
@@ -200,10 +205,12 @@ fn body(s: &Service, op: &Operation, huawei: bool) -> (TokenStream, bool) {
         return (tokens, true);
     }
     let body_members: Vec<&Member> = st.body_members().collect();
-    if body_members.is_empty() && st.one_of.is_none() && !huawei {
-        return (quote! { let body: Vec<u8> = Vec::new(); }, false);
+    if body_members.is_empty() && st.one_of.is_none() {
+        // Huawei's SDK sends no body, but its `Content-Type`, for an operation without body members.
+        let set_type = huawei.then(|| content_type(quote!(crate::runtime::protocol::huawei::CONTENT_TYPE_NO_BODY)));
+        return (quote! { let body: Vec<u8> = Vec::new(); #set_type }, huawei);
     }
-    // Smithy restJson1: body members, even all unset, make an object; Huawei's SDK always sends one.
+    // Smithy restJson1: body members, even all unset, make an object; so does Huawei's SDK.
     let writes = body_members.iter().filter(|m| m.one_of_variant.is_none()).map(|m| member_write(s, m, quote!(input)));
     let one_of = super::json::one_of_write(s, st, quote!(input));
     let set_type = content_type(json_type);
