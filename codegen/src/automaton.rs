@@ -26,6 +26,9 @@
 //! points, so a value is matched by code point, as ECMA-262 does with `u`-less
 //! patterns over text without lone surrogates (which Rust strings cannot hold).
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock, PoisonError};
+
 use regex_automata::dfa::{Automaton as _, StartKind, dense};
 use regex_automata::nfa::thompson;
 use regex_automata::util::{primitives::StateID, start};
@@ -84,7 +87,23 @@ impl Automaton {
 }
 
 /// Compiles `pattern` (regex-syntax, as [`crate::pattern::translate`] writes it).
+///
+/// Determinizing is most of a generator run's time, and the same patterns come
+/// back (a model checked again after an edit, a test loading a model many
+/// times), so each distinct pattern is compiled once per process.
 pub fn compile(pattern: &str) -> Result<Automaton, String> {
+    type Cache = Mutex<HashMap<String, Result<Automaton, String>>>;
+    static COMPILED: OnceLock<Cache> = OnceLock::new();
+    let cache = COMPILED.get_or_init(Cache::default);
+    if let Some(done) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(pattern) {
+        return done.clone();
+    }
+    let result = compile_uncached(pattern);
+    cache.lock().unwrap_or_else(PoisonError::into_inner).insert(pattern.to_owned(), result.clone());
+    result
+}
+
+fn compile_uncached(pattern: &str) -> Result<Automaton, String> {
     let hir = crate::pattern::parse(pattern).map_err(|e| format!("cannot be compiled to an automaton: {e}"))?;
     // Empty matches may fall between the bytes of one code point (`utf8(false)`,
     // as the parser allows): only "is there a match" is asked.

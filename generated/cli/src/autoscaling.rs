@@ -2,100 +2,112 @@
 
 //! `hookctl autoscaling`: Amazon EC2 Auto Scaling.
 use ::lifecycle_hooks::autoscaling as api;
+use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: crate::Service = crate::Service {
+pub static SERVICE: cli::Service = cli::Service {
     name: "autoscaling",
     meta: &api::SERVICE,
     about: "Amazon EC2 Auto Scaling",
-    long_about: "Amazon EC2 Auto Scaling (API version 2011-01-01).\n\nAmazon EC2 Auto Scaling: the lifecycle hooks of an Auto Scaling group (creating,\ndescribing and deleting them) and the calls an instance's agent makes while a hook holds\nthe instance (heartbeats, then completing the lifecycle action).\n\nOperations: put-lifecycle-hook, complete-lifecycle-action, delete-lifecycle-hook,\ndescribe-lifecycle-hook-types, describe-lifecycle-hooks,\nrecord-lifecycle-action-heartbeat. `hookctl autoscaling <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/autoscaling.yaml.",
+    long_about: "Amazon EC2 Auto Scaling (API version 2011-01-01).\n\nAmazon EC2 Auto Scaling: the lifecycle hooks of an Auto Scaling group (creating,\ndescribing and deleting them) and the calls an instance's agent makes while a hook holds\nthe instance (heartbeats, then completing the lifecycle action).\n\nNote (protocol, from `botocore`): The page's implementation sends action\nPutLifecycleHook, version 2011-01-01, POST / with resultWrapper PutLifecycleHookResult\n(a query-protocol call); the xmlNamespace is botocore's metadata.\n\nNote (signing, from `botocore`): botocore has no signingName, so the signing name is the\nendpointPrefix `autoscaling`.\n\nNote (endpoint, from `botocore`): endpointPrefix `autoscaling` is botocore's service\nmodel; the China partition (regions matching ^cn-\\w+-\\d+$, DNS suffix amazonaws.com.cn)\nis botocore's partitions.json (sources.botocore-partitions).\n\nAnswers are XML in the namespace `http://autoscaling.amazonaws.com/doc/2011-01-01/`\n(read by local names, as botocore reads them).\n\nOperations: put-lifecycle-hook, complete-lifecycle-action, delete-lifecycle-hook,\ndescribe-lifecycle-hook-types, describe-lifecycle-hooks,\nrecord-lifecycle-action-heartbeat. `hookctl autoscaling <OPERATION> --help` describes\neach one and its flags.\n\nGenerated from models/autoscaling.yaml.",
     usage: "hookctl autoscaling <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        crate::Operation {
+        cli::Operation {
             name: "put-lifecycle-hook",
             about: "Creates or updates a lifecycle hook for the specified Auto Scaling group.",
-            long_about: "Creates or updates a lifecycle hook for the specified Auto Scaling group.\n\nA lifecycle hook tells Amazon EC2 Auto Scaling to perform an action on an instance when\nthe instance launches (before it is put into service) or as the instance terminates\n(before it is fully terminated).\n\nThis step is a part of the procedure for adding a lifecycle hook to an Auto Scaling\ngroup:\n\n1. (Optional) Create a Lambda function and a rule that allows CloudWatch Events to\n   invoke your Lambda function when Amazon EC2 Auto Scaling launches or terminates\n   instances.\n2. (Optional) Create a notification target and an IAM role. The target can be either an\n   Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to\n   publish lifecycle notifications to the target.\n3. Create the lifecycle hook. Specify whether the hook is used when the instances launch\n   or terminate.\n4. If you need more time, record the lifecycle action heartbeat to keep the instance in\n   a pending state using the RecordLifecycleActionHeartbeat API call.\n5. If you finish before the timeout period ends, complete the lifecycle action using the\n   CompleteLifecycleAction API call.\n\nFor more information, see Amazon EC2 Auto Scaling lifecycle hooks in the Amazon EC2 Auto\nScaling User Guide.\n\nIf you exceed your maximum limit of lifecycle hooks, which by default is 50 per Auto\nScaling group, the call fails.\n\nYou can view the lifecycle hooks for an Auto Scaling group using the\nDescribeLifecycleHooks API call. If you are no longer using a lifecycle hook, you can\ndelete it by calling the DeleteLifecycleHook API.\n\nNote: The page says \"May throw LimitExceededFault. May throw ResourceContentionFault.\";\ntheir codes, statuses and members come from botocore. botocore's current documentation\nis newer: it adds a first step (a launch template or launch configuration with a user\ndata script), names Amazon EventBridge instead of CloudWatch Events, and says \"wait\nstate\" instead of \"pending state\". botocore has no paginator for this operation.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): LimitExceededFault, ResourceContentionFault; any\nother error answer is kind Unhandled.",
+            long_about: "Creates or updates a lifecycle hook for the specified Auto Scaling group.\n\nA lifecycle hook tells Amazon EC2 Auto Scaling to perform an action on an instance when\nthe instance launches (before it is put into service) or as the instance terminates\n(before it is fully terminated).\n\nThis step is a part of the procedure for adding a lifecycle hook to an Auto Scaling\ngroup:\n\n1. (Optional) Create a Lambda function and a rule that allows CloudWatch Events to\n   invoke your Lambda function when Amazon EC2 Auto Scaling launches or terminates\n   instances.\n2. (Optional) Create a notification target and an IAM role. The target can be either an\n   Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to\n   publish lifecycle notifications to the target.\n3. Create the lifecycle hook. Specify whether the hook is used when the instances launch\n   or terminate.\n4. If you need more time, record the lifecycle action heartbeat to keep the instance in\n   a pending state using the RecordLifecycleActionHeartbeat API call.\n5. If you finish before the timeout period ends, complete the lifecycle action using the\n   CompleteLifecycleAction API call.\n\nFor more information, see Amazon EC2 Auto Scaling lifecycle hooks in the Amazon EC2 Auto\nScaling User Guide.\n\nIf you exceed your maximum limit of lifecycle hooks, which by default is 50 per Auto\nScaling group, the call fails.\n\nYou can view the lifecycle hooks for an Auto Scaling group using the\nDescribeLifecycleHooks API call. If you are no longer using a lifecycle hook, you can\ndelete it by calling the DeleteLifecycleHook API.\n\nNote: The page says \"May throw LimitExceededFault. May throw ResourceContentionFault.\";\ntheir codes, statuses and members come from botocore. botocore's current documentation\nis newer: it adds a first step (a launch template or launch configuration with a user\ndata script), names Amazon EventBridge instead of CloudWatch Events, and says \"wait\nstate\" instead of \"pending state\". botocore has no paginator for this operation.\n\nNote (HTTP binding): The page's implementation sends method POST, requestUri /. The\noutput has no members.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): LimitExceededFault, ResourceContentionFault; any\nother error answer is kind Unhandled.",
             usage: "hookctl autoscaling put-lifecycle-hook --auto-scaling-group-name <STRING> --lifecycle-hook-name <STRING> [OPTIONS]\n       hookctl autoscaling put-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "AutoScalingGroupName",
                     flag: "auto-scaling-group-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the Auto Scaling group. [required]",
                     long_help: "The name of the Auto Scaling group.\n\nType: string.\nConstraints: length 1..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nRequired.\nMember `AutoScalingGroupName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleHookName",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the lifecycle hook. [required]",
                     long_help: "The name of the lifecycle hook.\n\nType: string.\nConstraints: length 1..=255 characters; pattern `[A-Za-z0-9\\-_\\/]+`.\nRequired.\nMember `LifecycleHookName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "DefaultResult",
                     flag: "default-result",
-                    kind: crate::Kind::Enum(&["CONTINUE", "ABANDON"]),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleActionResult>,
+                    values: Some(api::LifecycleActionResult::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "Defines the action the Auto Scaling group should take when the lifecycle hook timeout elapses or if an unexpected failure occurs. [values: CONTINUE, ABANDON]",
-                    long_help: "Defines the action the Auto Scaling group should take when the lifecycle hook\ntimeout elapses or if an unexpected failure occurs. This parameter can be\neither CONTINUE or ABANDON. The default value is ABANDON.\n\nDisagreement with the official model: The default ABANDON is the page's (and\nbotocore's documentation's); botocore's model has no default for the member.\n\nWhen left out, the service uses `ABANDON`.\n\nType: LifecycleActionResult, one of: CONTINUE, ABANDON.\nOptional.\nMember `DefaultResult` of --input-json.",
+                    long_help: "Defines the action the Auto Scaling group should take when the lifecycle hook\ntimeout elapses or if an unexpected failure occurs. This parameter can be\neither CONTINUE or ABANDON. The default value is ABANDON.\n\nDisagreement with the official model: The default ABANDON is the page's (and\nbotocore's documentation's); botocore's model has no default for the member.\n\nType: LifecycleActionResult, one of: CONTINUE, ABANDON.\nWhen left out, the service uses `ABANDON`.\nOptional.\nMember `DefaultResult` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "HeartbeatTimeout",
                     flag: "heartbeat-timeout",
-                    kind: crate::Kind::Integer,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<i32>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "INTEGER",
                     help: "The maximum time, in seconds, that can elapse before the lifecycle hook times out.",
-                    long_help: "The maximum time, in seconds, that can elapse before the lifecycle hook times\nout. The range is from 30 to 7200 seconds. The default value is 3600 seconds\n(1 hour).\n\nIf the lifecycle hook times out, Amazon EC2 Auto Scaling performs the action\nthat you specified in the DefaultResult parameter. You can prevent the\nlifecycle hook from timing out by calling the RecordLifecycleActionHeartbeat\nAPI.\n\nWhen left out, the service uses `3600`.\n\nType: integer (32-bit).\nConstraints: range 30..=7200.\nOptional.\nMember `HeartbeatTimeout` of --input-json.",
+                    long_help: "The maximum time, in seconds, that can elapse before the lifecycle hook times\nout. The range is from 30 to 7200 seconds. The default value is 3600 seconds\n(1 hour).\n\nIf the lifecycle hook times out, Amazon EC2 Auto Scaling performs the action\nthat you specified in the DefaultResult parameter. You can prevent the\nlifecycle hook from timing out by calling the RecordLifecycleActionHeartbeat\nAPI.\n\nType: integer (32-bit).\nConstraints: range 30..=7200.\nWhen left out, the service uses `3600`.\nOptional.\nMember `HeartbeatTimeout` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleTransition",
                     flag: "lifecycle-transition",
-                    kind: crate::Kind::Enum(
-                        &[
-                            "autoscaling:EC2_INSTANCE_LAUNCHING",
-                            "autoscaling:EC2_INSTANCE_TERMINATING",
-                        ],
-                    ),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleTransition>,
+                    values: Some(api::LifecycleTransition::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "The instance state to which you want to attach the lifecycle hook. [values: autoscaling:EC2_INSTANCE_LAUNCHING, autoscaling:EC2_INSTANCE_TERMINATING]",
                     long_help: "The instance state to which you want to attach the lifecycle hook. The valid\nvalues are:\n\n- autoscaling:EC2_INSTANCE_LAUNCHING\n- autoscaling:EC2_INSTANCE_TERMINATING\n\nRequired for new lifecycle hooks, but optional when updating existing hooks.\n\nNote: Optional in the model because the same call updates existing hooks;\nrequired only when a new hook is created.\n\nDisagreement with the official model: Wording only. botocore's documentation\nsays \"The lifecycle transition. For Auto Scaling groups, there are two major\nlifecycle transitions\", with EC2_INSTANCE_LAUNCHING for scale-out and\nEC2_INSTANCE_TERMINATING for scale-in events; the page's text is kept.\n\nType: LifecycleTransition, one of: autoscaling:EC2_INSTANCE_LAUNCHING,\nautoscaling:EC2_INSTANCE_TERMINATING.\nOptional.\nMember `LifecycleTransition` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "NotificationMetadata",
                     flag: "notification-metadata",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Additional information that you want to include any time Amazon EC2 Auto Scaling sends a message to the notification target.",
                     long_help: "Additional information that you want to include any time Amazon EC2 Auto\nScaling sends a message to the notification target.\n\nType: string.\nConstraints: length 1..=1023 characters; pattern\n`[\\u0009\\u000A\\u000D\\u0020-\\u007e]+`.\nOptional.\nMember `NotificationMetadata` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "NotificationTargetARN",
                     flag: "notification-target-arn",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The ARN of the notification target that Amazon EC2 Auto Scaling uses to notify you when an instance is in the transition state for the lifecycle hook.",
                     long_help: "The ARN of the notification target that Amazon EC2 Auto Scaling uses to notify\nyou when an instance is in the transition state for the lifecycle hook. This\ntarget can be either an SQS queue or an SNS topic.\n\nIf you specify an empty string, this overrides the current ARN.\n\nThis operation uses the JSON format when sending notifications to an Amazon\nSQS queue, and an email key-value pair format when sending notifications to an\nAmazon SNS topic.\n\nWhen you specify a notification target, Amazon EC2 Auto Scaling sends it a\ntest message. Test messages contain the following additional key-value pair:\n\"Event\": \"autoscaling:TEST_NOTIFICATION\".\n\nDisagreement with the official model: Wording only. botocore's documentation\nsays \"when an instance is in a wait state\" (the page: \"in the transition\nstate\") and \"You can specify either an Amazon SNS topic or an Amazon SQS\nqueue\" (the page: \"This target can be either an SQS queue or an SNS topic\");\nthe page's text is kept.\n\nType: string.\nConstraints: length 0..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nOptional.\nMember `NotificationTargetARN` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "RoleARN",
                     flag: "role-arn",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The ARN of the IAM role that allows the Auto Scaling group to publish to the specified notification target, for example, an Amazon SNS topic or an Amazon SQS queue.",
@@ -104,58 +116,69 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_put_lifecycle_hook,
         },
-        crate::Operation {
+        cli::Operation {
             name: "complete-lifecycle-action",
             about: "Completes the lifecycle action for the specified token or instance with the specified result.",
-            long_about: "Completes the lifecycle action for the specified token or instance with the specified\nresult.\n\nThis step is a part of the procedure for adding a lifecycle hook to an Auto Scaling\ngroup:\n\n1. (Optional) Create a launch template or launch configuration with a user data script\n   that runs while an instance is in a wait state due to a lifecycle hook.\n2. (Optional) Create a Lambda function and a rule that allows Amazon EventBridge to\n   invoke your Lambda function when an instance is put into a wait state due to a\n   lifecycle hook.\n3. (Optional) Create a notification target and an IAM role. The target can be either an\n   Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to\n   publish lifecycle notifications to the target.\n4. Create the lifecycle hook. Specify whether the hook is used when the instances launch\n   or terminate.\n5. If you need more time, record the lifecycle action heartbeat to keep the instance in\n   a wait state.\n6. **If you finish before the timeout period ends, send a callback by using the\n   [CompleteLifecycleAction](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CompleteLifecycleAction.html)\n   API call.**\n\nFor more information, see [Complete a lifecycle\naction](https://docs.aws.amazon.com/autoscaling/ec2/userguide/completing-lifecycle-hooks.html)\nin the *Amazon EC2 Auto Scaling User Guide*.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            long_about: "Completes the lifecycle action for the specified token or instance with the specified\nresult.\n\nThis step is a part of the procedure for adding a lifecycle hook to an Auto Scaling\ngroup:\n\n1. (Optional) Create a launch template or launch configuration with a user data script\n   that runs while an instance is in a wait state due to a lifecycle hook.\n2. (Optional) Create a Lambda function and a rule that allows Amazon EventBridge to\n   invoke your Lambda function when an instance is put into a wait state due to a\n   lifecycle hook.\n3. (Optional) Create a notification target and an IAM role. The target can be either an\n   Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to\n   publish lifecycle notifications to the target.\n4. Create the lifecycle hook. Specify whether the hook is used when the instances launch\n   or terminate.\n5. If you need more time, record the lifecycle action heartbeat to keep the instance in\n   a wait state.\n6. **If you finish before the timeout period ends, send a callback by using the\n   [CompleteLifecycleAction](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CompleteLifecycleAction.html)\n   API call.**\n\nFor more information, see [Complete a lifecycle\naction](https://docs.aws.amazon.com/autoscaling/ec2/userguide/completing-lifecycle-hooks.html)\nin the *Amazon EC2 Auto Scaling User Guide*.\n\nSource: `botocore`.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
             usage: "hookctl autoscaling complete-lifecycle-action --lifecycle-hook-name <STRING> --auto-scaling-group-name <STRING> --lifecycle-action-result <VALUE> [OPTIONS]\n       hookctl autoscaling complete-lifecycle-action --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleHookName",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the lifecycle hook. [required]",
                     long_help: "The name of the lifecycle hook.\n\nType: string.\nConstraints: length 1..=255 characters; pattern `[A-Za-z0-9\\-_\\/]+`.\nRequired.\nMember `LifecycleHookName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "AutoScalingGroupName",
                     flag: "auto-scaling-group-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the Auto Scaling group. [required]",
                     long_help: "The name of the Auto Scaling group.\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nRequired.\nMember `AutoScalingGroupName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleActionToken",
                     flag: "lifecycle-action-token",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "A universally unique identifier (UUID) that identifies a specific lifecycle action associated with an instance.",
                     long_help: "A universally unique identifier (UUID) that identifies a specific lifecycle\naction associated with an instance. Amazon EC2 Auto Scaling sends this token\nto the notification target you specified when you created the lifecycle hook.\n\nType: string.\nConstraints: length 36..=36 characters.\nOptional.\nMember `LifecycleActionToken` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleActionResult",
                     flag: "lifecycle-action-result",
-                    kind: crate::Kind::Enum(&["CONTINUE", "ABANDON"]),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleActionResult>,
+                    values: Some(api::LifecycleActionResult::VALUES),
+                    switch: false,
                     required: true,
                     value_name: "VALUE",
                     help: "The action for the group to take. [required] [values: CONTINUE, ABANDON]",
                     long_help: "The action for the group to take. You can specify either `CONTINUE` or\n`ABANDON`.\n\nNote: The shape is the one PutLifecycleHook's DefaultResult uses (botocore's\nLifecycleActionResult for both), an enum of CONTINUE and ABANDON as the\nPutLifecycleHook page lists them; this operation's own documentation names the\nsame two values.\n\nType: LifecycleActionResult, one of: CONTINUE, ABANDON.\nRequired.\nMember `LifecycleActionResult` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "InstanceId",
                     flag: "instance-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The ID of the instance.",
@@ -164,28 +187,33 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_complete_lifecycle_action,
         },
-        crate::Operation {
+        cli::Operation {
             name: "delete-lifecycle-hook",
             about: "Deletes the specified lifecycle hook.",
-            long_about: "Deletes the specified lifecycle hook.\n\nIf there are any outstanding lifecycle actions, they are completed first (`ABANDON` for\nlaunching instances, `CONTINUE` for terminating instances).\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            long_about: "Deletes the specified lifecycle hook.\n\nIf there are any outstanding lifecycle actions, they are completed first (`ABANDON` for\nlaunching instances, `CONTINUE` for terminating instances).\n\nSource: `botocore`.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
             usage: "hookctl autoscaling delete-lifecycle-hook --lifecycle-hook-name <STRING> --auto-scaling-group-name <STRING> [OPTIONS]\n       hookctl autoscaling delete-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleHookName",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the lifecycle hook. [required]",
                     long_help: "The name of the lifecycle hook.\n\nType: string.\nConstraints: length 1..=255 characters; pattern `[A-Za-z0-9\\-_\\/]+`.\nRequired.\nMember `LifecycleHookName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "AutoScalingGroupName",
                     flag: "auto-scaling-group-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the Auto Scaling group. [required]",
@@ -194,37 +222,43 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_delete_lifecycle_hook,
         },
-        crate::Operation {
+        cli::Operation {
             name: "describe-lifecycle-hook-types",
             about: "Describes the available types of lifecycle hooks.",
-            long_about: "Describes the available types of lifecycle hooks.\n\nThe following hook types are supported:\n\n- `autoscaling:EC2_INSTANCE_LAUNCHING`\n- `autoscaling:EC2_INSTANCE_TERMINATING`\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; its documentation (\"Describes the available types ...\") says it\nonly reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            long_about: "Describes the available types of lifecycle hooks.\n\nThe following hook types are supported:\n\n- `autoscaling:EC2_INSTANCE_LAUNCHING`\n- `autoscaling:EC2_INSTANCE_TERMINATING`\n\nDisagreement with the official model (from `botocore`): botocore's model does not mark\nthe operation readonly or idempotent; its documentation (\"Describes the available types\n...\") says it only reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
             usage: "hookctl autoscaling describe-lifecycle-hook-types [OPTIONS]\n       hookctl autoscaling describe-lifecycle-hook-types --input-json <JSON|@FILE> [OPTIONS]",
             members: &[],
             one_of: &[],
             paginated: false,
+            run: run_describe_lifecycle_hook_types,
         },
-        crate::Operation {
+        cli::Operation {
             name: "describe-lifecycle-hooks",
             about: "Gets information about the lifecycle hooks for the specified Auto Scaling group.",
-            long_about: "Gets information about the lifecycle hooks for the specified Auto Scaling group.\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; its documentation (\"Gets information about the lifecycle hooks\n...\") says it only reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            long_about: "Gets information about the lifecycle hooks for the specified Auto Scaling group.\n\nDisagreement with the official model (from `botocore`): botocore's model does not mark\nthe operation readonly or idempotent; its documentation (\"Gets information about the\nlifecycle hooks ...\") says it only reads, so it is safe to send again and is retried\nlike a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
             usage: "hookctl autoscaling describe-lifecycle-hooks --auto-scaling-group-name <STRING> [OPTIONS]\n       hookctl autoscaling describe-lifecycle-hooks --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "AutoScalingGroupName",
                     flag: "auto-scaling-group-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the Auto Scaling group. [required]",
                     long_help: "The name of the Auto Scaling group.\n\nType: string.\nConstraints: length 1..=255 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nRequired.\nMember `AutoScalingGroupName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleHookNames",
                     flag: "lifecycle-hook-names",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::List,
+                    arity: cli::Arity::List,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The names of one or more lifecycle hooks.",
@@ -233,48 +267,57 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_describe_lifecycle_hooks,
         },
-        crate::Operation {
+        cli::Operation {
             name: "record-lifecycle-action-heartbeat",
             about: "Records a heartbeat for the lifecycle action associated with the specified token or instance.",
-            long_about: "Records a heartbeat for the lifecycle action associated with the specified token or\ninstance. This extends the timeout by the length of time defined using the\n[PutLifecycleHook](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html)\nAPI call.\n\nThis step is a part of the procedure for adding a lifecycle hook to an Auto Scaling\ngroup:\n\n1. (Optional) Create a launch template or launch configuration with a user data script\n   that runs while an instance is in a wait state due to a lifecycle hook.\n2. (Optional) Create a Lambda function and a rule that allows Amazon EventBridge to\n   invoke your Lambda function when an instance is put into a wait state due to a\n   lifecycle hook.\n3. (Optional) Create a notification target and an IAM role. The target can be either an\n   Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to\n   publish lifecycle notifications to the target.\n4. Create the lifecycle hook. Specify whether the hook is used when the instances launch\n   or terminate.\n5. **If you need more time, record the lifecycle action heartbeat to keep the instance\n   in a wait state.**\n6. If you finish before the timeout period ends, send a callback by using the\n   [CompleteLifecycleAction](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CompleteLifecycleAction.html)\n   API call.\n\nFor more information, see [Amazon EC2 Auto Scaling lifecycle\nhooks](https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html) in\nthe *Amazon EC2 Auto Scaling User Guide*.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
+            long_about: "Records a heartbeat for the lifecycle action associated with the specified token or\ninstance. This extends the timeout by the length of time defined using the\n[PutLifecycleHook](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html)\nAPI call.\n\nThis step is a part of the procedure for adding a lifecycle hook to an Auto Scaling\ngroup:\n\n1. (Optional) Create a launch template or launch configuration with a user data script\n   that runs while an instance is in a wait state due to a lifecycle hook.\n2. (Optional) Create a Lambda function and a rule that allows Amazon EventBridge to\n   invoke your Lambda function when an instance is put into a wait state due to a\n   lifecycle hook.\n3. (Optional) Create a notification target and an IAM role. The target can be either an\n   Amazon SQS queue or an Amazon SNS topic. The role allows Amazon EC2 Auto Scaling to\n   publish lifecycle notifications to the target.\n4. Create the lifecycle hook. Specify whether the hook is used when the instances launch\n   or terminate.\n5. **If you need more time, record the lifecycle action heartbeat to keep the instance\n   in a wait state.**\n6. If you finish before the timeout period ends, send a callback by using the\n   [CompleteLifecycleAction](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CompleteLifecycleAction.html)\n   API call.\n\nFor more information, see [Amazon EC2 Auto Scaling lifecycle\nhooks](https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html) in\nthe *Amazon EC2 Auto Scaling User Guide*.\n\nSource: `botocore`.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceContentionFault; any other error answer is\nkind Unhandled.",
             usage: "hookctl autoscaling record-lifecycle-action-heartbeat --lifecycle-hook-name <STRING> --auto-scaling-group-name <STRING> [OPTIONS]\n       hookctl autoscaling record-lifecycle-action-heartbeat --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleHookName",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the lifecycle hook. [required]",
                     long_help: "The name of the lifecycle hook.\n\nType: string.\nConstraints: length 1..=255 characters; pattern `[A-Za-z0-9\\-_\\/]+`.\nRequired.\nMember `LifecycleHookName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "AutoScalingGroupName",
                     flag: "auto-scaling-group-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the Auto Scaling group. [required]",
                     long_help: "The name of the Auto Scaling group.\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*`.\nRequired.\nMember `AutoScalingGroupName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "LifecycleActionToken",
                     flag: "lifecycle-action-token",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "A token that uniquely identifies a specific lifecycle action associated with an instance.",
                     long_help: "A token that uniquely identifies a specific lifecycle action associated with\nan instance. Amazon EC2 Auto Scaling sends this token to the notification\ntarget that you specified when you created the lifecycle hook.\n\nType: string.\nConstraints: length 36..=36 characters.\nOptional.\nMember `LifecycleActionToken` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "InstanceId",
                     flag: "instance-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The ID of the instance.",
@@ -283,262 +326,129 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_record_lifecycle_action_heartbeat,
         },
     ],
 };
-/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
-pub async fn run(
-    operation: &str,
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    match operation {
-        "put-lifecycle-hook" => call_put_lifecycle_hook(input, ctx).await,
-        "complete-lifecycle-action" => call_complete_lifecycle_action(input, ctx).await,
-        "delete-lifecycle-hook" => call_delete_lifecycle_hook(input, ctx).await,
-        "describe-lifecycle-hook-types" => {
-            call_describe_lifecycle_hook_types(input, ctx).await
-        }
-        "describe-lifecycle-hooks" => call_describe_lifecycle_hooks(input, ctx).await,
-        "record-lifecycle-action-heartbeat" => {
-            call_record_lifecycle_action_heartbeat(input, ctx).await
-        }
-        other => Err(crate::Failure::unknown_operation("autoscaling", other)),
-    }
-}
-/// `PutLifecycleHook`: the input as JSON in, the output as JSON text out.
-async fn call_put_lifecycle_hook(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::PutLifecycleHookInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_put_lifecycle_hook(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_put_lifecycle_hook))?,
+/// `PutLifecycleHook`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_put_lifecycle_hook(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::PutLifecycleHookInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+    );
+    input.default_result = args.get(2)?;
+    input.heartbeat_timeout = args.get(3)?;
+    input.lifecycle_transition = args.get(4)?;
+    input.notification_metadata = args.get(5)?;
+    input.notification_target_arn = args.get(6)?;
+    input.role_arn = args.get(7)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_put_lifecycle_hook(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .put_lifecycle_hook(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_put_lifecycle_hook))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.put_lifecycle_hook(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `PutLifecycleHook` error answer: its variant's name.
-fn error_kind_put_lifecycle_hook(error: &api::PutLifecycleHookError) -> &'static str {
-    match error {
-        api::PutLifecycleHookError::LimitExceededFault(_) => "LimitExceededFault",
-        api::PutLifecycleHookError::ResourceContentionFault(_) => {
-            "ResourceContentionFault"
-        }
-        _ => "Unhandled",
-    }
-}
-/// `CompleteLifecycleAction`: the input as JSON in, the output as JSON text out.
-async fn call_complete_lifecycle_action(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::CompleteLifecycleActionInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_complete_lifecycle_action(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_complete_lifecycle_action,
-                ))?,
+/// `CompleteLifecycleAction`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_complete_lifecycle_action(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::CompleteLifecycleActionInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+        args.require::<api::LifecycleActionResult>(3)?,
+    );
+    input.lifecycle_action_token = args.get(2)?;
+    input.instance_id = args.get(4)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_complete_lifecycle_action(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .complete_lifecycle_action(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_complete_lifecycle_action))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.complete_lifecycle_action(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `CompleteLifecycleAction` error answer: its variant's name.
-fn error_kind_complete_lifecycle_action(
-    error: &api::CompleteLifecycleActionError,
-) -> &'static str {
-    match error {
-        api::CompleteLifecycleActionError::ResourceContentionFault(_) => {
-            "ResourceContentionFault"
-        }
-        _ => "Unhandled",
-    }
-}
-/// `DeleteLifecycleHook`: the input as JSON in, the output as JSON text out.
-async fn call_delete_lifecycle_hook(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::DeleteLifecycleHookInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_delete_lifecycle_hook(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_delete_lifecycle_hook))?,
+/// `DeleteLifecycleHook`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_delete_lifecycle_hook(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let input = api::DeleteLifecycleHookInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+    );
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_delete_lifecycle_hook(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .delete_lifecycle_hook(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_delete_lifecycle_hook))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.delete_lifecycle_hook(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `DeleteLifecycleHook` error answer: its variant's name.
-fn error_kind_delete_lifecycle_hook(
-    error: &api::DeleteLifecycleHookError,
-) -> &'static str {
-    match error {
-        api::DeleteLifecycleHookError::ResourceContentionFault(_) => {
-            "ResourceContentionFault"
-        }
-        _ => "Unhandled",
-    }
-}
-/// `DescribeLifecycleHookTypes`: the input as JSON in, the output as JSON text out.
-async fn call_describe_lifecycle_hook_types(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::DescribeLifecycleHookTypesInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
+/// `DescribeLifecycleHookTypes`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_describe_lifecycle_hook_types(
+    args: &cli::Args<'_>,
+) -> Result<String, cli::Failure> {
+    let input = api::DescribeLifecycleHookTypesInput::new();
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
             client
                 .prepare_describe_lifecycle_hook_types(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_describe_lifecycle_hook_types,
-                ))?,
+                .map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .describe_lifecycle_hook_types(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_describe_lifecycle_hook_types))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.describe_lifecycle_hook_types(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `DescribeLifecycleHookTypes` error answer: its variant's name.
-fn error_kind_describe_lifecycle_hook_types(
-    error: &api::DescribeLifecycleHookTypesError,
-) -> &'static str {
-    match error {
-        api::DescribeLifecycleHookTypesError::ResourceContentionFault(_) => {
-            "ResourceContentionFault"
-        }
-        _ => "Unhandled",
-    }
-}
-/// `DescribeLifecycleHooks`: the input as JSON in, the output as JSON text out.
-async fn call_describe_lifecycle_hooks(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::DescribeLifecycleHooksInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_describe_lifecycle_hooks(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_describe_lifecycle_hooks,
-                ))?,
+/// `DescribeLifecycleHooks`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_describe_lifecycle_hooks(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::DescribeLifecycleHooksInput::new(args.require::<String>(0)?);
+    input.lifecycle_hook_names = args.get_list(1)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_describe_lifecycle_hooks(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .describe_lifecycle_hooks(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_describe_lifecycle_hooks))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.describe_lifecycle_hooks(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `DescribeLifecycleHooks` error answer: its variant's name.
-fn error_kind_describe_lifecycle_hooks(
-    error: &api::DescribeLifecycleHooksError,
-) -> &'static str {
-    match error {
-        api::DescribeLifecycleHooksError::ResourceContentionFault(_) => {
-            "ResourceContentionFault"
-        }
-        _ => "Unhandled",
-    }
-}
-/// `RecordLifecycleActionHeartbeat`: the input as JSON in, the output as JSON text out.
-async fn call_record_lifecycle_action_heartbeat(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::RecordLifecycleActionHeartbeatInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
+/// `RecordLifecycleActionHeartbeat`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_record_lifecycle_action_heartbeat(
+    args: &cli::Args<'_>,
+) -> Result<String, cli::Failure> {
+    let mut input = api::RecordLifecycleActionHeartbeatInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+    );
+    input.lifecycle_action_token = args.get(2)?;
+    input.instance_id = args.get(3)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
             client
                 .prepare_record_lifecycle_action_heartbeat(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_record_lifecycle_action_heartbeat,
-                ))?,
+                .map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .record_lifecycle_action_heartbeat(input)
-        .await
-        .map_err(|e| crate::Failure::call(
-            e,
-            error_kind_record_lifecycle_action_heartbeat,
-        ))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
-}
-/// The `kind` of a `RecordLifecycleActionHeartbeat` error answer: its variant's name.
-fn error_kind_record_lifecycle_action_heartbeat(
-    error: &api::RecordLifecycleActionHeartbeatError,
-) -> &'static str {
-    match error {
-        api::RecordLifecycleActionHeartbeatError::ResourceContentionFault(_) => {
-            "ResourceContentionFault"
-        }
-        _ => "Unhandled",
-    }
+    let output = args
+        .block_on(client.record_lifecycle_action_heartbeat(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }

@@ -2,124 +2,135 @@
 
 //! `hookctl cloudformation`: AWS CloudFormation.
 use ::lifecycle_hooks::cloudformation as api;
+use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: crate::Service = crate::Service {
+pub static SERVICE: cli::Service = cli::Service {
     name: "cloudformation",
     meta: &api::SERVICE,
     about: "AWS CloudFormation",
-    long_about: "AWS CloudFormation (API version 2010-05-15).\n\nAWS CloudFormation: the results of Hook invocations (listing them, reading one in\ndetail) and the Hooks a change set will invoke.\n\nOperations: list-hook-results, describe-change-set-hooks, get-hook-result. `hookctl\ncloudformation <OPERATION> --help` describes each one and its flags.\n\nGenerated from models/cloudformation.yaml.",
+    long_about: "AWS CloudFormation (API version 2010-05-15).\n\nAWS CloudFormation: the results of Hook invocations (listing them, reading one in\ndetail) and the Hooks a change set will invoke.\n\nNote (protocol, from `botocore`): The boto3 page shows no wire protocol; `query`, the\napiVersion and the xmlNamespace are botocore's metadata.\n\nNote (signing, from `botocore`): botocore has no signingName, so the signing name is the\nendpointPrefix `cloudformation`.\n\nNote (endpoint, from `botocore`): endpointPrefix `cloudformation` is botocore's service\nmodel; the China partition (regions matching ^cn-\\w+-\\d+$, DNS suffix amazonaws.com.cn)\nis botocore's partitions.json (sources.botocore-partitions).\n\nAnswers are XML in the namespace `http://cloudformation.amazonaws.com/doc/2010-05-15/`\n(read by local names, as botocore reads them).\n\nOperations: list-hook-results, describe-change-set-hooks, get-hook-result. `hookctl\ncloudformation <OPERATION> --help` describes each one and its flags.\n\nGenerated from models/cloudformation.yaml.",
     usage: "hookctl cloudformation <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        crate::Operation {
+        cli::Operation {
             name: "list-hook-results",
             about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation target is provided.",
-            long_about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation\ntarget is provided.\n\nNote: The page's Exceptions list is cut off; the error (HookResultNotFoundException) and\nthe resultWrapper ListHookResultsResult come from botocore. botocore's current\ndocumentation reads \"Returns summaries of invoked Hooks\" and lists the supported\nparameter combinations: no parameters (all Hook invocation summaries), TypeArn only (a\nspecific Hook), TypeArn and Status (a specific Hook filtered by status), TargetId and\nTargetType (a specific Hook invocation target).\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; the page (\"Returns summaries of invoked Hooks\") says it only\nreads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nPaginated: --all-pages follows `NextToken` to the last page and prints one output with\nevery `HookResults` (and no `NextToken`).\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
+            long_about: "Returns summaries of invoked Hooks when a change set or Cloud Control API operation\ntarget is provided.\n\nNote: The page's Exceptions list is cut off; the error (HookResultNotFoundException) and\nthe resultWrapper ListHookResultsResult come from botocore. botocore's current\ndocumentation reads \"Returns summaries of invoked Hooks\" and lists the supported\nparameter combinations: no parameters (all Hook invocation summaries), TypeArn only (a\nspecific Hook), TypeArn and Status (a specific Hook filtered by status), TargetId and\nTargetType (a specific Hook invocation target).\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; the page (\"Returns summaries of invoked Hooks\") says it only\nreads, so it is safe to send again and is retried like a read.\n\nSource (HTTP binding): `botocore`.\n\nNote (pagination): The page describes NextToken paging (NextToken in: \"A string that\nidentifies the next page of events that you want to retrieve\"; NextToken out:\n\"Pagination token, null or empty if no more results\").\n\nDisagreement with the official model (pagination): botocore has no paginator entry for\nListHookResults (paginators-1.json in 1.43.11, 1.44.5 and develop; can_paginate is\nFalse); the page's NextToken paging is kept.\n\nHTTP: POST /; success is HTTP 200.\n\nPaginated: --all-pages follows `NextToken` to the last page and prints one output with\nevery `HookResults` (and no `NextToken`).\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
             usage: "hookctl cloudformation list-hook-results [OPTIONS]\n       hookctl cloudformation list-hook-results --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "TargetType",
                     flag: "target-type",
-                    kind: crate::Kind::Enum(
-                        &["CHANGE_SET", "STACK", "RESOURCE", "CLOUD_CONTROL"],
-                    ),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::ListHookResultsTargetType>,
+                    values: Some(api::ListHookResultsTargetType::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "The type of operation being targeted by the Hook. [values: CHANGE_SET, STACK, RESOURCE, CLOUD_CONTROL]",
                     long_help: "The type of operation being targeted by the Hook.\n\nNote: Optional, as botocore's current model has it (see the structure's note).\n\nDisagreement with the official model: The page marks TargetType [REQUIRED].\nbotocore's current model (since 1.40.24, 2025-09-04) requires no member, and\nthis model follows it; 1.35.64 to 1.40.23 required TargetType and TargetId.\nIts current documentation says \"Filters results by target type. Currently,\nonly CHANGE_SET and CLOUD_CONTROL are supported filter options. Required when\nTargetId is specified and cannot be used otherwise.\"\n\nType: ListHookResultsTargetType, one of: CHANGE_SET, STACK, RESOURCE,\nCLOUD_CONTROL.\nOptional.\nMember `TargetType` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "TargetId",
                     flag: "target-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The logical ID of the target the operation is acting on by the Hook.",
                     long_help: "The logical ID of the target the operation is acting on by the Hook. If the\ntarget is a change set, it’s the ARN of the change set.\n\nIf the target is a Cloud Control API operation, this will be the\nHookRequestToken returned by the Cloud Control API operation request. For more\ninformation on the HookRequestToken, see ProgressEvent.\n\nNote: Optional, as botocore's current model has it (see the structure's note).\n\nDisagreement with the official model: The page marks TargetId [REQUIRED].\nbotocore's current model (since 1.40.24, 2025-09-04) requires no member, and\nthis model follows it; 1.35.64 to 1.40.23 required TargetType and TargetId.\nIts current documentation says \"Filters results by the unique identifier of\nthe target the Hook was invoked against. ... Required when TargetType is\nspecified and cannot be used otherwise.\"\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.\nOptional.\nMember `TargetId` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "NextToken",
                     flag: "next-token",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "A string that identifies the next page of events that you want to retrieve.",
                     long_help: "A string that identifies the next page of events that you want to retrieve.\n\nType: string.\nConstraints: length 1..=1024 characters.\nOptional.\nMember `NextToken` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "TypeArn",
                     flag: "type-arn",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Filters results by the ARN of the Hook.",
-                    long_help: "Filters results by the ARN of the Hook. Can be used alone or in combination\nwith Status.\n\nNote: Not on the (older) page; botocore added it in 1.40.24.\n\nType: string.\nConstraints: length <= 1024 characters; pattern\n`arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.\nOptional.\nMember `TypeArn` of --input-json.",
+                    long_help: "Filters results by the ARN of the Hook. Can be used alone or in combination\nwith Status.\n\nNote (from `botocore`): Not on the (older) page; botocore added it in 1.40.24.\n\nType: string.\nConstraints: length <= 1024 characters; pattern\n`arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`.\nOptional.\nMember `TypeArn` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "Status",
                     flag: "status",
-                    kind: crate::Kind::Enum(
-                        &[
-                            "HOOK_IN_PROGRESS",
-                            "HOOK_COMPLETE_SUCCEEDED",
-                            "HOOK_COMPLETE_FAILED",
-                            "HOOK_FAILED",
-                        ],
-                    ),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::HookStatus>,
+                    values: Some(api::HookStatus::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "Filters results by the status of Hook invocations. [values: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED, HOOK_COMPLETE_FAILED, HOOK_FAILED]",
-                    long_help: "Filters results by the status of Hook invocations. Can only be used in\ncombination with TypeArn.\n\nNote: Not on the (older) page; botocore added it in 1.40.24.\n\nType: HookStatus, one of: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED,\nHOOK_COMPLETE_FAILED, HOOK_FAILED.\nOptional.\nMember `Status` of --input-json.",
+                    long_help: "Filters results by the status of Hook invocations. Can only be used in\ncombination with TypeArn.\n\nNote (from `botocore`): Not on the (older) page; botocore added it in 1.40.24.\n\nType: HookStatus, one of: HOOK_IN_PROGRESS, HOOK_COMPLETE_SUCCEEDED,\nHOOK_COMPLETE_FAILED, HOOK_FAILED.\nOptional.\nMember `Status` of --input-json.",
                 },
             ],
             one_of: &[],
             paginated: true,
+            run: run_list_hook_results,
         },
-        crate::Operation {
+        cli::Operation {
             name: "describe-change-set-hooks",
             about: "Returns Hook-related information for the change set and a list of changes that CloudFormation makes when you run the change set.",
-            long_about: "Returns Hook-related information for the change set and a list of changes that\nCloudFormation makes when you run the change set.\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; its documentation (\"Returns Hook-related information ...\") says\nit only reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ChangeSetNotFoundException; any other error answer\nis kind Unhandled.",
+            long_about: "Returns Hook-related information for the change set and a list of changes that\nCloudFormation makes when you run the change set.\n\nDisagreement with the official model (from `botocore`): botocore's model does not mark\nthe operation readonly or idempotent; its documentation (\"Returns Hook-related\ninformation ...\") says it only reads, so it is safe to send again and is retried like a\nread.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ChangeSetNotFoundException; any other error answer\nis kind Unhandled.",
             usage: "hookctl cloudformation describe-change-set-hooks --change-set-name <STRING> [OPTIONS]\n       hookctl cloudformation describe-change-set-hooks --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "ChangeSetName",
                     flag: "change-set-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name or Amazon Resource Name (ARN) of the change set that you want to describe. [required]",
                     long_help: "The name or Amazon Resource Name (ARN) of the change set that you want to\ndescribe.\n\nType: string.\nConstraints: length 1..=1600 characters; pattern\n`[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*`.\nRequired.\nMember `ChangeSetName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "StackName",
                     flag: "stack-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "If you specified the name of a change set, specify the stack name or stack ID (ARN) of the change set you want to describe.",
                     long_help: "If you specified the name of a change set, specify the stack name or stack ID\n(ARN) of the change set you want to describe.\n\nType: string.\nConstraints: length >= 1 characters; pattern\n`([a-zA-Z][-a-zA-Z0-9]*)|(arn:\\b(aws|aws-us-gov|aws-cn)\\b:[-a-zA-Z0-9:/._+]*)`.\nOptional.\nMember `StackName` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "NextToken",
                     flag: "next-token",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The token for the next set of items to return.",
                     long_help: "The token for the next set of items to return. (You received this token from a\nprevious call.)\n\nType: string.\nConstraints: length 1..=1024 characters.\nOptional.\nMember `NextToken` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "LogicalResourceId",
                     flag: "logical-resource-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "If specified, lists only the Hooks related to the specified `LogicalResourceId`.",
@@ -128,18 +139,21 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_describe_change_set_hooks,
         },
-        crate::Operation {
+        cli::Operation {
             name: "get-hook-result",
             about: "Retrieves detailed information and remediation guidance for a Hook invocation result.",
-            long_about: "Retrieves detailed information and remediation guidance for a Hook invocation result.\n\nIf the Hook uses a KMS key to encrypt annotations, callers of the `GetHookResult`\noperation must have `kms:Decrypt` permissions. For more information, see [KMS key policy\nand permissions for encrypting CloudFormation Hooks results at\nrest](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html)\nin the *CloudFormation Hooks User Guide*.\n\nDisagreement with the official model: botocore's model does not mark the operation\nreadonly or idempotent; its documentation (\"Retrieves detailed information ...\") says it\nonly reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
+            long_about: "Retrieves detailed information and remediation guidance for a Hook invocation result.\n\nIf the Hook uses a KMS key to encrypt annotations, callers of the `GetHookResult`\noperation must have `kms:Decrypt` permissions. For more information, see [KMS key policy\nand permissions for encrypting CloudFormation Hooks results at\nrest](https://docs.aws.amazon.com/cloudformation-cli/latest/hooks-userguide/hooks-kms-key-policy.html)\nin the *CloudFormation Hooks User Guide*.\n\nDisagreement with the official model (from `botocore`): botocore's model does not mark\nthe operation readonly or idempotent; its documentation (\"Retrieves detailed information\n...\") says it only reads, so it is safe to send again and is retried like a read.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): HookResultNotFoundException; any other error\nanswer is kind Unhandled.",
             usage: "hookctl cloudformation get-hook-result [OPTIONS]\n       hookctl cloudformation get-hook-result --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "HookResultId",
                     flag: "hook-result-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The unique identifier (ID) of the Hook invocation result that you want details about.",
@@ -148,49 +162,31 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_get_hook_result,
         },
     ],
 };
-/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
-pub async fn run(
-    operation: &str,
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    match operation {
-        "list-hook-results" => call_list_hook_results(input, ctx).await,
-        "describe-change-set-hooks" => call_describe_change_set_hooks(input, ctx).await,
-        "get-hook-result" => call_get_hook_result(input, ctx).await,
-        other => Err(crate::Failure::unknown_operation("cloudformation", other)),
-    }
-}
-/// `ListHookResults`: the input as JSON in, the output as JSON text out.
-async fn call_list_hook_results(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::ListHookResultsInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_list_hook_results(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_list_hook_results))?,
+/// `ListHookResults`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_list_hook_results(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::ListHookResultsInput::new();
+    input.target_type = args.get(0)?;
+    input.target_id = args.get(1)?;
+    input.next_token = args.get(2)?;
+    input.type_arn = args.get(3)?;
+    input.status = args.get(4)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_list_hook_results(&input).map_err(cli::Failure::call)?,
         );
     }
-    if ctx.all_pages {
+    if args.all_pages() {
         let mut pages = client.list_hook_results_pages(input);
         let mut all: Option<api::ListHookResultsOutput> = None;
-        while let Some(page) = pages.next_page().await {
-            let mut page = page
-                .map_err(|e| crate::Failure::call(e, error_kind_list_hook_results))?;
-            page.next_token = None;
+        while let Some(page) = args.block_on(pages.next_page()) {
+            let mut page = page.map_err(cli::Failure::call)?;
+            page.next_token = Default::default();
             match &mut all {
                 Some(merged) => {
                     merged
@@ -202,99 +198,46 @@ async fn call_list_hook_results(
             }
         }
         return match all {
-            Some(all) => {
-                ::serde_json::to_string_pretty(&all).map_err(crate::Failure::output)
-            }
+            Some(all) => cli::output(&all),
             None => Ok("{}".to_owned()),
         };
     }
-    let output = client
-        .list_hook_results(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_list_hook_results))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.list_hook_results(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `ListHookResults` error answer: its variant's name.
-fn error_kind_list_hook_results(error: &api::ListHookResultsError) -> &'static str {
-    match error {
-        api::ListHookResultsError::HookResultNotFoundException(_) => {
-            "HookResultNotFoundException"
-        }
-        _ => "Unhandled",
-    }
-}
-/// `DescribeChangeSetHooks`: the input as JSON in, the output as JSON text out.
-async fn call_describe_change_set_hooks(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::DescribeChangeSetHooksInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_describe_change_set_hooks(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_describe_change_set_hooks,
-                ))?,
+/// `DescribeChangeSetHooks`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_describe_change_set_hooks(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::DescribeChangeSetHooksInput::new(args.require::<String>(0)?);
+    input.stack_name = args.get(1)?;
+    input.next_token = args.get(2)?;
+    input.logical_resource_id = args.get(3)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_describe_change_set_hooks(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .describe_change_set_hooks(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_describe_change_set_hooks))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.describe_change_set_hooks(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `DescribeChangeSetHooks` error answer: its variant's name.
-fn error_kind_describe_change_set_hooks(
-    error: &api::DescribeChangeSetHooksError,
-) -> &'static str {
-    match error {
-        api::DescribeChangeSetHooksError::ChangeSetNotFoundException(_) => {
-            "ChangeSetNotFoundException"
-        }
-        _ => "Unhandled",
-    }
-}
-/// `GetHookResult`: the input as JSON in, the output as JSON text out.
-async fn call_get_hook_result(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::GetHookResultInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_get_hook_result(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_get_hook_result))?,
+/// `GetHookResult`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_get_hook_result(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::GetHookResultInput::new();
+    input.hook_result_id = args.get(0)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_get_hook_result(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .get_hook_result(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_get_hook_result))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
-}
-/// The `kind` of a `GetHookResult` error answer: its variant's name.
-fn error_kind_get_hook_result(error: &api::GetHookResultError) -> &'static str {
-    match error {
-        api::GetHookResultError::HookResultNotFoundException(_) => {
-            "HookResultNotFoundException"
-        }
-        _ => "Unhandled",
-    }
+    let output = args
+        .block_on(client.get_hook_result(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }

@@ -2,151 +2,171 @@
 
 //! `hookctl huawei-as`: Huawei Cloud Auto Scaling.
 use ::lifecycle_hooks::huawei_as as api;
+use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: crate::Service = crate::Service {
+pub static SERVICE: cli::Service = cli::Service {
     name: "huawei-as",
     meta: &api::SERVICE,
     about: "Huawei Cloud Auto Scaling",
-    long_about: "Huawei Cloud Auto Scaling (API version v1).\n\nHuawei Cloud Auto Scaling (AS): the lifecycle hooks of an AS group (creating, reading,\nlisting, updating and deleting them), the instances a hook holds, and calling back the\nlifecycle hook of a scaling instance.\n\nOperations: callback-lifecycle-hook, create-lifecycle-hook, show-lifecycle-hook,\nlist-lifecycle-hooks, update-lifecycle-hook, delete-lifecycle-hook, list-hook-instances.\n`hookctl huawei-as <OPERATION> --help` describes each one and its flags.\n\nGenerated from models/huawei_as.yaml.",
+    long_about: "Huawei Cloud Auto Scaling (API version v1).\n\nHuawei Cloud Auto Scaling (AS): the lifecycle hooks of an AS group (creating, reading,\nlisting, updating and deleting them), the instances a hook holds, and calling back the\nlifecycle hook of a scaling instance.\n\nNote (protocol): The page gives the method, the URI and a JSON request body. The SDK\nsends Content-Type application/json;charset=utf-8 (WIRE.md C8).\n\nNote (signing, from `huawei-sdk`): SDK-HMAC-SHA256 of the official SDK\n(huaweicloudsdkcore Signer): X-Sdk-Date, signed headers without names containing \"_\",\ncanonical URI with a trailing \"/\", no credential scope, and the HMAC key is the secret\nkey itself. The page says nothing about signing.\n\nNote (endpoint, from `huawei-sdk-as`): The page writes https://{Endpoint}; the SDK's\nregion table (huaweicloudsdkas AsRegion) gives as.<region>.myhuaweicloud.com for every\nregion but ap-southeast-1, whose host is as.ap-southeast-1.myhwclouds.com. No other\nregion's name starts with ap-southeast-1.\n\nOperations: callback-lifecycle-hook, create-lifecycle-hook, show-lifecycle-hook,\nlist-lifecycle-hooks, update-lifecycle-hook, delete-lifecycle-hook, list-hook-instances.\n`hookctl huawei-as <OPERATION> --help` describes each one and its flags.\n\nGenerated from models/huawei_as.yaml.",
     usage: "hookctl huawei-as <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        crate::Operation {
+        cli::Operation {
             name: "callback-lifecycle-hook",
             about: "This interface is used to call back the lifecycle hook specified by a scaling instance based on the lifecycle action key or based on the instance ID and lifecycle hook name.",
-            long_about: "This interface is used to call back the lifecycle hook specified by a scaling instance\nbased on the lifecycle action key or based on the instance ID and lifecycle hook name.\n\n- If you have completed customized operations before the timeout duration expires, you\n  can terminate or continue the lifecycle operations.\n- If you require more time to complete your custom operations, extend the timeout\n  duration to enable the instance to remain in a wait state for an additional hour.\n- The callback operation can be performed only when the lifecycle hook of the target\n  instance is in HANGING state.\n\nNote: The official SDK calls this operation AttachCallbackInstanceLifeCycleHook\n(AsClient.attach_callback_instance_life_cycle_hook, request\nAttachCallbackInstanceLifeCycleHookRequest, body CallbackLifeCycleHookOption). The call\nis not idempotent with EXTEND (one hour more each time), so a retry after a 500/502/504\nwhose request did reach the service may extend twice. For service error codes the page\nrefers to its Error Codes page.\n\nHTTP: PUT\n/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/callback;\nsuccess is HTTP 204.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            long_about: "This interface is used to call back the lifecycle hook specified by a scaling instance\nbased on the lifecycle action key or based on the instance ID and lifecycle hook name.\n\n- If you have completed customized operations before the timeout duration expires, you\n  can terminate or continue the lifecycle operations.\n- If you require more time to complete your custom operations, extend the timeout\n  duration to enable the instance to remain in a wait state for an additional hour.\n- The callback operation can be performed only when the lifecycle hook of the target\n  instance is in HANGING state.\n\nNote: The official SDK calls this operation AttachCallbackInstanceLifeCycleHook\n(AsClient.attach_callback_instance_life_cycle_hook, request\nAttachCallbackInstanceLifeCycleHookRequest, body CallbackLifeCycleHookOption). The call\nis not idempotent with EXTEND (one hour more each time), so a retry after a 500/502/504\nwhose request did reach the service may extend twice. For service error codes the page\nrefers to its Error Codes page.\n\nNote (HTTP binding): The page's normal returned value is 204, with no response body.\n{project_id} is the client parameter, {scaling_group_id} the input member. The SDK\ntreats any status below 400 as success.\n\nHTTP: PUT\n/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/callback;\nsuccess is HTTP 204.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
             usage: "hookctl huawei-as callback-lifecycle-hook --scaling-group-id <STRING> --lifecycle-action-result <VALUE> (--lifecycle-action-key <STRING> --instance-id <STRING> --lifecycle-hook-name <STRING> | --lifecycle-action-key <STRING> | --instance-id <STRING> --lifecycle-hook-name <STRING>) [OPTIONS]\n       hookctl huawei-as callback-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "scaling_group_id",
                     flag: "scaling-group-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "Specifies the AS group ID. [required]",
                     long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_action_key",
                     flag: "lifecycle-action-key",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Specifies the lifecycle operation token, which is obtained by calling the API for querying instance suspension. [CallbackTarget: ByActionKey]",
                     long_help: "Specifies the lifecycle operation token, which is obtained by calling the API\nfor querying instance suspension.\n\nWhen specifying a lifecycle callback object, this field is mandatory if the\ninstance_id parameter is not used. If both this parameter and the instance_id\nparameter are used, preferentially use this parameter for callback.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key with --instance-id with\n--lifecycle-hook-name, or --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `lifecycle_action_key` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "instance_id",
                     flag: "instance-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Specifies the instance ID. [CallbackTarget: ByInstance]",
                     long_help: "Specifies the instance ID.\n\nWhen a lifecycle callback object is specified, this parameter is mandatory if\nthe lifecycle_action_key parameter is not used.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key with --instance-id with\n--lifecycle-hook-name, or --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `instance_id` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_hook_name",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "Specifies the lifecycle hook name. [CallbackTarget: ByInstance]",
                     long_help: "Specifies the lifecycle hook name.\n\nWhen a lifecycle callback object is specified, this parameter is mandatory if\nthe lifecycle_action_key parameter is not used.\n\nType: string.\nPart of CallbackTarget (give --lifecycle-action-key with --instance-id with\n--lifecycle-hook-name, or --lifecycle-action-key, or --instance-id with\n--lifecycle-hook-name).\nMember `lifecycle_hook_name` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_action_result",
                     flag: "lifecycle-action-result",
-                    kind: crate::Kind::Enum(&["ABANDON", "CONTINUE", "EXTEND"]),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleActionResult>,
+                    values: Some(api::LifecycleActionResult::VALUES),
+                    switch: false,
                     required: true,
                     value_name: "VALUE",
                     help: "Specifies the lifecycle callback action. [required] [values: ABANDON, CONTINUE, EXTEND]",
                     long_help: "Specifies the lifecycle callback action.\n\nType: LifecycleActionResult, one of: ABANDON, CONTINUE, EXTEND.\nRequired.\nMember `lifecycle_action_result` of --input-json.",
                 },
             ],
-            one_of: &[
-                &["lifecycle_action_key", "instance_id", "lifecycle_hook_name"],
-                &["lifecycle_action_key"],
-                &["instance_id", "lifecycle_hook_name"],
-            ],
+            one_of: &[&[1, 2, 3], &[1], &[2, 3]],
             paginated: false,
+            run: run_callback_lifecycle_hook,
         },
-        crate::Operation {
+        cli::Operation {
             name: "create-lifecycle-hook",
             about: "Creates a lifecycle hook for an AS group.",
-            long_about: "Creates a lifecycle hook for an AS group. A group can have one or more lifecycle hooks,\nat most five.\n\nOnce a group has a lifecycle hook, the hook suspends the instances of its scaling\nactions and puts them into a wait state (being added to or removed from the group) until\nthe timeout ends or a callback is made. During that time you can run custom actions, for\nexample install or configure software on a new instance, or download log files from an\ninstance before it is terminated.\n\nNote: The SDK's AsClient.create_lify_cycle_hook. The SDK names the operation\nCreateLifyCycleHook (sic), request CreateLifyCycleHookRequest with body\nCreateLifeCycleHookOption, response CreateLifyCycleHookResponse. The errors are the\ncallback page's table (sources.seed): the SDK has none per operation.\n\nHTTP: POST /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id};\nsuccess is HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            long_about: "Creates a lifecycle hook for an AS group. A group can have one or more lifecycle hooks,\nat most five.\n\nOnce a group has a lifecycle hook, the hook suspends the instances of its scaling\nactions and puts them into a wait state (being added to or removed from the group) until\nthe timeout ends or a callback is made. During that time you can run custom actions, for\nexample install or configure software on a new instance, or download log files from an\ninstance before it is terminated.\n\nNote (from `huawei-sdk-as`): The SDK's AsClient.create_lify_cycle_hook. The SDK names\nthe operation CreateLifyCycleHook (sic), request CreateLifyCycleHookRequest with body\nCreateLifeCycleHookOption, response CreateLifyCycleHookResponse. The errors are the\ncallback page's table (sources.seed): the SDK has none per operation.\n\nNote (HTTP binding, from `huawei-sdk-as`): AsClient._create_lify_cycle_hook_http_info:\nPOST /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}. The SDK\nstates no success status (any status below 400 is success); 200 is the status of an\nanswer with a JSON body, and the runtime takes any 2xx as success.\n\nHTTP: POST /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id};\nsuccess is HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
             usage: "hookctl huawei-as create-lifecycle-hook --scaling-group-id <STRING> --lifecycle-hook-name <STRING> --lifecycle-hook-type <VALUE> --notification-topic-urn <STRING> [OPTIONS]\n       hookctl huawei-as create-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "scaling_group_id",
                     flag: "scaling-group-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "Specifies the AS group ID. [required]",
                     long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_hook_name",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The name of the lifecycle hook, 1 to 32 characters; letters, digits, underscores and hyphens only. [required]",
                     long_help: "The name of the lifecycle hook, 1 to 32 characters; letters, digits,\nunderscores and hyphens only.\n\nType: string.\nConstraints: length 1..=32 characters; pattern `^[A-Za-z0-9_-]+$`.\nRequired.\nMember `lifecycle_hook_name` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_hook_type",
                     flag: "lifecycle-hook-type",
-                    kind: crate::Kind::Enum(
-                        &["INSTANCE_TERMINATING", "INSTANCE_LAUNCHING"],
-                    ),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleHookType>,
+                    values: Some(api::LifecycleHookType::VALUES),
+                    switch: false,
                     required: true,
                     value_name: "VALUE",
                     help: "The type of the lifecycle hook. [required] [values: INSTANCE_TERMINATING, INSTANCE_LAUNCHING]",
                     long_help: "The type of the lifecycle hook. A hook of type INSTANCE_TERMINATING suspends\ninstances when they are terminated, one of type INSTANCE_LAUNCHING when they\nare launched.\n\nType: LifecycleHookType, one of: INSTANCE_TERMINATING, INSTANCE_LAUNCHING.\nRequired.\nMember `lifecycle_hook_type` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "default_result",
                     flag: "default-result",
-                    kind: crate::Kind::Enum(&["ABANDON", "CONTINUE"]),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleHookDefaultResult>,
+                    values: Some(api::LifecycleHookDefaultResult::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "The default callback action of the lifecycle hook: the action taken when the timeout ends. [values: ABANDON, CONTINUE]",
-                    long_help: "The default callback action of the lifecycle hook: the action taken when the\ntimeout ends. ABANDON or CONTINUE.\n\nFor an instance being launched, CONTINUE means the custom actions succeeded\nand the instance can be used; ABANDON means they failed: the instance is\nterminated, the scaling action fails and a new instance is created. For an\ninstance being terminated, both let the instance be terminated, but ABANDON\nstops the other lifecycle hooks, while CONTINUE lets them complete. Left out,\nit is ABANDON.\n\nWhen left out, the service uses `ABANDON`.\n\nType: LifecycleHookDefaultResult, one of: ABANDON, CONTINUE.\nOptional.\nMember `default_result` of --input-json.",
+                    long_help: "The default callback action of the lifecycle hook: the action taken when the\ntimeout ends. ABANDON or CONTINUE.\n\nFor an instance being launched, CONTINUE means the custom actions succeeded\nand the instance can be used; ABANDON means they failed: the instance is\nterminated, the scaling action fails and a new instance is created. For an\ninstance being terminated, both let the instance be terminated, but ABANDON\nstops the other lifecycle hooks, while CONTINUE lets them complete. Left out,\nit is ABANDON.\n\nType: LifecycleHookDefaultResult, one of: ABANDON, CONTINUE.\nWhen left out, the service uses `ABANDON`.\nOptional.\nMember `default_result` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "default_timeout",
                     flag: "default-timeout",
-                    kind: crate::Kind::Integer,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<i32>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "INTEGER",
                     help: "The timeout of the lifecycle hook, in seconds, 60 to 86400 (default 3600); by default, how long an instance stays in the wait state.",
-                    long_help: "The timeout of the lifecycle hook, in seconds, 60 to 86400 (default 3600); by\ndefault, how long an instance stays in the wait state. You can extend the\ntimeout, or CONTINUE or ABANDON before it ends.\n\nWhen left out, the service uses `3600`.\n\nType: integer (32-bit).\nConstraints: range 60..=86400.\nOptional.\nMember `default_timeout` of --input-json.",
+                    long_help: "The timeout of the lifecycle hook, in seconds, 60 to 86400 (default 3600); by\ndefault, how long an instance stays in the wait state. You can extend the\ntimeout, or CONTINUE or ABANDON before it ends.\n\nType: integer (32-bit).\nConstraints: range 60..=86400.\nWhen left out, the service uses `3600`.\nOptional.\nMember `default_timeout` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "notification_topic_urn",
                     flag: "notification-topic-urn",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The unique resource identifier of a topic of the SMN service, the notification target of the lifecycle hook. [required]",
                     long_help: "The unique resource identifier of a topic of the SMN service, the notification\ntarget of the lifecycle hook. When the hook suspends an instance, a message\ngoes to it with the instance's basic information, the custom notification\nmessage, and the token that controls the lifecycle action.\n\nType: string.\nRequired.\nMember `notification_topic_urn` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "notification_metadata",
                     flag: "notification-metadata",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "A custom notification message, at most 256 characters, without the characters < > & ' ( ).",
@@ -155,28 +175,33 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_create_lifecycle_hook,
         },
-        crate::Operation {
+        cli::Operation {
             name: "show-lifecycle-hook",
             about: "Gets the details of a lifecycle hook, by the AS group ID and the lifecycle hook name.",
-            long_about: "Gets the details of a lifecycle hook, by the AS group ID and the lifecycle hook name.\n\nNote: The SDK's AsClient.show_life_cycle_hook. Request ShowLifeCycleHookRequest,\nresponse ShowLifeCycleHookResponse. A read: safe to send again. The errors are the\ncallback page's table (sources.seed): the SDK has none per operation.\n\nHTTP: GET\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name};\nsuccess is HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            long_about: "Gets the details of a lifecycle hook, by the AS group ID and the lifecycle hook name.\n\nNote (from `huawei-sdk-as`): The SDK's AsClient.show_life_cycle_hook. Request\nShowLifeCycleHookRequest, response ShowLifeCycleHookResponse. A read: safe to send\nagain. The errors are the callback page's table (sources.seed): the SDK has none per\noperation.\n\nNote (HTTP binding, from `huawei-sdk-as`): AsClient._show_life_cycle_hook_http_info: GET\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}.\nThe SDK states no success status (any status below 400 is success); 200 is the status of\nan answer with a JSON body, and the runtime takes any 2xx as success.\n\nHTTP: GET\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name};\nsuccess is HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
             usage: "hookctl huawei-as show-lifecycle-hook --scaling-group-id <STRING> --lifecycle-hook-name <STRING> [OPTIONS]\n       hookctl huawei-as show-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "scaling_group_id",
                     flag: "scaling-group-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "Specifies the AS group ID. [required]",
                     long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_hook_name",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The lifecycle hook's identifier (its name). [required]",
@@ -185,18 +210,21 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_show_lifecycle_hook,
         },
-        crate::Operation {
+        cli::Operation {
             name: "list-lifecycle-hooks",
             about: "Lists the lifecycle hooks of an AS group.",
-            long_about: "Lists the lifecycle hooks of an AS group.\n\nNote: The SDK's AsClient.list_life_cycle_hooks. Request ListLifeCycleHooksRequest,\nresponse ListLifeCycleHooksResponse. A read: safe to send again. The errors are the\ncallback page's table (sources.seed): the SDK has none per operation.\n\nHTTP: GET\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list; success\nis HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            long_about: "Lists the lifecycle hooks of an AS group.\n\nNote (from `huawei-sdk-as`): The SDK's AsClient.list_life_cycle_hooks. Request\nListLifeCycleHooksRequest, response ListLifeCycleHooksResponse. A read: safe to send\nagain. The errors are the callback page's table (sources.seed): the SDK has none per\noperation.\n\nNote (HTTP binding, from `huawei-sdk-as`): AsClient._list_life_cycle_hooks_http_info:\nGET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list. The\nSDK states no success status (any status below 400 is success); 200 is the status of an\nanswer with a JSON body, and the runtime takes any 2xx as success.\n\nHTTP: GET\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list; success\nis HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
             usage: "hookctl huawei-as list-lifecycle-hooks --scaling-group-id <STRING> [OPTIONS]\n       hookctl huawei-as list-lifecycle-hooks --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "scaling_group_id",
                     flag: "scaling-group-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "Specifies the AS group ID. [required]",
@@ -205,80 +233,93 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_list_lifecycle_hooks,
         },
-        crate::Operation {
+        cli::Operation {
             name: "update-lifecycle-hook",
             about: "Changes the settings of a lifecycle hook.",
-            long_about: "Changes the settings of a lifecycle hook.\n\nNote: The SDK's AsClient.update_life_cycle_hook. Request UpdateLifeCycleHookRequest with\nbody UpdateLifeCycleHookOption, response UpdateLifeCycleHookResponse. It sets the given\nsettings to the given values, so sending it again changes nothing more: idempotent. The\nerrors are the callback page's table (sources.seed): the SDK has none per operation.\n\nHTTP: PUT\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name};\nsuccess is HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            long_about: "Changes the settings of a lifecycle hook.\n\nNote (from `huawei-sdk-as`): The SDK's AsClient.update_life_cycle_hook. Request\nUpdateLifeCycleHookRequest with body UpdateLifeCycleHookOption, response\nUpdateLifeCycleHookResponse. It sets the given settings to the given values, so sending\nit again changes nothing more: idempotent. The errors are the callback page's table\n(sources.seed): the SDK has none per operation.\n\nNote (HTTP binding, from `huawei-sdk-as`): AsClient._update_life_cycle_hook_http_info:\nPUT\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}.\nThe SDK states no success status (any status below 400 is success); 200 is the status of\nan answer with a JSON body, and the runtime takes any 2xx as success.\n\nHTTP: PUT\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name};\nsuccess is HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
             usage: "hookctl huawei-as update-lifecycle-hook --scaling-group-id <STRING> --lifecycle-hook-name <STRING> [OPTIONS]\n       hookctl huawei-as update-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "scaling_group_id",
                     flag: "scaling-group-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "Specifies the AS group ID. [required]",
                     long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_hook_name",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The lifecycle hook's identifier (its name). [required]",
                     long_help: "The lifecycle hook's identifier (its name).\n\nType: string.\nRequired.\nMember `lifecycle_hook_name` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_hook_type",
                     flag: "lifecycle-hook-type",
-                    kind: crate::Kind::Enum(
-                        &["INSTANCE_TERMINATING", "INSTANCE_LAUNCHING"],
-                    ),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleHookType>,
+                    values: Some(api::LifecycleHookType::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "The type of the lifecycle hook. [values: INSTANCE_TERMINATING, INSTANCE_LAUNCHING]",
                     long_help: "The type of the lifecycle hook. A hook of type INSTANCE_TERMINATING suspends\ninstances when they are terminated, one of type INSTANCE_LAUNCHING when they\nare launched.\n\nType: LifecycleHookType, one of: INSTANCE_TERMINATING, INSTANCE_LAUNCHING.\nOptional.\nMember `lifecycle_hook_type` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "default_result",
                     flag: "default-result",
-                    kind: crate::Kind::Enum(&["ABANDON", "CONTINUE"]),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::LifecycleHookDefaultResult>,
+                    values: Some(api::LifecycleHookDefaultResult::VALUES),
+                    switch: false,
                     required: false,
                     value_name: "VALUE",
                     help: "The default callback action of the lifecycle hook: the action taken when the timeout ends. [values: ABANDON, CONTINUE]",
                     long_help: "The default callback action of the lifecycle hook: the action taken when the\ntimeout ends. ABANDON or CONTINUE.\n\nFor an instance being launched, CONTINUE means the custom actions succeeded\nand the instance can be used; ABANDON means they failed: the instance is\nterminated, the scaling action fails and a new instance is created. For an\ninstance being terminated, both let the instance be terminated, but ABANDON\nstops the other lifecycle hooks, while CONTINUE lets them complete.\n\nType: LifecycleHookDefaultResult, one of: ABANDON, CONTINUE.\nOptional.\nMember `default_result` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "default_timeout",
                     flag: "default-timeout",
-                    kind: crate::Kind::Integer,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<i32>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "INTEGER",
                     help: "The timeout of the lifecycle hook, in seconds, 60 to 86400; by default, how long an instance stays in the wait state.",
                     long_help: "The timeout of the lifecycle hook, in seconds, 60 to 86400; by default, how\nlong an instance stays in the wait state. You can extend the timeout, or\nCONTINUE or ABANDON before it ends.\n\nType: integer (32-bit).\nConstraints: range 60..=86400.\nOptional.\nMember `default_timeout` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "notification_topic_urn",
                     flag: "notification-topic-urn",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The unique resource identifier of a topic of the SMN service, the notification target of the lifecycle hook.",
                     long_help: "The unique resource identifier of a topic of the SMN service, the notification\ntarget of the lifecycle hook. When the hook suspends an instance, a message\ngoes to it with the instance's basic information, the custom notification\nmessage, and the token that controls the lifecycle action.\n\nType: string.\nOptional.\nMember `notification_topic_urn` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "notification_metadata",
                     flag: "notification-metadata",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "A custom notification message, at most 256 characters, without the characters < > & ' ( ).",
@@ -287,28 +328,33 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_update_lifecycle_hook,
         },
-        crate::Operation {
+        cli::Operation {
             name: "delete-lifecycle-hook",
             about: "Deletes a lifecycle hook.",
-            long_about: "Deletes a lifecycle hook. A lifecycle hook cannot be deleted while its AS group is\nrunning a scaling action.\n\nNote: The SDK's AsClient.delete_lifecycle_hook. Request DeleteLifecycleHookRequest,\nresponse DeleteLifecycleHookResponse (no members). Not idempotent: sent again after it\nwas applied, it fails (the hook is gone). The errors are the callback page's table\n(sources.seed): the SDK has none per operation.\n\nHTTP: DELETE\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name};\nsuccess is HTTP 204.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            long_about: "Deletes a lifecycle hook. A lifecycle hook cannot be deleted while its AS group is\nrunning a scaling action.\n\nNote (from `huawei-sdk-as`): The SDK's AsClient.delete_lifecycle_hook. Request\nDeleteLifecycleHookRequest, response DeleteLifecycleHookResponse (no members). Not\nidempotent: sent again after it was applied, it fails (the hook is gone). The errors are\nthe callback page's table (sources.seed): the SDK has none per operation.\n\nNote (HTTP binding, from `huawei-sdk-as`): AsClient._delete_lifecycle_hook_http_info:\nDELETE\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}.\nThe SDK states no success status (any status below 400 is success); 204 is the status of\nan answer without a body, and the runtime takes any 2xx as success.\n\nHTTP: DELETE\n/autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name};\nsuccess is HTTP 204.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
             usage: "hookctl huawei-as delete-lifecycle-hook --scaling-group-id <STRING> --lifecycle-hook-name <STRING> [OPTIONS]\n       hookctl huawei-as delete-lifecycle-hook --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "scaling_group_id",
                     flag: "scaling-group-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "Specifies the AS group ID. [required]",
                     long_help: "Specifies the AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "lifecycle_hook_name",
                     flag: "lifecycle-hook-name",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The lifecycle hook's identifier (its name). [required]",
@@ -317,28 +363,33 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_delete_lifecycle_hook,
         },
-        crate::Operation {
+        cli::Operation {
             name: "list-hook-instances",
             about: "Lists the suspension of the scaling instances of an AS group: once a group has a lifecycle hook, its scaling actions put instances into a wait state, and this lists, for each suspended instance, the hook that holds it and the lifecycle action key a callback takes.",
-            long_about: "Lists the suspension of the scaling instances of an AS group: once a group has a\nlifecycle hook, its scaling actions put instances into a wait state, and this lists, for\neach suspended instance, the hook that holds it and the lifecycle action key a callback\ntakes.\n\nFilter by instance ID; without a filter, every instance of the group is listed.\n\nNote: The SDK's AsClient.list_hook_instances. Request ListHookInstancesRequest, response\nListHookInstancesResponse. This is the API the callback page means by \"the API for\nquerying instance suspension\", the source of lifecycle_action_key. A read: safe to send\nagain. The errors are the callback page's table (sources.seed): the SDK has none per\noperation.\n\nHTTP: GET\n/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list; success\nis HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
+            long_about: "Lists the suspension of the scaling instances of an AS group: once a group has a\nlifecycle hook, its scaling actions put instances into a wait state, and this lists, for\neach suspended instance, the hook that holds it and the lifecycle action key a callback\ntakes.\n\nFilter by instance ID; without a filter, every instance of the group is listed.\n\nNote (from `huawei-sdk-as`): The SDK's AsClient.list_hook_instances. Request\nListHookInstancesRequest, response ListHookInstancesResponse. This is the API the\ncallback page means by \"the API for querying instance suspension\", the source of\nlifecycle_action_key. A read: safe to send again. The errors are the callback page's\ntable (sources.seed): the SDK has none per operation.\n\nNote (HTTP binding, from `huawei-sdk-as`): AsClient._list_hook_instances_http_info: GET\n/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list. The SDK\nstates no success status (any status below 400 is success); 200 is the status of an\nanswer with a JSON body, and the runtime takes any 2xx as success.\n\nHTTP: GET\n/autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list; success\nis HTTP 200.\n\nErrors (exit code 4, with this kind): BadRequest, Unauthorized, Forbidden, NotFound,\nMethodNotAllowed, NotAcceptable, ProxyAuthenticationRequired, RequestTimeout, Conflict,\nInternalServerError, NotImplemented, BadGateway, ServiceUnavailable, GatewayTimeout; any\nother error answer is kind Unhandled.",
             usage: "hookctl huawei-as list-hook-instances --scaling-group-id <STRING> [OPTIONS]\n       hookctl huawei-as list-hook-instances --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "scaling_group_id",
                     flag: "scaling-group-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "The AS group ID. [required]",
                     long_help: "The AS group ID.\n\nType: string.\nRequired.\nMember `scaling_group_id` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "instance_id",
                     flag: "instance-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "The ID of a scaling instance, to list only its suspension.",
@@ -347,372 +398,154 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_list_hook_instances,
         },
     ],
 };
-/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
-pub async fn run(
-    operation: &str,
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    match operation {
-        "callback-lifecycle-hook" => call_callback_lifecycle_hook(input, ctx).await,
-        "create-lifecycle-hook" => call_create_lifecycle_hook(input, ctx).await,
-        "show-lifecycle-hook" => call_show_lifecycle_hook(input, ctx).await,
-        "list-lifecycle-hooks" => call_list_lifecycle_hooks(input, ctx).await,
-        "update-lifecycle-hook" => call_update_lifecycle_hook(input, ctx).await,
-        "delete-lifecycle-hook" => call_delete_lifecycle_hook(input, ctx).await,
-        "list-hook-instances" => call_list_hook_instances(input, ctx).await,
-        other => Err(crate::Failure::unknown_operation("huawei-as", other)),
-    }
-}
-/// `CallbackLifecycleHook`: the input as JSON in, the output as JSON text out.
-async fn call_callback_lifecycle_hook(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::CallbackLifecycleHookInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_callback_lifecycle_hook(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_callback_lifecycle_hook,
-                ))?,
+/// `CallbackLifecycleHook`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_callback_lifecycle_hook(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let input = api::CallbackLifecycleHookInput::new(
+        args.require::<String>(0)?,
+        args.require::<api::LifecycleActionResult>(4)?,
+        match args.alternative()? {
+            0 => {
+                api::CallbackTarget::by_action_key_and_instance(
+                    args.require::<String>(1)?,
+                    args.require::<String>(2)?,
+                    args.require::<String>(3)?,
+                )
+            }
+            1 => api::CallbackTarget::by_action_key(args.require::<String>(1)?),
+            _ => {
+                api::CallbackTarget::by_instance(
+                    args.require::<String>(2)?,
+                    args.require::<String>(3)?,
+                )
+            }
+        },
+    );
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_callback_lifecycle_hook(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .callback_lifecycle_hook(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_callback_lifecycle_hook))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.callback_lifecycle_hook(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `CallbackLifecycleHook` error answer: its variant's name.
-fn error_kind_callback_lifecycle_hook(
-    error: &api::CallbackLifecycleHookError,
-) -> &'static str {
-    match error {
-        api::CallbackLifecycleHookError::BadRequest(_) => "BadRequest",
-        api::CallbackLifecycleHookError::Unauthorized(_) => "Unauthorized",
-        api::CallbackLifecycleHookError::Forbidden(_) => "Forbidden",
-        api::CallbackLifecycleHookError::NotFound(_) => "NotFound",
-        api::CallbackLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
-        api::CallbackLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
-        api::CallbackLifecycleHookError::ProxyAuthenticationRequired(_) => {
-            "ProxyAuthenticationRequired"
-        }
-        api::CallbackLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
-        api::CallbackLifecycleHookError::Conflict(_) => "Conflict",
-        api::CallbackLifecycleHookError::InternalServerError(_) => "InternalServerError",
-        api::CallbackLifecycleHookError::NotImplemented(_) => "NotImplemented",
-        api::CallbackLifecycleHookError::BadGateway(_) => "BadGateway",
-        api::CallbackLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
-        api::CallbackLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
-        _ => "Unhandled",
-    }
-}
-/// `CreateLifecycleHook`: the input as JSON in, the output as JSON text out.
-async fn call_create_lifecycle_hook(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::CreateLifecycleHookInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_create_lifecycle_hook(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_create_lifecycle_hook))?,
+/// `CreateLifecycleHook`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_create_lifecycle_hook(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::CreateLifecycleHookInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+        args.require::<api::LifecycleHookType>(2)?,
+        args.require::<String>(5)?,
+    );
+    input.default_result = args.get(3)?;
+    input.default_timeout = args.get(4)?;
+    input.notification_metadata = args.get(6)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_create_lifecycle_hook(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .create_lifecycle_hook(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_create_lifecycle_hook))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.create_lifecycle_hook(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `CreateLifecycleHook` error answer: its variant's name.
-fn error_kind_create_lifecycle_hook(
-    error: &api::CreateLifecycleHookError,
-) -> &'static str {
-    match error {
-        api::CreateLifecycleHookError::BadRequest(_) => "BadRequest",
-        api::CreateLifecycleHookError::Unauthorized(_) => "Unauthorized",
-        api::CreateLifecycleHookError::Forbidden(_) => "Forbidden",
-        api::CreateLifecycleHookError::NotFound(_) => "NotFound",
-        api::CreateLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
-        api::CreateLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
-        api::CreateLifecycleHookError::ProxyAuthenticationRequired(_) => {
-            "ProxyAuthenticationRequired"
-        }
-        api::CreateLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
-        api::CreateLifecycleHookError::Conflict(_) => "Conflict",
-        api::CreateLifecycleHookError::InternalServerError(_) => "InternalServerError",
-        api::CreateLifecycleHookError::NotImplemented(_) => "NotImplemented",
-        api::CreateLifecycleHookError::BadGateway(_) => "BadGateway",
-        api::CreateLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
-        api::CreateLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
-        _ => "Unhandled",
-    }
-}
-/// `ShowLifecycleHook`: the input as JSON in, the output as JSON text out.
-async fn call_show_lifecycle_hook(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::ShowLifecycleHookInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_show_lifecycle_hook(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_show_lifecycle_hook))?,
+/// `ShowLifecycleHook`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_show_lifecycle_hook(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let input = api::ShowLifecycleHookInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+    );
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_show_lifecycle_hook(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .show_lifecycle_hook(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_show_lifecycle_hook))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.show_lifecycle_hook(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `ShowLifecycleHook` error answer: its variant's name.
-fn error_kind_show_lifecycle_hook(error: &api::ShowLifecycleHookError) -> &'static str {
-    match error {
-        api::ShowLifecycleHookError::BadRequest(_) => "BadRequest",
-        api::ShowLifecycleHookError::Unauthorized(_) => "Unauthorized",
-        api::ShowLifecycleHookError::Forbidden(_) => "Forbidden",
-        api::ShowLifecycleHookError::NotFound(_) => "NotFound",
-        api::ShowLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
-        api::ShowLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
-        api::ShowLifecycleHookError::ProxyAuthenticationRequired(_) => {
-            "ProxyAuthenticationRequired"
-        }
-        api::ShowLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
-        api::ShowLifecycleHookError::Conflict(_) => "Conflict",
-        api::ShowLifecycleHookError::InternalServerError(_) => "InternalServerError",
-        api::ShowLifecycleHookError::NotImplemented(_) => "NotImplemented",
-        api::ShowLifecycleHookError::BadGateway(_) => "BadGateway",
-        api::ShowLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
-        api::ShowLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
-        _ => "Unhandled",
-    }
-}
-/// `ListLifecycleHooks`: the input as JSON in, the output as JSON text out.
-async fn call_list_lifecycle_hooks(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::ListLifecycleHooksInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_list_lifecycle_hooks(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_list_lifecycle_hooks))?,
+/// `ListLifecycleHooks`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_list_lifecycle_hooks(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let input = api::ListLifecycleHooksInput::new(args.require::<String>(0)?);
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_list_lifecycle_hooks(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .list_lifecycle_hooks(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_list_lifecycle_hooks))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.list_lifecycle_hooks(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `ListLifecycleHooks` error answer: its variant's name.
-fn error_kind_list_lifecycle_hooks(
-    error: &api::ListLifecycleHooksError,
-) -> &'static str {
-    match error {
-        api::ListLifecycleHooksError::BadRequest(_) => "BadRequest",
-        api::ListLifecycleHooksError::Unauthorized(_) => "Unauthorized",
-        api::ListLifecycleHooksError::Forbidden(_) => "Forbidden",
-        api::ListLifecycleHooksError::NotFound(_) => "NotFound",
-        api::ListLifecycleHooksError::MethodNotAllowed(_) => "MethodNotAllowed",
-        api::ListLifecycleHooksError::NotAcceptable(_) => "NotAcceptable",
-        api::ListLifecycleHooksError::ProxyAuthenticationRequired(_) => {
-            "ProxyAuthenticationRequired"
-        }
-        api::ListLifecycleHooksError::RequestTimeout(_) => "RequestTimeout",
-        api::ListLifecycleHooksError::Conflict(_) => "Conflict",
-        api::ListLifecycleHooksError::InternalServerError(_) => "InternalServerError",
-        api::ListLifecycleHooksError::NotImplemented(_) => "NotImplemented",
-        api::ListLifecycleHooksError::BadGateway(_) => "BadGateway",
-        api::ListLifecycleHooksError::ServiceUnavailable(_) => "ServiceUnavailable",
-        api::ListLifecycleHooksError::GatewayTimeout(_) => "GatewayTimeout",
-        _ => "Unhandled",
-    }
-}
-/// `UpdateLifecycleHook`: the input as JSON in, the output as JSON text out.
-async fn call_update_lifecycle_hook(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::UpdateLifecycleHookInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_update_lifecycle_hook(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_update_lifecycle_hook))?,
+/// `UpdateLifecycleHook`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_update_lifecycle_hook(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::UpdateLifecycleHookInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+    );
+    input.lifecycle_hook_type = args.get(2)?;
+    input.default_result = args.get(3)?;
+    input.default_timeout = args.get(4)?;
+    input.notification_topic_urn = args.get(5)?;
+    input.notification_metadata = args.get(6)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_update_lifecycle_hook(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .update_lifecycle_hook(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_update_lifecycle_hook))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.update_lifecycle_hook(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `UpdateLifecycleHook` error answer: its variant's name.
-fn error_kind_update_lifecycle_hook(
-    error: &api::UpdateLifecycleHookError,
-) -> &'static str {
-    match error {
-        api::UpdateLifecycleHookError::BadRequest(_) => "BadRequest",
-        api::UpdateLifecycleHookError::Unauthorized(_) => "Unauthorized",
-        api::UpdateLifecycleHookError::Forbidden(_) => "Forbidden",
-        api::UpdateLifecycleHookError::NotFound(_) => "NotFound",
-        api::UpdateLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
-        api::UpdateLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
-        api::UpdateLifecycleHookError::ProxyAuthenticationRequired(_) => {
-            "ProxyAuthenticationRequired"
-        }
-        api::UpdateLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
-        api::UpdateLifecycleHookError::Conflict(_) => "Conflict",
-        api::UpdateLifecycleHookError::InternalServerError(_) => "InternalServerError",
-        api::UpdateLifecycleHookError::NotImplemented(_) => "NotImplemented",
-        api::UpdateLifecycleHookError::BadGateway(_) => "BadGateway",
-        api::UpdateLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
-        api::UpdateLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
-        _ => "Unhandled",
-    }
-}
-/// `DeleteLifecycleHook`: the input as JSON in, the output as JSON text out.
-async fn call_delete_lifecycle_hook(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::DeleteLifecycleHookInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_delete_lifecycle_hook(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_delete_lifecycle_hook))?,
+/// `DeleteLifecycleHook`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_delete_lifecycle_hook(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let input = api::DeleteLifecycleHookInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+    );
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_delete_lifecycle_hook(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .delete_lifecycle_hook(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_delete_lifecycle_hook))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.delete_lifecycle_hook(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `DeleteLifecycleHook` error answer: its variant's name.
-fn error_kind_delete_lifecycle_hook(
-    error: &api::DeleteLifecycleHookError,
-) -> &'static str {
-    match error {
-        api::DeleteLifecycleHookError::BadRequest(_) => "BadRequest",
-        api::DeleteLifecycleHookError::Unauthorized(_) => "Unauthorized",
-        api::DeleteLifecycleHookError::Forbidden(_) => "Forbidden",
-        api::DeleteLifecycleHookError::NotFound(_) => "NotFound",
-        api::DeleteLifecycleHookError::MethodNotAllowed(_) => "MethodNotAllowed",
-        api::DeleteLifecycleHookError::NotAcceptable(_) => "NotAcceptable",
-        api::DeleteLifecycleHookError::ProxyAuthenticationRequired(_) => {
-            "ProxyAuthenticationRequired"
-        }
-        api::DeleteLifecycleHookError::RequestTimeout(_) => "RequestTimeout",
-        api::DeleteLifecycleHookError::Conflict(_) => "Conflict",
-        api::DeleteLifecycleHookError::InternalServerError(_) => "InternalServerError",
-        api::DeleteLifecycleHookError::NotImplemented(_) => "NotImplemented",
-        api::DeleteLifecycleHookError::BadGateway(_) => "BadGateway",
-        api::DeleteLifecycleHookError::ServiceUnavailable(_) => "ServiceUnavailable",
-        api::DeleteLifecycleHookError::GatewayTimeout(_) => "GatewayTimeout",
-        _ => "Unhandled",
-    }
-}
-/// `ListHookInstances`: the input as JSON in, the output as JSON text out.
-async fn call_list_hook_instances(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::ListHookInstancesInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_list_hook_instances(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_list_hook_instances))?,
+/// `ListHookInstances`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_list_hook_instances(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::ListHookInstancesInput::new(args.require::<String>(0)?);
+    input.instance_id = args.get(1)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_list_hook_instances(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .list_hook_instances(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_list_hook_instances))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
-}
-/// The `kind` of a `ListHookInstances` error answer: its variant's name.
-fn error_kind_list_hook_instances(error: &api::ListHookInstancesError) -> &'static str {
-    match error {
-        api::ListHookInstancesError::BadRequest(_) => "BadRequest",
-        api::ListHookInstancesError::Unauthorized(_) => "Unauthorized",
-        api::ListHookInstancesError::Forbidden(_) => "Forbidden",
-        api::ListHookInstancesError::NotFound(_) => "NotFound",
-        api::ListHookInstancesError::MethodNotAllowed(_) => "MethodNotAllowed",
-        api::ListHookInstancesError::NotAcceptable(_) => "NotAcceptable",
-        api::ListHookInstancesError::ProxyAuthenticationRequired(_) => {
-            "ProxyAuthenticationRequired"
-        }
-        api::ListHookInstancesError::RequestTimeout(_) => "RequestTimeout",
-        api::ListHookInstancesError::Conflict(_) => "Conflict",
-        api::ListHookInstancesError::InternalServerError(_) => "InternalServerError",
-        api::ListHookInstancesError::NotImplemented(_) => "NotImplemented",
-        api::ListHookInstancesError::BadGateway(_) => "BadGateway",
-        api::ListHookInstancesError::ServiceUnavailable(_) => "ServiceUnavailable",
-        api::ListHookInstancesError::GatewayTimeout(_) => "GatewayTimeout",
-        _ => "Unhandled",
-    }
+    let output = args
+        .block_on(client.list_hook_instances(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }

@@ -2,55 +2,64 @@
 
 //! `hookctl transfer`: AWS Transfer Family.
 use ::lifecycle_hooks::transfer as api;
+use ::lifecycle_hooks_cli_runtime as cli;
 /// The service's subcommand, its operations and their flags.
-pub static SERVICE: crate::Service = crate::Service {
+pub static SERVICE: cli::Service = cli::Service {
     name: "transfer",
     meta: &api::SERVICE,
     about: "AWS Transfer Family",
-    long_about: "AWS Transfer Family (API version 2018-11-05).\n\nAWS Transfer Family: the callback that an asynchronous custom workflow step sends when\nit finishes, and reading a workflow's executions (one in detail, or every one in\nprogress).\n\nOperations: send-workflow-step-state, describe-execution, list-executions. `hookctl\ntransfer <OPERATION> --help` describes each one and its flags.\n\nGenerated from models/transfer.yaml.",
+    long_about: "AWS Transfer Family (API version 2018-11-05).\n\nAWS Transfer Family: the callback that an asynchronous custom workflow step sends when\nit finishes, and reading a workflow's executions (one in detail, or every one in\nprogress).\n\nNote (protocol, from `botocore`): The seed page says only that the request is JSON;\nprefix and version are botocore's metadata.\n\nSource (signing): `botocore`.\n\nNote (endpoint, from `botocore`): endpointPrefix `transfer` is botocore's service model;\nthe China partition (regions matching ^cn-\\w+-\\d+$, DNS suffix amazonaws.com.cn) is\nbotocore's partitions.json (sources.botocore-partitions).\n\nOperations: send-workflow-step-state, describe-execution, list-executions. `hookctl\ntransfer <OPERATION> --help` describes each one and its flags.\n\nGenerated from models/transfer.yaml.",
     usage: "hookctl transfer <OPERATION> [--<member> VALUE ...] [--input-json <JSON|@FILE>] [OPTIONS]",
     operations: &[
-        crate::Operation {
+        cli::Operation {
             name: "send-workflow-step-state",
             about: "Sends a callback for asynchronous custom steps.",
-            long_about: "Sends a callback for asynchronous custom steps.\n\nThe ExecutionId, WorkflowId, and Token are passed to the target resource during\nexecution of a custom step of a workflow. You must include those with their callback as\nwell as providing a status.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): AccessDeniedException, InternalServiceError,\nInvalidRequestException, ResourceNotFoundException, ServiceUnavailableException,\nThrottlingException; any other error answer is kind Unhandled.",
+            long_about: "Sends a callback for asynchronous custom steps.\n\nThe ExecutionId, WorkflowId, and Token are passed to the target resource during\nexecution of a custom step of a workflow. You must include those with their callback as\nwell as providing a status.\n\nNote (HTTP binding, from `botocore`): botocore gives `POST /` (the page shows no method\nor path); the page says HTTP 200 with an empty body on success.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): AccessDeniedException, InternalServiceError,\nInvalidRequestException, ResourceNotFoundException, ServiceUnavailableException,\nThrottlingException; any other error answer is kind Unhandled.",
             usage: "hookctl transfer send-workflow-step-state --workflow-id <STRING> --execution-id <STRING> --token <STRING> --status <VALUE> [OPTIONS]\n       hookctl transfer send-workflow-step-state --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "WorkflowId",
                     flag: "workflow-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "A unique identifier for the workflow. [required]",
                     long_help: "A unique identifier for the workflow.\n\nType: string.\nConstraints: length 19..=19 characters; pattern `w-([a-z0-9]{17})`.\nRequired.\nMember `WorkflowId` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "ExecutionId",
                     flag: "execution-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "A unique identifier for the execution of a workflow. [required]",
                     long_help: "A unique identifier for the execution of a workflow.\n\nType: string.\nConstraints: length 36..=36 characters; pattern\n`[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}`.\nRequired.\nMember `ExecutionId` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "Token",
                     flag: "token",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "Used to distinguish between multiple callbacks for multiple Lambda steps within the same execution. [required]",
                     long_help: "Used to distinguish between multiple callbacks for multiple Lambda steps\nwithin the same execution.\n\nType: string.\nConstraints: length 1..=64 characters; pattern `\\w+`.\nRequired.\nMember `Token` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "Status",
                     flag: "status",
-                    kind: crate::Kind::Enum(&["SUCCESS", "FAILURE"]),
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::choice::<api::CustomStepStatus>,
+                    values: Some(api::CustomStepStatus::VALUES),
+                    switch: false,
                     required: true,
                     value_name: "VALUE",
                     help: "Indicates whether the specified step succeeded or failed. [required] [values: SUCCESS, FAILURE]",
@@ -59,28 +68,33 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_send_workflow_step_state,
         },
-        crate::Operation {
+        cli::Operation {
             name: "describe-execution",
             about: "You can use `DescribeExecution` to check the details of the execution of the specified workflow.",
-            long_about: "You can use `DescribeExecution` to check the details of the execution of the specified\nworkflow.\n\nThis API call only returns details for in-progress workflows.\n\nIf you provide an ID for an execution that is not in progress, or if the execution\ndoesn't match the specified workflow ID, you receive a `ResourceNotFound` exception.\n\nNote: botocore marks it readonly, so it is idempotent.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceNotFoundException,\nInvalidRequestException, InternalServiceError, ServiceUnavailableException; any other\nerror answer is kind Unhandled.",
+            long_about: "You can use `DescribeExecution` to check the details of the execution of the specified\nworkflow.\n\nThis API call only returns details for in-progress workflows.\n\nIf you provide an ID for an execution that is not in progress, or if the execution\ndoesn't match the specified workflow ID, you receive a `ResourceNotFound` exception.\n\nNote (from `botocore`): botocore marks it readonly, so it is idempotent.\n\nHTTP: POST /; success is HTTP 200.\n\nErrors (exit code 4, with this kind): ResourceNotFoundException,\nInvalidRequestException, InternalServiceError, ServiceUnavailableException; any other\nerror answer is kind Unhandled.",
             usage: "hookctl transfer describe-execution --execution-id <STRING> --workflow-id <STRING> [OPTIONS]\n       hookctl transfer describe-execution --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "ExecutionId",
                     flag: "execution-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "A unique identifier for the execution of a workflow. [required]",
                     long_help: "A unique identifier for the execution of a workflow.\n\nType: string.\nConstraints: length 36..=36 characters; pattern\n`[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}`.\nRequired.\nMember `ExecutionId` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "WorkflowId",
                     flag: "workflow-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "A unique identifier for the workflow. [required]",
@@ -89,38 +103,45 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: false,
+            run: run_describe_execution,
         },
-        crate::Operation {
+        cli::Operation {
             name: "list-executions",
             about: "Lists all in-progress executions for the specified workflow.",
-            long_about: "Lists all in-progress executions for the specified workflow.\n\nIf the specified workflow ID cannot be found, `ListExecutions` returns a\n`ResourceNotFound` exception.\n\nNote: botocore's paginator also keeps the non-aggregate keys [\"WorkflowId\"] from the\npages. botocore marks it readonly, so it is idempotent.\n\nHTTP: POST /; success is HTTP 200.\n\nPaginated: --all-pages follows `NextToken` to the last page and prints one output with\nevery `Executions` (and no `NextToken`).\n\nErrors (exit code 4, with this kind): ResourceNotFoundException,\nInvalidRequestException, InternalServiceError, ServiceUnavailableException,\nInvalidNextTokenException; any other error answer is kind Unhandled.",
+            long_about: "Lists all in-progress executions for the specified workflow.\n\nIf the specified workflow ID cannot be found, `ListExecutions` returns a\n`ResourceNotFound` exception.\n\nNote (from `botocore`): botocore's paginator also keeps the non-aggregate keys\n[\"WorkflowId\"] from the pages. botocore marks it readonly, so it is idempotent.\n\nSource (pagination): `botocore`.\n\nHTTP: POST /; success is HTTP 200.\n\nPaginated: --all-pages follows `NextToken` to the last page and prints one output with\nevery `Executions` (and no `NextToken`).\n\nErrors (exit code 4, with this kind): ResourceNotFoundException,\nInvalidRequestException, InternalServiceError, ServiceUnavailableException,\nInvalidNextTokenException; any other error answer is kind Unhandled.",
             usage: "hookctl transfer list-executions --workflow-id <STRING> [OPTIONS]\n       hookctl transfer list-executions --input-json <JSON|@FILE> [OPTIONS]",
             members: &[
-                crate::Member {
+                cli::Member {
                     wire: "MaxResults",
                     flag: "max-results",
-                    kind: crate::Kind::Integer,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<i32>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "INTEGER",
                     help: "The maximum number of items to return.",
                     long_help: "The maximum number of items to return.\n\nType: integer (32-bit).\nConstraints: range 1..=1000.\nOptional.\nMember `MaxResults` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "NextToken",
                     flag: "next-token",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: false,
                     value_name: "STRING",
                     help: "`ListExecutions` returns the `NextToken` parameter in the output.",
                     long_help: "`ListExecutions` returns the `NextToken` parameter in the output. You can then\npass the `NextToken` parameter in a subsequent command to continue listing\nadditional executions.\n\nThis is useful for pagination, for instance. If you have 100 executions for a\nworkflow, you might only want to list first 10. If so, call the API by\nspecifying the `max-results`:\n\n`aws transfer list-executions --max-results 10`\n\nThis returns details for the first 10 executions, as well as the pointer\n(`NextToken`) to the eleventh execution. You can now call the API again,\nsupplying the `NextToken` value you received:\n\n`aws transfer list-executions --max-results 10 --next-token\n$somePointerReturnedFromPreviousListResult`\n\nThis call returns the next 10 executions, the 11th through the 20th. You can\nthen repeat the call until the details for all 100 executions have been\nreturned.\n\nType: string.\nConstraints: length 1..=6144 characters.\nOptional.\nMember `NextToken` of --input-json.",
                 },
-                crate::Member {
+                cli::Member {
                     wire: "WorkflowId",
                     flag: "workflow-id",
-                    kind: crate::Kind::String,
-                    arity: crate::Arity::One,
+                    arity: cli::Arity::One,
+                    parser: cli::values::flag::<String>,
+                    values: None,
+                    switch: false,
                     required: true,
                     value_name: "STRING",
                     help: "A unique identifier for the workflow. [required]",
@@ -129,144 +150,66 @@ pub static SERVICE: crate::Service = crate::Service {
             ],
             one_of: &[],
             paginated: true,
+            run: run_list_executions,
         },
     ],
 };
-/// Runs `operation` (a name from [`SERVICE`]) with its merged JSON input.
-pub async fn run(
-    operation: &str,
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    match operation {
-        "send-workflow-step-state" => call_send_workflow_step_state(input, ctx).await,
-        "describe-execution" => call_describe_execution(input, ctx).await,
-        "list-executions" => call_list_executions(input, ctx).await,
-        other => Err(crate::Failure::unknown_operation("transfer", other)),
-    }
-}
-/// `SendWorkflowStepState`: the input as JSON in, the output as JSON text out.
-async fn call_send_workflow_step_state(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::SendWorkflowStepStateInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_send_workflow_step_state(&input)
-                .map_err(|e| crate::Failure::call(
-                    e,
-                    error_kind_send_workflow_step_state,
-                ))?,
+/// `SendWorkflowStepState`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_send_workflow_step_state(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let input = api::SendWorkflowStepStateInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+        args.require::<String>(2)?,
+        args.require::<api::CustomStepStatus>(3)?,
+    );
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_send_workflow_step_state(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .send_workflow_step_state(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_send_workflow_step_state))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.send_workflow_step_state(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `SendWorkflowStepState` error answer: its variant's name.
-fn error_kind_send_workflow_step_state(
-    error: &api::SendWorkflowStepStateError,
-) -> &'static str {
-    match error {
-        api::SendWorkflowStepStateError::AccessDeniedException(_) => {
-            "AccessDeniedException"
-        }
-        api::SendWorkflowStepStateError::InternalServiceError(_) => {
-            "InternalServiceError"
-        }
-        api::SendWorkflowStepStateError::InvalidRequestException(_) => {
-            "InvalidRequestException"
-        }
-        api::SendWorkflowStepStateError::ResourceNotFoundException(_) => {
-            "ResourceNotFoundException"
-        }
-        api::SendWorkflowStepStateError::ServiceUnavailableException(_) => {
-            "ServiceUnavailableException"
-        }
-        api::SendWorkflowStepStateError::ThrottlingException(_) => "ThrottlingException",
-        _ => "Unhandled",
-    }
-}
-/// `DescribeExecution`: the input as JSON in, the output as JSON text out.
-async fn call_describe_execution(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::DescribeExecutionInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_describe_execution(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_describe_execution))?,
+/// `DescribeExecution`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_describe_execution(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let input = api::DescribeExecutionInput::new(
+        args.require::<String>(0)?,
+        args.require::<String>(1)?,
+    );
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_describe_execution(&input).map_err(cli::Failure::call)?,
         );
     }
-    let output = client
-        .describe_execution(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_describe_execution))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
+    let output = args
+        .block_on(client.describe_execution(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }
-/// The `kind` of a `DescribeExecution` error answer: its variant's name.
-fn error_kind_describe_execution(error: &api::DescribeExecutionError) -> &'static str {
-    match error {
-        api::DescribeExecutionError::ResourceNotFoundException(_) => {
-            "ResourceNotFoundException"
-        }
-        api::DescribeExecutionError::InvalidRequestException(_) => {
-            "InvalidRequestException"
-        }
-        api::DescribeExecutionError::InternalServiceError(_) => "InternalServiceError",
-        api::DescribeExecutionError::ServiceUnavailableException(_) => {
-            "ServiceUnavailableException"
-        }
-        _ => "Unhandled",
-    }
-}
-/// `ListExecutions`: the input as JSON in, the output as JSON text out.
-async fn call_list_executions(
-    input: ::serde_json::Value,
-    ctx: &crate::Context,
-) -> Result<String, crate::Failure> {
-    let input: api::ListExecutionsInput = ::serde_json::from_value(input)
-        .map_err(crate::Failure::input)?;
-    let client = api::Client::new(ctx.config.clone()).map_err(crate::Failure::config)?;
-    if ctx.dry_run {
-        client
-            .handle()
-            .resolve_credentials()
-            .await
-            .map_err(crate::Failure::credentials)?;
-        return crate::dry_run(
-            client
-                .prepare_list_executions(&input)
-                .map_err(|e| crate::Failure::call(e, error_kind_list_executions))?,
+/// `ListExecutions`: its input from the flags and `--input-json`, its output as JSON text.
+fn run_list_executions(args: &cli::Args<'_>) -> Result<String, cli::Failure> {
+    let mut input = api::ListExecutionsInput::new(args.require::<String>(2)?);
+    input.max_results = args.get(0)?;
+    input.next_token = args.get(1)?;
+    let client = api::Client::new(args.config()).map_err(cli::Failure::config)?;
+    if args.dry_run() {
+        args.block_on(client.resolve_credentials()).map_err(cli::Failure::credentials)?;
+        return cli::dry_run(
+            client.prepare_list_executions(&input).map_err(cli::Failure::call)?,
         );
     }
-    if ctx.all_pages {
+    if args.all_pages() {
         let mut pages = client.list_executions_pages(input);
         let mut all: Option<api::ListExecutionsOutput> = None;
-        while let Some(page) = pages.next_page().await {
-            let mut page = page
-                .map_err(|e| crate::Failure::call(e, error_kind_list_executions))?;
-            page.next_token = None;
+        while let Some(page) = args.block_on(pages.next_page()) {
+            let mut page = page.map_err(cli::Failure::call)?;
+            page.next_token = Default::default();
             match &mut all {
                 Some(merged) => {
                     merged
@@ -278,32 +221,12 @@ async fn call_list_executions(
             }
         }
         return match all {
-            Some(all) => {
-                ::serde_json::to_string_pretty(&all).map_err(crate::Failure::output)
-            }
+            Some(all) => cli::output(&all),
             None => Ok("{}".to_owned()),
         };
     }
-    let output = client
-        .list_executions(input)
-        .await
-        .map_err(|e| crate::Failure::call(e, error_kind_list_executions))?;
-    ::serde_json::to_string_pretty(&output).map_err(crate::Failure::output)
-}
-/// The `kind` of a `ListExecutions` error answer: its variant's name.
-fn error_kind_list_executions(error: &api::ListExecutionsError) -> &'static str {
-    match error {
-        api::ListExecutionsError::ResourceNotFoundException(_) => {
-            "ResourceNotFoundException"
-        }
-        api::ListExecutionsError::InvalidRequestException(_) => "InvalidRequestException",
-        api::ListExecutionsError::InternalServiceError(_) => "InternalServiceError",
-        api::ListExecutionsError::ServiceUnavailableException(_) => {
-            "ServiceUnavailableException"
-        }
-        api::ListExecutionsError::InvalidNextTokenException(_) => {
-            "InvalidNextTokenException"
-        }
-        _ => "Unhandled",
-    }
+    let output = args
+        .block_on(client.list_executions(input))
+        .map_err(cli::Failure::call)?;
+    cli::output(&output)
 }

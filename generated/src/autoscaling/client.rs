@@ -124,6 +124,8 @@ impl Client {
     ///
     /// For more information, see [Complete a lifecycle action](https://docs.aws.amazon.com/autoscaling/ec2/userguide/completing-lifecycle-hooks.html) in the *Amazon EC2 Auto Scaling User Guide*.
     ///
+    /// Source: `botocore`.
+    ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn complete_lifecycle_action(
         &self,
@@ -185,6 +187,8 @@ impl Client {
     ///
     /// If there are any outstanding lifecycle actions, they are completed first (`ABANDON` for launching instances, `CONTINUE` for terminating instances).
     ///
+    /// Source: `botocore`.
+    ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn delete_lifecycle_hook(
         &self,
@@ -242,7 +246,7 @@ impl Client {
     /// - `autoscaling:EC2_INSTANCE_LAUNCHING`
     /// - `autoscaling:EC2_INSTANCE_TERMINATING`
     ///
-    /// Disagreement with the official model: botocore's model does not mark the operation readonly or idempotent; its documentation ("Describes the available types ...") says it only reads, so it is safe to send again and is retried like a read.
+    /// Disagreement with the official model (from `botocore`): botocore's model does not mark the operation readonly or idempotent; its documentation ("Describes the available types ...") says it only reads, so it is safe to send again and is retried like a read.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn describe_lifecycle_hook_types(
@@ -303,7 +307,7 @@ impl Client {
     }
     /// Gets information about the lifecycle hooks for the specified Auto Scaling group.
     ///
-    /// Disagreement with the official model: botocore's model does not mark the operation readonly or idempotent; its documentation ("Gets information about the lifecycle hooks ...") says it only reads, so it is safe to send again and is retried like a read.
+    /// Disagreement with the official model (from `botocore`): botocore's model does not mark the operation readonly or idempotent; its documentation ("Gets information about the lifecycle hooks ...") says it only reads, so it is safe to send again and is retried like a read.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn describe_lifecycle_hooks(
@@ -370,6 +374,8 @@ impl Client {
     /// 6. If you finish before the timeout period ends, send a callback by using the [CompleteLifecycleAction](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CompleteLifecycleAction.html) API call.
     ///
     /// For more information, see [Amazon EC2 Auto Scaling lifecycle hooks](https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html) in the *Amazon EC2 Auto Scaling User Guide*.
+    ///
+    /// Source: `botocore`.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn record_lifecycle_action_heartbeat(

@@ -387,9 +387,11 @@ fn xml_put_lifecycle_hook_answer(
 fn xml_auto_scaling_notification_types(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Vec<String>, String> {
-    crate::runtime::xml::children(node)
-        .map(|item| Ok::<String, String>(crate::runtime::xml::text(item)))
-        .collect()
+    Ok(
+        crate::runtime::xml::children(node)
+            .map(|item| crate::runtime::xml::text(item))
+            .collect::<Vec<_>>(),
+    )
 }
 fn xml_complete_lifecycle_action_answer(
     _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
@@ -450,30 +452,27 @@ fn xml_lifecycle_hook(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "LifecycleHookName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_lifecycle_hook_name = Some(v);
             }
             "AutoScalingGroupName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_auto_scaling_group_name = Some(v);
             }
             "LifecycleTransition" => {
-                let v = Ok::<
-                    LifecycleTransition,
-                    String,
-                >(LifecycleTransition::from(crate::runtime::xml::text(child)))?;
+                let v = LifecycleTransition::from(crate::runtime::xml::text(child));
                 m_lifecycle_transition = Some(v);
             }
             "NotificationTargetARN" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_notification_target_arn = Some(v);
             }
             "RoleARN" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_role_arn = Some(v);
             }
             "NotificationMetadata" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_notification_metadata = Some(v);
             }
             "HeartbeatTimeout" => {
@@ -497,10 +496,7 @@ fn xml_lifecycle_hook(
                 m_global_timeout = Some(v);
             }
             "DefaultResult" => {
-                let v = Ok::<
-                    LifecycleActionResult,
-                    String,
-                >(LifecycleActionResult::from(crate::runtime::xml::text(child)))?;
+                let v = LifecycleActionResult::from(crate::runtime::xml::text(child));
                 m_default_result = Some(v);
             }
             _ => {}
@@ -521,7 +517,9 @@ fn xml_lifecycle_hook(
 fn xml_lifecycle_hooks(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Vec<LifecycleHook>, String> {
-    crate::runtime::xml::children(node).map(|item| xml_lifecycle_hook(item)).collect()
+    crate::runtime::xml::children(node)
+        .map(|item| xml_lifecycle_hook(item))
+        .collect::<Result<Vec<_>, String>>()
 }
 fn xml_record_lifecycle_action_heartbeat_answer(
     _node: crate::runtime::xml::roxmltree::Node<'_, '_>,

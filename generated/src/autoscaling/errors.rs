@@ -59,7 +59,9 @@ impl std::error::Error for LimitExceededFault {}
 ///
 /// Error code `ResourceContention`, HTTP status 500, client fault.
 ///
-/// Note (the error, from `botocore`): An oddity of botocore's model: HTTP 500 together with senderFault true, so it is a client fault on a server status. It is retryable: the contention (another pending update to the same resource) clears once that update finishes, and botocore's retry handlers (legacy and standard) already retry every HTTP 500, so a retry with backoff is what AWS clients do.
+/// Note (the error, from `botocore`): An oddity of botocore's model: HTTP 500 together with senderFault true, so it is a client fault on a server status.
+///
+/// Disagreement with the official model (the error, from `botocore`): botocore's model has no retryable trait for it. Its documentation says the fault means a pending update to the same resource already exists: this request was refused, not applied, so it is safe to send again, for every operation (the runtime retries an answer that may mean the request was applied only for an idempotent operation); the contention clears once that update finishes, and botocore's retry handlers (legacy and standard) retry every HTTP 500 anyway.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResourceContentionFault {
@@ -235,7 +237,7 @@ impl crate::runtime::ServiceError for PutLifecycleHookError {
 pub enum CompleteLifecycleActionError {
     /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
     ///
-    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    /// Note (from `botocore`): The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
     ResourceContentionFault(ResourceContentionFault),
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
@@ -299,6 +301,13 @@ impl CompleteLifecycleActionError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::ResourceContentionFault(_) => Some("ResourceContentionFault"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for CompleteLifecycleActionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -326,6 +335,9 @@ impl crate::runtime::ServiceError for CompleteLifecycleActionError {
     fn is_throttling(&self) -> bool {
         CompleteLifecycleActionError::is_throttling(self)
     }
+    fn shape_name(&self) -> Option<&'static str> {
+        CompleteLifecycleActionError::shape_name(self)
+    }
 }
 /// Errors of `DeleteLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
 #[derive(Debug)]
@@ -333,7 +345,7 @@ impl crate::runtime::ServiceError for CompleteLifecycleActionError {
 pub enum DeleteLifecycleHookError {
     /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
     ///
-    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    /// Note (from `botocore`): The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
     ResourceContentionFault(ResourceContentionFault),
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
@@ -397,6 +409,13 @@ impl DeleteLifecycleHookError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::ResourceContentionFault(_) => Some("ResourceContentionFault"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for DeleteLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -424,6 +443,9 @@ impl crate::runtime::ServiceError for DeleteLifecycleHookError {
     fn is_throttling(&self) -> bool {
         DeleteLifecycleHookError::is_throttling(self)
     }
+    fn shape_name(&self) -> Option<&'static str> {
+        DeleteLifecycleHookError::shape_name(self)
+    }
 }
 /// Errors of `DescribeLifecycleHookTypes`: one variant per error the model lists, and `Unhandled` for any other.
 #[derive(Debug)]
@@ -431,7 +453,7 @@ impl crate::runtime::ServiceError for DeleteLifecycleHookError {
 pub enum DescribeLifecycleHookTypesError {
     /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
     ///
-    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    /// Note (from `botocore`): The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
     ResourceContentionFault(ResourceContentionFault),
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
@@ -495,6 +517,13 @@ impl DescribeLifecycleHookTypesError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::ResourceContentionFault(_) => Some("ResourceContentionFault"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for DescribeLifecycleHookTypesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -522,6 +551,9 @@ impl crate::runtime::ServiceError for DescribeLifecycleHookTypesError {
     fn is_throttling(&self) -> bool {
         DescribeLifecycleHookTypesError::is_throttling(self)
     }
+    fn shape_name(&self) -> Option<&'static str> {
+        DescribeLifecycleHookTypesError::shape_name(self)
+    }
 }
 /// Errors of `DescribeLifecycleHooks`: one variant per error the model lists, and `Unhandled` for any other.
 #[derive(Debug)]
@@ -529,7 +561,7 @@ impl crate::runtime::ServiceError for DescribeLifecycleHookTypesError {
 pub enum DescribeLifecycleHooksError {
     /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
     ///
-    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    /// Note (from `botocore`): The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
     ResourceContentionFault(ResourceContentionFault),
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
@@ -593,6 +625,13 @@ impl DescribeLifecycleHooksError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::ResourceContentionFault(_) => Some("ResourceContentionFault"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for DescribeLifecycleHooksError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -620,6 +659,9 @@ impl crate::runtime::ServiceError for DescribeLifecycleHooksError {
     fn is_throttling(&self) -> bool {
         DescribeLifecycleHooksError::is_throttling(self)
     }
+    fn shape_name(&self) -> Option<&'static str> {
+        DescribeLifecycleHooksError::shape_name(self)
+    }
 }
 /// Errors of `RecordLifecycleActionHeartbeat`: one variant per error the model lists, and `Unhandled` for any other.
 #[derive(Debug)]
@@ -627,7 +669,7 @@ impl crate::runtime::ServiceError for DescribeLifecycleHooksError {
 pub enum RecordLifecycleActionHeartbeatError {
     /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
     ///
-    /// Note: The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
+    /// Note (from `botocore`): The page only names it ("May throw ResourceContentionFault"); documentation, code, status and member are botocore's.
     ResourceContentionFault(ResourceContentionFault),
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
@@ -691,6 +733,13 @@ impl RecordLifecycleActionHeartbeatError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::ResourceContentionFault(_) => Some("ResourceContentionFault"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for RecordLifecycleActionHeartbeatError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -717,5 +766,8 @@ impl crate::runtime::ServiceError for RecordLifecycleActionHeartbeatError {
     }
     fn is_throttling(&self) -> bool {
         RecordLifecycleActionHeartbeatError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        RecordLifecycleActionHeartbeatError::shape_name(self)
     }
 }

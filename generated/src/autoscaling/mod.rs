@@ -8,7 +8,7 @@
 //!
 //! Note (signing, from `botocore`): botocore has no signingName, so the signing name is the endpointPrefix `autoscaling`.
 //!
-//! Note (endpoint, from `botocore`): endpointPrefix `autoscaling`; the China partition uses the amazonaws.com.cn suffix.
+//! Note (endpoint, from `botocore`): endpointPrefix `autoscaling` is botocore's service model; the China partition (regions matching ^cn-\w+-\d+$, DNS suffix amazonaws.com.cn) is botocore's partitions.json (sources.botocore-partitions).
 //!
 //! Answers are XML in the namespace `http://autoscaling.amazonaws.com/doc/2011-01-01/` (read by local names, as botocore reads them).
 //!

@@ -319,33 +319,27 @@ fn xml_annotation(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "AnnotationName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_annotation_name = Some(v);
             }
             "Status" => {
-                let v = Ok::<
-                    AnnotationStatus,
-                    String,
-                >(AnnotationStatus::from(crate::runtime::xml::text(child)))?;
+                let v = AnnotationStatus::from(crate::runtime::xml::text(child));
                 m_status = Some(v);
             }
             "StatusMessage" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_status_message = Some(v);
             }
             "RemediationMessage" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_remediation_message = Some(v);
             }
             "RemediationLink" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_remediation_link = Some(v);
             }
             "SeverityLevel" => {
-                let v = Ok::<
-                    AnnotationSeverityLevel,
-                    String,
-                >(AnnotationSeverityLevel::from(crate::runtime::xml::text(child)))?;
+                let v = AnnotationSeverityLevel::from(crate::runtime::xml::text(child));
                 m_severity_level = Some(v);
             }
             _ => {}
@@ -363,7 +357,9 @@ fn xml_annotation(
 fn xml_annotation_list(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Vec<Annotation>, String> {
-    crate::runtime::xml::children(node).map(|item| xml_annotation(item)).collect()
+    crate::runtime::xml::children(node)
+        .map(|item| xml_annotation(item))
+        .collect::<Result<Vec<_>, String>>()
 }
 fn xml_change_set_hook(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
@@ -377,29 +373,23 @@ fn xml_change_set_hook(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "InvocationPoint" => {
-                let v = Ok::<
-                    HookInvocationPoint,
-                    String,
-                >(HookInvocationPoint::from(crate::runtime::xml::text(child)))?;
+                let v = HookInvocationPoint::from(crate::runtime::xml::text(child));
                 m_invocation_point = Some(v);
             }
             "FailureMode" => {
-                let v = Ok::<
-                    HookFailureMode,
-                    String,
-                >(HookFailureMode::from(crate::runtime::xml::text(child)))?;
+                let v = HookFailureMode::from(crate::runtime::xml::text(child));
                 m_failure_mode = Some(v);
             }
             "TypeName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_name = Some(v);
             }
             "TypeVersionId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_version_id = Some(v);
             }
             "TypeConfigurationVersionId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_configuration_version_id = Some(v);
             }
             "TargetDetails" => {
@@ -427,18 +417,15 @@ fn xml_change_set_hook_resource_target_details(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "LogicalResourceId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_logical_resource_id = Some(v);
             }
             "ResourceType" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_resource_type = Some(v);
             }
             "ResourceAction" => {
-                let v = Ok::<
-                    ChangeAction,
-                    String,
-                >(ChangeAction::from(crate::runtime::xml::text(child)))?;
+                let v = ChangeAction::from(crate::runtime::xml::text(child));
                 m_resource_action = Some(v);
             }
             _ => {}
@@ -458,10 +445,7 @@ fn xml_change_set_hook_target_details(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "TargetType" => {
-                let v = Ok::<
-                    HookTargetType,
-                    String,
-                >(HookTargetType::from(crate::runtime::xml::text(child)))?;
+                let v = HookTargetType::from(crate::runtime::xml::text(child));
                 m_target_type = Some(v);
             }
             "ResourceTargetDetails" => {
@@ -479,7 +463,9 @@ fn xml_change_set_hook_target_details(
 fn xml_change_set_hooks(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Vec<ChangeSetHook>, String> {
-    crate::runtime::xml::children(node).map(|item| xml_change_set_hook(item)).collect()
+    crate::runtime::xml::children(node)
+        .map(|item| xml_change_set_hook(item))
+        .collect::<Result<Vec<_>, String>>()
 }
 fn xml_describe_change_set_hooks_output(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
@@ -494,11 +480,11 @@ fn xml_describe_change_set_hooks_output(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "ChangeSetId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_change_set_id = Some(v);
             }
             "ChangeSetName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_change_set_name = Some(v);
             }
             "Hooks" => {
@@ -506,22 +492,19 @@ fn xml_describe_change_set_hooks_output(
                 m_hooks = Some(v);
             }
             "Status" => {
-                let v = Ok::<
-                    ChangeSetHooksStatus,
-                    String,
-                >(ChangeSetHooksStatus::from(crate::runtime::xml::text(child)))?;
+                let v = ChangeSetHooksStatus::from(crate::runtime::xml::text(child));
                 m_status = Some(v);
             }
             "NextToken" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_next_token = Some(v);
             }
             "StackId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_stack_id = Some(v);
             }
             "StackName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_stack_name = Some(v);
             }
             _ => {}
@@ -557,52 +540,43 @@ fn xml_get_hook_result_output(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "HookResultId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_hook_result_id = Some(v);
             }
             "InvocationPoint" => {
-                let v = Ok::<
-                    HookInvocationPoint,
-                    String,
-                >(HookInvocationPoint::from(crate::runtime::xml::text(child)))?;
+                let v = HookInvocationPoint::from(crate::runtime::xml::text(child));
                 m_invocation_point = Some(v);
             }
             "FailureMode" => {
-                let v = Ok::<
-                    HookFailureMode,
-                    String,
-                >(HookFailureMode::from(crate::runtime::xml::text(child)))?;
+                let v = HookFailureMode::from(crate::runtime::xml::text(child));
                 m_failure_mode = Some(v);
             }
             "TypeName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_name = Some(v);
             }
             "OriginalTypeName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_original_type_name = Some(v);
             }
             "TypeVersionId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_version_id = Some(v);
             }
             "TypeConfigurationVersionId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_configuration_version_id = Some(v);
             }
             "TypeArn" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_type_arn = Some(v);
             }
             "Status" => {
-                let v = Ok::<
-                    HookStatus,
-                    String,
-                >(HookStatus::from(crate::runtime::xml::text(child)))?;
+                let v = HookStatus::from(crate::runtime::xml::text(child));
                 m_status = Some(v);
             }
             "HookStatusReason" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_hook_status_reason = Some(v);
             }
             "InvokedAt" => {
@@ -654,25 +628,19 @@ fn xml_hook_target(
     for child in crate::runtime::xml::children(node) {
         match child.tag_name().name() {
             "TargetType" => {
-                let v = Ok::<
-                    HookTargetType,
-                    String,
-                >(HookTargetType::from(crate::runtime::xml::text(child)))?;
+                let v = HookTargetType::from(crate::runtime::xml::text(child));
                 m_target_type = Some(v);
             }
             "TargetTypeName" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_target_type_name = Some(v);
             }
             "TargetId" => {
-                let v = Ok::<String, String>(crate::runtime::xml::text(child))?;
+                let v = crate::runtime::xml::text(child);
                 m_target_id = Some(v);
             }
             "Action" => {
-                let v = Ok::<
-                    HookTargetAction,
-                    String,
-                >(HookTargetAction::from(crate::runtime::xml::text(child)))?;
+                let v = HookTargetAction::from(crate::runtime::xml::text(child));
                 m_action = Some(v);
             }
             _ => {}

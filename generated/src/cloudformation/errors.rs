@@ -49,7 +49,11 @@ impl std::fmt::Display for HookResultNotFoundException {
 impl std::error::Error for HookResultNotFoundException {}
 /// The specified change set name or ID doesn't exit. To view valid change sets for a stack, use the `ListChangeSets` operation.
 ///
+/// Source: `botocore`.
+///
 /// Error code `ChangeSetNotFound`, HTTP status 404, client fault.
+///
+/// Source (the error): `botocore`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ChangeSetNotFoundException {
@@ -203,6 +207,8 @@ impl crate::runtime::ServiceError for ListHookResultsError {
 #[non_exhaustive]
 pub enum DescribeChangeSetHooksError {
     /// The specified change set name or ID doesn't exit. To view valid change sets for a stack, use the `ListChangeSets` operation.
+    ///
+    /// Source: `botocore`.
     ChangeSetNotFoundException(ChangeSetNotFoundException),
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
@@ -266,6 +272,13 @@ impl DescribeChangeSetHooksError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::ChangeSetNotFoundException(_) => Some("ChangeSetNotFoundException"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for DescribeChangeSetHooksError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -293,12 +306,17 @@ impl crate::runtime::ServiceError for DescribeChangeSetHooksError {
     fn is_throttling(&self) -> bool {
         DescribeChangeSetHooksError::is_throttling(self)
     }
+    fn shape_name(&self) -> Option<&'static str> {
+        DescribeChangeSetHooksError::shape_name(self)
+    }
 }
 /// Errors of `GetHookResult`: one variant per error the model lists, and `Unhandled` for any other.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum GetHookResultError {
     /// The specified target doesn't have any requested Hook invocations.
+    ///
+    /// Source: `botocore`.
     HookResultNotFoundException(HookResultNotFoundException),
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
@@ -362,6 +380,13 @@ impl GetHookResultError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::HookResultNotFoundException(_) => Some("HookResultNotFoundException"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for GetHookResultError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -388,5 +413,8 @@ impl crate::runtime::ServiceError for GetHookResultError {
     }
     fn is_throttling(&self) -> bool {
         GetHookResultError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        GetHookResultError::shape_name(self)
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! Note (signing, from `botocore`): botocore has no signingName, so the signing name is the endpointPrefix `cloudformation`.
 //!
-//! Note (endpoint, from `botocore`): endpointPrefix `cloudformation`; the China partition uses the amazonaws.com.cn suffix.
+//! Note (endpoint, from `botocore`): endpointPrefix `cloudformation` is botocore's service model; the China partition (regions matching ^cn-\w+-\d+$, DNS suffix amazonaws.com.cn) is botocore's partitions.json (sources.botocore-partitions).
 //!
 //! Answers are XML in the namespace `http://cloudformation.amazonaws.com/doc/2010-05-15/` (read by local names, as botocore reads them).
 //!

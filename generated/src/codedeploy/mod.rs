@@ -4,11 +4,13 @@
 //!
 //! AWS CodeDeploy: the call a Lambda validation function makes to report the result of a deployment lifecycle hook.
 //!
-//! Note (protocol, from `botocore`): The page says only that the request and response are JSON; prefix and version are botocore's metadata. botocore 1.44 lists `protocols: [smithy-rpc-v2-cbor, json]`, smithy-rpc-v2-cbor first (botocore 1.43 lists only json). botocore itself still sends awsJson 1.1, because its own protocol priority order puts json first, and we speak json like botocore does (WIRE.md C1).
+//! Note (protocol, from `botocore`): The page says only that the request and response are JSON; prefix and version are botocore's metadata.
+//!
+//! Disagreement with the official model (protocol, from `botocore`): botocore 1.44 lists `protocols: [smithy-rpc-v2-cbor, json]`, smithy-rpc-v2-cbor first, and `protocol: smithy-rpc-v2-cbor` (botocore 1.43, pinned here, lists only json). botocore itself still sends awsJson 1.1, because its own protocol priority order puts json first, and this model speaks json like botocore does (WIRE.md C1).
 //!
 //! Note (signing, from `botocore`): botocore has no signingName, so the signing name is the endpointPrefix `codedeploy`.
 //!
-//! Note (endpoint, from `botocore`): endpointPrefix `codedeploy`; the China partition uses the amazonaws.com.cn suffix.
+//! Note (endpoint, from `botocore`): endpointPrefix `codedeploy` is botocore's service model; the China partition (regions matching ^cn-\w+-\d+$, DNS suffix amazonaws.com.cn) is botocore's partitions.json (sources.botocore-partitions).
 //!
 //! Transcribed from `models/codedeploy.yaml`. Sources:
 //! - `seed`: AWS CodeDeploy API Reference, PutLifecycleEventHookExecutionStatus (`../shared/seeds/000_d11c974b5f0aa87a.txt`)

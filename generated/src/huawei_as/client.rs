@@ -107,7 +107,9 @@ impl Client {
     ///
     /// Once a group has a lifecycle hook, the hook suspends the instances of its scaling actions and puts them into a wait state (being added to or removed from the group) until the timeout ends or a callback is made. During that time you can run custom actions, for example install or configure software on a new instance, or download log files from an instance before it is terminated.
     ///
-    /// Note: The SDK's AsClient.create_lify_cycle_hook. The SDK names the operation CreateLifyCycleHook (sic), request CreateLifyCycleHookRequest with body CreateLifeCycleHookOption, response CreateLifyCycleHookResponse. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    /// Note (from `huawei-sdk-as`): The SDK's AsClient.create_lify_cycle_hook. The SDK names the operation CreateLifyCycleHook (sic), request CreateLifyCycleHookRequest with body CreateLifeCycleHookOption, response CreateLifyCycleHookResponse. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._create_lify_cycle_hook_http_info: POST /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `POST /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn create_lifecycle_hook(
@@ -155,7 +157,9 @@ impl Client {
     }
     /// Gets the details of a lifecycle hook, by the AS group ID and the lifecycle hook name.
     ///
-    /// Note: The SDK's AsClient.show_life_cycle_hook. Request ShowLifeCycleHookRequest, response ShowLifeCycleHookResponse. A read: safe to send again. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    /// Note (from `huawei-sdk-as`): The SDK's AsClient.show_life_cycle_hook. Request ShowLifeCycleHookRequest, response ShowLifeCycleHookResponse. A read: safe to send again. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._show_life_cycle_hook_http_info: GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn show_lifecycle_hook(
@@ -203,7 +207,9 @@ impl Client {
     }
     /// Lists the lifecycle hooks of an AS group.
     ///
-    /// Note: The SDK's AsClient.list_life_cycle_hooks. Request ListLifeCycleHooksRequest, response ListLifeCycleHooksResponse. A read: safe to send again. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    /// Note (from `huawei-sdk-as`): The SDK's AsClient.list_life_cycle_hooks. Request ListLifeCycleHooksRequest, response ListLifeCycleHooksResponse. A read: safe to send again. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._list_life_cycle_hooks_http_info: GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn list_lifecycle_hooks(
@@ -257,7 +263,9 @@ impl Client {
     }
     /// Changes the settings of a lifecycle hook.
     ///
-    /// Note: The SDK's AsClient.update_life_cycle_hook. Request UpdateLifeCycleHookRequest with body UpdateLifeCycleHookOption, response UpdateLifeCycleHookResponse. It sets the given settings to the given values, so sending it again changes nothing more: idempotent. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    /// Note (from `huawei-sdk-as`): The SDK's AsClient.update_life_cycle_hook. Request UpdateLifeCycleHookRequest with body UpdateLifeCycleHookOption, response UpdateLifeCycleHookResponse. It sets the given settings to the given values, so sending it again changes nothing more: idempotent. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._update_life_cycle_hook_http_info: PUT /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `PUT /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn update_lifecycle_hook(
@@ -305,7 +313,9 @@ impl Client {
     }
     /// Deletes a lifecycle hook. A lifecycle hook cannot be deleted while its AS group is running a scaling action.
     ///
-    /// Note: The SDK's AsClient.delete_lifecycle_hook. Request DeleteLifecycleHookRequest, response DeleteLifecycleHookResponse (no members). Not idempotent: sent again after it was applied, it fails (the hook is gone). The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    /// Note (from `huawei-sdk-as`): The SDK's AsClient.delete_lifecycle_hook. Request DeleteLifecycleHookRequest, response DeleteLifecycleHookResponse (no members). Not idempotent: sent again after it was applied, it fails (the hook is gone). The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._delete_lifecycle_hook_http_info: DELETE /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}. The SDK states no success status (any status below 400 is success); 204 is the status of an answer without a body, and the runtime takes any 2xx as success.
     ///
     /// `DELETE /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}`; success is HTTP 204. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn delete_lifecycle_hook(
@@ -361,7 +371,9 @@ impl Client {
     ///
     /// Filter by instance ID; without a filter, every instance of the group is listed.
     ///
-    /// Note: The SDK's AsClient.list_hook_instances. Request ListHookInstancesRequest, response ListHookInstancesResponse. This is the API the callback page means by "the API for querying instance suspension", the source of lifecycle_action_key. A read: safe to send again. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    /// Note (from `huawei-sdk-as`): The SDK's AsClient.list_hook_instances. Request ListHookInstancesRequest, response ListHookInstancesResponse. This is the API the callback page means by "the API for querying instance suspension", the source of lifecycle_action_key. A read: safe to send again. The errors are the callback page's table (sources.seed): the SDK has none per operation.
+    ///
+    /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._list_hook_instances_http_info: GET /autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `GET /autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn list_hook_instances(

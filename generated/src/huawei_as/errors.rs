@@ -319,7 +319,7 @@ impl std::error::Error for ProxyAuthenticationRequired {}
 ///
 /// Recognised by HTTP status 408 alone, client fault.
 ///
-/// Note (the error): 408 Request Timeout. Matched by status alone; code and message come from the error envelope. A client-side status, but a timeout is transient, so it is retried.
+/// Note (the error): 408 Request Timeout. Matched by status alone; code and message come from the error envelope. Neither the page nor the SDK says it is safe to send again (the SDK retries nothing by itself), and a timed-out request may have been applied: a second EXTEND would extend the timeout twice. The runtime retries it only for an idempotent operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestTimeout {
@@ -409,7 +409,7 @@ impl std::error::Error for Conflict {}
 ///
 /// Recognised by HTTP status 500 alone, server fault.
 ///
-/// Note (the error): 500 Internal Server Error. Matched by status alone; code and message come from the error envelope. A server fault, retried.
+/// Note (the error): 500 Internal Server Error. Matched by status alone; code and message come from the error envelope. A server fault that may come after the request was applied; neither the page nor the SDK says it is safe to send again, so the runtime retries it only for an idempotent operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InternalServerError {
@@ -499,7 +499,7 @@ impl std::error::Error for NotImplemented {}
 ///
 /// Recognised by HTTP status 502 alone, server fault.
 ///
-/// Note (the error): 502 Bad Gateway. Matched by status alone; code and message come from the error envelope. A gateway fault, retried (although the page's description speaks of an invalid request).
+/// Note (the error): 502 Bad Gateway. Matched by status alone; code and message come from the error envelope. A gateway fault (although the page's description speaks of an invalid request), which may come after the request was applied: the runtime retries it only for an idempotent operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct BadGateway {
@@ -544,7 +544,7 @@ impl std::error::Error for BadGateway {}
 ///
 /// Recognised by HTTP status 503 alone, server fault.
 ///
-/// Note (the error): 503 Service Unavailable. Matched by status alone; code and message come from the error envelope. Transient, retried.
+/// Note (the error): 503 Service Unavailable. Matched by status alone; code and message come from the error envelope. The service did not handle the request (RFC 9110), so the runtime retries it for every operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServiceUnavailable {
@@ -589,7 +589,7 @@ impl std::error::Error for ServiceUnavailable {}
 ///
 /// Recognised by HTTP status 504 alone, server fault.
 ///
-/// Note (the error): 504 Gateway Timeout. Matched by status alone; code and message come from the error envelope. Transient, retried.
+/// Note (the error): 504 Gateway Timeout. Matched by status alone; code and message come from the error envelope. The request may have been applied behind the gateway: the runtime retries it only for an idempotent operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct GatewayTimeout {
@@ -1041,6 +1041,26 @@ impl CreateLifecycleHookError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::BadRequest(_) => Some("BadRequest"),
+            Self::Unauthorized(_) => Some("Unauthorized"),
+            Self::Forbidden(_) => Some("Forbidden"),
+            Self::NotFound(_) => Some("NotFound"),
+            Self::MethodNotAllowed(_) => Some("MethodNotAllowed"),
+            Self::NotAcceptable(_) => Some("NotAcceptable"),
+            Self::ProxyAuthenticationRequired(_) => Some("ProxyAuthenticationRequired"),
+            Self::RequestTimeout(_) => Some("RequestTimeout"),
+            Self::Conflict(_) => Some("Conflict"),
+            Self::InternalServerError(_) => Some("InternalServerError"),
+            Self::NotImplemented(_) => Some("NotImplemented"),
+            Self::BadGateway(_) => Some("BadGateway"),
+            Self::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            Self::GatewayTimeout(_) => Some("GatewayTimeout"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for CreateLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1093,6 +1113,9 @@ impl crate::runtime::ServiceError for CreateLifecycleHookError {
     }
     fn is_throttling(&self) -> bool {
         CreateLifecycleHookError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        CreateLifecycleHookError::shape_name(self)
     }
 }
 /// Errors of `ShowLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
@@ -1262,6 +1285,26 @@ impl ShowLifecycleHookError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::BadRequest(_) => Some("BadRequest"),
+            Self::Unauthorized(_) => Some("Unauthorized"),
+            Self::Forbidden(_) => Some("Forbidden"),
+            Self::NotFound(_) => Some("NotFound"),
+            Self::MethodNotAllowed(_) => Some("MethodNotAllowed"),
+            Self::NotAcceptable(_) => Some("NotAcceptable"),
+            Self::ProxyAuthenticationRequired(_) => Some("ProxyAuthenticationRequired"),
+            Self::RequestTimeout(_) => Some("RequestTimeout"),
+            Self::Conflict(_) => Some("Conflict"),
+            Self::InternalServerError(_) => Some("InternalServerError"),
+            Self::NotImplemented(_) => Some("NotImplemented"),
+            Self::BadGateway(_) => Some("BadGateway"),
+            Self::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            Self::GatewayTimeout(_) => Some("GatewayTimeout"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for ShowLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1314,6 +1357,9 @@ impl crate::runtime::ServiceError for ShowLifecycleHookError {
     }
     fn is_throttling(&self) -> bool {
         ShowLifecycleHookError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        ShowLifecycleHookError::shape_name(self)
     }
 }
 /// Errors of `ListLifecycleHooks`: one variant per error the model lists, and `Unhandled` for any other.
@@ -1483,6 +1529,26 @@ impl ListLifecycleHooksError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::BadRequest(_) => Some("BadRequest"),
+            Self::Unauthorized(_) => Some("Unauthorized"),
+            Self::Forbidden(_) => Some("Forbidden"),
+            Self::NotFound(_) => Some("NotFound"),
+            Self::MethodNotAllowed(_) => Some("MethodNotAllowed"),
+            Self::NotAcceptable(_) => Some("NotAcceptable"),
+            Self::ProxyAuthenticationRequired(_) => Some("ProxyAuthenticationRequired"),
+            Self::RequestTimeout(_) => Some("RequestTimeout"),
+            Self::Conflict(_) => Some("Conflict"),
+            Self::InternalServerError(_) => Some("InternalServerError"),
+            Self::NotImplemented(_) => Some("NotImplemented"),
+            Self::BadGateway(_) => Some("BadGateway"),
+            Self::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            Self::GatewayTimeout(_) => Some("GatewayTimeout"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for ListLifecycleHooksError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1535,6 +1601,9 @@ impl crate::runtime::ServiceError for ListLifecycleHooksError {
     }
     fn is_throttling(&self) -> bool {
         ListLifecycleHooksError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        ListLifecycleHooksError::shape_name(self)
     }
 }
 /// Errors of `UpdateLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
@@ -1704,6 +1773,26 @@ impl UpdateLifecycleHookError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::BadRequest(_) => Some("BadRequest"),
+            Self::Unauthorized(_) => Some("Unauthorized"),
+            Self::Forbidden(_) => Some("Forbidden"),
+            Self::NotFound(_) => Some("NotFound"),
+            Self::MethodNotAllowed(_) => Some("MethodNotAllowed"),
+            Self::NotAcceptable(_) => Some("NotAcceptable"),
+            Self::ProxyAuthenticationRequired(_) => Some("ProxyAuthenticationRequired"),
+            Self::RequestTimeout(_) => Some("RequestTimeout"),
+            Self::Conflict(_) => Some("Conflict"),
+            Self::InternalServerError(_) => Some("InternalServerError"),
+            Self::NotImplemented(_) => Some("NotImplemented"),
+            Self::BadGateway(_) => Some("BadGateway"),
+            Self::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            Self::GatewayTimeout(_) => Some("GatewayTimeout"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for UpdateLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1756,6 +1845,9 @@ impl crate::runtime::ServiceError for UpdateLifecycleHookError {
     }
     fn is_throttling(&self) -> bool {
         UpdateLifecycleHookError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        UpdateLifecycleHookError::shape_name(self)
     }
 }
 /// Errors of `DeleteLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
@@ -1925,6 +2017,26 @@ impl DeleteLifecycleHookError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::BadRequest(_) => Some("BadRequest"),
+            Self::Unauthorized(_) => Some("Unauthorized"),
+            Self::Forbidden(_) => Some("Forbidden"),
+            Self::NotFound(_) => Some("NotFound"),
+            Self::MethodNotAllowed(_) => Some("MethodNotAllowed"),
+            Self::NotAcceptable(_) => Some("NotAcceptable"),
+            Self::ProxyAuthenticationRequired(_) => Some("ProxyAuthenticationRequired"),
+            Self::RequestTimeout(_) => Some("RequestTimeout"),
+            Self::Conflict(_) => Some("Conflict"),
+            Self::InternalServerError(_) => Some("InternalServerError"),
+            Self::NotImplemented(_) => Some("NotImplemented"),
+            Self::BadGateway(_) => Some("BadGateway"),
+            Self::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            Self::GatewayTimeout(_) => Some("GatewayTimeout"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for DeleteLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1977,6 +2089,9 @@ impl crate::runtime::ServiceError for DeleteLifecycleHookError {
     }
     fn is_throttling(&self) -> bool {
         DeleteLifecycleHookError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        DeleteLifecycleHookError::shape_name(self)
     }
 }
 /// Errors of `ListHookInstances`: one variant per error the model lists, and `Unhandled` for any other.
@@ -2146,6 +2261,26 @@ impl ListHookInstancesError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::BadRequest(_) => Some("BadRequest"),
+            Self::Unauthorized(_) => Some("Unauthorized"),
+            Self::Forbidden(_) => Some("Forbidden"),
+            Self::NotFound(_) => Some("NotFound"),
+            Self::MethodNotAllowed(_) => Some("MethodNotAllowed"),
+            Self::NotAcceptable(_) => Some("NotAcceptable"),
+            Self::ProxyAuthenticationRequired(_) => Some("ProxyAuthenticationRequired"),
+            Self::RequestTimeout(_) => Some("RequestTimeout"),
+            Self::Conflict(_) => Some("Conflict"),
+            Self::InternalServerError(_) => Some("InternalServerError"),
+            Self::NotImplemented(_) => Some("NotImplemented"),
+            Self::BadGateway(_) => Some("BadGateway"),
+            Self::ServiceUnavailable(_) => Some("ServiceUnavailable"),
+            Self::GatewayTimeout(_) => Some("GatewayTimeout"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for ListHookInstancesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2198,5 +2333,8 @@ impl crate::runtime::ServiceError for ListHookInstancesError {
     }
     fn is_throttling(&self) -> bool {
         ListHookInstancesError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        ListHookInstancesError::shape_name(self)
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! Note (signing, from `huawei-sdk`): SDK-HMAC-SHA256 of the official SDK (huaweicloudsdkcore Signer): X-Sdk-Date, signed headers without names containing "_", canonical URI with a trailing "/", no credential scope, and the HMAC key is the secret key itself. The page says nothing about signing.
 //!
-//! Note (endpoint, from `huawei-sdk`): The page writes https://{Endpoint}; the SDK's AS endpoint is as.\<region>.myhuaweicloud.com (e.g. as.cn-north-4.myhuaweicloud.com).
+//! Note (endpoint, from `huawei-sdk-as`): The page writes https://{Endpoint}; the SDK's region table (huaweicloudsdkas AsRegion) gives as.\<region>.myhuaweicloud.com for every region but ap-southeast-1, whose host is as.ap-southeast-1.myhwclouds.com. No other region's name starts with ap-southeast-1.
 //!
 //! Transcribed from `models/huawei_as.yaml`. Sources:
 //! - `seed`: Huawei Cloud Auto Scaling API Reference, Calling Back a Lifecycle Hook (`../shared/seeds/004_417e9c54476fcc83.txt`)

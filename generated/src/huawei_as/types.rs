@@ -16,8 +16,6 @@ pub struct CallbackLifecycleHookInput {
     #[cfg_attr(feature = "serde", serde(rename = "lifecycle_action_result"))]
     pub lifecycle_action_result: LifecycleActionResult,
     /// The lifecycle callback object: the lifecycle action key, or the instance ID together with the lifecycle hook name, or all three. The page makes lifecycle_action_key mandatory when instance_id is not used, and instance_id and lifecycle_hook_name mandatory when lifecycle_action_key is not used; when both the key and the instance are sent, the key wins (the page: "If both this parameter and the instance_id parameter are used, preferentially use this parameter for callback"). ByActionKeyAndInstance sends all three; it is listed first so that an input with all three (hookctl's flags, --input-json) reads as it.
-    ///
-    /// Note: The page's rule also lets the key go with only one of instance_id and lifecycle_hook_name; those two combinations are left out (the key wins, so they mean what ByActionKey means).
     #[cfg_attr(feature = "serde", serde(flatten))]
     pub target: CallbackTarget,
 }
@@ -255,7 +253,7 @@ fn validate_lifecycle_action_result(
 }
 /// Input of CreateLifecycleHook. scaling_group_id goes in the URI; the other members are the JSON request body.
 ///
-/// Note: CreateLifyCycleHookRequest (scaling_group_id, required; body) and its body CreateLifeCycleHookOption: lifecycle_hook_name, lifecycle_hook_type and notification_topic_urn required (assigned unconditionally by its constructor), the others optional. The SDK's request class marks body optional, but the service needs it, and it holds required members.
+/// Note (from `huawei-sdk-as`): CreateLifyCycleHookRequest (scaling_group_id, required; body) and its body CreateLifeCycleHookOption: lifecycle_hook_name, lifecycle_hook_type and notification_topic_urn required (assigned unconditionally by its constructor), the others optional. The SDK's request class marks body optional, but the service needs it, and it holds required members.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -295,9 +293,9 @@ pub struct CreateLifecycleHookInput {
     pub default_result: Option<LifecycleHookDefaultResult>,
     /// The timeout of the lifecycle hook, in seconds, 60 to 86400 (default 3600); by default, how long an instance stays in the wait state. You can extend the timeout, or CONTINUE or ABANDON before it ends.
     ///
-    /// When left out, the service uses `3600`.
-    ///
     /// Constraints: range 60..=86400.
+    ///
+    /// When left out, the service uses `3600`.
     ///
     /// Wire name: `default_timeout`.
     #[cfg_attr(
@@ -406,7 +404,7 @@ impl CreateLifecycleHookInput {
 }
 /// Input of UpdateLifecycleHook. scaling_group_id and lifecycle_hook_name go in the URI; the other members are the JSON request body.
 ///
-/// Note: UpdateLifeCycleHookRequest (scaling_group_id and lifecycle_hook_name, required; body) and its body UpdateLifeCycleHookOption, whose members are all optional. The SDK's request class marks body optional; an input without any of them sends `{}`, as the SDK does for an empty option.
+/// Note (from `huawei-sdk-as`): UpdateLifeCycleHookRequest (scaling_group_id and lifecycle_hook_name, required; body) and its body UpdateLifeCycleHookOption, whose members are all optional. The SDK's request class marks body optional; an input without any of them sends `{}`, as the SDK does for an empty option.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -567,7 +565,7 @@ impl UpdateLifecycleHookInput {
 }
 /// Input of ShowLifecycleHook; both members go in the URI.
 ///
-/// Note: ShowLifeCycleHookRequest; both members required.
+/// Note (from `huawei-sdk-as`): ShowLifeCycleHookRequest; both members required.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -612,7 +610,7 @@ impl ShowLifecycleHookInput {
 }
 /// Input of DeleteLifecycleHook; both members go in the URI.
 ///
-/// Note: DeleteLifecycleHookRequest; both members required.
+/// Note (from `huawei-sdk-as`): DeleteLifecycleHookRequest; both members required.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -656,6 +654,8 @@ impl DeleteLifecycleHookInput {
     ) {}
 }
 /// The response has no body (DeleteLifecycleHookResponse has no members).
+///
+/// Source: `huawei-sdk-as`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -672,7 +672,7 @@ impl DeleteLifecycleHookOutput {
 }
 /// Input of ListLifecycleHooks; scaling_group_id goes in the URI.
 ///
-/// Note: ListLifeCycleHooksRequest; scaling_group_id required.
+/// Note (from `huawei-sdk-as`): ListLifeCycleHooksRequest; scaling_group_id required.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -708,7 +708,7 @@ impl ListLifecycleHooksInput {
 }
 /// Output of ListLifecycleHooks.
 ///
-/// Note: ListLifeCycleHooksResponse; no member required (an answer's members are all optional in the SDK).
+/// Note (from `huawei-sdk-as`): ListLifeCycleHooksResponse; no member required (an answer's members are all optional in the SDK).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -737,7 +737,7 @@ impl ListLifecycleHooksOutput {
 }
 /// A lifecycle hook, as CreateLifecycleHook, ShowLifecycleHook and UpdateLifecycleHook answer it.
 ///
-/// Note: CreateLifyCycleHookResponse, ShowLifeCycleHookResponse and UpdateLifeCycleHookResponse have the same members, with the same types and documentation; all optional.
+/// Note (from `huawei-sdk-as`): CreateLifyCycleHookResponse, ShowLifeCycleHookResponse and UpdateLifeCycleHookResponse have the same members, with the same types and documentation; all optional.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -850,7 +850,7 @@ impl LifecycleHookOutput {
 }
 /// A lifecycle hook, as ListLifecycleHooks lists it.
 ///
-/// Note: The SDK's LifecycleHookList class; the same members as LifecycleHookOutput, all optional.
+/// Note (from `huawei-sdk-as`): The SDK's LifecycleHookList class; the same members as LifecycleHookOutput, all optional.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -954,7 +954,7 @@ pub struct LifecycleHookSummary {
 }
 /// Input of ListHookInstances; scaling_group_id goes in the URI, instance_id in the query string.
 ///
-/// Note: ListHookInstancesRequest; scaling_group_id required, instance_id optional (query_params instance_id).
+/// Note (from `huawei-sdk-as`): ListHookInstancesRequest; scaling_group_id required, instance_id optional (query_params instance_id).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1004,7 +1004,7 @@ impl ListHookInstancesInput {
 }
 /// Output of ListHookInstances.
 ///
-/// Note: ListHookInstancesResponse; its one member optional.
+/// Note (from `huawei-sdk-as`): ListHookInstancesResponse; its one member optional.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1033,7 +1033,7 @@ impl ListHookInstancesOutput {
 }
 /// A scaling instance held by a lifecycle hook, and the key to call the hook back with.
 ///
-/// Note: The SDK's InstanceHangingInfos class; all members optional.
+/// Note (from `huawei-sdk-as`): The SDK's InstanceHangingInfos class; all members optional.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1115,16 +1115,6 @@ pub struct InstanceHangingInfo {
     )]
     pub default_result: Option<LifecycleHookDefaultResult>,
 }
-/// `^[A-Za-z0-9_-]+$`: the automaton of `^[A-Za-z0-9_\x{2D}]+$` (made by the generator, see codegen/src/automaton.rs).
-static NEW_LIFECYCLE_HOOK_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
-    "^[A-Za-z0-9_-]+$",
-    crate::runtime::Automaton::new(
-        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x04\x04\x04\x04\x04\x04\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x06\x06\x06\x06\x07\x08\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n",
-        11,
-        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0",
-        b"\x01\0\x04",
-    ),
-);
 /// Checks a `NewLifecycleHookName` value.
 fn validate_new_lifecycle_hook_name(
     v: &mut crate::runtime::Validator,
@@ -1136,7 +1126,7 @@ fn validate_new_lifecycle_hook_name(
 }
 /// The type of a lifecycle hook.
 ///
-/// Note: The SDK's type is str; the documentation lists INSTANCE_TERMINATING and INSTANCE_LAUNCHING.
+/// Note (from `huawei-sdk-as`): The SDK's type is str; the documentation lists INSTANCE_TERMINATING and INSTANCE_LAUNCHING.
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
@@ -1226,7 +1216,7 @@ fn validate_lifecycle_hook_type(
 }
 /// The default callback action of a lifecycle hook, taken when its timeout ends.
 ///
-/// Note: The SDK's type is str; the documentation lists ABANDON and CONTINUE.
+/// Note (from `huawei-sdk-as`): The SDK's type is str; the documentation lists ABANDON and CONTINUE.
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
@@ -1309,7 +1299,7 @@ fn validate_lifecycle_hook_default_result(
 }
 /// The suspension status of a scaling instance's lifecycle hook.
 ///
-/// Note: The SDK's type is str; the documentation lists HANGING, CONTINUE and ABANDON.
+/// Note (from `huawei-sdk-as`): The SDK's type is str; the documentation lists HANGING, CONTINUE and ABANDON.
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
@@ -1400,6 +1390,25 @@ fn validate_lifecycle_hook_timeout(
 ) {
     v.range(at, i64::from(value), Some(60i64), Some(86400i64));
 }
+/// Checks a `NotificationMetadata` value.
+fn validate_notification_metadata(
+    v: &mut crate::runtime::Validator,
+    at: &crate::runtime::FieldPath<'_>,
+    value: &str,
+) {
+    v.str_length(at, value, None, Some(256u64));
+    v.pattern(at, value, &NOTIFICATION_METADATA_PATTERN);
+}
+/// `^[A-Za-z0-9_-]+$`: the automaton of `^[A-Za-z0-9_\x{2D}]+$` (made by the generator, see codegen/src/automaton.rs).
+static NEW_LIFECYCLE_HOOK_NAME_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
+    "^[A-Za-z0-9_-]+$",
+    crate::runtime::Automaton::new(
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x01\x02\x02\x03\x03\x03\x03\x03\x03\x03\x03\x03\x03\x04\x04\x04\x04\x04\x04\x04\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x05\x06\x06\x06\x06\x07\x08\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\t\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n\n",
+        11,
+        b"\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0\x02\0\0\0",
+        b"\x01\0\x04",
+    ),
+);
 /// `^[^<>&'()]*$`: the automaton of `^[^\x{3C}\x{3E}\x{26}\x{27}\x{28}\x{29}]*$` (made by the generator, see codegen/src/automaton.rs).
 static NOTIFICATION_METADATA_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "^[^<>&'()]*$",
@@ -1410,12 +1419,3 @@ static NOTIFICATION_METADATA_PATTERN: crate::runtime::Pattern = crate::runtime::
         b"\x01\x04\0\0\0\0\0\0\0",
     ),
 );
-/// Checks a `NotificationMetadata` value.
-fn validate_notification_metadata(
-    v: &mut crate::runtime::Validator,
-    at: &crate::runtime::FieldPath<'_>,
-    value: &str,
-) {
-    v.str_length(at, value, None, Some(256u64));
-    v.pattern(at, value, &NOTIFICATION_METADATA_PATTERN);
-}

@@ -51,7 +51,7 @@ impl Client {
     ///
     /// The ExecutionId, WorkflowId, and Token are passed to the target resource during execution of a custom step of a workflow. You must include those with their callback as well as providing a status.
     ///
-    /// Note (HTTP binding): The page says HTTP 200 with an empty body on success.
+    /// Note (HTTP binding, from `botocore`): botocore gives `POST /` (the page shows no method or path); the page says HTTP 200 with an empty body on success.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn send_workflow_step_state(
@@ -112,7 +112,7 @@ impl Client {
     ///
     /// If you provide an ID for an execution that is not in progress, or if the execution doesn't match the specified workflow ID, you receive a `ResourceNotFound` exception.
     ///
-    /// Note: botocore marks it readonly, so it is idempotent.
+    /// Note (from `botocore`): botocore marks it readonly, so it is idempotent.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn describe_execution(
@@ -162,7 +162,9 @@ impl Client {
     ///
     /// If the specified workflow ID cannot be found, `ListExecutions` returns a `ResourceNotFound` exception.
     ///
-    /// Note: botocore's paginator also keeps the non-aggregate keys \["WorkflowId"\] from the pages. botocore marks it readonly, so it is idempotent.
+    /// Note (from `botocore`): botocore's paginator also keeps the non-aggregate keys \["WorkflowId"\] from the pages. botocore marks it readonly, so it is idempotent.
+    ///
+    /// Source (pagination): `botocore`.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
     pub async fn list_executions(

@@ -312,7 +312,7 @@ pub(super) fn error_invalid_next_token_exception(
     };
     let _ = read(&mut crate::runtime::json::JsonReader::new(&response.body));
     InvalidNextTokenException {
-        message: m_message,
+        message: m_message.or_else(|| meta.message.clone()),
         meta,
     }
 }

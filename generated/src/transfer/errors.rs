@@ -3,6 +3,8 @@
 /// You do not have sufficient access to perform this action.
 ///
 /// Error code `AccessDeniedException`, HTTP status 400, client fault.
+///
+/// Note (the error): The page gives HTTP 400. botocore's model has no error trait, so no HTTP status; an awsJson client error without one is 400 by convention, so both agree on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccessDeniedException {
@@ -51,7 +53,7 @@ impl std::error::Error for AccessDeniedException {}
 ///
 /// Error code `InternalServiceError`, HTTP status 500, server fault.
 ///
-/// Note (the error): botocore marks it `fault` (a server error); servers errors are retried.
+/// Note (the error): The page gives HTTP 500. botocore's model marks it `fault` (a server error) with no error trait, so no HTTP status; an awsJson server error without one is 500 by convention, so both agree on the wire. Neither says it is safe to send again: the runtime retries it (a 5xx) only for an idempotent operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InternalServiceError {
@@ -99,6 +101,8 @@ impl std::error::Error for InternalServiceError {}
 /// This exception is thrown when the client submits a malformed request.
 ///
 /// Error code `InvalidRequestException`, HTTP status 400, client fault.
+///
+/// Note (the error): The page gives HTTP 400. botocore's model has no error trait, so no HTTP status; an awsJson client error without one is 400 by convention, so both agree on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InvalidRequestException {
@@ -146,6 +150,8 @@ impl std::error::Error for InvalidRequestException {}
 /// This exception is thrown when a resource is not found by the AWSTransfer Family service.
 ///
 /// Error code `ResourceNotFoundException`, HTTP status 400, client fault.
+///
+/// Note (the error): The page gives HTTP 400. botocore's model has no error trait, so no HTTP status; an awsJson client error without one is 400 by convention, so both agree on the wire.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ResourceNotFoundException {
@@ -202,7 +208,7 @@ impl std::error::Error for ResourceNotFoundException {}
 ///
 /// Error code `ServiceUnavailableException`, HTTP status 500, server fault.
 ///
-/// Disagreement with the official model (the error): botocore's model has no HTTP status for it (no `error` trait); the page says 500.
+/// Note (the error): The page gives HTTP 500. botocore's model marks it `fault` (a server error) with no error trait, so no HTTP status; an awsJson server error without one is 500 by convention, so both agree on the wire. Neither says it is safe to send again: the runtime retries it (a 5xx) only for an idempotent operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServiceUnavailableException {
@@ -251,7 +257,7 @@ impl std::error::Error for ServiceUnavailableException {}
 ///
 /// Error code `ThrottlingException`, HTTP status 400, client fault.
 ///
-/// Note (the error): Throttling is retried with backoff; botocore's model has no HTTP status for it, the page says 400.
+/// Note (the error, from `botocore`): Throttling (the code is one of botocore's throttling codes, data/_retry.json), retried with back-off: the service refused the request. The page gives HTTP 400; botocore's model has no error trait, so no HTTP status, and 400 is the awsJson convention for a client error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ThrottlingException {
@@ -298,7 +304,11 @@ impl std::fmt::Display for ThrottlingException {
 impl std::error::Error for ThrottlingException {}
 /// The `NextToken` parameter that was passed is invalid.
 ///
+/// Source: `botocore`.
+///
 /// Error code `InvalidNextTokenException`, HTTP status 400, client fault.
+///
+/// Note (the error, from `botocore`): botocore gives no httpStatusCode; 400 is the default for a client error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InvalidNextTokenException {
@@ -314,9 +324,9 @@ impl InvalidNextTokenException {
     pub fn code(&self) -> &str {
         &self.meta.code
     }
-    /// The message the service sent, if any.
+    /// The message the service sent: the `Message` member (which the answer's envelope fills when the body leaves it out).
     pub fn message(&self) -> Option<&str> {
-        self.meta.message.as_deref()
+        self.message.as_deref()
     }
     /// The HTTP status of the answer.
     pub fn http_status(&self) -> u16 {
@@ -610,6 +620,16 @@ impl DescribeExecutionError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::ResourceNotFoundException(_) => Some("ResourceNotFoundException"),
+            Self::InvalidRequestException(_) => Some("InvalidRequestException"),
+            Self::InternalServiceError(_) => Some("InternalServiceError"),
+            Self::ServiceUnavailableException(_) => Some("ServiceUnavailableException"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for DescribeExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -643,6 +663,9 @@ impl crate::runtime::ServiceError for DescribeExecutionError {
     fn is_throttling(&self) -> bool {
         DescribeExecutionError::is_throttling(self)
     }
+    fn shape_name(&self) -> Option<&'static str> {
+        DescribeExecutionError::shape_name(self)
+    }
 }
 /// Errors of `ListExecutions`: one variant per error the model lists, and `Unhandled` for any other.
 #[derive(Debug)]
@@ -657,6 +680,8 @@ pub enum ListExecutionsError {
     /// The request has failed because the AWSTransfer Family service is not available.
     ServiceUnavailableException(ServiceUnavailableException),
     /// The `NextToken` parameter that was passed is invalid.
+    ///
+    /// Source: `botocore`.
     InvalidNextTokenException(InvalidNextTokenException),
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
@@ -752,6 +777,17 @@ impl ListExecutionsError {
             Self::Unhandled(e) => e.is_throttling(),
         }
     }
+    /// The model's name of the error (`None` for [`Self::Unhandled`]).
+    pub fn shape_name(&self) -> Option<&'static str> {
+        match self {
+            Self::ResourceNotFoundException(_) => Some("ResourceNotFoundException"),
+            Self::InvalidRequestException(_) => Some("InvalidRequestException"),
+            Self::InternalServiceError(_) => Some("InternalServiceError"),
+            Self::ServiceUnavailableException(_) => Some("ServiceUnavailableException"),
+            Self::InvalidNextTokenException(_) => Some("InvalidNextTokenException"),
+            Self::Unhandled(_) => None,
+        }
+    }
 }
 impl std::fmt::Display for ListExecutionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -786,5 +822,8 @@ impl crate::runtime::ServiceError for ListExecutionsError {
     }
     fn is_throttling(&self) -> bool {
         ListExecutionsError::is_throttling(self)
+    }
+    fn shape_name(&self) -> Option<&'static str> {
+        ListExecutionsError::shape_name(self)
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! Source (signing): `botocore`.
 //!
-//! Note (endpoint, from `botocore`): endpointPrefix `transfer`; the China partition uses the amazonaws.com.cn suffix.
+//! Note (endpoint, from `botocore`): endpointPrefix `transfer` is botocore's service model; the China partition (regions matching ^cn-\w+-\d+$, DNS suffix amazonaws.com.cn) is botocore's partitions.json (sources.botocore-partitions).
 //!
 //! Transcribed from `models/transfer.yaml`. Sources:
 //! - `seed`: AWS Transfer Family API Reference, SendWorkflowStepState (`../shared/seeds/003_375d51daa7d4cdae.txt`)
