@@ -649,3 +649,18 @@ fn a_case_count_of_0_is_refused() {
         assert!(text.contains("expected a whole number of cases, at least 1"), "RELIABILITY_CASES={bad:?}:\n{text}");
     }
 }
+
+/// Regression (found by the Huawei SDK differential in `reliability_answers`):
+/// an object followed by more bytes is not JSON; the SDK's `json.loads`
+/// refuses it and codes the error by its status, and so must ours (the pair
+/// inside was taken as the error's code).
+#[test]
+fn a_huawei_error_body_with_bytes_after_the_object_is_not_an_envelope() {
+    let body = br#"{"error": {"code": "AS.2017", "message": "m"}}trailing "}}"#.to_vec();
+    let meta = huawei::error_meta(&Response { status: 400, headers: Vec::new(), body: body.clone() });
+    assert_eq!(meta.code, "400");
+    assert_eq!(meta.message, documented_snippet(&body));
+    let whole = br#"{"error": {"code": "AS.2017", "message": "m"}}  "#.to_vec();
+    let meta = huawei::error_meta(&Response { status: 400, headers: Vec::new(), body: whole });
+    assert_eq!((meta.code.as_str(), meta.message.as_deref()), ("AS.2017", Some("m")));
+}
