@@ -676,7 +676,10 @@ enum Verdict {
     /// phrase); they agree on what ours kept.
     BoundedMessage,
     /// botocore raised on an error answer that ours read as a typed error: its
-    /// strict UTF-8 decoding of the whole JSON body, or an awsQuery error body
+    /// strict UTF-8 decoding of the whole JSON body, nesting past Python's
+    /// recursion limit (ours reads in place, without recursion), a JSON error
+    /// body that is not an object (`AttributeError`: botocore calls `.get` on
+    /// a list), or an awsQuery error body
     /// that is not XML below status 500 (`ResponseParserError`). Ours gives the
     /// unmodeled error coded by the status with the body's beginning as its
     /// message, as botocore's own generic path does for 5xx.
@@ -694,15 +697,26 @@ enum Verdict {
     /// drops the request id; ours has the same code, keeps the request id and
     /// the body's beginning (none for an empty body).
     GenericError5xx,
+    /// awsQuery: an `Error` element that is not a child of the root (a bare
+    /// `<Error>` root, as S3 writes it, or one nested deeper): ours finds it
+    /// wherever it is and reads its `Code`; botocore's query parser looks only
+    /// below the root (or in `Errors`) and has no code.
+    ErrorElementElsewhere,
+    /// awsQuery: `Error` elements inside one another: ours reads the first in
+    /// document order, botocore the root's child; when only one of them has a
+    /// `Code`, they differ. No AWS answer nests them.
+    NestedErrorElements,
     /// The answer repeats a header ours reads (a request id): urllib3 joins the
     /// values with ", ", ours takes the first (RFC 9110 section 5.3 joins
     /// only list-valued fields, and a request id is not a list).
     RepeatedHeader,
-    /// A Huawei error body that is not UTF-8 (RFC 8259 requires JSON to be):
-    /// requests guesses a charset for the SDK (charset_normalizer) and the SDK
-    /// reads whatever code the guess makes of the bytes; ours does not guess,
-    /// finds no pair, and codes the error by its status with the body's
-    /// (lossy) beginning as its message.
+    /// A Huawei error body with bytes outside ASCII and no charset in its
+    /// `Content-Type`: requests guesses a charset for the SDK
+    /// (charset_normalizer), even for valid UTF-8 (`{"code":"éé"}` came out as
+    /// `챕챕`), and the SDK reads whatever the guess makes of the bytes. Ours
+    /// reads JSON as UTF-8 (RFC 8259 section 8.1): the code as written, or, for
+    /// a body that is not UTF-8, no pair, the status as the code and the body's
+    /// lossy beginning as the message.
     HuaweiSdkGuessesCharset,
     /// A request id header with bytes outside ASCII: http.client decodes it as
     /// ISO-8859-1 (and strips what Python counts as white space), ours lossily
@@ -716,6 +730,14 @@ enum Verdict {
     /// (mixed content): botocore (ElementTree's `.text`) keeps the text before
     /// the first child, ours all of the element's own text, which begins with it.
     MixedContent,
+    /// An awsQuery answer without a `RequestId` in its body: ours falls back to
+    /// the `x-amzn-RequestId` header (which the query services send as well);
+    /// botocore reads the body only.
+    QueryRequestIdFromHeader,
+    /// A Huawei pair nested deeper than 16 objects: ours stops searching there
+    /// (a bound on the work a hostile body can cause) and codes the error by
+    /// its status; the SDK searches down to Python's recursion limit.
+    HuaweiDepthLimit,
     /// 3xx for Huawei: the SDK raises only from 400; ours takes only 2xx as
     /// success (a redirect is not a callback that landed).
     HuaweiBelow400,
@@ -752,6 +774,27 @@ fn wire_status(line: &[u8]) -> Option<u16> {
         return None;
     }
     std::str::from_utf8(digits).ok()?.parse().ok()
+}
+
+/// How deep JSON objects nest in `body`, counting braces outside strings.
+fn object_depth(body: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in body {
+        match (in_string, escaped, b) {
+            (true, true, _) => escaped = false,
+            (true, false, b'\\') => escaped = true,
+            (true, false, b'"') => in_string = false,
+            (true, false, _) => {}
+            (false, _, b'"') => in_string = true,
+            (false, _, b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, _, b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 /// RFC 9110 section 5: a field name is a token; a value holds visible
@@ -880,8 +923,16 @@ fn request_id_difference(
             return Some(Verdict::HeaderWhitespace);
         }
     }
+    let first_header = answer
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(header.as_bytes()))
+        .map(|(_, v)| String::from_utf8_lossy(v).into_owned());
     match (theirs, ours) {
         (Some(t), Some(o)) if xml && o.starts_with(t.as_str()) => Some(Verdict::MixedContent),
+        (None, Some(o)) if xml && first_header.as_deref() == Some(o.as_str()) => {
+            Some(Verdict::QueryRequestIdFromHeader)
+        }
         _ => None,
     }
 }
@@ -962,8 +1013,24 @@ fn compare(peers: &mut Peers, op: Op, answer: &Answer, ours: &Outcome) -> Result
             {
                 Ok(Verdict::StatusAsCode)
             }
+            ("error", Outcome::Service { code, status: s, .. })
+                if *code == s.to_string() && object_depth(body) > 16 =>
+            {
+                Ok(Verdict::HuaweiDepthLimit)
+            }
             ("error", Outcome::Service { code, message, status: s, .. })
                 if std::str::from_utf8(body).is_err() && *code == s.to_string() && *message == snippet(body) =>
+            {
+                Ok(Verdict::HuaweiSdkGuessesCharset)
+            }
+            ("error", Outcome::Service { code, .. })
+                if !body.is_ascii()
+                    && !answer.headers.iter().any(|(k, v)| {
+                        k.eq_ignore_ascii_case(b"content-type")
+                            && v.to_ascii_lowercase().windows(8).any(|w| w == b"charset=")
+                    })
+                    && std::str::from_utf8(body).is_ok_and(|b| b.contains(code.as_str()))
+                    && text(&theirs["code"]).as_ref() != Some(code) =>
             {
                 Ok(Verdict::HuaweiSdkGuessesCharset)
             }
@@ -1033,8 +1100,9 @@ fn compare(peers: &mut Peers, op: Op, answer: &Answer, ours: &Outcome) -> Result
             }
         }
         ("raised", Outcome::Service { code, message, .. })
-            if theirs["exception"].as_str().is_some_and(|e| e.starts_with("UnicodeDecodeError"))
-                || (*code == status.to_string() && *message == snippet(body)) =>
+            if theirs["exception"].as_str().is_some_and(|e| {
+                ["UnicodeDecodeError", "RecursionError", "AttributeError"].iter().any(|p| e.starts_with(p))
+            }) || (*code == status.to_string() && *message == snippet(body)) =>
         {
             Ok(Verdict::OursReadsErrorBotocoreRaisesOn)
         }
@@ -1058,6 +1126,16 @@ fn compare(peers: &mut Peers, op: Op, answer: &Answer, ours: &Outcome) -> Result
             let their_code = text(&theirs["code"]).filter(|c| !c.is_empty());
             if their_code.is_none() && *code == status.to_string() && *message == snippet(body) {
                 return Ok(Verdict::StatusAsCode);
+            }
+            let error_elements = body.windows(6).filter(|w| *w == b"<Error").count();
+            let has_code = body.windows(6).any(|w| w == b"<Code>");
+            if !json_protocol && has_code && error_elements > 0 {
+                if their_code.is_none() && *code != status.to_string() {
+                    return Ok(Verdict::ErrorElementElsewhere);
+                }
+                if error_elements > 1 && their_code.as_ref() != Some(code) {
+                    return Ok(Verdict::NestedErrorElements);
+                }
             }
             let their_message = text(&theirs["message"]).filter(|m| !m.is_empty());
             let same_message = their_message == *message;
@@ -1256,4 +1334,124 @@ fn out_of_range_timestamp_in_an_answer_is_a_response_error() {
     let err = rt.block_on(client.list_hook_results(input)).unwrap_err();
     assert!(matches!(err, Error::Response { http_status: 200, .. }), "{err}");
     assert!(err.to_string().contains("out of range"), "{err}");
+}
+
+/// The runtime's three error-envelope readers on the kinds of bodies
+/// `runtime/tests/reliability_parsers.rs` builds (the vectors mutated and
+/// spliced, random bytes and text, deep nesting, large strings), each against
+/// its peer on the same bytes: botocore's query parser (`aws_query`, through
+/// PutLifecycleHook), its JSON parser (`aws_json`, through SendWorkflowStepState)
+/// and the Huawei SDK's handler (`huawei`). Error statuses only: these readers
+/// are what every generated error reader starts from.
+#[test]
+fn envelope_readers_against_the_peers() {
+    use lifecycle_hooks::runtime::Response;
+    use lifecycle_hooks::runtime::protocol::{aws_json, aws_query, huawei};
+    let mut seeds: Vec<Vec<u8>> = Vec::new();
+    for op in OPS {
+        let (success, error) = op.vectors();
+        seeds.extend([success.body, error.body]);
+    }
+    seeds.extend(huawei_vectors().into_iter().map(|v| v.body));
+    assert_eq!(seeds.len(), 15, "the 10 answers of the targets and the 5 Huawei answers");
+    let nested = (0usize..4, 1usize..3000, any::<bool>()).prop_map(|(kind, depth, closed)| {
+        let (open, close, inner) = [
+            ("[", "]", "1"),
+            ("{\"a\":", "}", "1"),
+            ("{\"error\":", "}", "{\"code\":\"C\",\"message\":\"M\"}"),
+            ("<Error>", "</Error>", "<Code>C</Code>"),
+        ][kind];
+        let mut s = open.repeat(depth);
+        if closed {
+            s.push_str(inner);
+            s.push_str(&close.repeat(depth));
+        }
+        s.into_bytes()
+    });
+    let large = (0usize..3, 1usize..60_000).prop_map(|(kind, n)| {
+        let big = "é".repeat(n);
+        match kind {
+            0 => format!(r#"{{"__type":"{big}","message":"{big}"}}"#),
+            1 => format!(r#"{{"error":{{"code":"{big}","message":"{big}"}}}}"#),
+            _ => format!("<ErrorResponse><Error><Code>{big}</Code><Message>{big}</Message></Error></ErrorResponse>"),
+        }
+        .into_bytes()
+    });
+    let mutated =
+        (prop::sample::select(seeds.clone()), prop::collection::vec(mutation(), 0..8)).prop_map(|(mut b, ms)| {
+            for m in &ms {
+                apply(&mut b, m);
+            }
+            b
+        });
+    let spliced = (prop::sample::select(seeds.clone()), prop::sample::select(seeds), any::<prop::sample::Index>())
+        .prop_map(|(a, b, i)| {
+            let cut = i.index(a.len() + 1);
+            [&a[..cut], &b[b.len() - b.len().min(a.len() - cut)..]].concat()
+        });
+    let body = prop_oneof![
+        6 => mutated,
+        2 => spliced,
+        2 => prop::collection::vec(any::<u8>(), 0..512),
+        1 => "(?s).{0,256}".prop_map(String::into_bytes),
+        1 => nested,
+        1 => large,
+    ];
+    let target = prop::sample::select(vec![Op::PutLifecycleHook, Op::SendWorkflowStepState, Op::CallbackLifecycleHook]);
+    let headers = prop::collection::vec((header_name(), header_value()), 0..4);
+    let mut peers = Peers::start();
+    let ran = std::cell::Cell::new(0u32);
+    let peers_cell = std::cell::RefCell::new(&mut peers);
+    TestRunner::new(proptest_config(cases() * 4))
+        .run(
+            &(target, (301u16..600).prop_filter("304 has no body", |s| *s != 304), headers, body),
+            |(op, status, headers, body)| {
+                ran.set(ran.get() + 1);
+                // What hyper would let through, as it gives it: valid fields, values without surrounding white space.
+                let headers: Vec<(Vec<u8>, Vec<u8>)> = headers
+                    .into_iter()
+                    .filter(|(k, v)| rfc9110_field(k, v) && !is_framing_header(k))
+                    .map(|(k, v)| (k, v.trim_ascii().to_vec()))
+                    .collect();
+                let response = Response {
+                    status,
+                    headers: headers
+                        .iter()
+                        .map(|(k, v)| {
+                            (String::from_utf8_lossy(k).to_ascii_lowercase(), String::from_utf8_lossy(v).into_owned())
+                        })
+                        .collect(),
+                    body: body.clone(),
+                };
+                let meta = match op {
+                    Op::PutLifecycleHook => aws_query::error_meta(&response),
+                    Op::SendWorkflowStepState => aws_json::error_meta(&response),
+                    _ => huawei::error_meta(&response),
+                };
+                let ours = Outcome::Service {
+                    code: meta.code,
+                    message: meta.message,
+                    request_id: meta.request_id,
+                    status: meta.http_status,
+                };
+                let answer = Answer {
+                    pristine: false,
+                    status_line: format!("HTTP/1.1 {status} X").into_bytes(),
+                    status,
+                    headers,
+                    body,
+                    framing: Framing::Exact,
+                };
+                let mut peers = peers_cell.borrow_mut();
+                let verdict = compare(&mut peers, op, &answer, &ours)
+                    .map_err(|e| TestCaseError::fail(format!("{} envelope against the peer: {e}", op.name())))?;
+                peers.count(verdict);
+                Ok(())
+            },
+        )
+        .unwrap();
+    assert_eq!(ran.get(), cases() * 4);
+    report("envelope_readers_against_the_peers", &peers);
+    assert_eq!(peers.total(), u64::from(cases()) * 4);
+    assert!(peers.of(Verdict::SameError) > 0, "{:?}", peers.tally);
 }
