@@ -94,6 +94,8 @@ pub struct Config {
     idle_timeout: Duration,
     max_idle_connections: usize,
     signing_time: Option<SystemTime>,
+    /// CA certificates (DER) trusted besides the platform's roots.
+    root_certificates: Vec<Vec<u8>>,
     transport: Option<Arc<dyn Transport>>,
 }
 
@@ -121,6 +123,7 @@ impl Default for Config {
             idle_timeout: Duration::from_secs(90),
             max_idle_connections: 256,
             signing_time: None,
+            root_certificates: Vec::new(),
             transport: None,
         }
     }
@@ -154,6 +157,7 @@ impl fmt::Debug for Config {
             .field("idle_timeout", &self.idle_timeout)
             .field("max_idle_connections", &self.max_idle_connections)
             .field("signing_time", &self.signing_time)
+            .field("root_certificates", &self.root_certificates.len())
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .finish()
     }
@@ -407,6 +411,12 @@ impl Config {
         self.signing_time
     }
 
+    /// The CA certificates (DER) trusted besides the platform's roots, in the
+    /// order they were added (see [`ConfigBuilder::add_root_certificate`]).
+    pub fn root_certificates(&self) -> &[Vec<u8>] {
+        &self.root_certificates
+    }
+
     /// The transport set with [`ConfigBuilder::transport`]; `None` is the built-in HTTP/1.1 client.
     pub fn transport(&self) -> Option<&Arc<dyn Transport>> {
         self.transport.as_ref()
@@ -583,6 +593,36 @@ impl ConfigBuilder {
     pub fn signing_time(mut self, time: Option<SystemTime>) -> Self {
         self.config.signing_time = time;
         self
+    }
+
+    /// Trusts this CA certificate (DER) for https endpoints, besides the
+    /// platform's roots, which stay trusted and checked as before: for a
+    /// corporate proxy that intercepts TLS, or a private endpoint. The
+    /// certificate is checked when a client is made ([`ConfigError::Tls`] if
+    /// it cannot be used). Credentials providers (instance metadata,
+    /// container, STS) keep the platform's roots only.
+    pub fn add_root_certificate(mut self, der: impl Into<Vec<u8>>) -> Self {
+        self.config.root_certificates.push(der.into());
+        self
+    }
+
+    /// [`Self::add_root_certificate`] for every certificate of a PEM bundle
+    /// (`-----BEGIN CERTIFICATE-----` blocks; anything else in the text is
+    /// skipped). A bundle without a certificate, or with one that is not
+    /// valid base64, is a [`ConfigError::Tls`].
+    pub fn add_root_certificates_pem(mut self, pem: impl AsRef<[u8]>) -> Result<Self, ConfigError> {
+        use rustls::pki_types::CertificateDer;
+        use rustls::pki_types::pem::PemObject;
+        let mut found = 0;
+        for cert in CertificateDer::pem_slice_iter(pem.as_ref()) {
+            let cert = cert.map_err(|e| ConfigError::Tls(format!("unreadable PEM certificate: {e}")))?;
+            self.config.root_certificates.push(cert.to_vec());
+            found += 1;
+        }
+        if found == 0 {
+            return Err(ConfigError::Tls("no PEM certificate (-----BEGIN CERTIFICATE-----) in the bundle".to_owned()));
+        }
+        Ok(self)
     }
 
     /// Send every attempt through `transport` instead of the built-in HTTP/1.1

@@ -70,9 +70,49 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
         return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
     }
     // The Smithy types' IMF-fixdate reader (aws-sigv4 builds it already), as the AWS SDKs read this header.
+    // It reads the fields at fixed places and checks nothing else (the weekday, the separators, what
+    // follows the seconds): the shape is checked here, so that anything but an IMF-fixdate is no wait.
     use aws_smithy_types::date_time::{DateTime, Format};
-    let at = SystemTime::try_from(DateTime::from_str(value, Format::HttpDate).ok()?).ok()?;
+    let weekday = imf_fixdate_weekday(value.as_bytes())?;
+    let parsed = DateTime::from_str(value, Format::HttpDate).ok()?;
+    let date = time::OffsetDateTime::from_unix_timestamp(parsed.secs()).ok()?;
+    if date.weekday().number_days_from_monday() != weekday {
+        return None;
+    }
+    let at = SystemTime::try_from(parsed).ok()?;
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The weekday (0 for Monday) of a value shaped as an IMF-fixdate,
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (RFC 9110 section 5.6.7), with the Smithy
+/// extension of up to three digits of a second's fraction; `None` for any other shape.
+fn imf_fixdate_weekday(v: &[u8]) -> Option<u8> {
+    const DAYS: [&[u8]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+    const MONTHS: &[u8] = b"JanFebMarAprMayJunJulAugSepOctNovDec";
+    let digits = |r: std::ops::Range<usize>| v.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let fraction = match v.get(25) {
+        Some(b'.') => v.len().checked_sub(30).filter(|n| (1..=3).contains(n))?,
+        _ => 0,
+    };
+    let shaped = v.len() == 29 + fraction + usize::from(fraction > 0)
+        && &v[3..5] == b", "
+        && digits(5..7)
+        && v[7] == b' '
+        && MONTHS.chunks(3).any(|m| m == &v[8..11])
+        && v[11] == b' '
+        && digits(12..16)
+        && v[16] == b' '
+        && digits(17..19)
+        && v[19] == b':'
+        && digits(20..22)
+        && v[22] == b':'
+        && digits(23..25)
+        && (fraction == 0 || digits(26..26 + fraction))
+        && v.ends_with(b" GMT");
+    if !shaped {
+        return None;
+    }
+    DAYS.iter().position(|d| *d == &v[..3]).map(|i| i as u8)
 }
 
 #[cfg(test)]
@@ -193,7 +233,11 @@ mod tests {
         assert_eq!(parse_retry_after("99999999999999999999999", now), Some(Duration::from_secs(u64::MAX)));
         // Dates in the past wait no time; fractions of a second are kept.
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37.5 GMT", now), Some(Duration::from_millis(500)));
-        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:47 PST", "Sun, 06 Nov 1994 25:49:47 GMT", "Sun, 31 Feb 1994 08:49:47 GMT"] {
+        for bad in ["", "-1", "1.5", "soon", "Sun, 06 Nov 1994 08:49:47 PST", "Sun, 06 Nov 1994 25:49:47 GMT", "Sun, 31 Feb 1994 08:49:47 GMT",
+            // What aws-smithy-types alone takes: any weekday (or a wrong one), other separators, a sign, junk after the seconds.
+            "Xyz, 06 Nov 1994 08:49:47 GMT", "Mon, 06 Nov 1994 08:49:47 GMT", "Sun,,06 Nov 1994 08:49:47 GMT",
+            "Sun, +6 Nov 1994 08:49:47 GMT", "Sun, 06 Nov 1994 08:49:47 xx GMT", "Sun, 06 Nov 1994 08:49:47  GMT",
+            "Sun, 06 Nov 1994 08:49:47. GMT", "Sun, 06 Nov 1994 08:49:47.1234 GMT"] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad}");
         }
     }

@@ -35,7 +35,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::pin::{Pin, pin};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{Context, Poll, Waker};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Body, Bytes, Incoming};
@@ -45,6 +45,8 @@ use rustls::pki_types::ServerName;
 use rustls_platform_verifier::BuilderVerifierExt;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
+// Tokio's clock, not std's: idle times are then on the reaper's timer's clock (and a test's paused one).
+use tokio::time::Instant;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
@@ -137,22 +139,51 @@ struct Conn {
 
 type Driver = http1::Connection<TokioIo<Stream>, Full<Bytes>>;
 
-/// The TLS settings every client shares (the system's roots are read once):
-/// safe defaults of the ring provider, the platform's verifier, HTTP/1.1 by ALPN.
-fn tls_config() -> Result<Arc<rustls::ClientConfig>, ConfigError> {
-    static TLS: OnceLock<Result<Arc<rustls::ClientConfig>, String>> = OnceLock::new();
-    let made = TLS.get_or_init(|| {
+/// The TLS settings of a client: safe defaults of the ring provider, the
+/// platform's verifier, HTTP/1.1 by ALPN. Without extra roots every client
+/// shares one (the system's roots are read once); with some (a corporate
+/// interception CA, [`crate::ConfigBuilder::add_root_certificate`]) the
+/// platform's verifier trusts them besides the system's, and the few such
+/// settings in use are kept, so that a host-prefixed origin does not read the
+/// system's roots again.
+fn tls_config(extra_roots: &[Vec<u8>]) -> Result<Arc<rustls::ClientConfig>, ConfigError> {
+    type Made = Result<Arc<rustls::ClientConfig>, String>;
+    static TLS: OnceLock<Made> = OnceLock::new();
+    static WITH_ROOTS: Mutex<Vec<(Vec<Vec<u8>>, Made)>> = Mutex::new(Vec::new());
+    fn make(extra_roots: &[Vec<u8>]) -> Made {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
-            .with_platform_verifier()
-            .map_err(|e| e.to_string())?
-            .with_no_client_auth();
+            .map_err(|e| e.to_string())?;
+        let builder = if extra_roots.is_empty() {
+            builder.with_platform_verifier().map_err(|e| e.to_string())?
+        } else {
+            let roots = extra_roots.iter().map(|der| rustls::pki_types::CertificateDer::from(der.clone()));
+            let verifier = rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider)
+                .map_err(|e| format!("an added root certificate cannot be used: {e}"))?;
+            builder.dangerous().with_custom_certificate_verifier(Arc::new(verifier))
+        };
+        let mut tls = builder.with_no_client_auth();
         tls.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Arc::new(tls))
-    });
-    made.clone().map_err(ConfigError::Tls)
+    }
+    let made = if extra_roots.is_empty() {
+        TLS.get_or_init(|| make(&[])).clone()
+    } else {
+        let mut kept = WITH_ROOTS.lock().unwrap_or_else(|e| e.into_inner());
+        match kept.iter().find(|(roots, _)| roots.as_slice() == extra_roots) {
+            Some((_, made)) => made.clone(),
+            None => {
+                let made = make(extra_roots);
+                if kept.len() >= 8 {
+                    drop(kept.remove(0));
+                }
+                kept.push((extra_roots.to_vec(), made.clone()));
+                made
+            }
+        }
+    };
+    made.map_err(ConfigError::Tls)
 }
 
 /// A client for `uri`'s origin (checked by [`crate::endpoint`] already), through
@@ -172,7 +203,7 @@ pub(crate) fn client_via(config: &Config, uri: &hyper::Uri, proxy: Option<Proxy>
     let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
     let tls = if https {
         let name = ServerName::try_from(host.to_owned()).map_err(|e| invalid(&e.to_string()))?;
-        Some((TlsConnector::from(tls_config()?), name))
+        Some((TlsConnector::from(tls_config(config.root_certificates())?), name))
     } else {
         None
     };
@@ -419,7 +450,7 @@ async fn reap(shared: std::sync::Weak<Shared>) {
             drop(closed);
             wake
         };
-        tokio::time::sleep_until(wake.into()).await;
+        tokio::time::sleep_until(wake).await;
     }
 }
 
@@ -458,9 +489,14 @@ impl Shared {
                 .map_err(|e| connect_error(format!("HTTP/1.1 handshake failed: {}", chain(&e))))?;
             Ok(Conn { sender, driver, probe })
         };
+        // A connection not made in time is a failed connect (nothing was sent,
+        // so any operation may try again), not a timed-out attempt.
         match tokio::time::timeout(self.connect_timeout, attempt).await {
             Ok(result) => result,
-            Err(_) => Err(Error::Timeout { after: self.connect_timeout }),
+            Err(_) => Err(connect_error(format!(
+                "connecting to {}:{} timed out after {:?}",
+                self.host, self.port, self.connect_timeout
+            ))),
         }
     }
 

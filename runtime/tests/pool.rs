@@ -36,6 +36,8 @@ enum AfterAnswer {
     Close,
     /// Close this long after the answer, unless a request came first.
     CloseAfter(Duration),
+    /// Read the next request whole, then close without answering it.
+    HangUpOnNext,
 }
 
 /// Decides, per answer, what happens next: `(connection number, answer number on it) -> action`.
@@ -149,6 +151,15 @@ async fn serve(
                 if !read_more(&mut socket, &mut buf, Some(idle)).await {
                     return;
                 }
+            }
+            AfterAnswer::HangUpOnNext => {
+                while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                    if !read_more(&mut socket, &mut buf, None).await {
+                        return;
+                    }
+                }
+                requests.fetch_add(1, Ordering::SeqCst);
+                return;
             }
         }
         served += 1;
@@ -450,5 +461,45 @@ fn a_stale_connection_with_retries_off_and_the_default_config() {
         })
         .await;
         assert_eq!((server.accepted(), h.attempts()), (5, 5));
+    });
+}
+
+/// The server reads the next request on a kept connection and closes it
+/// instead of answering ("before the answer"). The request was sent, so this
+/// is a failed attempt, as in every HTTP client (the server may have acted on
+/// it): with retries off, a prompt `Transport(Io)` error, not a stall; with
+/// retries, a second attempt on a new connection.
+#[test]
+fn a_close_instead_of_the_answer_is_a_prompt_failed_attempt() {
+    on_both_runtimes(|| async {
+        let hang_up_first = policy(|c, _| if c == 0 { AfterAnswer::HangUpOnNext } else { AfterAnswer::Keep });
+        let server = KeepAliveServer::start(b"{}".to_vec(), hang_up_first.clone()).await;
+        let h = handle(&server, |b| b);
+        within("3 calls", 20, async {
+            call(&h).await.unwrap();
+            let err = call(&h).await.unwrap_err();
+            assert!(
+                matches!(&err, Error::Transport(t) if t.kind == lifecycle_hooks_runtime::TransportErrorKind::Io),
+                "{err}"
+            );
+            call(&h).await.unwrap();
+        })
+        .await;
+        assert_eq!((server.accepted(), server.requests(), h.attempts()), (2, 3, 3));
+
+        let server = KeepAliveServer::start(b"{}".to_vec(), hang_up_first).await;
+        let h = handle(&server, |b| {
+            b.retry(RetryConfig {
+                max_attempts: 2,
+                initial_backoff: Duration::from_millis(1),
+                max_backoff: Duration::from_millis(5),
+            })
+        });
+        within("2 calls", 20, async {
+            call(&h).await.unwrap();
+            call(&h).await.unwrap();
+        })
+        .await;
+        assert_eq!((server.accepted(), server.requests(), h.attempts()), (2, 3, 3));
     });
 }

@@ -16,17 +16,52 @@ mod common;
 use std::time::{Duration, SystemTime};
 
 use common::reference;
-use lifecycle_hooks_runtime::protocol::{self, aws_json, aws_query, huawei};
+use lifecycle_hooks_runtime::protocol::{self, aws_json, aws_query, huawei, rest_json};
 use lifecycle_hooks_runtime::{ErrorMeta, Protocol, Response, xml};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
+use proptest::test_runner::{Config, RngSeed, TestRunner};
 
+/// Cases per property: `RELIABILITY_CASES`, default 256. A value that is not
+/// a whole number of at least 1 stops the test (a run of 0 cases would check nothing).
 fn cases() -> u32 {
-    std::env::var("RELIABILITY_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
+    match std::env::var("RELIABILITY_CASES") {
+        Err(_) => 256,
+        Ok(v) => match v.trim().parse::<u32>() {
+            Ok(n) if n >= 1 => n,
+            _ => panic!("RELIABILITY_CASES={v:?}: expected a whole number of cases, at least 1"),
+        },
+    }
+}
+
+/// The generator's seed: `RELIABILITY_SEED`, default fixed, so that every run
+/// draws the same cases (a long run may pick another; the log names it).
+fn seed() -> u64 {
+    match std::env::var("RELIABILITY_SEED") {
+        Err(_) => 0x5EED_0015_2026_1201,
+        Ok(v) => v.trim().parse().unwrap_or_else(|_| panic!("RELIABILITY_SEED={v:?}: expected a whole number")),
+    }
 }
 
 fn runner() -> TestRunner {
-    TestRunner::new(Config { cases: cases(), failure_persistence: None, ..Config::default() })
+    TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        rng_seed: RngSeed::Fixed(seed()),
+        ..Config::default()
+    })
+}
+
+/// Runs `test` on `cases()` values of `strategy` and checks that it really ran that many.
+fn run<S: Strategy>(strategy: &S, test: impl Fn(S::Value) -> Result<(), TestCaseError>) {
+    let ran = std::cell::Cell::new(0u32);
+    let result = runner().run(strategy, |value| {
+        ran.set(ran.get() + 1);
+        test(value)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    assert_eq!(ran.get(), cases(), "the property ran {} cases, not {}", ran.get(), cases());
 }
 
 /// Every answer body of the reference vectors, plus hand-written envelopes of each protocol.
@@ -35,17 +70,22 @@ fn seeds() -> Vec<Vec<u8>> {
     for name in ["ListHookResults", "PutLifecycleEventHookExecutionStatus", "PutLifecycleHook", "SendWorkflowStepState"]
     {
         let file = reference(&format!("vectors/{name}.vectors.json"));
-        for v in file["response_vectors"].as_array().unwrap() {
+        let vectors = file["response_vectors"].as_array().unwrap();
+        // A success and an error answer each: a vector file that shrank would quietly test less.
+        assert_eq!(vectors.len(), 2, "{name}: response vectors");
+        for v in vectors {
             out.push(v["body"].as_str().unwrap().as_bytes().to_vec());
         }
     }
     let huawei = reference("vectors/huawei.vectors.json");
-    for v in huawei["e2e_asclient_on_loopback"].as_array().unwrap() {
+    let canned = huawei["e2e_asclient_on_loopback"].as_array().unwrap();
+    assert_eq!(canned.len(), 5, "Huawei canned answers");
+    for v in canned {
         let raw = v["canned_response"].as_str().unwrap();
-        if let Some((_, body)) = raw.split_once("\r\n\r\n") {
-            out.push(body.as_bytes().to_vec());
-        }
+        let (_, body) = raw.split_once("\r\n\r\n").expect("a canned answer has a head and a body");
+        out.push(body.as_bytes().to_vec());
     }
+    assert_eq!(out.len(), 13, "the 13 reference answers");
     for extra in [
         r#"{"__type":"com.amazonaws.transfer#ThrottlingException:http://internal/","message":"slow","RetryAfterSeconds":"3"}"#,
         r#"{"code":"X","Message":"upper","message":null}"#,
@@ -58,6 +98,7 @@ fn seeds() -> Vec<Vec<u8>> {
     ] {
         out.push(extra.as_bytes().to_vec());
     }
+    assert_eq!(out.len(), 21);
     out
 }
 
@@ -219,28 +260,51 @@ fn response() -> impl Strategy<Value = Response> {
     (status, headers(), body()).prop_map(|(status, headers, body)| Response { status, headers, body })
 }
 
-/// Lossy UTF-8 can triple invalid bytes; a snippet is at most 1024 body bytes plus an ellipsis.
-fn text_bound(resp: &Response) -> usize {
-    let headers: usize = resp.headers.iter().map(|(_, v)| v.len()).sum();
-    (resp.body.len() * 3).max(3 * 1024 + 3) + headers
+/// The longest a message may be that is not a field of the error envelope:
+/// the first 1024 bytes of the body, lossily decoded (an invalid byte becomes
+/// U+FFFD, three bytes), and an ellipsis.
+const MAX_SNIPPET_TEXT: usize = 3 * 1024 + 3;
+
+/// What the runtime documents for a body that is not the protocol's error
+/// envelope, computed here from the documentation rather than the code: the
+/// first 1024 bytes, lossy UTF-8, trimmed, `…` when the body is longer; none
+/// when blank.
+fn documented_snippet(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(&body[..body.len().min(1024)]);
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(if body.len() > 1024 { format!("{text}…") } else { text.to_owned() })
+}
+
+/// The longest header value (codes and request ids may come from headers).
+fn longest_header(resp: &Response) -> usize {
+    resp.headers.iter().map(|(_, v)| v.len()).max().unwrap_or(0)
 }
 
 fn check_meta(protocol: &str, resp: &Response, meta: &ErrorMeta) -> Result<(), TestCaseError> {
     prop_assert_eq!(meta.http_status, resp.status, "{}", protocol);
     prop_assert!(!meta.code.is_empty(), "{}: empty code", protocol);
-    let bound = text_bound(resp);
-    prop_assert!(meta.code.len() <= bound.max(5), "{}: code of {} bytes", protocol, meta.code.len());
+    // A code is a header's, a field's of the body (decoding never lengthens
+    // valid JSON or XML text), or the status as text (at most 5 digits).
+    let source = resp.body.len().max(longest_header(resp));
+    prop_assert!(meta.code.len() <= source.max(5), "{}: code of {} bytes", protocol, meta.code.len());
     if let Some(m) = &meta.message {
+        // Either a field of the envelope, no longer than the body, or the documented snippet.
+        let from_field = m.len() <= resp.body.len();
+        let snippet = documented_snippet(&resp.body);
         prop_assert!(
-            m.len() <= bound,
-            "{}: message of {} bytes from a {}-byte body",
+            from_field || snippet.as_deref() == Some(m.as_str()),
+            "{}: message of {} bytes from a {}-byte body is neither a field nor the snippet",
             protocol,
             m.len(),
             resp.body.len()
         );
+        prop_assert!(from_field || m.len() <= MAX_SNIPPET_TEXT, "{}: snippet of {} bytes", protocol, m.len());
     }
     if let Some(id) = &meta.request_id {
-        prop_assert!(id.len() <= bound, "{}: request id of {} bytes", protocol, id.len());
+        prop_assert!(id.len() <= source, "{}: request id of {} bytes", protocol, id.len());
     }
     // Display never panics either, and says at least the code.
     prop_assert!(meta.to_string().contains(meta.code.as_str()));
@@ -249,82 +313,113 @@ fn check_meta(protocol: &str, resp: &Response, meta: &ErrorMeta) -> Result<(), T
 
 #[test]
 fn aws_json_error_meta_takes_any_answer() {
-    runner()
-        .run(&response(), |resp| {
-            let meta = aws_json::error_meta(&resp);
-            check_meta("aws_json", &resp, &meta)?;
-            prop_assert!(meta.code == meta.code.trim(), "untrimmed code {:?}", meta.code);
-            // `ns#Name:uri` loses its `:uri` (and its namespace) whichever source it came from.
-            prop_assert!(!meta.code.contains(':'), "code {:?}", meta.code);
-            Ok(())
-        })
-        .unwrap();
+    run(&response(), |resp| {
+        let meta = aws_json::error_meta(&resp);
+        check_meta("aws_json", &resp, &meta)?;
+        prop_assert!(meta.code == meta.code.trim(), "untrimmed code {:?}", meta.code);
+        // `ns#Name:uri` loses its `:uri` (and its namespace) whichever source it came from.
+        prop_assert!(!meta.code.contains(':'), "code {:?}", meta.code);
+        Ok(())
+    });
 }
 
 #[test]
 fn aws_query_error_meta_takes_any_answer() {
-    runner()
-        .run(&response(), |resp| {
-            let meta = aws_query::error_meta(&resp);
-            check_meta("aws_query", &resp, &meta)?;
-            prop_assert!(meta.code == meta.code.trim(), "untrimmed code {:?}", meta.code);
-            Ok(())
-        })
-        .unwrap();
+    run(&response(), |resp| {
+        let meta = aws_query::error_meta(&resp);
+        check_meta("aws_query", &resp, &meta)?;
+        prop_assert!(meta.code == meta.code.trim(), "untrimmed code {:?}", meta.code);
+        Ok(())
+    });
 }
 
 #[test]
 fn rest_json_error_meta_takes_any_answer() {
-    runner()
-        .run(&response(), |resp| {
-            let meta = huawei::error_meta(&resp);
-            check_meta("rest_json", &resp, &meta)
-        })
-        .unwrap();
+    run(&response(), |resp| check_meta("rest_json", &resp, &rest_json::error_meta(&resp)));
+}
+
+#[test]
+fn huawei_error_meta_takes_any_answer() {
+    run(&response(), |resp| check_meta("huawei", &resp, &huawei::error_meta(&resp)));
+}
+
+/// The message cap as documented, on the extremes the strategies rarely draw:
+/// a body that is no envelope at all, of each size around the 1024-byte cut,
+/// all invalid UTF-8 (each byte three bytes of U+FFFD) or text.
+#[test]
+fn messages_of_bodies_that_are_not_envelopes_are_capped_at_3_kib() {
+    let mut checked = 0;
+    for size in [0usize, 1, 1023, 1024, 1025, 4096, 1 << 20] {
+        for byte in [0xffu8, b'x', b' '] {
+            let resp = Response { status: 500, headers: Vec::new(), body: vec![byte; size] };
+            for (name, meta) in [
+                ("aws_json", aws_json::error_meta(&resp)),
+                ("aws_query", aws_query::error_meta(&resp)),
+                ("rest_json", rest_json::error_meta(&resp)),
+                ("huawei", huawei::error_meta(&resp)),
+            ] {
+                assert_eq!(meta.message, documented_snippet(&resp.body), "{name}: {size} bytes of {byte:#x}");
+                assert!(meta.message.as_ref().is_none_or(|m| m.len() <= MAX_SNIPPET_TEXT), "{name}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 7 * 3 * 4);
+    // The largest one is exactly at the cap.
+    let all_invalid = Response { status: 500, headers: Vec::new(), body: vec![0xff; 2048] };
+    assert_eq!(aws_json::error_meta(&all_invalid).message.map(|m| m.len()), Some(MAX_SNIPPET_TEXT));
 }
 
 #[test]
 fn request_ids_of_every_protocol_take_any_answer() {
-    let protocols =
-        [Protocol::AwsJson11 { target_prefix: "T" }, Protocol::AwsQuery, Protocol::HuaweiRest];
-    runner()
-        .run(&response(), |resp| {
-            for p in protocols {
-                if let Some(id) = protocol::request_id(p, &resp) {
-                    prop_assert!(id.len() <= text_bound(&resp));
-                }
+    let protocols = [
+        Protocol::AwsJson11 { target_prefix: "T" },
+        Protocol::AwsQuery,
+        Protocol::RestJson1,
+        Protocol::HuaweiRest,
+    ];
+    run(&response(), |resp| {
+        for p in protocols {
+            if let Some(id) = protocol::request_id(p, &resp) {
+                prop_assert!(id.len() <= resp.body.len().max(longest_header(&resp)));
             }
-            Ok(())
-        })
-        .unwrap();
+        }
+        Ok(())
+    });
 }
+
+/// Longest error message of the XML reader and the result-wrapper lookup
+/// (roxmltree's position-based messages, and names cut at 64 characters).
+const MAX_XML_ERROR: usize = 256;
 
 #[test]
 fn xml_documents_and_result_wrappers_take_any_bytes() {
     let wrappers =
         prop::sample::select(vec!["ListHookResultsResult", "PutLifecycleHookResult", "OpResult", "Error", ""]);
-    runner()
-        .run(&(body(), wrappers), |(body, wrapper)| {
-            let Ok(doc) = xml::parse_document(&body) else {
+    run(&(body(), wrappers), |(body, wrapper)| {
+        let doc = match xml::parse_document(&body) {
+            Ok(doc) => doc,
+            Err(message) => {
+                prop_assert!(message.len() <= MAX_XML_ERROR, "parse error of {} bytes", message.len());
                 return Ok(());
-            };
-            let _ = aws_query::request_id_in(&doc);
-            match aws_query::parse_result(&doc, wrapper) {
-                Ok(node) => {
-                    prop_assert_eq!(node.tag_name().name(), wrapper);
-                    let mut total = 0;
-                    for n in node.descendants().filter(|n| n.is_element()) {
-                        total += xml::text(n).len();
-                        let _ = xml::children(n).count();
-                        let _ = xml::child(n, "member");
-                    }
-                    prop_assert!(total <= body.len() * 4);
-                }
-                Err(message) => prop_assert!(message.len() <= 200 + wrapper.len(), "{} bytes", message.len()),
             }
-            Ok(())
-        })
-        .unwrap();
+        };
+        let _ = aws_query::request_id_in(&doc);
+        match aws_query::parse_result(&doc, wrapper) {
+            Ok(node) => {
+                prop_assert_eq!(node.tag_name().name(), wrapper);
+                let mut total = 0;
+                for n in node.descendants().filter(|n| n.is_element()) {
+                    total += xml::text(n).len();
+                    let _ = xml::children(n).count();
+                    let _ = xml::child(n, "member");
+                }
+                prop_assert!(total <= body.len());
+            }
+            Err(message) => prop_assert!(message.len() <= MAX_XML_ERROR + wrapper.len(), "{} bytes", message.len()),
+        }
+        Ok(())
+    });
 }
 
 /// A small XML tree with arbitrary text, written escaped: reading it back gives the text back.
@@ -375,46 +470,145 @@ fn direct_text(kids: &[Tree]) -> String {
 
 #[test]
 fn xml_text_reads_back_what_was_escaped() {
-    runner()
-        .run(&(tree(), any::<bool>()), |(t, bom)| {
-            let kids = match &t {
-                Tree::Element(_, kids) => kids.clone(),
-                text => vec![text.clone()],
-            };
-            let root = Tree::Element("Root".into(), vec![Tree::Element("OpResult".into(), kids.clone())]);
-            let mut text = String::from(if bom { "\u{feff}" } else { "" });
-            write(&root, &mut text);
-            let doc = xml::parse_document(text.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
-            let result = aws_query::parse_result(&doc, "OpResult").map_err(TestCaseError::fail)?;
-            prop_assert_eq!(xml::text(result), direct_text(&kids));
-            prop_assert_eq!(
-                xml::children(result).count(),
-                kids.iter().filter(|k| matches!(k, Tree::Element(..))).count()
-            );
-            Ok(())
-        })
-        .unwrap();
+    run(&(tree(), any::<bool>()), |(t, bom)| {
+        let kids = match &t {
+            Tree::Element(_, kids) => kids.clone(),
+            text => vec![text.clone()],
+        };
+        let root = Tree::Element("Root".into(), vec![Tree::Element("OpResult".into(), kids.clone())]);
+        let mut text = String::from(if bom { "\u{feff}" } else { "" });
+        write(&root, &mut text);
+        let doc = xml::parse_document(text.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
+        let result = aws_query::parse_result(&doc, "OpResult").map_err(TestCaseError::fail)?;
+        prop_assert_eq!(xml::text(result), direct_text(&kids));
+        prop_assert_eq!(xml::children(result).count(), kids.iter().filter(|k| matches!(k, Tree::Element(..))).count());
+        Ok(())
+    });
+}
+
+/// An IMF-fixdate (RFC 9110 section 5.6.7) read by `time`'s own parser, an
+/// oracle independent of the runtime's (aws-smithy-types' reader and a shape
+/// check): the weekday must be the date's, the day two digits, the year four;
+/// and the one extension the runtime documents, aws-smithy-types' fraction of
+/// a second (one to three digits).
+fn imf_fixdate(value: &str) -> Option<SystemTime> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let (whole, nanos) = match value.split_once('.') {
+        None => (value.to_owned(), 0),
+        Some((head, tail)) => {
+            let digits = tail.strip_suffix(" GMT")?;
+            if digits.is_empty() || digits.len() > 3 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            (format!("{head} GMT"), digits.parse::<u64>().ok()? * 10u64.pow(9 - digits.len() as u32))
+        }
+    };
+    let date = time::PrimitiveDateTime::parse(&whole, &format).ok()?;
+    // `time` does not check that the weekday is the date's: written back, the text must be the same.
+    if date.format(&format).ok()? != whole {
+        return None;
+    }
+    let unix = date.assume_utc().unix_timestamp();
+    let at = match u64::try_from(unix) {
+        Ok(secs) => SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+        Err(_) => SystemTime::UNIX_EPOCH.checked_sub(Duration::from_secs(unix.unsigned_abs()))?,
+    };
+    Some(at + Duration::from_nanos(nanos))
+}
+
+/// `value` as `time` writes an IMF-fixdate.
+fn format_imf_fixdate(unix: i64) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(unix).unwrap().format(&format).unwrap()
+}
+
+/// The wait the runtime must give for `value`, read between two clock readings:
+/// `None` when `value` is neither delay-seconds nor an IMF-fixdate, else the
+/// range the wait must fall in (the runtime reads the clock in between).
+fn expected_wait(value: &str, before: SystemTime, after: SystemTime) -> Option<(Duration, Duration)> {
+    let trimmed = value.trim();
+    if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
+        let secs = trimmed.parse::<u64>().map_or(Duration::from_secs(u64::MAX), Duration::from_secs);
+        return Some((secs, secs));
+    }
+    let at = imf_fixdate(trimmed)?;
+    let until = |now: SystemTime| at.duration_since(now).unwrap_or(Duration::ZERO);
+    Some((until(after), until(before)))
+}
+
+/// Valid dates (past and future, written by `time`), near misses and random text.
+fn retry_after_value() -> impl Strategy<Value = String> {
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() as i64;
+    prop_oneof![
+        4 => header_value(),
+        2 => (0i64..253_402_300_800).prop_map(format_imf_fixdate),
+        2 => (-100_000i64..100_000).prop_map(move |d| format_imf_fixdate(now + d)),
+        // A valid date, then one character changed, dropped or doubled.
+        2 => ((0i64..253_402_300_800), any::<prop::sample::Index>(), 0u8..3, "[ -~]").prop_map(|(t, i, how, c)| {
+            let mut s = format_imf_fixdate(t);
+            let at = i.index(s.len());
+            match how {
+                0 => s.replace_range(at..at + 1, &c),
+                1 => drop(s.remove(at)),
+                _ => s.insert(at, s.as_bytes()[at] as char),
+            }
+            s
+        }),
+    ]
 }
 
 #[test]
-fn retry_after_takes_any_header_value() {
-    runner()
-        .run(&header_value(), |value| {
-            let resp = Response { status: 503, headers: vec![("Retry-After".into(), value.clone())], body: Vec::new() };
-            let before = SystemTime::now();
-            let parsed = protocol::retry_after(&resp);
-            let trimmed = value.trim();
-            if !trimmed.is_empty() && trimmed.bytes().all(|b| b.is_ascii_digit()) {
-                let expected = trimmed.parse::<u64>().map_or(Duration::from_secs(u64::MAX), Duration::from_secs);
-                prop_assert_eq!(parsed, Some(expected), "{:?}", value);
-            } else if let Some(wait) = parsed {
-                // An HTTP-date: never a wait longer than the date is away.
-                let latest = before + wait;
-                prop_assert!(latest.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs() <= 253_402_300_800);
+fn retry_after_is_exact_for_seconds_and_imf_fixdates_and_none_otherwise() {
+    let (dates, others) = (std::cell::Cell::new(0u32), std::cell::Cell::new(0u32));
+    run(&retry_after_value(), |value| {
+        let resp = Response { status: 503, headers: vec![("Retry-After".into(), value.clone())], body: Vec::new() };
+        let before = SystemTime::now();
+        let parsed = protocol::retry_after(&resp);
+        let after = SystemTime::now();
+        match expected_wait(&value, before, after) {
+            Some((low, high)) => {
+                let wait = parsed.ok_or_else(|| TestCaseError::fail(format!("{value:?}: no wait, expected one")))?;
+                prop_assert!(low <= wait && wait <= high, "{:?}: {:?}, expected {:?}..={:?}", value, wait, low, high);
+                dates.set(dates.get() + 1);
             }
-            Ok(())
-        })
-        .unwrap();
+            None => {
+                prop_assert_eq!(parsed, None, "{:?} is neither seconds nor an IMF-fixdate", value);
+                others.set(others.get() + 1);
+            }
+        }
+        Ok(())
+    });
+    // Both sides of the property were exercised.
+    assert!(dates.get() > cases() / 10 && others.get() > cases() / 10, "{} waits, {} None", dates.get(), others.get());
+}
+
+/// The edges, one by one, with what RFC 9110 says of them.
+#[test]
+fn retry_after_edges() {
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(784_111_777); // Sun, 06 Nov 1994 08:49:37 GMT
+    let resp = |v: &str| Response { status: 503, headers: vec![("retry-after".into(), v.into())], body: Vec::new() };
+    let cases: [(&str, Option<u64>); 9] = [
+        ("120", Some(120)),
+        (" 120 ", Some(120)),
+        ("99999999999999999999", Some(u64::MAX)),
+        // The obsolete HTTP-date forms, which RFC 9110 says recipients MUST accept, are not
+        // read (aws-smithy-types reads IMF-fixdate only): no wait rather than a wrong one.
+        ("Sunday, 06-Nov-94 08:49:37 GMT", None),
+        ("Sun Nov  6 08:49:37 1994", None),
+        ("-1", None),
+        ("1.5", None),
+        ("", None),
+        ("Sun, 06 Nov 1994 08:49:37 UTC", None),
+    ];
+    for (value, expected) in cases {
+        let parsed = protocol::retry_after(&resp(value));
+        assert_eq!(parsed, expected.map(Duration::from_secs), "{value:?}");
+        assert_eq!(expected_wait(value, now, now).map(|(low, _)| low), expected.map(Duration::from_secs), "{value:?}");
+    }
 }
 
 #[test]
@@ -437,5 +631,50 @@ fn deep_and_huge_bodies_stay_typed() {
             let meta = parse(&resp);
             assert!(meta.message.as_ref().is_none_or(|m| m.len() <= body.len()));
         }
+    }
+}
+
+/// `RELIABILITY_CASES=0` (or a typo) stops the run instead of passing with
+/// nothing checked; checked on this binary, run again as a child.
+#[test]
+fn a_case_count_of_0_is_refused() {
+    for bad in ["0", "", "ten", "-5"] {
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "request_ids_of_every_protocol_take_any_answer", "--test-threads=1"])
+            .env("RELIABILITY_CASES", bad)
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(!output.status.success(), "RELIABILITY_CASES={bad:?} passed:\n{text}");
+        assert!(text.contains("expected a whole number of cases, at least 1"), "RELIABILITY_CASES={bad:?}:\n{text}");
+    }
+}
+
+/// Regression (found by the Huawei SDK differential in `reliability_answers`):
+/// an object followed by more bytes is not JSON; the SDK's `json.loads`
+/// refuses it and codes the error by its status, and so must ours (the pair
+/// inside was taken as the error's code).
+#[test]
+fn a_huawei_error_body_with_bytes_after_the_object_is_not_an_envelope() {
+    let body = br#"{"error": {"code": "AS.2017", "message": "m"}}trailing "}}"#.to_vec();
+    let meta = huawei::error_meta(&Response { status: 400, headers: Vec::new(), body: body.clone() });
+    assert_eq!(meta.code, "400");
+    assert_eq!(meta.message, documented_snippet(&body));
+    let whole = br#"{"error": {"code": "AS.2017", "message": "m"}}  "#.to_vec();
+    let meta = huawei::error_meta(&Response { status: 400, headers: Vec::new(), body: whole });
+    assert_eq!((meta.code.as_str(), meta.message.as_deref()), ("AS.2017", Some("m")));
+}
+
+/// Found by the `json_reader` fuzz target against serde_json: `JsonReader`
+/// takes numbers with leading zeros (`04`, `-012`, `00.5`), which RFC 8259
+/// section 6 forbids (`int = zero / ( digit1-9 *DIGIT )`) and serde_json
+/// refuses; fixed in `runtime/src/json.rs` (`number_text`).
+#[test]
+fn json_numbers_with_leading_zeros_are_refused() {
+    for text in ["04", "-012", "00.5", "[1, 02]", r#"{"n": 007}"#] {
+        let mut r = lifecycle_hooks_runtime::json::JsonReader::new(text.as_bytes());
+        let read = r.skip().and_then(|()| r.finish());
+        assert!(read.is_err(), "{text:?} was read as JSON");
+        assert!(serde_json::from_str::<serde_json::Value>(text).is_err(), "serde_json reads {text:?}");
     }
 }

@@ -80,6 +80,9 @@ fn find_pair(body: &[u8], depth: usize) -> Result<Option<Pair>, JsonError> {
             (None, _) => r.skip()?,
         }
     }
+    if depth == 0 {
+        r.finish()?;
+    }
     if let Some((code, message)) = found.into_iter().find_map(|(c, m)| Some((c?, m?))) {
         return Ok(Some((code, message)));
     }
