@@ -255,6 +255,7 @@ fn every_command_builds() {
         signing: lifecycle_hooks_runtime::SigningScheme::SigV4 { name: "every" },
         endpoint_template: "https://every.{region}.amazonaws.com",
         endpoint_partitions: &[],
+        service_id: None,
     };
     static APP: App = App { name: "t", version: "1", about: "", long_about: "", usage: "", services: &[&SERVICE] };
     command(&APP, true).debug_assert();

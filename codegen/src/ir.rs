@@ -23,6 +23,8 @@ pub struct Service {
     pub signing: Signing,
     pub endpoint_template: String,
     pub endpoint_partitions: Vec<(String, String)>,
+    /// AWS: the SDKs' service id, naming `AWS_ENDPOINT_URL_<ID>`.
+    pub service_id: Option<String>,
     pub client_parameters: Vec<ClientParameter>,
     pub operations: Vec<Operation>,
     pub shapes: Vec<Shape>,

@@ -166,6 +166,11 @@ block! {
     pub struct Endpoint {
         /// URL template with a `{region}` placeholder.
         pub template: String,
+        /// AWS: the SDKs' service id (botocore's `serviceId`, `Auto Scaling`),
+        /// which names the endpoint settings `AWS_ENDPOINT_URL_<ID>` (upper
+        /// case, spaces as `_`) and a profile's `services` key (`auto_scaling`).
+        #[serde(default)]
+        pub service_id: Option<String>,
         /// Regions whose name starts with `prefix` use `template` instead (partitions).
         #[serde(default)]
         pub partitions: Vec<Partition>,

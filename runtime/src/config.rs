@@ -21,24 +21,6 @@ use crate::proxy::ProxyConfig;
 use crate::service::{ServiceMeta, SigningScheme};
 use crate::transport::Transport;
 
-/// The AWS SDKs' service ids of this crate's services, as the suffix of
-/// `AWS_ENDPOINT_URL_<SERVICE_ID>` and the key of a profile's `services`
-/// section: the id in upper case, spaces as `_` (`Auto Scaling` -> `AUTO_SCALING`).
-const AWS_SERVICE_IDS: &[(&str, &str)] = &[
-    ("autoscaling", "AUTO_SCALING"),
-    ("cloudformation", "CLOUDFORMATION"),
-    ("codedeploy", "CODEDEPLOY"),
-    ("transfer", "TRANSFER"),
-];
-
-/// `AUTO_SCALING` for `autoscaling`; a service not listed: its name in upper case.
-pub(crate) fn aws_service_env_id(name: &str) -> String {
-    AWS_SERVICE_IDS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map_or_else(|| name.to_ascii_uppercase().replace(['-', ' '], "_"), |(_, id)| (*id).to_owned())
-}
-
 /// How often and how patiently a call is retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryConfig {
@@ -257,9 +239,19 @@ impl Config {
         let profile_name = chain.profile_name();
         let aws_region = get("AWS_REGION").or_else(|| get("AWS_DEFAULT_REGION")).or_else(|| profiles.get(&profile_name, "region"));
         let aws_endpoint_url = profiles.configured_endpoint(env, &profile_name, None);
-        let aws_service_endpoint_urls = AWS_SERVICE_IDS
-            .iter()
-            .filter_map(|(_, id)| Some(((*id).to_owned(), profiles.configured_endpoint(env, &profile_name, Some(id))?)))
+        // Every service the environment or the profile names, whichever crate's
+        // services will use this configuration (keyed as `AWS_ENDPOINT_URL_<ID>`).
+        let named: std::collections::BTreeSet<String> = env
+            .names_with_prefix("AWS_ENDPOINT_URL_")
+            .map(str::to_owned)
+            .chain(profiles.service_keys(&profile_name).iter().map(|k| crate::service::env_id(k)))
+            .collect();
+        let aws_service_endpoint_urls = named
+            .into_iter()
+            .filter_map(|id| {
+                let url = profiles.configured_endpoint(env, &profile_name, Some(&id))?;
+                Some((id, url))
+            })
             .collect();
         let aws_provider = Some(aws_chain_slot(chain));
         let huawei_provider = Some(huawei_chain_slot(HuaweiCredentialsChain::new(env.clone())));
@@ -320,7 +312,7 @@ impl Config {
             return self.huawei_endpoint_url.as_deref();
         }
         self.aws_service_endpoint_urls
-            .get(&aws_service_env_id(service.name))
+            .get(&service.endpoint_env_id())
             .map(String::as_str)
             .or(self.aws_endpoint_url.as_deref())
     }

@@ -137,6 +137,7 @@ mod tests {
         signing: SigningScheme::SigV4 { name: "transfer" },
         endpoint_template: "https://transfer.{region}.amazonaws.com",
         endpoint_partitions: &[("cn-", "https://transfer.{region}.amazonaws.com.cn")],
+        service_id: Some("Transfer"),
     };
 
     fn resolve(config: Config) -> Result<Endpoint, ConfigError> {

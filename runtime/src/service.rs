@@ -48,6 +48,23 @@ pub struct ServiceMeta {
     pub endpoint_template: &'static str,
     /// `(region prefix, template)` pairs tried before `endpoint_template`, e.g. `("cn-", "https://….amazonaws.com.cn")`.
     pub endpoint_partitions: &'static [(&'static str, &'static str)],
+    /// AWS: the SDKs' service id (`Auto Scaling`), which names the endpoint
+    /// settings `AWS_ENDPOINT_URL_<ID>` and a profile's `services` key.
+    pub service_id: Option<&'static str>,
+}
+
+impl ServiceMeta {
+    /// The suffix of `AWS_ENDPOINT_URL_<ID>`, as the SDKs form it: the service
+    /// id in upper case with spaces as `_` (`AUTO_SCALING`); the service's
+    /// name when its model gives no id.
+    pub fn endpoint_env_id(&self) -> String {
+        env_id(self.service_id.unwrap_or(self.name))
+    }
+}
+
+/// `Auto Scaling` -> `AUTO_SCALING`.
+pub(crate) fn env_id(service_id: &str) -> String {
+    service_id.trim().to_ascii_uppercase().replace([' ', '-'], "_")
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

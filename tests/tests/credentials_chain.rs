@@ -294,7 +294,7 @@ fn endpoint_variables_and_profile_endpoints_in_the_sdks_order() {
     let home = TempHome::new();
     home.write(
         ".aws/config",
-        "[default]\nendpoint_url = http://127.0.0.1:4001\nservices = local\n\n[services local]\ntransfer =\n  endpoint_url = http://127.0.0.1:4002\nauto_scaling =\n  endpoint_url = http://127.0.0.1:4003\n",
+        "[default]\nendpoint_url = http://127.0.0.1:4001\nservices = local\n\n[services local]\ntransfer =\n  endpoint_url = http://127.0.0.1:4002\nauto_scaling =\n  endpoint_url = http://127.0.0.1:4003\nelastic_load_balancing_v2 =\n  endpoint_url = http://127.0.0.1:4004\n",
     );
     let base = [
         ("HOME", home.str()),
@@ -330,6 +330,23 @@ fn endpoint_variables_and_profile_endpoints_in_the_sdks_order() {
         ("AWS_ENDPOINT_URL_AUTO_SCALING", "http://127.0.0.1:5003"),
     ]);
     assert_eq!((t.as_str(), a.as_deref()), ("http://127.0.0.1:5002/", Some("http://127.0.0.1:5003")));
+    // A service of another crate (a user's own model) is found by its own service id,
+    // in the environment and in the profile's services section alike.
+    static ELB: lifecycle_hooks::runtime::ServiceMeta = lifecycle_hooks::runtime::ServiceMeta {
+        name: "elasticloadbalancing",
+        service_id: Some("Elastic Load Balancing v2"),
+        ..lifecycle_hooks::autoscaling::SERVICE
+    };
+    let elb = |extra: &[(&str, &str)]| {
+        let mut pairs: Vec<(&str, &str)> = base.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        pairs.extend_from_slice(extra);
+        Config::from_env_in(&loopback_env(&pairs), None).unwrap().endpoint_url(&ELB).map(str::to_owned)
+    };
+    assert_eq!(elb(&[]).as_deref(), Some("http://127.0.0.1:4004"));
+    assert_eq!(
+        elb(&[("AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2", "http://127.0.0.1:5004")]).as_deref(),
+        Some("http://127.0.0.1:5004")
+    );
     // Ignored altogether when asked.
     assert_eq!(
         url(&[("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"), ("AWS_ENDPOINT_URL", "http://127.0.0.1:5001")]).0,

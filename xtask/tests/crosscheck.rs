@@ -107,6 +107,15 @@ fn a_changed_length_bound_fails() {
 }
 
 #[test]
+fn a_service_id_away_from_botocores_fails() {
+    let path = edited("autoscaling.yaml", "service_id", "    service_id: Auto Scaling\n", "    service_id: AutoScaling\n");
+    let d = only_unrecorded(&path);
+    assert_eq!(d.fact, "service.endpoint.service_id");
+    assert_eq!((d.ours.as_str(), d.official.as_str()), ("\"AutoScaling\"", "\"Auto Scaling\""));
+    assert_eq!(d.line, line_of(&path, "    service_id: AutoScaling"));
+}
+
+#[test]
 fn an_enum_value_the_official_model_lacks_fails() {
     let path = edited(
         "cloudformation.yaml",

@@ -138,6 +138,18 @@ impl<'m> Checker<'m> {
                 self.err(line(&s.endpoint), path, format!("`{t}` must be an https:// URL containing `{{region}}`"));
             }
         }
+        if let Some(id) = &endpoint.service_id {
+            let aws = !matches!(s.protocol.value.kind.value.as_str(), "huawei-rest");
+            if !aws {
+                self.err(line(&s.endpoint), "service.endpoint.service_id", "`service_id` is an AWS SDK setting; huawei-rest services have none");
+            } else if id.trim().is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') {
+                self.err(
+                    line(&s.endpoint),
+                    "service.endpoint.service_id",
+                    format!("`{id}` is not an SDK service id; expected letters, digits, spaces and `-` (`Auto Scaling`)"),
+                );
+            }
+        }
         let client_parameters: Vec<ir::ClientParameter> = s
             .client_parameters
             .iter()
@@ -188,6 +200,7 @@ impl<'m> Checker<'m> {
                 .iter()
                 .map(|p| (p.region_prefix.clone(), p.template.clone()))
                 .collect(),
+            service_id: endpoint.service_id.clone(),
             client_parameters,
             operations,
             shapes,

@@ -86,6 +86,10 @@ fn service_meta(s: &Service) -> TokenStream {
     };
     let template = &s.endpoint_template;
     let partitions = s.endpoint_partitions.iter().map(|(p, t)| quote!((#p, #t)));
+    let service_id = match &s.service_id {
+        Some(id) => quote!(Some(#id)),
+        None => quote!(None),
+    };
     quote! {
         /// What the runtime needs to know about this service.
         pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::service::ServiceMeta {
@@ -95,6 +99,7 @@ fn service_meta(s: &Service) -> TokenStream {
             signing: #signing,
             endpoint_template: #template,
             endpoint_partitions: &[#(#partitions),*],
+            service_id: #service_id,
         };
     }
 }

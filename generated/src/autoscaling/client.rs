@@ -12,6 +12,7 @@ pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::servi
     },
     endpoint_template: "https://autoscaling.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://autoscaling.{region}.amazonaws.com.cn")],
+    service_id: Some("Auto Scaling"),
 };
 /// Client for Amazon EC2 Auto Scaling.
 ///

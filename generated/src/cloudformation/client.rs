@@ -12,6 +12,7 @@ pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::servi
     },
     endpoint_template: "https://cloudformation.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://cloudformation.{region}.amazonaws.com.cn")],
+    service_id: Some("CloudFormation"),
 };
 /// Client for AWS CloudFormation.
 ///

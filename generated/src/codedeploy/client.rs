@@ -14,6 +14,7 @@ pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::servi
     },
     endpoint_template: "https://codedeploy.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://codedeploy.{region}.amazonaws.com.cn")],
+    service_id: Some("CodeDeploy"),
 };
 /// Client for AWS CodeDeploy.
 ///

@@ -10,6 +10,7 @@ pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::servi
     signing: crate::runtime::service::SigningScheme::HuaweiSdkHmacSha256,
     endpoint_template: "https://as.{region}.myhuaweicloud.com",
     endpoint_partitions: &[("ap-southeast-1", "https://as.{region}.myhwclouds.com")],
+    service_id: None,
 };
 /// Client for Huawei Cloud Auto Scaling.
 ///

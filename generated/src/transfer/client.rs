@@ -14,6 +14,7 @@ pub static SERVICE: crate::runtime::service::ServiceMeta = crate::runtime::servi
     },
     endpoint_template: "https://transfer.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://transfer.{region}.amazonaws.com.cn")],
+    service_id: Some("Transfer"),
 };
 /// Client for AWS Transfer Family.
 ///

@@ -88,6 +88,11 @@ impl Env {
         Env { vars: Arc::new(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect()) }
     }
 
+    /// The rest of each set variable's name that starts with `prefix`.
+    pub(crate) fn names_with_prefix<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.vars.iter().filter(|(_, v)| !v.is_empty()).filter_map(move |(k, _)| k.strip_prefix(prefix))
+    }
+
     /// A variable's value; `None` when unset or empty.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str).filter(|v| !v.is_empty())

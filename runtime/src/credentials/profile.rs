@@ -221,6 +221,16 @@ impl Profiles {
         from_services.or_else(|| merged.get("endpoint_url").cloned()).filter(|v| !v.is_empty())
     }
 
+    /// The service keys (`auto_scaling`) of the profile's `services` section.
+    pub(crate) fn service_keys(&self, profile: &str) -> Vec<String> {
+        let merged = self.merged(profile);
+        merged
+            .get("services")
+            .and_then(|section| self.services.get(section))
+            .map(|s| s.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
     /// A configured AWS endpoint, in the SDKs' order: `AWS_ENDPOINT_URL_<SERVICE_ID>`
     /// (for `service_id` such as `AUTO_SCALING`, `STS`), `AWS_ENDPOINT_URL`, the
     /// profile's `services` section for the service (key `auto_scaling`), then its

@@ -125,6 +125,7 @@ mod tests {
             signing: crate::service::SigningScheme::SigV4 { name: "transfer" },
             endpoint_template: "https://transfer.{region}.amazonaws.com",
             endpoint_partitions: &[],
+            service_id: None,
         };
         static OP: OperationMeta = OperationMeta::new("SendWorkflowStepState", "POST", 200);
         let req = request(&SVC, &OP, Vec::new());

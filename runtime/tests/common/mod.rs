@@ -19,6 +19,7 @@ pub static CODEDEPLOY: ServiceMeta = ServiceMeta {
     signing: SigningScheme::SigV4 { name: "codedeploy" },
     endpoint_template: "https://codedeploy.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://codedeploy.{region}.amazonaws.com.cn")],
+    service_id: Some("CodeDeploy"),
 };
 pub static TRANSFER: ServiceMeta = ServiceMeta {
     name: "transfer",
@@ -27,6 +28,7 @@ pub static TRANSFER: ServiceMeta = ServiceMeta {
     signing: SigningScheme::SigV4 { name: "transfer" },
     endpoint_template: "https://transfer.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://transfer.{region}.amazonaws.com.cn")],
+    service_id: Some("Transfer"),
 };
 pub static CLOUDFORMATION: ServiceMeta = ServiceMeta {
     name: "cloudformation",
@@ -35,6 +37,7 @@ pub static CLOUDFORMATION: ServiceMeta = ServiceMeta {
     signing: SigningScheme::SigV4 { name: "cloudformation" },
     endpoint_template: "https://cloudformation.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://cloudformation.{region}.amazonaws.com.cn")],
+    service_id: Some("CloudFormation"),
 };
 pub static AUTOSCALING: ServiceMeta = ServiceMeta {
     name: "autoscaling",
@@ -43,6 +46,7 @@ pub static AUTOSCALING: ServiceMeta = ServiceMeta {
     signing: SigningScheme::SigV4 { name: "autoscaling" },
     endpoint_template: "https://autoscaling.{region}.amazonaws.com",
     endpoint_partitions: &[("cn-", "https://autoscaling.{region}.amazonaws.com.cn")],
+    service_id: Some("Auto Scaling"),
 };
 pub static HUAWEI_AS: ServiceMeta = ServiceMeta {
     name: "as",
@@ -51,6 +55,7 @@ pub static HUAWEI_AS: ServiceMeta = ServiceMeta {
     signing: SigningScheme::HuaweiSdkHmacSha256,
     endpoint_template: "https://as.{region}.myhuaweicloud.com",
     endpoint_partitions: &[],
+    service_id: None,
 };
 pub static HUAWEI_CALLBACK: OperationMeta =
     OperationMeta::new("CallbackLifecycleHook", "PUT", 204);

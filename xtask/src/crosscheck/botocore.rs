@@ -79,8 +79,10 @@ fn partitions(tree: &mut Value, partitions: &Json, model: &Json) -> Result<(), S
             .map(str::to_owned)
             .ok_or_else(|| format!("partitions.json has no dnsSuffix for {id}"))
     };
+    let service_id = model.get("metadata").and_then(|m| m.get("serviceId")).and_then(Json::as_str);
     let endpoint = serde_json::json!({
         "template": format!("https://{prefix}.{{region}}.{}", suffix("aws")?),
+        "service_id": service_id,
         "partitions": [{ "region_prefix": "cn-", "template": format!("https://{prefix}.{{region}}.{}", suffix("aws-cn")?) }],
     });
     if let Some(service) = tree.get_mut("service").and_then(Value::as_object_mut) {

@@ -217,6 +217,7 @@ impl Compare<'_> {
             (vec!["service", "signing", "scheme"], vec!["service", "signing"]),
             (vec!["service", "signing", "name"], vec!["service", "signing"]),
             (vec!["service", "endpoint", "template"], vec!["service", "endpoint"]),
+            (vec!["service", "endpoint", "service_id"], vec!["service", "endpoint"]),
         ] {
             if tree::get(off, &path[..path.len() - 1]).is_none() {
                 continue;

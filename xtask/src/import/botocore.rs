@@ -75,7 +75,7 @@ pub const IGNORED_OPERATION_KEYS: &[&str] =
     &["name", "documentationUrl", "staticContextParams", "operationContextParams", "endpointoperation"];
 /// Metadata keys with no counterpart in the format and no effect on the wire.
 pub const IGNORED_METADATA_KEYS: &[&str] =
-    &["serviceId", "serviceAbbreviation", "uid", "checksumFormat", "ripServiceName", "protocolSettings"];
+    &["serviceAbbreviation", "uid", "checksumFormat", "ripServiceName", "protocolSettings"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Protocol {
@@ -340,6 +340,7 @@ fn service_block(cx: &mut Cx, root: &Object, meta: &Object, options: &ImportOpti
         "jsonVersion",
         "targetPrefix",
         "xmlNamespace",
+        "serviceId",
         "globalEndpoint",
         "awsQueryCompatible",
     ];
@@ -534,6 +535,9 @@ fn endpoint_block(cx: &mut Cx, meta: &Object) -> Map {
     cn.str("region_prefix", "cn-");
     cn.push("template", Node::Quoted(format!("https://{prefix}.{{region}}.amazonaws.com.cn")));
     e.push("partitions", Node::Seq(vec![Node::Map(cn)]));
+    if let Some(id) = meta.get("serviceId").and_then(Json::as_str) {
+        e.str("service_id", id);
+    }
     sourced(&mut e);
     e.str(
         "note",
