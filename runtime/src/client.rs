@@ -335,7 +335,15 @@ impl Handle {
         let inner = &*self.inner;
         inner.attempts.fetch_add(1, Ordering::Relaxed);
         // Fresh credentials (refreshed ahead of expiry) before every attempt; `build` signs with them.
-        self.resolve_credentials().await.map_err(|e| Error::Build(e.to_string()))?;
+        // Each provider bounds its own fetches; the call's total limit bounds them too.
+        let resolve = self.resolve_credentials();
+        let resolved = match deadline {
+            Some((at, total)) => tokio::time::timeout(at.saturating_duration_since(Instant::now()), resolve)
+                .await
+                .map_err(|_| Error::Timeout { after: total })?,
+            None => resolve.await,
+        };
+        resolved.map_err(|e| Error::Build(e.to_string()))?;
         let prepared = self.build(op, request, self.signing_time()).map_err(Error::Build)?;
         let max_body = inner.config.max_response_bytes();
         let http;

@@ -166,6 +166,34 @@ async fn a_failed_refresh_keeps_credentials_that_are_still_valid_and_a_custom_pr
     assert_eq!(keys, ["AKIDFIRST"; 3]);
 }
 
+/// A provider that never answers (a credentials service that hangs).
+struct Hanging;
+
+impl ProvideAwsCredentials for Hanging {
+    fn provide_aws_credentials(&self) -> CredentialsFuture<'_, AwsCredentials> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn the_total_timeout_bounds_fetching_credentials_too() {
+    let total = Duration::from_millis(300);
+    let transport = InMemoryTransport::from_fn(|_| Ok(ok()));
+    let config = Config::builder()
+        .region("us-east-1")
+        .aws_credentials_provider(Arc::new(Hanging))
+        .total_timeout(Some(total))
+        .transport(transport.clone())
+        .build();
+    let started = std::time::Instant::now();
+    let client = transfer::Client::new(config).unwrap();
+    let call = client.send_workflow_step_state(input());
+    let err = tokio::time::timeout(Duration::from_secs(5), call).await.expect("the call ends").unwrap_err();
+    assert!(matches!(err, Error::Timeout { after } if after == total), "{err:?}");
+    assert!(started.elapsed() < Duration::from_secs(3), "{:?}", started.elapsed());
+    assert!(transport.requests().is_empty(), "nothing is sent");
+}
+
 #[test]
 fn with_no_source_the_error_names_each_one_and_no_secret() {
     let home = TempHome::new();
