@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::codec::error_fn;
+use super::codec::{ErrorEnvelope, error_envelope, error_fn};
 use super::docs::{self, doc_attrs};
 use super::rust_type;
 use super::types::is_sensitive;
@@ -147,6 +147,7 @@ fn error_struct(s: &Service, shape: &Shape, st: &Structure) -> TokenStream {
 
 fn error_enum(s: &Service, op: &Operation) -> TokenStream {
     let name = ident(&op.names.error_enum);
+    let ErrorEnvelope { read: read_envelope, meta, reader_args: args, into_meta } = error_envelope(s);
     let docs = doc_attrs(&[format!("Errors of `{}`: one variant per error the model lists, and `Unhandled` for any other.", op.name)]);
     let variants: Vec<_> = op.errors.iter().map(|&e| ident(&s.shape(e).rust_name)).collect();
     let variant_docs = op.errors.iter().map(|&e| doc_attrs(&docs::shape_docs(s, s.shape(e))));
@@ -158,7 +159,7 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
             let v = ident(&s.shape(e).rust_name);
             let code = s.structure(e).error.as_ref()?.code.clone()?;
             let read = error_fn(s, e);
-            Some(quote! { #code => Self::#v(super::codec::#read(response, meta)), })
+            Some(quote! { #code => Self::#v(super::codec::#read(#args)), })
         })
         .collect();
     let by_status: Vec<_> = op
@@ -169,21 +170,21 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
             let info = s.structure(e).error.as_ref()?;
             let status = info.http_status;
             let read = error_fn(s, e);
-            info.code.is_none().then(|| quote! { #status => Self::#v(super::codec::#read(response, meta)), })
+            info.code.is_none().then(|| quote! { #status => Self::#v(super::codec::#read(#args)), })
         })
         .collect();
-    let unhandled = quote! { Self::Unhandled(crate::runtime::UnhandledError::new(meta, &response.body)) };
+    let unhandled = quote! { Self::Unhandled(crate::runtime::UnhandledError::new(#into_meta, &response.body)) };
     let by_status = if by_status.is_empty() {
         unhandled
     } else {
-        quote! { match meta.http_status { #(#by_status)* _ => #unhandled } }
+        quote! { match #meta.http_status { #(#by_status)* _ => #unhandled } }
     };
     let classify = if by_code.is_empty() {
         by_status
     } else {
-        // The code is copied out so that `meta` can move into the variant.
+        // The code is copied out so that the envelope can move into the variant.
         quote! {
-            let code = meta.code.clone();
+            let code = #meta.code.clone();
             match code.as_str() { #(#by_code)* _ => #by_status }
         }
     };
@@ -201,7 +202,7 @@ fn error_enum(s: &Service, op: &Operation) -> TokenStream {
             /// Classifies an error answer by its code (or, for errors modeled without
             /// one, its HTTP status) and reads the members of the error it names.
             pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-                let meta = crate::runtime::protocol::error_meta(super::client::SERVICE.protocol, response);
+                #read_envelope
                 #classify
             }
 

@@ -181,13 +181,10 @@ pub(super) fn output_record_lifecycle_action_heartbeat(
 }
 /// `LimitExceededFault` from an error answer: members it does not carry (or garbles) are left `None`.
 pub(super) fn error_limit_exceeded_fault(
-    response: &crate::runtime::client::Response,
-    meta: crate::runtime::ErrorMeta,
+    answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>,
 ) -> LimitExceededFault {
     let mut m_message = None;
-    if let Ok(doc) = crate::runtime::xml::parse_document(&response.body)
-        && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
-    {
+    if let Some(error) = answer.error() {
         for child in crate::runtime::xml::children(error) {
             if child.tag_name().name() == "message" {
                 let v = crate::runtime::xml::text(child);
@@ -195,6 +192,7 @@ pub(super) fn error_limit_exceeded_fault(
             }
         }
     }
+    let meta = answer.into_meta();
     LimitExceededFault {
         message: m_message.or_else(|| meta.message.clone()),
         meta,
@@ -202,13 +200,10 @@ pub(super) fn error_limit_exceeded_fault(
 }
 /// `ResourceContentionFault` from an error answer: members it does not carry (or garbles) are left `None`.
 pub(super) fn error_resource_contention_fault(
-    response: &crate::runtime::client::Response,
-    meta: crate::runtime::ErrorMeta,
+    answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>,
 ) -> ResourceContentionFault {
     let mut m_message = None;
-    if let Ok(doc) = crate::runtime::xml::parse_document(&response.body)
-        && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
-    {
+    if let Some(error) = answer.error() {
         for child in crate::runtime::xml::children(error) {
             if child.tag_name().name() == "message" {
                 let v = crate::runtime::xml::text(child);
@@ -216,6 +211,7 @@ pub(super) fn error_resource_contention_fault(
             }
         }
     }
+    let meta = answer.into_meta();
     ResourceContentionFault {
         message: m_message.or_else(|| meta.message.clone()),
         meta,

@@ -127,25 +127,25 @@ impl PutLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
     pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-        let meta = crate::runtime::protocol::error_meta(
-            super::client::SERVICE.protocol,
-            response,
-        );
-        let code = meta.code.clone();
+        let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response);
+        let code = answer.meta.code.clone();
         match code.as_str() {
             "LimitExceeded" => {
                 Self::LimitExceededFault(
-                    super::codec::error_limit_exceeded_fault(response, meta),
+                    super::codec::error_limit_exceeded_fault(answer),
                 )
             }
             "ResourceContention" => {
                 Self::ResourceContentionFault(
-                    super::codec::error_resource_contention_fault(response, meta),
+                    super::codec::error_resource_contention_fault(answer),
                 )
             }
             _ => {
                 Self::Unhandled(
-                    crate::runtime::UnhandledError::new(meta, &response.body),
+                    crate::runtime::UnhandledError::new(
+                        answer.into_meta(),
+                        &response.body,
+                    ),
                 )
             }
         }
@@ -246,20 +246,20 @@ impl CompleteLifecycleActionError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
     pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-        let meta = crate::runtime::protocol::error_meta(
-            super::client::SERVICE.protocol,
-            response,
-        );
-        let code = meta.code.clone();
+        let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response);
+        let code = answer.meta.code.clone();
         match code.as_str() {
             "ResourceContention" => {
                 Self::ResourceContentionFault(
-                    super::codec::error_resource_contention_fault(response, meta),
+                    super::codec::error_resource_contention_fault(answer),
                 )
             }
             _ => {
                 Self::Unhandled(
-                    crate::runtime::UnhandledError::new(meta, &response.body),
+                    crate::runtime::UnhandledError::new(
+                        answer.into_meta(),
+                        &response.body,
+                    ),
                 )
             }
         }
@@ -354,20 +354,20 @@ impl DeleteLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
     pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-        let meta = crate::runtime::protocol::error_meta(
-            super::client::SERVICE.protocol,
-            response,
-        );
-        let code = meta.code.clone();
+        let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response);
+        let code = answer.meta.code.clone();
         match code.as_str() {
             "ResourceContention" => {
                 Self::ResourceContentionFault(
-                    super::codec::error_resource_contention_fault(response, meta),
+                    super::codec::error_resource_contention_fault(answer),
                 )
             }
             _ => {
                 Self::Unhandled(
-                    crate::runtime::UnhandledError::new(meta, &response.body),
+                    crate::runtime::UnhandledError::new(
+                        answer.into_meta(),
+                        &response.body,
+                    ),
                 )
             }
         }
@@ -462,20 +462,20 @@ impl DescribeLifecycleHookTypesError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
     pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-        let meta = crate::runtime::protocol::error_meta(
-            super::client::SERVICE.protocol,
-            response,
-        );
-        let code = meta.code.clone();
+        let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response);
+        let code = answer.meta.code.clone();
         match code.as_str() {
             "ResourceContention" => {
                 Self::ResourceContentionFault(
-                    super::codec::error_resource_contention_fault(response, meta),
+                    super::codec::error_resource_contention_fault(answer),
                 )
             }
             _ => {
                 Self::Unhandled(
-                    crate::runtime::UnhandledError::new(meta, &response.body),
+                    crate::runtime::UnhandledError::new(
+                        answer.into_meta(),
+                        &response.body,
+                    ),
                 )
             }
         }
@@ -570,20 +570,20 @@ impl DescribeLifecycleHooksError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
     pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-        let meta = crate::runtime::protocol::error_meta(
-            super::client::SERVICE.protocol,
-            response,
-        );
-        let code = meta.code.clone();
+        let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response);
+        let code = answer.meta.code.clone();
         match code.as_str() {
             "ResourceContention" => {
                 Self::ResourceContentionFault(
-                    super::codec::error_resource_contention_fault(response, meta),
+                    super::codec::error_resource_contention_fault(answer),
                 )
             }
             _ => {
                 Self::Unhandled(
-                    crate::runtime::UnhandledError::new(meta, &response.body),
+                    crate::runtime::UnhandledError::new(
+                        answer.into_meta(),
+                        &response.body,
+                    ),
                 )
             }
         }
@@ -678,20 +678,20 @@ impl RecordLifecycleActionHeartbeatError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
     pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-        let meta = crate::runtime::protocol::error_meta(
-            super::client::SERVICE.protocol,
-            response,
-        );
-        let code = meta.code.clone();
+        let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response);
+        let code = answer.meta.code.clone();
         match code.as_str() {
             "ResourceContention" => {
                 Self::ResourceContentionFault(
-                    super::codec::error_resource_contention_fault(response, meta),
+                    super::codec::error_resource_contention_fault(answer),
                 )
             }
             _ => {
                 Self::Unhandled(
-                    crate::runtime::UnhandledError::new(meta, &response.body),
+                    crate::runtime::UnhandledError::new(
+                        answer.into_meta(),
+                        &response.body,
+                    ),
                 )
             }
         }

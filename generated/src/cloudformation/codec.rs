@@ -101,19 +101,19 @@ pub(super) fn output_get_hook_result(
 }
 /// `HookResultNotFoundException` from an error answer: members it does not carry (or garbles) are left `None`.
 pub(super) fn error_hook_result_not_found_exception(
-    _response: &crate::runtime::client::Response,
-    meta: crate::runtime::ErrorMeta,
+    answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>,
 ) -> HookResultNotFoundException {
     HookResultNotFoundException {
-        meta,
+        meta: answer.into_meta(),
     }
 }
 /// `ChangeSetNotFoundException` from an error answer: members it does not carry (or garbles) are left `None`.
 pub(super) fn error_change_set_not_found_exception(
-    _response: &crate::runtime::client::Response,
-    meta: crate::runtime::ErrorMeta,
+    answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>,
 ) -> ChangeSetNotFoundException {
-    ChangeSetNotFoundException { meta }
+    ChangeSetNotFoundException {
+        meta: answer.into_meta(),
+    }
 }
 fn form_list_hook_results_input(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,

@@ -109,20 +109,20 @@ impl ListHookResultsError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
     pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-        let meta = crate::runtime::protocol::error_meta(
-            super::client::SERVICE.protocol,
-            response,
-        );
-        let code = meta.code.clone();
+        let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response);
+        let code = answer.meta.code.clone();
         match code.as_str() {
             "HookResultNotFound" => {
                 Self::HookResultNotFoundException(
-                    super::codec::error_hook_result_not_found_exception(response, meta),
+                    super::codec::error_hook_result_not_found_exception(answer),
                 )
             }
             _ => {
                 Self::Unhandled(
-                    crate::runtime::UnhandledError::new(meta, &response.body),
+                    crate::runtime::UnhandledError::new(
+                        answer.into_meta(),
+                        &response.body,
+                    ),
                 )
             }
         }
@@ -217,20 +217,20 @@ impl DescribeChangeSetHooksError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
     pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-        let meta = crate::runtime::protocol::error_meta(
-            super::client::SERVICE.protocol,
-            response,
-        );
-        let code = meta.code.clone();
+        let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response);
+        let code = answer.meta.code.clone();
         match code.as_str() {
             "ChangeSetNotFound" => {
                 Self::ChangeSetNotFoundException(
-                    super::codec::error_change_set_not_found_exception(response, meta),
+                    super::codec::error_change_set_not_found_exception(answer),
                 )
             }
             _ => {
                 Self::Unhandled(
-                    crate::runtime::UnhandledError::new(meta, &response.body),
+                    crate::runtime::UnhandledError::new(
+                        answer.into_meta(),
+                        &response.body,
+                    ),
                 )
             }
         }
@@ -325,20 +325,20 @@ impl GetHookResultError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
     pub fn from_response(response: &crate::runtime::client::Response) -> Self {
-        let meta = crate::runtime::protocol::error_meta(
-            super::client::SERVICE.protocol,
-            response,
-        );
-        let code = meta.code.clone();
+        let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response);
+        let code = answer.meta.code.clone();
         match code.as_str() {
             "HookResultNotFound" => {
                 Self::HookResultNotFoundException(
-                    super::codec::error_hook_result_not_found_exception(response, meta),
+                    super::codec::error_hook_result_not_found_exception(answer),
                 )
             }
             _ => {
                 Self::Unhandled(
-                    crate::runtime::UnhandledError::new(meta, &response.body),
+                    crate::runtime::UnhandledError::new(
+                        answer.into_meta(),
+                        &response.body,
+                    ),
                 )
             }
         }

@@ -1,6 +1,6 @@
 //! awsQuery (CloudFormation, Auto Scaling): form-encoded requests, XML answers.
 
-use roxmltree::{Document, Node};
+use roxmltree::{Document, Node, NodeId};
 
 use crate::client::{Request, Response};
 use crate::error::ErrorMeta;
@@ -87,26 +87,57 @@ pub fn request(_service: &ServiceMeta, _op: &OperationMeta, body: Vec<u8>) -> Re
 /// `<ErrorResponse><Error><Type/><Code/><Message/></Error><RequestId/></ErrorResponse>`,
 /// namespace optional. Anything else yields the status as the code.
 pub fn error_meta(resp: &Response) -> ErrorMeta {
-    let mut meta = ErrorMeta::new(super::status_code(resp), resp.status);
-    meta.retry_after = super::retry_after(resp);
-    meta.request_id = resp.header("x-amzn-requestid").map(str::to_owned);
-    let Ok(doc) = xml::parse_document(&resp.body) else {
-        meta.message = super::snippet(&resp.body);
-        return meta;
-    };
-    match find(&doc, "Error") {
-        Some(error) => {
-            if let Some(code) = xml::child(error, "Code").map(xml::text).filter(|c| !c.trim().is_empty()) {
-                meta.code = code.trim().to_owned();
-            }
-            meta.message = xml::child(error, "Message").map(xml::text);
+    ErrorAnswer::parse(resp).into_meta()
+}
+
+/// An error answer, its body parsed once: the envelope ([`ErrorMeta`], as
+/// [`error_meta`] gives it) and the `<Error>` element, from which the generated
+/// readers take the members of a modeled error.
+#[derive(Debug)]
+pub struct ErrorAnswer<'a> {
+    /// Code, message and request id.
+    pub meta: ErrorMeta,
+    /// The document, kept only when it has an `<Error>` element, and that element.
+    error: Option<(Document<'a>, NodeId)>,
+}
+
+impl<'a> ErrorAnswer<'a> {
+    /// Reads the envelope of any answer, however broken: a body that is not
+    /// XML, or has no `<Error>`, gives the status as the code, a snippet of the
+    /// body as the message, and no `<Error>` element.
+    pub fn parse(resp: &'a Response) -> Self {
+        let mut meta = ErrorMeta::new(super::status_code(resp), resp.status);
+        meta.retry_after = super::retry_after(resp);
+        meta.request_id = resp.header("x-amzn-requestid").map(str::to_owned);
+        let Ok(doc) = xml::parse_document(&resp.body) else {
+            meta.message = super::snippet(&resp.body);
+            return Self { meta, error: None };
+        };
+        if let Some(id) = request_id_in(&doc) {
+            meta.request_id = Some(id);
         }
-        None => meta.message = super::snippet(&resp.body),
+        let Some(error) = find(&doc, "Error") else {
+            meta.message = super::snippet(&resp.body);
+            return Self { meta, error: None };
+        };
+        if let Some(code) = xml::child(error, "Code").map(xml::text).filter(|c| !c.trim().is_empty()) {
+            meta.code = code.trim().to_owned();
+        }
+        meta.message = xml::child(error, "Message").map(xml::text);
+        let id = error.id();
+        Self { meta, error: Some((doc, id)) }
     }
-    if let Some(id) = request_id_in(&doc) {
-        meta.request_id = Some(id);
+
+    /// The `<Error>` element, if the body is XML and has one.
+    pub fn error(&self) -> Option<Node<'_, 'a>> {
+        let (doc, id) = self.error.as_ref()?;
+        doc.get_node(*id)
     }
-    meta
+
+    /// The envelope; the document is freed.
+    pub fn into_meta(self) -> ErrorMeta {
+        self.meta
+    }
 }
 
 /// Descends from `<OpResponse>` into its `<OpResult>` (the `resultWrapper`).
@@ -153,6 +184,36 @@ mod tests {
             "Action=ListHookResults&Version=2010-05-15&TargetId=a+b%2Ac~d-e_f.g%25h%27i%28j%29k%21l&NextToken=+\
              &X=%C3%9Cn%C3%AFc%C3%B8d%C3%A9-%F0%9F%9A%80%2F%3A%3D%26%2B%0A&Empty="
         );
+    }
+
+    fn answer(body: &[u8]) -> Response {
+        Response { status: 400, headers: vec![("x-amzn-RequestId".into(), "header-id".into())], body: body.to_vec() }
+    }
+
+    #[test]
+    fn error_answer_gives_the_envelope_and_the_error_element() {
+        let resp = answer(
+            b"<ErrorResponse xmlns=\"urn:x\"><Error><Type>Sender</Type><Code> Throttling </Code>\
+              <Message>a &amp; b</Message><Extra>1</Extra></Error><RequestId>rid</RequestId></ErrorResponse>",
+        );
+        let parsed = ErrorAnswer::parse(&resp);
+        assert_eq!(parsed.meta.code, "Throttling");
+        assert_eq!(parsed.meta.message.as_deref(), Some("a & b"));
+        assert_eq!(parsed.meta.request_id.as_deref(), Some("rid"));
+        assert_eq!(parsed.error().and_then(|e| xml::child(e, "Extra")).map(xml::text).as_deref(), Some("1"));
+        assert_eq!(parsed.into_meta(), error_meta(&resp));
+    }
+
+    #[test]
+    fn error_answer_without_an_error_element_has_a_snippet_and_no_element() {
+        for body in [&b"<html>oops</html>"[..], b"not xml at all", b""] {
+            let resp = answer(body);
+            let parsed = ErrorAnswer::parse(&resp);
+            assert!(parsed.error().is_none());
+            assert_eq!(parsed.meta.code, "400");
+            assert_eq!(parsed.meta.message, super::super::snippet(body));
+            assert_eq!(parsed.meta.request_id.as_deref(), Some("header-id"));
+        }
     }
 
     #[test]

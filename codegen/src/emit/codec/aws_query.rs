@@ -47,12 +47,13 @@ pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
     }
 }
 
-/// An error's members from `<ErrorResponse><Error>…</Error>`.
+/// An error's members from the `<Error>` element of the `ErrorAnswer` the
+/// reader takes (`<ErrorResponse><Error>…</Error>`, the body parsed once).
 pub(super) fn error_members(s: &Service, id: ShapeId) -> TokenStream {
     let t = ident(&s.shape(id).rust_name);
     let members: Vec<&Member> = s.structure(id).members.iter().collect();
     if members.is_empty() {
-        return quote! { #t { meta } };
+        return quote! { #t { meta: answer.into_meta() } };
     }
     let decls = locals(&members, |_| true);
     let arms = member_arms(s, &members);
@@ -61,13 +62,13 @@ pub(super) fn error_members(s: &Service, id: ShapeId) -> TokenStream {
     let fields = members.iter().map(|m| super::error_field(s, id, m));
     quote! {
         #decls
-        if let Ok(doc) = crate::runtime::xml::parse_document(&response.body)
-            && let Some(error) = doc.descendants().find(|n| n.has_tag_name("Error"))
-        {
+        if let Some(error) = answer.error() {
             for child in crate::runtime::xml::children(error) {
                 #dispatch
             }
         }
+        // The document is freed before the message member copies the envelope's message.
+        let meta = answer.into_meta();
         #t { #(#fields,)* meta }
     }
 }

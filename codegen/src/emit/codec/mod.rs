@@ -5,7 +5,8 @@
 //! Protocols are units: [`aws_json`], [`aws_query`] and [`rest`] (restJson1
 //! and Huawei's REST) each emit an operation's three functions; [`json`] and
 //! [`query`] emit the shape codecs the body formats need. Every dispatch on
-//! the protocol is the exhaustive `match` in [`emit`] and [`error_reader`].
+//! the protocol is the exhaustive `match` in [`emit`], [`error_envelope`] and
+//! [`error_reader`].
 
 mod aws_json;
 mod aws_query;
@@ -83,20 +84,59 @@ pub fn emit(s: &Service) -> TokenStream {
     }
 }
 
-/// `error_<shape>(response, meta)`: an error structure with the members its answer carries.
+/// How an operation's `from_response` (in `errors.rs`) reads the envelope of an
+/// error answer and hands the answer on, to the member reader of the error its
+/// code names ([`error_fn`]) or, as an `ErrorMeta`, to `Unhandled`.
+pub struct ErrorEnvelope {
+    /// The statement that reads the envelope.
+    pub read: TokenStream,
+    /// The `ErrorMeta` as a place, for its code and HTTP status.
+    pub meta: TokenStream,
+    /// The arguments of a member reader.
+    pub reader_args: TokenStream,
+    /// The `ErrorMeta` moved out, for `Unhandled`.
+    pub into_meta: TokenStream,
+}
+
+/// awsQuery parses the body once, into an `aws_query::ErrorAnswer` (the
+/// envelope and the `<Error>` element), which the member reader takes and frees;
+/// the JSON protocols read the envelope, and the member reader reads the body
+/// again (their readers stream, building no tree).
+pub fn error_envelope(s: &Service) -> ErrorEnvelope {
+    match &s.protocol {
+        Protocol::AwsQuery { .. } => ErrorEnvelope {
+            read: quote! { let answer = crate::runtime::protocol::aws_query::ErrorAnswer::parse(response); },
+            meta: quote!(answer.meta),
+            reader_args: quote!(answer),
+            into_meta: quote!(answer.into_meta()),
+        },
+        Protocol::AwsJson { .. } | Protocol::RestJson1 | Protocol::HuaweiRest => ErrorEnvelope {
+            read: quote! { let meta = crate::runtime::protocol::error_meta(super::client::SERVICE.protocol, response); },
+            meta: quote!(meta),
+            reader_args: quote!(response, meta),
+            into_meta: quote!(meta),
+        },
+    }
+}
+
+/// `error_<shape>(…)`: an error structure with the members its answer carries,
+/// from what [`error_envelope`] hands over.
 fn error_reader(s: &Service, id: ShapeId) -> TokenStream {
     let f = error_fn(s, id);
     let t = ident(&s.shape(id).rust_name);
-    let body = match &s.protocol {
-        Protocol::AwsJson { .. } => aws_json::error_members(s, id),
-        Protocol::AwsQuery { .. } => aws_query::error_members(s, id),
-        Protocol::RestJson1 | Protocol::HuaweiRest => rest::error_members(s, id),
+    let response = if s.structure(id).members.is_empty() { quote!(_response) } else { quote!(response) };
+    let json_params = quote!(#response: &crate::runtime::client::Response, meta: crate::runtime::ErrorMeta);
+    let (params, body) = match &s.protocol {
+        Protocol::AwsJson { .. } => (json_params, aws_json::error_members(s, id)),
+        Protocol::AwsQuery { .. } => {
+            (quote!(answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>), aws_query::error_members(s, id))
+        }
+        Protocol::RestJson1 | Protocol::HuaweiRest => (json_params, rest::error_members(s, id)),
     };
     let doc = format!(" `{}` from an error answer: members it does not carry (or garbles) are left `None`.", s.shape(id).name);
-    let response = if s.structure(id).members.is_empty() { quote!(_response) } else { quote!(response) };
     quote! {
         #[doc = #doc]
-        pub(super) fn #f(#response: &crate::runtime::client::Response, meta: crate::runtime::ErrorMeta) -> #t {
+        pub(super) fn #f(#params) -> #t {
             #body
         }
     }
