@@ -695,8 +695,10 @@ enum Verdict {
     StatusAsCode,
     /// A 5xx whose body is empty or an HTML page: botocore's generic path
     /// gives the status as the code and the reason phrase as the message, and
-    /// drops the request id; ours has the same code, keeps the request id and
-    /// the body's beginning (none for an empty body).
+    /// drops the request id and any `X-Amzn-ErrorType`; ours has the same code
+    /// (or, for awsJson, the one `X-Amzn-ErrorType` names, as Smithy's rule
+    /// says), keeps the request id and the body's beginning (none for an
+    /// empty body).
     GenericError5xx,
     /// awsQuery: an `Error` element that is not a child of the root (a bare
     /// `<Error>` root, as S3 writes it, or one nested deeper): ours finds it
@@ -1110,8 +1112,8 @@ fn compare(peers: &mut Peers, op: Op, answer: &Answer, ours: &Outcome) -> Result
         ("error", Outcome::Service { code, message, .. })
             if status >= 500
                 && (body.trim_ascii().is_empty() || body.trim_ascii().starts_with(b"<html>"))
-                && text(&theirs["code"]).as_ref() == Some(code)
-                && *code == status.to_string()
+                && text(&theirs["code"]) == Some(status.to_string())
+                && (*code == status.to_string() || (json_protocol && error_type_header(answer).as_ref() == Some(code)))
                 && *message == snippet(body) =>
         {
             Ok(Verdict::GenericError5xx)
@@ -1158,6 +1160,15 @@ fn compare(peers: &mut Peers, op: Op, answer: &Answer, ours: &Outcome) -> Result
         }
         _ => Err(format!("botocore {theirs} against ours {ours:?}")),
     }
+}
+
+/// The error type an awsJson answer's `X-Amzn-ErrorType` header names, as ours reads it
+/// (before a `:`, after a `namespace#`, trimmed).
+fn error_type_header(answer: &Answer) -> Option<String> {
+    let (_, v) = answer.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(b"x-amzn-errortype"))?;
+    let v = String::from_utf8_lossy(v);
+    let v = v.split(':').next().unwrap_or_default();
+    Some(v.split_once('#').map_or(v, |(_, name)| name).trim().to_owned())
 }
 
 /// The clients and the server of one target, on one runtime.
