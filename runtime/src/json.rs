@@ -735,7 +735,15 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 2000, rng_algorithm: prop::test_runner::RngAlgorithm::ChaCha, ..ProptestConfig::default() })]
+        // A fixed seed, as every property of the suite: CI's verdict does not
+        // depend on chance (random seeds found the leading-zero defect once;
+        // its regression is a plain test below).
+        #![proptest_config(ProptestConfig {
+            cases: 2000,
+            rng_algorithm: prop::test_runner::RngAlgorithm::ChaCha,
+            rng_seed: prop::test_runner::RngSeed::Fixed(0x6a73_6f6e),
+            ..ProptestConfig::default()
+        })]
 
         /// serde_json is the oracle: what it writes, the reader reads back the same.
         #[test]

@@ -47,7 +47,7 @@ const FRAGMENTS: &[&str] = &[
 ];
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1000, rng_seed: prop::test_runner::RngSeed::Fixed(0x7061_7474), ..ProptestConfig::default() })]
 
     #[test]
     fn both_walks_agree(parts in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..12)) {
