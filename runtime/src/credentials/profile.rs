@@ -208,14 +208,18 @@ impl Profiles {
         self.config.get(name)
     }
 
+    /// The `[services name]` section the profile names with `services = name`.
+    fn services_section(&self, merged: &Properties) -> Option<&Properties> {
+        merged.get("services").and_then(|section| self.services.get(section))
+    }
+
     /// `endpoint_url` for the service whose config key is `service_key`
     /// (`auto_scaling`, `sts`): the profile's `services` section first, then
     /// the profile's own `endpoint_url`.
     pub(crate) fn endpoint_url(&self, profile: &str, service_key: &str) -> Option<String> {
         let merged = self.merged(profile);
-        let from_services = merged
-            .get("services")
-            .and_then(|section| self.services.get(section))
+        let from_services = self
+            .services_section(&merged)
             .and_then(|s| s.get(service_key))
             .and_then(|block| sub_settings(block).remove("endpoint_url"));
         from_services.or_else(|| merged.get("endpoint_url").cloned()).filter(|v| !v.is_empty())
@@ -223,12 +227,7 @@ impl Profiles {
 
     /// The service keys (`auto_scaling`) of the profile's `services` section.
     pub(crate) fn service_keys(&self, profile: &str) -> Vec<String> {
-        let merged = self.merged(profile);
-        merged
-            .get("services")
-            .and_then(|section| self.services.get(section))
-            .map(|s| s.keys().cloned().collect())
-            .unwrap_or_default()
+        self.services_section(&self.merged(profile)).map(|s| s.keys().cloned().collect()).unwrap_or_default()
     }
 
     /// A configured AWS endpoint, in the SDKs' order: `AWS_ENDPOINT_URL_<SERVICE_ID>`
