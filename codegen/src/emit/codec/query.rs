@@ -156,14 +156,8 @@ pub(super) fn xml_value(s: &Service, id: ShapeId, node: TokenStream, format: Tim
             let t = ident(&s.shape(id).rust_name);
             ValueRead::Infallible(quote! { #t::from(crate::runtime::xml::text(#node)) })
         }
-        _ => match scalar_from_text(s, id, quote!(text.as_str()), format) {
-            ValueRead::Fallible(parse) => {
-                ValueRead::Fallible(quote! { { let text = crate::runtime::xml::text(#node); #parse } })
-            }
-            ValueRead::Infallible(parse) => {
-                ValueRead::Infallible(quote! { { let text = crate::runtime::xml::text(#node); #parse } })
-            }
-        },
+        _ => scalar_from_text(s, id, quote!(text.as_str()), format)
+            .map(|parse| quote! { { let text = crate::runtime::xml::text(#node); #parse } }),
     }
 }
 
