@@ -147,6 +147,10 @@ pub struct OperationNames {
     pub output: String,
     /// The CLI's function of the operation (`run_<snake>`).
     pub cli_function: String,
+    /// The operation's cargo feature (`<service>-<kebab-case name>`), which
+    /// compiles its methods, types, validators, errors and codecs; empty where
+    /// the module is emitted whole (test fixtures, whose host crate has none).
+    pub feature: String,
 }
 
 #[derive(Debug, Clone)]
@@ -230,10 +234,12 @@ pub struct Shape {
     pub kind: ShapeKind,
     /// Rules on the shape's values, in the model's order (length, pattern, range, values).
     pub constraints: Vec<Constraint>,
-    /// Reachable from an operation input (gets `validate`, serializers).
-    pub in_input: bool,
-    /// Reachable from an operation output or error (gets parsers).
-    pub in_output: bool,
+    /// The operations (indices into `Service::operations`, ascending) whose
+    /// input reaches the shape: it gets `validate` and serializers, compiled
+    /// when one of their features is on.
+    pub input_ops: Vec<usize>,
+    /// The operations whose output or errors reach the shape: it gets parsers.
+    pub output_ops: Vec<usize>,
     pub sensitive: bool,
     pub deprecated: Option<Deprecation>,
     /// Values can derive `Eq` and `Hash`: no float or document inside.
@@ -543,6 +549,22 @@ pub struct ErrorInfo {
 }
 
 impl Shape {
+    /// Reachable from an operation input.
+    pub fn in_input(&self) -> bool {
+        !self.input_ops.is_empty()
+    }
+
+    /// Reachable from an operation output or error.
+    pub fn in_output(&self) -> bool {
+        !self.output_ops.is_empty()
+    }
+
+    /// Every operation that reaches the shape either way, ascending.
+    pub fn operations(&self) -> Vec<usize> {
+        let all: std::collections::BTreeSet<usize> = self.input_ops.iter().chain(&self.output_ops).copied().collect();
+        all.into_iter().collect()
+    }
+
     /// The constraints `validate()` checks.
     pub fn enforced(&self) -> impl Iterator<Item = &Constraint> {
         self.constraints.iter().filter(|c| c.enforce)

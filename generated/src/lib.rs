@@ -5,23 +5,57 @@
 //!
 //! Each service is a module behind a cargo feature of the same name (all on
 //! by default): depend with `default-features = false` and name the services
-//! you call to compile only those.
+//! you call to compile only those. Each operation has a feature of its own,
+//! `<service>-<operation in kebab case>` (`autoscaling-put-lifecycle-hook`),
+//! which compiles that operation and only the types, validators, errors and
+//! codecs it reaches; a service's feature turns on all of its operations.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 /// The hand-written runtime the generated code stands on.
 pub use lifecycle_hooks_runtime as runtime;
-/// Amazon EC2 Auto Scaling (cargo feature `autoscaling`).
-#[cfg(feature = "autoscaling")]
+/// Amazon EC2 Auto Scaling (cargo feature `autoscaling` for every operation, or `autoscaling-<operation>` for one).
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-delete-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hook-types",
+        feature = "autoscaling-describe-lifecycle-hooks",
+        feature = "autoscaling-record-lifecycle-action-heartbeat"
+    )
+)]
 pub mod autoscaling;
-/// AWS CloudFormation (cargo feature `cloudformation`).
-#[cfg(feature = "cloudformation")]
+/// AWS CloudFormation (cargo feature `cloudformation` for every operation, or `cloudformation-<operation>` for one).
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 pub mod cloudformation;
-/// AWS CodeDeploy (cargo feature `codedeploy`).
-#[cfg(feature = "codedeploy")]
+/// AWS CodeDeploy (cargo feature `codedeploy` for every operation, or `codedeploy-<operation>` for one).
+#[cfg(feature = "codedeploy-put-lifecycle-event-hook-execution-status")]
 pub mod codedeploy;
-/// Huawei Cloud Auto Scaling (cargo feature `huawei_as`).
-#[cfg(feature = "huawei_as")]
+/// Huawei Cloud Auto Scaling (cargo feature `huawei_as` for every operation, or `huawei_as-<operation>` for one).
+#[cfg(
+    any(
+        feature = "huawei_as-callback-lifecycle-hook",
+        feature = "huawei_as-create-lifecycle-hook",
+        feature = "huawei_as-show-lifecycle-hook",
+        feature = "huawei_as-list-lifecycle-hooks",
+        feature = "huawei_as-update-lifecycle-hook",
+        feature = "huawei_as-delete-lifecycle-hook",
+        feature = "huawei_as-list-hook-instances"
+    )
+)]
 pub mod huawei_as;
-/// AWS Transfer Family (cargo feature `transfer`).
-#[cfg(feature = "transfer")]
+/// AWS Transfer Family (cargo feature `transfer` for every operation, or `transfer-<operation>` for one).
+#[cfg(
+    any(
+        feature = "transfer-send-workflow-step-state",
+        feature = "transfer-describe-execution",
+        feature = "transfer-list-executions"
+    )
+)]
 pub mod transfer;

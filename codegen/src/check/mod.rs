@@ -175,7 +175,7 @@ impl<'m> Checker<'m> {
         resolve::eq(&mut shapes);
         resolve::boxes(&mut shapes);
         resolve::error_messages(&mut shapes);
-        self.names(&mut shapes, &mut operations);
+        self.names(&module, &mut shapes, &mut operations);
         let signing = signing?;
         Some(ir::Service {
             module,

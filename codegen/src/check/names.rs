@@ -38,7 +38,7 @@ impl Namespace {
 }
 
 impl Checker<'_> {
-    pub(super) fn names(&mut self, shapes: &mut [ir::Shape], ops: &mut [ir::Operation]) {
+    pub(super) fn names(&mut self, module: &str, shapes: &mut [ir::Shape], ops: &mut [ir::Operation]) {
         // Types the operations add are `{Op}Error`, `{Op}Pages`, `{Op}Items`; where a
         // shape already has that name (botocore has `LaunchInstancesError`, a
         // structure), `{Op}OperationError` and so on. A clash left after that is reported.
@@ -77,7 +77,7 @@ impl Checker<'_> {
         self.type_names(shapes, ops);
         self.client_names(ops);
         self.field_names(shapes, ops);
-        private_names(shapes, ops);
+        private_names(module, shapes, ops);
     }
 
     /// Types of the module: shapes, one_of enums, error enums, paginators.
@@ -216,7 +216,7 @@ fn generated_names(s: &ir::Shape, id: ShapeId, ops: &[ir::Operation]) -> Namespa
     if ops.iter().any(|o| o.output == id) {
         generated.claim(REQUEST_ID_FIELD, "the answer's request id".into());
     }
-    if s.in_input {
+    if s.in_input() {
         for m in INPUT_METHODS {
             generated.claim(m, format!("the generated method `{m}`"));
         }
@@ -260,7 +260,7 @@ impl Minter {
 /// shape: the client's `call_` methods and operation statics, the codecs, the
 /// validators and pattern tables, the CLI's functions. Shapes with the same
 /// enforced pattern share one table.
-fn private_names(shapes: &mut [ir::Shape], ops: &mut [ir::Operation]) {
+fn private_names(module: &str, shapes: &mut [ir::Shape], ops: &mut [ir::Operation]) {
     let mut client_methods = Minter::reserving(CLIENT_METHODS.iter().copied());
     for o in ops.iter() {
         client_methods.taken.insert(o.names.method.trim_start_matches("r#").to_owned());
@@ -277,6 +277,7 @@ fn private_names(shapes: &mut [ir::Shape], ops: &mut [ir::Operation]) {
         o.names.request = codec.mint(format!("request_{snake}"));
         o.names.output = codec.mint(format!("output_{snake}"));
         o.names.cli_function = cli.mint(format!("run_{snake}"));
+        o.names.feature = format!("{module}-{}", snake.replace('_', "-"));
     }
     let mut types = Minter::default();
     let mut patterns: BTreeMap<(String, bool), String> = BTreeMap::new();

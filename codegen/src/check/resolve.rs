@@ -19,26 +19,20 @@ fn children(kind: &ShapeKind) -> Vec<ShapeId> {
 }
 
 pub(super) fn reachability(shapes: &mut [ir::Shape], ops: &[ir::Operation]) {
-    fn walk(shapes: &mut [ir::Shape], id: ShapeId, input: bool) {
-        let seen = if input { shapes[id].in_input } else { shapes[id].in_output };
-        if seen {
-            return;
-        }
-        if input {
-            shapes[id].in_input = true;
-        } else {
-            shapes[id].in_output = true;
-        }
-        for n in children(&shapes[id].kind) {
-            walk(shapes, n, input);
+    // Per operation and direction: the gates of the per-operation features.
+    fn walk(shapes: &mut [ir::Shape], roots: Vec<ShapeId>, index: usize, input: bool) {
+        let mut stack = roots;
+        while let Some(id) = stack.pop() {
+            let reached = if input { &mut shapes[id].input_ops } else { &mut shapes[id].output_ops };
+            if reached.last() != Some(&index) {
+                reached.push(index);
+                stack.extend(children(&shapes[id].kind));
+            }
         }
     }
-    for op in ops {
-        walk(shapes, op.input, true);
-        walk(shapes, op.output, false);
-        for &e in &op.errors {
-            walk(shapes, e, false);
-        }
+    for (index, op) in ops.iter().enumerate() {
+        walk(shapes, vec![op.input], index, true);
+        walk(shapes, [op.output].into_iter().chain(op.errors.iter().copied()).collect(), index, false);
     }
 }
 
@@ -47,7 +41,7 @@ pub(super) fn reachability(shapes: &mut [ir::Shape], ops: &[ir::Operation]) {
 /// structure used both ways keeps `T`, and its parser fills in zero values.
 pub(super) fn presence(shapes: &mut [ir::Shape]) {
     for shape in shapes.iter_mut() {
-        let in_input = shape.in_input;
+        let in_input = shape.in_input();
         if let ShapeKind::Structure(st) = &mut shape.kind {
             for m in &mut st.members {
                 let required = m.required

@@ -16,13 +16,14 @@ pub fn emit(s: &Service) -> TokenStream {
         format!("Client for {title}."),
         "Cheap to clone; clones share connections and configuration.".into(),
     ]);
-    let methods = s.operations.iter().map(|op| {
-        let m = operation_methods(s, op);
-        let p = paginator_method(s, op);
+    let gates: Vec<TokenStream> = (0..s.operations.len()).map(|i| super::op_gate(s, i)).collect();
+    let methods = s.operations.iter().zip(&gates).map(|(op, gate)| {
+        let m = operation_methods(s, op, gate);
+        let p = paginator_method(s, op, gate);
         quote! { #m #p }
     });
-    let paginators = s.operations.iter().map(|op| paginator_types(s, op));
-    let op_items = s.operations.iter().map(operation_items);
+    let paginators = s.operations.iter().zip(&gates).map(|(op, gate)| paginator_types(s, op, gate));
+    let op_items = s.operations.iter().zip(&gates).map(|(op, gate)| operation_items(op, gate));
     quote! {
         use super::errors::*;
         use super::types::*;
@@ -104,7 +105,7 @@ fn service_meta(s: &Service) -> TokenStream {
     }
 }
 
-fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
+fn operation_methods(s: &Service, op: &Operation, gate: &TokenStream) -> TokenStream {
     let method = ident(&op.names.method);
     let prepare = ident(&op.names.prepare);
     let call = ident(&op.names.call);
@@ -130,11 +131,13 @@ fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
     quote! {
         #docs
         #deprecated
+        #gate
         pub async fn #method(&self, input: #input) -> Result<#output, crate::runtime::Error<#error>> {
             self.#call(input, self.handle.validation_enabled()).await
         }
 
         #call_doc
+        #gate
         async fn #call(&self, input: #input, validate: bool) -> Result<#output, crate::runtime::Error<#error>> {
             if validate {
                 input.validate().map_err(crate::runtime::Error::Validation)?;
@@ -144,6 +147,7 @@ fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
         }
 
         #prepare_doc
+        #gate
         pub fn #prepare(&self, input: &#input) -> Result<crate::runtime::client::PreparedRequest, crate::runtime::Error<#error>> {
             if self.handle.validation_enabled() {
                 input.validate().map_err(crate::runtime::Error::Validation)?;
@@ -155,7 +159,7 @@ fn operation_methods(s: &Service, op: &Operation) -> TokenStream {
 }
 
 /// `<op>_pages(input)` for an operation with pagination facts.
-fn paginator_method(s: &Service, op: &Operation) -> TokenStream {
+fn paginator_method(s: &Service, op: &Operation, gate: &TokenStream) -> TokenStream {
     let Some(p) = &op.pagination else { return quote!() };
     let input = ident(&s.shape(op.input).rust_name);
     let pages = ident(&op.names.pages_type);
@@ -168,6 +172,7 @@ fn paginator_method(s: &Service, op: &Operation) -> TokenStream {
     )]);
     quote! {
         #doc
+        #gate
         pub fn #method(&self, input: #input) -> #pages {
             #pages { client: self.clone(), input, seen: std::collections::BTreeSet::new(), pending: None, done: false, first: true }
         }
@@ -175,7 +180,7 @@ fn paginator_method(s: &Service, op: &Operation) -> TokenStream {
 }
 
 /// The page (and item) iterators of a paginated operation.
-fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
+fn paginator_types(s: &Service, op: &Operation, gate: &TokenStream) -> TokenStream {
     let Some(p) = &op.pagination else { return quote!() };
     let pages = ident(&op.names.pages_type);
     let items_ty = ident(&op.names.items_type);
@@ -195,6 +200,7 @@ fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
         let item = super::rust_type(s, *member);
         let items_doc = doc_attrs(&[format!("Every `{}` of every page of `{}`, in order.", m.name, op.name)]);
         quote! {
+            #gate
             impl #pages {
                 /// Every item of every page, in order; stops at the first error.
                 pub async fn collect_items(mut self) -> Result<Vec<#item>, crate::runtime::Error<#error>> {
@@ -212,12 +218,14 @@ fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
             }
 
             #items_doc
+            #gate
             #[derive(Debug)]
             pub struct #items_ty {
                 pages: #pages,
                 buffer: std::collections::VecDeque<#item>,
             }
 
+            #gate
             impl #items_ty {
                 /// The next item, `None` after the last one (or after an error).
                 pub async fn next_item(&mut self) -> Option<Result<#item, crate::runtime::Error<#error>>> {
@@ -236,6 +244,7 @@ fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
     });
     quote! {
         #pages_doc
+        #gate
         #[derive(Debug)]
         pub struct #pages {
             client: Client,
@@ -246,6 +255,7 @@ fn paginator_types(s: &Service, op: &Operation) -> TokenStream {
             first: bool,
         }
 
+        #gate
         impl #pages {
             /// The next page, `None` after the last one (or after an error).
             pub async fn next_page(&mut self) -> Option<Result<#output, crate::runtime::Error<#error>>> {
@@ -307,13 +317,14 @@ pub fn op_meta(op: &Operation) -> proc_macro2::Ident {
     ident(&op.names.meta)
 }
 
-fn operation_items(op: &Operation) -> TokenStream {
+fn operation_items(op: &Operation, gate: &TokenStream) -> TokenStream {
     let meta = op_meta(op);
     let name = &op.name;
     let method = &op.http_method;
     let status = op.success_status;
     let (idempotent, unsigned) = (op.idempotent, op.unsigned);
     quote! {
+        #gate
         pub(super) static #meta: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
             name: #name,
             method: #method,

@@ -5,28 +5,37 @@ use quote::quote;
 
 use super::codec::{ErrorEnvelope, error_envelope, error_fn};
 use super::docs::{self, doc_attrs};
-use super::rust_type;
+use super::{gate, gated, op_gate, rust_type};
 use super::types::is_sensitive;
 use crate::ir::{Fault, Operation, Service, Shape, ShapeKind, Structure};
 use crate::naming::ident;
 
 pub fn emit(s: &Service) -> TokenStream {
-    let structs = s.shapes.iter().filter_map(|shape| match &shape.kind {
-        ShapeKind::Structure(st) if st.error.is_some() && shape.in_output => Some(error_struct(s, shape, st)),
-        _ => None,
-    });
-    let enums = s.operations.iter().map(|op| error_enum(s, op));
-    // Error members may hold the service's structures.
-    let uses_types = s.shapes.iter().any(|shape| match &shape.kind {
-        ShapeKind::Structure(st) if st.error.is_some() && shape.in_output => st.members.iter().any(|m| {
-            matches!(
-                s.shape(m.target).kind,
-                ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. } | ShapeKind::List { .. } | ShapeKind::Map { .. }
-            )
-        }),
-        _ => false,
-    });
-    let import = uses_types.then(|| quote!(use super::types::*;));
+    let errors: Vec<(&Shape, &Structure)> = s
+        .shapes
+        .iter()
+        .filter_map(|shape| match &shape.kind {
+            ShapeKind::Structure(st) if st.error.is_some() && shape.in_output() => Some((shape, st)),
+            _ => None,
+        })
+        .collect();
+    let structs = errors.iter().map(|(shape, st)| gated(&gate(s, shape.operations()), error_struct(s, shape, st)));
+    let enums = s.operations.iter().enumerate().map(|(i, op)| gated(&op_gate(s, i), error_enum(s, op)));
+    // Error members may hold the service's structures: the import is compiled with the errors that do.
+    let using_types: Vec<usize> = errors
+        .iter()
+        .filter(|(_, st)| {
+            st.members.iter().any(|m| {
+                matches!(
+                    s.shape(m.target).kind,
+                    ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::Enum { .. } | ShapeKind::IntEnum { .. } | ShapeKind::List { .. } | ShapeKind::Map { .. }
+                )
+            })
+        })
+        .flat_map(|(shape, _)| shape.operations())
+        .collect();
+    let import_gate = gate(s, using_types.iter().copied());
+    let import = (!using_types.is_empty()).then(|| quote!(#import_gate use super::types::*;));
     quote! {
         #import
         #(#structs)*

@@ -83,7 +83,7 @@ fn whole_file(tokens: TokenStream) -> Result<String, (syn::Error, TokenStream)> 
 
 /// Cuts the stream after each top-level `;` and after each top-level brace group
 /// not followed by `;` (inner attributes stay with the first item).
-fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
+pub(super) fn split_items(tokens: TokenStream) -> Vec<TokenStream> {
     let mut items = Vec::new();
     let mut current: Vec<TokenTree> = Vec::new();
     let mut iter = tokens.into_iter().peekable();

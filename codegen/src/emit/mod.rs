@@ -20,7 +20,7 @@ mod format;
 mod types;
 mod wrap;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::ir::{Member, NumberKind, Presence, Service, Shape, ShapeKind};
@@ -76,9 +76,15 @@ pub fn crate_files(services: &[Service]) -> Vec<GeneratedFile> {
     files
 }
 
-/// The four files of one service module, under `prefix`.
+/// The files of one service module, under `prefix`, for a host crate of
+/// another's (a test fixture, the conformance crate): it declares no
+/// per-operation features, so the module is whole.
 pub fn service_files(s: &Service, prefix: &str) -> Vec<GeneratedFile> {
-    format::run(service_jobs(s, prefix))
+    let mut s = s.clone();
+    for op in &mut s.operations {
+        op.names.feature.clear();
+    }
+    format::run(service_jobs(&s, prefix))
 }
 
 /// A rough cost of a service's biggest file: its types.
@@ -148,7 +154,14 @@ serde = ["dep:serde", "lifecycle-hooks-runtime/serde"]
     let names: Vec<String> = services.iter().map(|s| format!("\"{}\"", s.module)).collect();
     t.push_str(&format!("default = [{}, \"serde\"]\n", names.join(", ")));
     for s in services {
-        t.push_str(&format!("{} = []\n", s.module));
+        let ops: Vec<String> = s.operations.iter().map(|o| format!("\"{}\"", o.names.feature)).collect();
+        t.push_str(&format!("# {}: every operation.\n{} = [{}]\n", s.title, s.module, ops.join(", ")));
+    }
+    for s in services {
+        t.push_str(&format!("# {}, one operation each.\n", s.title));
+        for o in &s.operations {
+            t.push_str(&format!("{} = []\n", o.names.feature));
+        }
     }
     GeneratedFile { path: "Cargo.toml".into(), contents: t }
 }
@@ -157,10 +170,14 @@ fn lib_rs(services: &[&Service]) -> GeneratedFile {
     let mods = services.iter().map(|s| {
         let m = ident(&s.module);
         let feature = &s.module;
-        let doc = doc_attrs(&[format!("{} (cargo feature `{feature}`).", s.title)]);
+        let doc = doc_attrs(&[format!(
+            "{} (cargo feature `{feature}` for every operation, or `{feature}-<operation>` for one).",
+            s.title
+        )]);
+        let gate = features_cfg(s.operations.iter().map(|o| o.names.feature.as_str()));
         quote! {
             #doc
-            #[cfg(feature = #feature)]
+            #gate
             pub mod #m;
         }
     });
@@ -170,7 +187,10 @@ fn lib_rs(services: &[&Service]) -> GeneratedFile {
         //!
         //! Each service is a module behind a cargo feature of the same name (all on
         //! by default): depend with `default-features = false` and name the services
-        //! you call to compile only those.
+        //! you call to compile only those. Each operation has a feature of its own,
+        //! `<service>-<operation in kebab case>` (`autoscaling-put-lifecycle-hook`),
+        //! which compiles that operation and only the types, validators, errors and
+        //! codecs it reaches; a service's feature turns on all of its operations.
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
@@ -272,6 +292,57 @@ fn member_type(s: &Service, m: &Member) -> TokenStream {
         Presence::Required => t,
         Presence::Optional => quote!(Option<#t>),
     }
+}
+
+/// `#[cfg(...)]` for an item that operations `ops` (indices, any order) need:
+/// nothing when every operation of the service does (the module's own gate
+/// then suffices), else any of their features.
+fn gate(s: &Service, ops: impl IntoIterator<Item = usize>) -> TokenStream {
+    let ops: std::collections::BTreeSet<usize> = ops.into_iter().collect();
+    if ops.len() == s.operations.len() || s.operations.iter().any(|o| o.names.feature.is_empty()) {
+        return TokenStream::new();
+    }
+    features_cfg(ops.into_iter().map(|i| s.operations[i].names.feature.as_str()))
+}
+
+/// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", ...))]` for several.
+fn features_cfg<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let features: Vec<&str> = features.into_iter().collect();
+    match features.as_slice() {
+        [one] => quote!(#[cfg(feature = #one)]),
+        all => quote!(#[cfg(any(#(feature = #all),*))]),
+    }
+}
+
+/// `tokens`, each of its items behind `gate` (put after the item's documentation).
+fn gated(gate: &TokenStream, tokens: TokenStream) -> TokenStream {
+    if gate.is_empty() {
+        return tokens;
+    }
+    let mut out = TokenStream::new();
+    for item in format::split_items(tokens) {
+        let tokens: Vec<TokenTree> = item.into_iter().collect();
+        let docs = tokens.chunks(2).take_while(|pair| is_doc_attr(pair)).count() * 2;
+        out.extend(tokens[..docs].iter().cloned());
+        out.extend(gate.clone());
+        out.extend(tokens[docs..].iter().cloned());
+    }
+    out
+}
+
+/// `#` and `[doc = ...]`: an outer documentation attribute.
+fn is_doc_attr(pair: &[TokenTree]) -> bool {
+    match pair {
+        [TokenTree::Punct(p), TokenTree::Group(g)] if p.as_char() == '#' && g.delimiter() == Delimiter::Bracket => {
+            matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(i)) if i == "doc")
+        }
+        _ => false,
+    }
+}
+
+/// The gate of one operation's own items.
+fn op_gate(s: &Service, index: usize) -> TokenStream {
+    gate(s, [index])
 }
 
 /// The serde derives of generated types, behind the crate's `serde` feature.

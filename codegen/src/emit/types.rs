@@ -1,35 +1,40 @@
 //! Structures, unions, enums and validators.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::docs::{self, deprecated_attr, doc_attrs};
-use super::{member_type, rust_type, serde_derive};
+use super::{gate, gated, member_type, rust_type, serde_derive};
 use crate::ir::{Bound, LengthUnit, Member, NumberKind, OneOf, Presence, Rule, Service, Shape, ShapeId, ShapeKind, Structure};
 use crate::naming::ident;
 
 pub fn emit(s: &Service) -> TokenStream {
-    let mut validators = BTreeSet::new();
-    let mut seen = BTreeSet::new();
-    for op in &s.operations {
-        used_validators(s, op.input, &mut validators, &mut seen);
+    // Each validator with the operations whose input checks call it (its gate).
+    let mut validators: BTreeMap<ShapeId, BTreeSet<usize>> = BTreeMap::new();
+    for (index, op) in s.operations.iter().enumerate() {
+        let mut used = BTreeSet::new();
+        used_validators(s, op.input, &mut used, &mut BTreeSet::new());
+        for id in used {
+            validators.entry(id).or_default().insert(index);
+        }
     }
     let mut items = Vec::new();
     for (id, shape) in s.shapes.iter().enumerate() {
-        if !(shape.in_input || shape.in_output) {
+        if !(shape.in_input() || shape.in_output()) {
             continue;
         }
-        match &shape.kind {
-            ShapeKind::Structure(st) if st.error.is_none() => items.push(structure(s, id, st)),
-            ShapeKind::Union(u) => items.push(union(s, id, u)),
-            ShapeKind::Enum { .. } => items.push(enumeration(s, shape)),
-            ShapeKind::IntEnum { .. } => items.push(int_enumeration(s, shape)),
-            _ => {}
-        }
-        if validators.contains(&id) {
-            items.push(value_validator(s, id, shape));
+        let item = match &shape.kind {
+            ShapeKind::Structure(st) if st.error.is_none() => structure(s, id, st),
+            ShapeKind::Union(u) => union(s, id, u),
+            ShapeKind::Enum { .. } => enumeration(s, shape),
+            ShapeKind::IntEnum { .. } => int_enumeration(s, shape),
+            _ => TokenStream::new(),
+        };
+        items.push(gated(&gate(s, shape.operations()), item));
+        if let Some(ops) = validators.get(&id) {
+            items.push(gated(&gate(s, ops.iter().copied()), value_validator(s, id, shape)));
         }
     }
     items.extend(pattern_statics(s, &validators));
@@ -177,8 +182,8 @@ fn structure(s: &Service, id: ShapeId, st: &Structure) -> TokenStream {
         extra.push(st.one_of.as_ref().map_or("", |o| o.field.as_str()));
     }
     let debug_impl = sensitive.then(|| debug_impl(s, &name, &shape.rust_name, &plain, &extra));
-    let constructor = shape.in_input.then(|| constructor(s, id, st, &plain));
-    let validate = shape.in_input.then(|| validate_methods(s, shape, st));
+    let constructor = shape.in_input().then(|| constructor(s, id, st, &plain));
+    let validate = shape.in_input().then(|| input_gated(s, shape, validate_methods(s, shape, st)));
     let one_of = st.one_of.as_ref().map(|o| one_of_enum(s, st, o));
     let request_id_field = is_op_output.then(|| {
         quote! {
@@ -231,7 +236,33 @@ fn union(s: &Service, id: ShapeId, u: &Structure) -> TokenStream {
         let key = &m.name;
         quote! { #d #[cfg_attr(feature = "serde", serde(rename = #key))] #v(#t), }
     });
-    let validate = shape.in_input.then(|| {
+    let validate = shape.in_input().then(|| {
+        input_gated(s, shape, union_validate(s, shape, u))
+    });
+    let serde = serde_derive();
+    quote! {
+        #docs
+        #deprecated
+        ///
+        /// Exactly one member is set. A member this model does not list arrives as
+        /// [`Self::Unknown`] with its name, instead of failing the whole answer.
+        #[derive(Debug, Clone, PartialEq, #eq)]
+        #serde
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A member the model does not list, by its name on the wire.
+            #[cfg_attr(feature = "serde", serde(skip))]
+            Unknown(String),
+        }
+        #validate
+    }
+}
+
+/// A union's `validate` methods.
+fn union_validate(s: &Service, shape: &Shape, u: &Structure) -> TokenStream {
+    let name = ident(&shape.rust_name);
+    {
         let arms = u.members.iter().filter_map(|m| {
             let v = ident(&m.variant);
             let check = member_check(s, m)?;
@@ -262,25 +293,16 @@ fn union(s: &Service, id: ShapeId, u: &Structure) -> TokenStream {
                 }
             }
         }
-    });
-    let serde = serde_derive();
-    quote! {
-        #docs
-        #deprecated
-        ///
-        /// Exactly one member is set. A member this model does not list arrives as
-        /// [`Self::Unknown`] with its name, instead of failing the whole answer.
-        #[derive(Debug, Clone, PartialEq, #eq)]
-        #serde
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A member the model does not list, by its name on the wire.
-            #[cfg_attr(feature = "serde", serde(skip))]
-            Unknown(String),
-        }
-        #validate
     }
+}
+
+/// A shape's `validate` methods call validators that only its input
+/// operations compile: they get those operations' gate, where the caller puts
+/// the type's (wider) one only when it says something (the type's own gate
+/// then holds a superset, which is implied).
+fn input_gated(s: &Service, shape: &Shape, tokens: TokenStream) -> TokenStream {
+    let input = gate(s, shape.input_ops.iter().copied());
+    if input.to_string() == gate(s, shape.operations()).to_string() { tokens } else { gated(&input, tokens) }
 }
 
 fn constructor(s: &Service, id: ShapeId, st: &Structure, plain: &[&Member]) -> TokenStream {
@@ -679,15 +701,19 @@ fn bound_tokens(b: Option<Bound>, float: bool) -> TokenStream {
 
 /// The automaton of each enforced pattern the validators use, once per
 /// pattern (shapes with the same pattern share one static).
-fn pattern_statics(s: &Service, validators: &BTreeSet<ShapeId>) -> Vec<TokenStream> {
-    let mut emitted = BTreeSet::new();
-    let mut statics = Vec::new();
-    for &id in validators {
+fn pattern_statics(s: &Service, validators: &BTreeMap<ShapeId, BTreeSet<usize>>) -> Vec<TokenStream> {
+    // Each static with the operations of the validators that use it, in the order first used.
+    let mut users: Vec<(&crate::ir::Pattern, &crate::automaton::Automaton, BTreeSet<usize>)> = Vec::new();
+    for (&id, ops) in validators {
         let Some(p) = s.shape(id).pattern() else { continue };
         let Some(a) = &p.automaton else { continue };
-        if !emitted.insert(p.static_name.as_str()) {
-            continue;
+        match users.iter_mut().find(|(q, _, _)| q.static_name == p.static_name) {
+            Some((_, _, all)) => all.extend(ops),
+            None => users.push((p, a, ops.clone())),
         }
+    }
+    let mut statics = Vec::new();
+    for (p, a, ops) in users {
         let st = ident(&p.static_name);
         let doc = doc_attrs(&[format!(
             "`{}`: the automaton of `{}` (made by the generator, see codegen/src/automaton.rs).",
@@ -700,8 +726,10 @@ fn pattern_statics(s: &Service, validators: &BTreeSet<ShapeId>) -> Vec<TokenStre
         let kinds = Literal::byte_string(&a.kinds);
         let automaton = quote!(crate::runtime::Automaton::new(#classes, #stride, #next, #kinds));
         let automaton = if a.anchored { quote!(#automaton.anchored()) } else { automaton };
+        let gate = gate(s, ops);
         statics.push(quote! {
             #doc
+            #gate
             static #st: crate::runtime::Pattern = crate::runtime::Pattern::new(#ecma, #automaton);
         });
     }

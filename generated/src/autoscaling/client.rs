@@ -69,6 +69,7 @@ impl Client {
     /// Note (HTTP binding): The page's implementation sends method POST, requestUri /. The output has no members.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "autoscaling-put-lifecycle-hook")]
     pub async fn put_lifecycle_hook(
         &self,
         input: PutLifecycleHookInput,
@@ -76,6 +77,7 @@ impl Client {
         self.call_put_lifecycle_hook(input, self.handle.validation_enabled()).await
     }
     /// Sends `PutLifecycleHook`, validating the input first when `validate` says so.
+    #[cfg(feature = "autoscaling-put-lifecycle-hook")]
     async fn call_put_lifecycle_hook(
         &self,
         input: PutLifecycleHookInput,
@@ -96,6 +98,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `PutLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "autoscaling-put-lifecycle-hook")]
     pub fn prepare_put_lifecycle_hook(
         &self,
         input: &PutLifecycleHookInput,
@@ -128,6 +131,7 @@ impl Client {
     /// Source: `botocore`.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "autoscaling-complete-lifecycle-action")]
     pub async fn complete_lifecycle_action(
         &self,
         input: CompleteLifecycleActionInput,
@@ -139,6 +143,7 @@ impl Client {
             .await
     }
     /// Sends `CompleteLifecycleAction`, validating the input first when `validate` says so.
+    #[cfg(feature = "autoscaling-complete-lifecycle-action")]
     async fn call_complete_lifecycle_action(
         &self,
         input: CompleteLifecycleActionInput,
@@ -165,6 +170,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `CompleteLifecycleAction` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "autoscaling-complete-lifecycle-action")]
     pub fn prepare_complete_lifecycle_action(
         &self,
         input: &CompleteLifecycleActionInput,
@@ -191,6 +197,7 @@ impl Client {
     /// Source: `botocore`.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "autoscaling-delete-lifecycle-hook")]
     pub async fn delete_lifecycle_hook(
         &self,
         input: DeleteLifecycleHookInput,
@@ -201,6 +208,7 @@ impl Client {
         self.call_delete_lifecycle_hook(input, self.handle.validation_enabled()).await
     }
     /// Sends `DeleteLifecycleHook`, validating the input first when `validate` says so.
+    #[cfg(feature = "autoscaling-delete-lifecycle-hook")]
     async fn call_delete_lifecycle_hook(
         &self,
         input: DeleteLifecycleHookInput,
@@ -224,6 +232,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `DeleteLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "autoscaling-delete-lifecycle-hook")]
     pub fn prepare_delete_lifecycle_hook(
         &self,
         input: &DeleteLifecycleHookInput,
@@ -250,6 +259,7 @@ impl Client {
     /// Disagreement with the official model (from `botocore`): botocore's model does not mark the operation readonly or idempotent; its documentation ("Describes the available types ...") says it only reads, so it is safe to send again and is retried like a read.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
     pub async fn describe_lifecycle_hook_types(
         &self,
         input: DescribeLifecycleHookTypesInput,
@@ -261,6 +271,7 @@ impl Client {
             .await
     }
     /// Sends `DescribeLifecycleHookTypes`, validating the input first when `validate` says so.
+    #[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
     async fn call_describe_lifecycle_hook_types(
         &self,
         input: DescribeLifecycleHookTypesInput,
@@ -287,6 +298,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `DescribeLifecycleHookTypes` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
     pub fn prepare_describe_lifecycle_hook_types(
         &self,
         input: &DescribeLifecycleHookTypesInput,
@@ -311,6 +323,7 @@ impl Client {
     /// Disagreement with the official model (from `botocore`): botocore's model does not mark the operation readonly or idempotent; its documentation ("Gets information about the lifecycle hooks ...") says it only reads, so it is safe to send again and is retried like a read.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
     pub async fn describe_lifecycle_hooks(
         &self,
         input: DescribeLifecycleHooksInput,
@@ -321,6 +334,7 @@ impl Client {
         self.call_describe_lifecycle_hooks(input, self.handle.validation_enabled()).await
     }
     /// Sends `DescribeLifecycleHooks`, validating the input first when `validate` says so.
+    #[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
     async fn call_describe_lifecycle_hooks(
         &self,
         input: DescribeLifecycleHooksInput,
@@ -347,6 +361,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `DescribeLifecycleHooks` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
     pub fn prepare_describe_lifecycle_hooks(
         &self,
         input: &DescribeLifecycleHooksInput,
@@ -379,6 +394,7 @@ impl Client {
     /// Source: `botocore`.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
     pub async fn record_lifecycle_action_heartbeat(
         &self,
         input: RecordLifecycleActionHeartbeatInput,
@@ -393,6 +409,7 @@ impl Client {
             .await
     }
     /// Sends `RecordLifecycleActionHeartbeat`, validating the input first when `validate` says so.
+    #[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
     async fn call_record_lifecycle_action_heartbeat(
         &self,
         input: RecordLifecycleActionHeartbeatInput,
@@ -419,6 +436,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `RecordLifecycleActionHeartbeat` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
     pub fn prepare_record_lifecycle_action_heartbeat(
         &self,
         input: &RecordLifecycleActionHeartbeatInput,
@@ -439,6 +457,7 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 pub(super) static PUT_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "PutLifecycleHook",
     method: "POST",
@@ -446,6 +465,7 @@ pub(super) static PUT_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = c
     idempotent: false,
     unsigned: false,
 };
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 pub(super) static COMPLETE_LIFECYCLE_ACTION: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "CompleteLifecycleAction",
     method: "POST",
@@ -453,6 +473,7 @@ pub(super) static COMPLETE_LIFECYCLE_ACTION: crate::runtime::service::OperationM
     idempotent: false,
     unsigned: false,
 };
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 pub(super) static DELETE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "DeleteLifecycleHook",
     method: "POST",
@@ -460,6 +481,7 @@ pub(super) static DELETE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta 
     idempotent: false,
     unsigned: false,
 };
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 pub(super) static DESCRIBE_LIFECYCLE_HOOK_TYPES: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "DescribeLifecycleHookTypes",
     method: "POST",
@@ -467,6 +489,7 @@ pub(super) static DESCRIBE_LIFECYCLE_HOOK_TYPES: crate::runtime::service::Operat
     idempotent: true,
     unsigned: false,
 };
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 pub(super) static DESCRIBE_LIFECYCLE_HOOKS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "DescribeLifecycleHooks",
     method: "POST",
@@ -474,6 +497,7 @@ pub(super) static DESCRIBE_LIFECYCLE_HOOKS: crate::runtime::service::OperationMe
     idempotent: true,
     unsigned: false,
 };
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 pub(super) static RECORD_LIFECYCLE_ACTION_HEARTBEAT: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "RecordLifecycleActionHeartbeat",
     method: "POST",

@@ -4,6 +4,7 @@
 use super::types::*;
 use super::errors::*;
 /// The `PutLifecycleHook` request: path, query, headers and body.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 pub(super) fn request_put_lifecycle_hook(
     _handle: &crate::runtime::client::Handle,
     input: &PutLifecycleHookInput,
@@ -22,6 +23,7 @@ pub(super) fn request_put_lifecycle_hook(
     Ok(request)
 }
 /// The `PutLifecycleHook` answer's members, from its body (and headers).
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 pub(super) fn output_put_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<PutLifecycleHookOutput, String> {
@@ -32,6 +34,7 @@ pub(super) fn output_put_lifecycle_hook(
     Ok(output)
 }
 /// The `CompleteLifecycleAction` request: path, query, headers and body.
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 pub(super) fn request_complete_lifecycle_action(
     _handle: &crate::runtime::client::Handle,
     input: &CompleteLifecycleActionInput,
@@ -50,6 +53,7 @@ pub(super) fn request_complete_lifecycle_action(
     Ok(request)
 }
 /// The `CompleteLifecycleAction` answer's members, from its body (and headers).
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 pub(super) fn output_complete_lifecycle_action(
     response: &crate::runtime::client::Response,
 ) -> Result<CompleteLifecycleActionOutput, String> {
@@ -60,6 +64,7 @@ pub(super) fn output_complete_lifecycle_action(
     Ok(output)
 }
 /// The `DeleteLifecycleHook` request: path, query, headers and body.
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 pub(super) fn request_delete_lifecycle_hook(
     _handle: &crate::runtime::client::Handle,
     input: &DeleteLifecycleHookInput,
@@ -78,6 +83,7 @@ pub(super) fn request_delete_lifecycle_hook(
     Ok(request)
 }
 /// The `DeleteLifecycleHook` answer's members, from its body (and headers).
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 pub(super) fn output_delete_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<DeleteLifecycleHookOutput, String> {
@@ -88,6 +94,7 @@ pub(super) fn output_delete_lifecycle_hook(
     Ok(output)
 }
 /// The `DescribeLifecycleHookTypes` request: path, query, headers and body.
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 pub(super) fn request_describe_lifecycle_hook_types(
     _handle: &crate::runtime::client::Handle,
     input: &DescribeLifecycleHookTypesInput,
@@ -106,6 +113,7 @@ pub(super) fn request_describe_lifecycle_hook_types(
     Ok(request)
 }
 /// The `DescribeLifecycleHookTypes` answer's members, from its body (and headers).
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 pub(super) fn output_describe_lifecycle_hook_types(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeLifecycleHookTypesOutput, String> {
@@ -120,6 +128,7 @@ pub(super) fn output_describe_lifecycle_hook_types(
     Ok(output)
 }
 /// The `DescribeLifecycleHooks` request: path, query, headers and body.
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 pub(super) fn request_describe_lifecycle_hooks(
     _handle: &crate::runtime::client::Handle,
     input: &DescribeLifecycleHooksInput,
@@ -138,6 +147,7 @@ pub(super) fn request_describe_lifecycle_hooks(
     Ok(request)
 }
 /// The `DescribeLifecycleHooks` answer's members, from its body (and headers).
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 pub(super) fn output_describe_lifecycle_hooks(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeLifecycleHooksOutput, String> {
@@ -152,6 +162,7 @@ pub(super) fn output_describe_lifecycle_hooks(
     Ok(output)
 }
 /// The `RecordLifecycleActionHeartbeat` request: path, query, headers and body.
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 pub(super) fn request_record_lifecycle_action_heartbeat(
     _handle: &crate::runtime::client::Handle,
     input: &RecordLifecycleActionHeartbeatInput,
@@ -170,6 +181,7 @@ pub(super) fn request_record_lifecycle_action_heartbeat(
     Ok(request)
 }
 /// The `RecordLifecycleActionHeartbeat` answer's members, from its body (and headers).
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 pub(super) fn output_record_lifecycle_action_heartbeat(
     response: &crate::runtime::client::Response,
 ) -> Result<RecordLifecycleActionHeartbeatOutput, String> {
@@ -180,6 +192,7 @@ pub(super) fn output_record_lifecycle_action_heartbeat(
     Ok(output)
 }
 /// `LimitExceededFault` from an error answer: members it does not carry (or garbles) are left `None`.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 pub(super) fn error_limit_exceeded_fault(
     answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>,
 ) -> LimitExceededFault {
@@ -217,6 +230,7 @@ pub(super) fn error_resource_contention_fault(
         meta,
     }
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 fn form_put_lifecycle_hook_type(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,
     prefix: &str,
@@ -264,6 +278,7 @@ fn form_put_lifecycle_hook_type(
         form.param(&format!(concat!("{}", "RoleARN"), prefix), value.as_str());
     }
 }
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 fn form_complete_lifecycle_action_type(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,
     prefix: &str,
@@ -297,6 +312,7 @@ fn form_complete_lifecycle_action_type(
         form.param(&format!(concat!("{}", "InstanceId"), prefix), value.as_str());
     }
 }
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 fn form_delete_lifecycle_hook_type(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,
     prefix: &str,
@@ -314,6 +330,7 @@ fn form_delete_lifecycle_hook_type(
         );
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 fn form_describe_lifecycle_hooks_type(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,
     prefix: &str,
@@ -342,6 +359,7 @@ fn form_describe_lifecycle_hooks_type(
         }
     }
 }
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 fn form_record_lifecycle_action_heartbeat_type(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,
     prefix: &str,
@@ -368,11 +386,13 @@ fn form_record_lifecycle_action_heartbeat_type(
         form.param(&format!(concat!("{}", "InstanceId"), prefix), value.as_str());
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 fn form_describe_lifecycle_hook_types_input(
     _form: &mut crate::runtime::protocol::aws_query::FormWriter,
     _prefix: &str,
     _v: &DescribeLifecycleHookTypesInput,
 ) {}
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 fn xml_put_lifecycle_hook_answer(
     _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<PutLifecycleHookOutput, String> {
@@ -380,6 +400,7 @@ fn xml_put_lifecycle_hook_answer(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 fn xml_auto_scaling_notification_types(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Vec<String>, String> {
@@ -389,6 +410,7 @@ fn xml_auto_scaling_notification_types(
             .collect::<Vec<_>>(),
     )
 }
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 fn xml_complete_lifecycle_action_answer(
     _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<CompleteLifecycleActionOutput, String> {
@@ -396,6 +418,7 @@ fn xml_complete_lifecycle_action_answer(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 fn xml_delete_lifecycle_hook_answer(
     _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<DeleteLifecycleHookOutput, String> {
@@ -403,6 +426,7 @@ fn xml_delete_lifecycle_hook_answer(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 fn xml_describe_lifecycle_hook_types_answer(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<DescribeLifecycleHookTypesOutput, String> {
@@ -418,6 +442,7 @@ fn xml_describe_lifecycle_hook_types_answer(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 fn xml_describe_lifecycle_hooks_answer(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<DescribeLifecycleHooksOutput, String> {
@@ -433,6 +458,7 @@ fn xml_describe_lifecycle_hooks_answer(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 fn xml_lifecycle_hook(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<LifecycleHook, String> {
@@ -510,6 +536,7 @@ fn xml_lifecycle_hook(
         default_result: m_default_result,
     })
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 fn xml_lifecycle_hooks(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Vec<LifecycleHook>, String> {
@@ -517,6 +544,7 @@ fn xml_lifecycle_hooks(
         .map(|item| xml_lifecycle_hook(item))
         .collect::<Result<Vec<_>, String>>()
 }
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 fn xml_record_lifecycle_action_heartbeat_answer(
     _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<RecordLifecycleActionHeartbeatOutput, String> {

@@ -7,6 +7,7 @@
 /// Error code `LimitExceeded`, HTTP status 400, client fault.
 ///
 /// Note (the error, from `botocore`): botocore senderFault true. A limit does not go away by retrying.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LimitExceededFault {
@@ -19,6 +20,7 @@ pub struct LimitExceededFault {
     /// Code, message, HTTP status and request id of the answer.
     pub meta: crate::runtime::ErrorMeta,
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl LimitExceededFault {
     /// The HTTP status the model gives this error.
     pub const HTTP_STATUS: u16 = 400u16;
@@ -47,11 +49,13 @@ impl LimitExceededFault {
         false
     }
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl std::fmt::Display for LimitExceededFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "LimitExceededFault: {}", self.meta)
     }
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl std::error::Error for LimitExceededFault {}
 /// You already have a pending update to an Amazon EC2 Auto Scaling resource (for example, an Auto Scaling group, instance, or load balancer).
 ///
@@ -109,6 +113,7 @@ impl std::fmt::Display for ResourceContentionFault {
 }
 impl std::error::Error for ResourceContentionFault {}
 /// Errors of `PutLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum PutLifecycleHookError {
@@ -123,6 +128,7 @@ pub enum PutLifecycleHookError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl PutLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -199,6 +205,7 @@ impl PutLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl std::fmt::Display for PutLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -208,6 +215,7 @@ impl std::fmt::Display for PutLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl std::error::Error for PutLifecycleHookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -217,6 +225,7 @@ impl std::error::Error for PutLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl crate::runtime::ServiceError for PutLifecycleHookError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         PutLifecycleHookError::meta(self)
@@ -232,6 +241,7 @@ impl crate::runtime::ServiceError for PutLifecycleHookError {
     }
 }
 /// Errors of `CompleteLifecycleAction`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CompleteLifecycleActionError {
@@ -242,6 +252,7 @@ pub enum CompleteLifecycleActionError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 impl CompleteLifecycleActionError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -309,6 +320,7 @@ impl CompleteLifecycleActionError {
         }
     }
 }
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 impl std::fmt::Display for CompleteLifecycleActionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -317,6 +329,7 @@ impl std::fmt::Display for CompleteLifecycleActionError {
         }
     }
 }
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 impl std::error::Error for CompleteLifecycleActionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -325,6 +338,7 @@ impl std::error::Error for CompleteLifecycleActionError {
         }
     }
 }
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 impl crate::runtime::ServiceError for CompleteLifecycleActionError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         CompleteLifecycleActionError::meta(self)
@@ -340,6 +354,7 @@ impl crate::runtime::ServiceError for CompleteLifecycleActionError {
     }
 }
 /// Errors of `DeleteLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteLifecycleHookError {
@@ -350,6 +365,7 @@ pub enum DeleteLifecycleHookError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 impl DeleteLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -417,6 +433,7 @@ impl DeleteLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 impl std::fmt::Display for DeleteLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -425,6 +442,7 @@ impl std::fmt::Display for DeleteLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 impl std::error::Error for DeleteLifecycleHookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -433,6 +451,7 @@ impl std::error::Error for DeleteLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 impl crate::runtime::ServiceError for DeleteLifecycleHookError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         DeleteLifecycleHookError::meta(self)
@@ -448,6 +467,7 @@ impl crate::runtime::ServiceError for DeleteLifecycleHookError {
     }
 }
 /// Errors of `DescribeLifecycleHookTypes`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeLifecycleHookTypesError {
@@ -458,6 +478,7 @@ pub enum DescribeLifecycleHookTypesError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 impl DescribeLifecycleHookTypesError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -525,6 +546,7 @@ impl DescribeLifecycleHookTypesError {
         }
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 impl std::fmt::Display for DescribeLifecycleHookTypesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -533,6 +555,7 @@ impl std::fmt::Display for DescribeLifecycleHookTypesError {
         }
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 impl std::error::Error for DescribeLifecycleHookTypesError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -541,6 +564,7 @@ impl std::error::Error for DescribeLifecycleHookTypesError {
         }
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 impl crate::runtime::ServiceError for DescribeLifecycleHookTypesError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         DescribeLifecycleHookTypesError::meta(self)
@@ -556,6 +580,7 @@ impl crate::runtime::ServiceError for DescribeLifecycleHookTypesError {
     }
 }
 /// Errors of `DescribeLifecycleHooks`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeLifecycleHooksError {
@@ -566,6 +591,7 @@ pub enum DescribeLifecycleHooksError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 impl DescribeLifecycleHooksError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -633,6 +659,7 @@ impl DescribeLifecycleHooksError {
         }
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 impl std::fmt::Display for DescribeLifecycleHooksError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -641,6 +668,7 @@ impl std::fmt::Display for DescribeLifecycleHooksError {
         }
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 impl std::error::Error for DescribeLifecycleHooksError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -649,6 +677,7 @@ impl std::error::Error for DescribeLifecycleHooksError {
         }
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 impl crate::runtime::ServiceError for DescribeLifecycleHooksError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         DescribeLifecycleHooksError::meta(self)
@@ -664,6 +693,7 @@ impl crate::runtime::ServiceError for DescribeLifecycleHooksError {
     }
 }
 /// Errors of `RecordLifecycleActionHeartbeat`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum RecordLifecycleActionHeartbeatError {
@@ -674,6 +704,7 @@ pub enum RecordLifecycleActionHeartbeatError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 impl RecordLifecycleActionHeartbeatError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -741,6 +772,7 @@ impl RecordLifecycleActionHeartbeatError {
         }
     }
 }
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 impl std::fmt::Display for RecordLifecycleActionHeartbeatError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -749,6 +781,7 @@ impl std::fmt::Display for RecordLifecycleActionHeartbeatError {
         }
     }
 }
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 impl std::error::Error for RecordLifecycleActionHeartbeatError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -757,6 +790,7 @@ impl std::error::Error for RecordLifecycleActionHeartbeatError {
         }
     }
 }
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 impl crate::runtime::ServiceError for RecordLifecycleActionHeartbeatError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         RecordLifecycleActionHeartbeatError::meta(self)

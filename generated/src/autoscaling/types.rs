@@ -3,6 +3,7 @@
 /// Input of PutLifecycleHook.
 ///
 /// Note: Members in the page's order (its parameter list and implementation); the wire names are those the implementation writes into the request.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -125,6 +126,7 @@ pub struct PutLifecycleHookInput {
     )]
     pub role_arn: Option<String>,
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl PutLifecycleHookInput {
     /// An input from its required members; set optional ones with the methods below.
     pub fn new(
@@ -176,6 +178,7 @@ impl PutLifecycleHookInput {
         self
     }
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl PutLifecycleHookInput {
     /// Checks every constraint of the model and returns all violations, each
     /// with its field path, or `Ok(())`.
@@ -227,6 +230,7 @@ impl PutLifecycleHookInput {
     }
 }
 /// Output of PutLifecycleHook. The page's method returns nothing (Future\<void>); the response carries only an empty PutLifecycleHookResult element.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -235,6 +239,7 @@ pub struct PutLifecycleHookOutput {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 impl PutLifecycleHookOutput {
     /// The request id the service gave this answer, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
@@ -242,6 +247,13 @@ impl PutLifecycleHookOutput {
     }
 }
 /// Checks a `XmlStringMaxLen255` value.
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-delete-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 fn validate_xml_string_max_len255(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -251,6 +263,15 @@ fn validate_xml_string_max_len255(
     v.pattern(at, value, &XML_STRING_MAX_LEN255_PATTERN);
 }
 /// Checks a `AsciiStringMaxLen255` value.
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-delete-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks",
+        feature = "autoscaling-record-lifecycle-action-heartbeat"
+    )
+)]
 fn validate_ascii_string_max_len255(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -260,6 +281,7 @@ fn validate_ascii_string_max_len255(
     v.pattern(at, value, &ASCII_STRING_MAX_LEN255_PATTERN);
 }
 /// Checks a `NotificationMetadata` value.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 fn validate_notification_metadata(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -269,6 +291,7 @@ fn validate_notification_metadata(
     v.pattern(at, value, &NOTIFICATION_METADATA_PATTERN);
 }
 /// Checks a `NotificationTargetResourceName` value.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 fn validate_notification_target_resource_name(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -278,6 +301,7 @@ fn validate_notification_target_resource_name(
     v.pattern(at, value, &XML_STRING_MAX_LEN255_PATTERN);
 }
 /// Checks a `HeartbeatTimeout` value.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 fn validate_heartbeat_timeout(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -291,6 +315,12 @@ fn validate_heartbeat_timeout(
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LifecycleTransition {
@@ -305,6 +335,12 @@ pub enum LifecycleTransition {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl LifecycleTransition {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -320,6 +356,12 @@ impl LifecycleTransition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl From<&str> for LifecycleTransition {
     fn from(value: &str) -> Self {
         match value {
@@ -329,33 +371,69 @@ impl From<&str> for LifecycleTransition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl From<String> for LifecycleTransition {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl std::str::FromStr for LifecycleTransition {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl AsRef<str> for LifecycleTransition {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl std::fmt::Display for LifecycleTransition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 #[cfg(feature = "serde")]
 impl serde::Serialize for LifecycleTransition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LifecycleTransition {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -368,6 +446,7 @@ impl<'de> serde::Deserialize<'de> for LifecycleTransition {
     }
 }
 /// Checks a `LifecycleTransition` value.
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 fn validate_lifecycle_transition(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -381,6 +460,13 @@ fn validate_lifecycle_transition(
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum LifecycleActionResult {
@@ -391,6 +477,13 @@ pub enum LifecycleActionResult {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl LifecycleActionResult {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["CONTINUE", "ABANDON"];
@@ -403,6 +496,13 @@ impl LifecycleActionResult {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl From<&str> for LifecycleActionResult {
     fn from(value: &str) -> Self {
         match value {
@@ -412,33 +512,75 @@ impl From<&str> for LifecycleActionResult {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl From<String> for LifecycleActionResult {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl std::str::FromStr for LifecycleActionResult {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl AsRef<str> for LifecycleActionResult {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 impl std::fmt::Display for LifecycleActionResult {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 #[cfg(feature = "serde")]
 impl serde::Serialize for LifecycleActionResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-describe-lifecycle-hooks"
+    )
+)]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for LifecycleActionResult {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -451,6 +593,12 @@ impl<'de> serde::Deserialize<'de> for LifecycleActionResult {
     }
 }
 /// Checks a `LifecycleActionResult` value.
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action"
+    )
+)]
 fn validate_lifecycle_action_result(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -461,6 +609,7 @@ fn validate_lifecycle_action_result(
 /// Output of `CompleteLifecycleAction`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -469,6 +618,7 @@ pub struct CompleteLifecycleActionOutput {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 impl CompleteLifecycleActionOutput {
     /// The request id the service gave this answer, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
@@ -478,6 +628,7 @@ impl CompleteLifecycleActionOutput {
 /// Input of `CompleteLifecycleAction`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -528,6 +679,7 @@ pub struct CompleteLifecycleActionInput {
     )]
     pub instance_id: Option<String>,
 }
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 impl CompleteLifecycleActionInput {
     /// An input from its required members; set optional ones with the methods below.
     pub fn new(
@@ -554,6 +706,7 @@ impl CompleteLifecycleActionInput {
         self
     }
 }
+#[cfg(feature = "autoscaling-complete-lifecycle-action")]
 impl CompleteLifecycleActionInput {
     /// Checks every constraint of the model and returns all violations, each
     /// with its field path, or `Ok(())`.
@@ -596,6 +749,7 @@ impl CompleteLifecycleActionInput {
 /// Output of `DeleteLifecycleHook`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -604,6 +758,7 @@ pub struct DeleteLifecycleHookOutput {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 impl DeleteLifecycleHookOutput {
     /// The request id the service gave this answer, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
@@ -613,6 +768,7 @@ impl DeleteLifecycleHookOutput {
 /// Input of `DeleteLifecycleHook`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -632,6 +788,7 @@ pub struct DeleteLifecycleHookInput {
     #[cfg_attr(feature = "serde", serde(rename = "AutoScalingGroupName"))]
     pub auto_scaling_group_name: String,
 }
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 impl DeleteLifecycleHookInput {
     /// An input from its required members; set optional ones with the methods below.
     pub fn new(
@@ -644,6 +801,7 @@ impl DeleteLifecycleHookInput {
         }
     }
 }
+#[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 impl DeleteLifecycleHookInput {
     /// Checks every constraint of the model and returns all violations, each
     /// with its field path, or `Ok(())`.
@@ -673,6 +831,7 @@ impl DeleteLifecycleHookInput {
 /// Output of `DescribeLifecycleHookTypes`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -693,6 +852,7 @@ pub struct DescribeLifecycleHookTypesOutput {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 impl DescribeLifecycleHookTypesOutput {
     /// The request id the service gave this answer, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
@@ -702,6 +862,7 @@ impl DescribeLifecycleHookTypesOutput {
 /// Output of `DescribeLifecycleHooks`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -722,6 +883,7 @@ pub struct DescribeLifecycleHooksOutput {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 impl DescribeLifecycleHooksOutput {
     /// The request id the service gave this answer, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
@@ -731,6 +893,7 @@ impl DescribeLifecycleHooksOutput {
 /// Input of `DescribeLifecycleHooks`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -757,6 +920,7 @@ pub struct DescribeLifecycleHooksInput {
     )]
     pub lifecycle_hook_names: Option<Vec<String>>,
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 impl DescribeLifecycleHooksInput {
     /// An input from its required members; set optional ones with the methods below.
     pub fn new(auto_scaling_group_name: impl Into<String>) -> Self {
@@ -771,6 +935,7 @@ impl DescribeLifecycleHooksInput {
         self
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 impl DescribeLifecycleHooksInput {
     /// Checks every constraint of the model and returns all violations, each
     /// with its field path, or `Ok(())`.
@@ -797,6 +962,12 @@ impl DescribeLifecycleHooksInput {
     }
 }
 /// Checks a `LifecycleActionToken` value.
+#[cfg(
+    any(
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-record-lifecycle-action-heartbeat"
+    )
+)]
 fn validate_lifecycle_action_token(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -807,6 +978,7 @@ fn validate_lifecycle_action_token(
 /// Describes a lifecycle hook. A lifecycle hook lets you create solutions that are aware of events in the Auto Scaling instance lifecycle, and then perform a custom action on instances when the corresponding lifecycle event occurs.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -925,6 +1097,7 @@ pub struct LifecycleHook {
     pub default_result: Option<LifecycleActionResult>,
 }
 /// Checks a `LifecycleHookNames` value.
+#[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 fn validate_lifecycle_hook_names(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -941,6 +1114,7 @@ fn validate_lifecycle_hook_names(
 /// Output of `RecordLifecycleActionHeartbeat`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -949,6 +1123,7 @@ pub struct RecordLifecycleActionHeartbeatOutput {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 impl RecordLifecycleActionHeartbeatOutput {
     /// The request id the service gave this answer, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
@@ -958,6 +1133,7 @@ impl RecordLifecycleActionHeartbeatOutput {
 /// Input of `RecordLifecycleActionHeartbeat`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1001,6 +1177,7 @@ pub struct RecordLifecycleActionHeartbeatInput {
     )]
     pub instance_id: Option<String>,
 }
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 impl RecordLifecycleActionHeartbeatInput {
     /// An input from its required members; set optional ones with the methods below.
     pub fn new(
@@ -1025,6 +1202,7 @@ impl RecordLifecycleActionHeartbeatInput {
         self
     }
 }
+#[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 impl RecordLifecycleActionHeartbeatInput {
     /// Checks every constraint of the model and returns all violations, each
     /// with its field path, or `Ok(())`.
@@ -1060,6 +1238,12 @@ impl RecordLifecycleActionHeartbeatInput {
     }
 }
 /// Checks a `ResourceName` value.
+#[cfg(
+    any(
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-record-lifecycle-action-heartbeat"
+    )
+)]
 fn validate_resource_name(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -1069,6 +1253,12 @@ fn validate_resource_name(
     v.pattern(at, value, &XML_STRING_MAX_LEN255_PATTERN);
 }
 /// Checks a `XmlStringMaxLen19` value.
+#[cfg(
+    any(
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-record-lifecycle-action-heartbeat"
+    )
+)]
 fn validate_xml_string_max_len19(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -1078,16 +1268,19 @@ fn validate_xml_string_max_len19(
     v.pattern(at, value, &XML_STRING_MAX_LEN255_PATTERN);
 }
 /// The input of `DescribeLifecycleHookTypes`, which has no members.
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub struct DescribeLifecycleHookTypesInput {}
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 impl DescribeLifecycleHookTypesInput {
     /// An input with every member left out.
     pub fn new() -> Self {
         Self::default()
     }
 }
+#[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 impl DescribeLifecycleHookTypesInput {
     /// Checks every constraint of the model and returns all violations, each
     /// with its field path, or `Ok(())`.
@@ -1104,6 +1297,15 @@ impl DescribeLifecycleHookTypesInput {
     ) {}
 }
 /// `[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*`: the automaton of `[ -\x{D7FF}\x{E000}-\x{FFFD}\x{10000}-\x{10FFFF}\x{D}\x{A}\x{9}]*` (made by the generator, see codegen/src/automaton.rs).
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-delete-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks",
+        feature = "autoscaling-record-lifecycle-action-heartbeat"
+    )
+)]
 static XML_STRING_MAX_LEN255_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[\\u0020-\\uD7FF\\uE000-\\uFFFD\\uD800\\uDC00-\\uDBFF\\uDFFF\\r\\n\\t]*",
     crate::runtime::Automaton::new(
@@ -1114,6 +1316,15 @@ static XML_STRING_MAX_LEN255_PATTERN: crate::runtime::Pattern = crate::runtime::
     ),
 );
 /// `[A-Za-z0-9\-_\/]+`: the automaton of `[A-Za-z0-9\x{2D}_\x{2F}]+` (made by the generator, see codegen/src/automaton.rs).
+#[cfg(
+    any(
+        feature = "autoscaling-put-lifecycle-hook",
+        feature = "autoscaling-complete-lifecycle-action",
+        feature = "autoscaling-delete-lifecycle-hook",
+        feature = "autoscaling-describe-lifecycle-hooks",
+        feature = "autoscaling-record-lifecycle-action-heartbeat"
+    )
+)]
 static ASCII_STRING_MAX_LEN255_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[A-Za-z0-9\\-_\\/]+",
     crate::runtime::Automaton::new(
@@ -1124,6 +1335,7 @@ static ASCII_STRING_MAX_LEN255_PATTERN: crate::runtime::Pattern = crate::runtime
     ),
 );
 /// `[\u0009\u000A\u000D\u0020-\u007e]+`: the automaton of `[\x{9}\x{A}\x{D} -\x{7E}]+` (made by the generator, see codegen/src/automaton.rs).
+#[cfg(feature = "autoscaling-put-lifecycle-hook")]
 static NOTIFICATION_METADATA_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[\\u0009\\u000A\\u000D\\u0020-\\u007e]+",
     crate::runtime::Automaton::new(

@@ -59,6 +59,7 @@ impl Client {
     /// Disagreement with the official model (pagination): botocore has no paginator entry for ListHookResults (paginators-1.json in 1.43.11, 1.44.5 and develop; can_paginate is False); the page's NextToken paging is kept.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "cloudformation-list-hook-results")]
     pub async fn list_hook_results(
         &self,
         input: ListHookResultsInput,
@@ -66,6 +67,7 @@ impl Client {
         self.call_list_hook_results(input, self.handle.validation_enabled()).await
     }
     /// Sends `ListHookResults`, validating the input first when `validate` says so.
+    #[cfg(feature = "cloudformation-list-hook-results")]
     async fn call_list_hook_results(
         &self,
         input: ListHookResultsInput,
@@ -86,6 +88,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `ListHookResults` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "cloudformation-list-hook-results")]
     pub fn prepare_list_hook_results(
         &self,
         input: &ListHookResultsInput,
@@ -103,6 +106,7 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
     /// Pages of `ListHookResults`: each call sends `NextToken` from the previous answer's `NextToken`, until the service sends none (or an empty one). A token the service already gave ends paging with `Error::RepeatedToken` instead of looping.
+    #[cfg(feature = "cloudformation-list-hook-results")]
     pub fn list_hook_results_pages(
         &self,
         input: ListHookResultsInput,
@@ -121,6 +125,7 @@ impl Client {
     /// Disagreement with the official model (from `botocore`): botocore's model does not mark the operation readonly or idempotent; its documentation ("Returns Hook-related information ...") says it only reads, so it is safe to send again and is retried like a read.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "cloudformation-describe-change-set-hooks")]
     pub async fn describe_change_set_hooks(
         &self,
         input: DescribeChangeSetHooksInput,
@@ -132,6 +137,7 @@ impl Client {
             .await
     }
     /// Sends `DescribeChangeSetHooks`, validating the input first when `validate` says so.
+    #[cfg(feature = "cloudformation-describe-change-set-hooks")]
     async fn call_describe_change_set_hooks(
         &self,
         input: DescribeChangeSetHooksInput,
@@ -158,6 +164,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `DescribeChangeSetHooks` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "cloudformation-describe-change-set-hooks")]
     pub fn prepare_describe_change_set_hooks(
         &self,
         input: &DescribeChangeSetHooksInput,
@@ -184,6 +191,7 @@ impl Client {
     /// Disagreement with the official model (from `botocore`): botocore's model does not mark the operation readonly or idempotent; its documentation ("Retrieves detailed information ...") says it only reads, so it is safe to send again and is retried like a read.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "cloudformation-get-hook-result")]
     pub async fn get_hook_result(
         &self,
         input: GetHookResultInput,
@@ -191,6 +199,7 @@ impl Client {
         self.call_get_hook_result(input, self.handle.validation_enabled()).await
     }
     /// Sends `GetHookResult`, validating the input first when `validate` says so.
+    #[cfg(feature = "cloudformation-get-hook-result")]
     async fn call_get_hook_result(
         &self,
         input: GetHookResultInput,
@@ -211,6 +220,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `GetHookResult` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "cloudformation-get-hook-result")]
     pub fn prepare_get_hook_result(
         &self,
         input: &GetHookResultInput,
@@ -228,6 +238,7 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 pub(super) static LIST_HOOK_RESULTS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "ListHookResults",
     method: "POST",
@@ -235,6 +246,7 @@ pub(super) static LIST_HOOK_RESULTS: crate::runtime::service::OperationMeta = cr
     idempotent: true,
     unsigned: false,
 };
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 pub(super) static DESCRIBE_CHANGE_SET_HOOKS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "DescribeChangeSetHooks",
     method: "POST",
@@ -242,6 +254,7 @@ pub(super) static DESCRIBE_CHANGE_SET_HOOKS: crate::runtime::service::OperationM
     idempotent: true,
     unsigned: false,
 };
+#[cfg(feature = "cloudformation-get-hook-result")]
 pub(super) static GET_HOOK_RESULT: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "GetHookResult",
     method: "POST",
@@ -250,6 +263,7 @@ pub(super) static GET_HOOK_RESULT: crate::runtime::service::OperationMeta = crat
     unsigned: false,
 };
 /// Pages of `ListHookResults`, fetched one call at a time by \[`ListHookResultsPages::next_page`\].
+#[cfg(feature = "cloudformation-list-hook-results")]
 #[derive(Debug)]
 pub struct ListHookResultsPages {
     client: Client,
@@ -259,6 +273,7 @@ pub struct ListHookResultsPages {
     done: bool,
     first: bool,
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl ListHookResultsPages {
     /// The next page, `None` after the last one (or after an error).
     pub async fn next_page(
@@ -301,6 +316,7 @@ impl ListHookResultsPages {
         Some(Ok(page))
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl ListHookResultsPages {
     /// Every item of every page, in order; stops at the first error.
     pub async fn collect_items(
@@ -321,11 +337,13 @@ impl ListHookResultsPages {
     }
 }
 /// Every `HookResults` of every page of `ListHookResults`, in order.
+#[cfg(feature = "cloudformation-list-hook-results")]
 #[derive(Debug)]
 pub struct ListHookResultsItems {
     pages: ListHookResultsPages,
     buffer: std::collections::VecDeque<HookResultSummary>,
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl ListHookResultsItems {
     /// The next item, `None` after the last one (or after an error).
     pub async fn next_item(

@@ -4,6 +4,7 @@
 use super::types::*;
 use super::errors::*;
 /// The `ListHookResults` request: path, query, headers and body.
+#[cfg(feature = "cloudformation-list-hook-results")]
 pub(super) fn request_list_hook_results(
     _handle: &crate::runtime::client::Handle,
     input: &ListHookResultsInput,
@@ -22,6 +23,7 @@ pub(super) fn request_list_hook_results(
     Ok(request)
 }
 /// The `ListHookResults` answer's members, from its body (and headers).
+#[cfg(feature = "cloudformation-list-hook-results")]
 pub(super) fn output_list_hook_results(
     response: &crate::runtime::client::Response,
 ) -> Result<ListHookResultsOutput, String> {
@@ -36,6 +38,7 @@ pub(super) fn output_list_hook_results(
     Ok(output)
 }
 /// The `DescribeChangeSetHooks` request: path, query, headers and body.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 pub(super) fn request_describe_change_set_hooks(
     _handle: &crate::runtime::client::Handle,
     input: &DescribeChangeSetHooksInput,
@@ -54,6 +57,7 @@ pub(super) fn request_describe_change_set_hooks(
     Ok(request)
 }
 /// The `DescribeChangeSetHooks` answer's members, from its body (and headers).
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 pub(super) fn output_describe_change_set_hooks(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeChangeSetHooksOutput, String> {
@@ -68,6 +72,7 @@ pub(super) fn output_describe_change_set_hooks(
     Ok(output)
 }
 /// The `GetHookResult` request: path, query, headers and body.
+#[cfg(feature = "cloudformation-get-hook-result")]
 pub(super) fn request_get_hook_result(
     _handle: &crate::runtime::client::Handle,
     input: &GetHookResultInput,
@@ -86,6 +91,7 @@ pub(super) fn request_get_hook_result(
     Ok(request)
 }
 /// The `GetHookResult` answer's members, from its body (and headers).
+#[cfg(feature = "cloudformation-get-hook-result")]
 pub(super) fn output_get_hook_result(
     response: &crate::runtime::client::Response,
 ) -> Result<GetHookResultOutput, String> {
@@ -100,6 +106,12 @@ pub(super) fn output_get_hook_result(
     Ok(output)
 }
 /// `HookResultNotFoundException` from an error answer: members it does not carry (or garbles) are left `None`.
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 pub(super) fn error_hook_result_not_found_exception(
     answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>,
 ) -> HookResultNotFoundException {
@@ -108,6 +120,7 @@ pub(super) fn error_hook_result_not_found_exception(
     }
 }
 /// `ChangeSetNotFoundException` from an error answer: members it does not carry (or garbles) are left `None`.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 pub(super) fn error_change_set_not_found_exception(
     answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>,
 ) -> ChangeSetNotFoundException {
@@ -115,6 +128,7 @@ pub(super) fn error_change_set_not_found_exception(
         meta: answer.into_meta(),
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 fn form_list_hook_results_input(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,
     prefix: &str,
@@ -136,6 +150,7 @@ fn form_list_hook_results_input(
         form.param(&format!(concat!("{}", "Status"), prefix), value.as_str());
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn form_describe_change_set_hooks_input(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,
     prefix: &str,
@@ -155,6 +170,7 @@ fn form_describe_change_set_hooks_input(
         form.param(&format!(concat!("{}", "LogicalResourceId"), prefix), value.as_str());
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 fn form_get_hook_result_input(
     form: &mut crate::runtime::protocol::aws_query::FormWriter,
     prefix: &str,
@@ -164,6 +180,7 @@ fn form_get_hook_result_input(
         form.param(&format!(concat!("{}", "HookResultId"), prefix), value.as_str());
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 fn xml_list_hook_results_output(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<ListHookResultsOutput, String> {
@@ -202,6 +219,7 @@ fn xml_list_hook_results_output(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 fn xml_hook_result_summaries(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Vec<HookResultSummary>, String> {
@@ -209,6 +227,7 @@ fn xml_hook_result_summaries(
         .map(|item| xml_hook_result_summary(item))
         .collect::<Result<Vec<_>, String>>()
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 fn xml_hook_result_summary(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<HookResultSummary, String> {
@@ -307,6 +326,7 @@ fn xml_hook_result_summary(
         hook_execution_target: m_hook_execution_target,
     })
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 fn xml_annotation(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Annotation, String> {
@@ -354,6 +374,7 @@ fn xml_annotation(
         severity_level: m_severity_level,
     })
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 fn xml_annotation_list(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Vec<Annotation>, String> {
@@ -361,6 +382,7 @@ fn xml_annotation_list(
         .map(|item| xml_annotation(item))
         .collect::<Result<Vec<_>, String>>()
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_change_set_hook(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<ChangeSetHook, String> {
@@ -408,6 +430,7 @@ fn xml_change_set_hook(
         target_details: m_target_details,
     })
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_change_set_hook_resource_target_details(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<ChangeSetHookResourceTargetDetails, String> {
@@ -437,6 +460,7 @@ fn xml_change_set_hook_resource_target_details(
         resource_action: m_resource_action,
     })
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_change_set_hook_target_details(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<ChangeSetHookTargetDetails, String> {
@@ -460,6 +484,7 @@ fn xml_change_set_hook_target_details(
         resource_target_details: m_resource_target_details,
     })
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_change_set_hooks(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<Vec<ChangeSetHook>, String> {
@@ -467,6 +492,7 @@ fn xml_change_set_hooks(
         .map(|item| xml_change_set_hook(item))
         .collect::<Result<Vec<_>, String>>()
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_describe_change_set_hooks_output(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<DescribeChangeSetHooksOutput, String> {
@@ -521,6 +547,7 @@ fn xml_describe_change_set_hooks_output(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 fn xml_get_hook_result_output(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<GetHookResultOutput, String> {
@@ -618,6 +645,7 @@ fn xml_get_hook_result_output(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 fn xml_hook_target(
     node: crate::runtime::xml::roxmltree::Node<'_, '_>,
 ) -> Result<HookTarget, String> {

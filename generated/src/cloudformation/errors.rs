@@ -7,12 +7,24 @@
 /// Error code `HookResultNotFound`, HTTP status 404, client fault.
 ///
 /// Note (the error, from `botocore`): The page's Exceptions list is cut off. botocore: code HookResultNotFound, httpStatusCode 404, senderFault true. A missing result does not appear by retrying.
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct HookResultNotFoundException {
     /// Code, message, HTTP status and request id of the answer.
     pub meta: crate::runtime::ErrorMeta,
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl HookResultNotFoundException {
     /// The HTTP status the model gives this error.
     pub const HTTP_STATUS: u16 = 404u16;
@@ -41,11 +53,23 @@ impl HookResultNotFoundException {
         false
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl std::fmt::Display for HookResultNotFoundException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "HookResultNotFoundException: {}", self.meta)
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl std::error::Error for HookResultNotFoundException {}
 /// The specified change set name or ID doesn't exit. To view valid change sets for a stack, use the `ListChangeSets` operation.
 ///
@@ -54,12 +78,14 @@ impl std::error::Error for HookResultNotFoundException {}
 /// Error code `ChangeSetNotFound`, HTTP status 404, client fault.
 ///
 /// Source (the error): `botocore`.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ChangeSetNotFoundException {
     /// Code, message, HTTP status and request id of the answer.
     pub meta: crate::runtime::ErrorMeta,
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl ChangeSetNotFoundException {
     /// The HTTP status the model gives this error.
     pub const HTTP_STATUS: u16 = 404u16;
@@ -88,13 +114,16 @@ impl ChangeSetNotFoundException {
         false
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl std::fmt::Display for ChangeSetNotFoundException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "ChangeSetNotFoundException: {}", self.meta)
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl std::error::Error for ChangeSetNotFoundException {}
 /// Errors of `ListHookResults`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "cloudformation-list-hook-results")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListHookResultsError {
@@ -105,6 +134,7 @@ pub enum ListHookResultsError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl ListHookResultsError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -172,6 +202,7 @@ impl ListHookResultsError {
         }
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl std::fmt::Display for ListHookResultsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -180,6 +211,7 @@ impl std::fmt::Display for ListHookResultsError {
         }
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl std::error::Error for ListHookResultsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -188,6 +220,7 @@ impl std::error::Error for ListHookResultsError {
         }
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl crate::runtime::ServiceError for ListHookResultsError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         ListHookResultsError::meta(self)
@@ -203,6 +236,7 @@ impl crate::runtime::ServiceError for ListHookResultsError {
     }
 }
 /// Errors of `DescribeChangeSetHooks`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeChangeSetHooksError {
@@ -213,6 +247,7 @@ pub enum DescribeChangeSetHooksError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl DescribeChangeSetHooksError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -280,6 +315,7 @@ impl DescribeChangeSetHooksError {
         }
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl std::fmt::Display for DescribeChangeSetHooksError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -288,6 +324,7 @@ impl std::fmt::Display for DescribeChangeSetHooksError {
         }
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl std::error::Error for DescribeChangeSetHooksError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -296,6 +333,7 @@ impl std::error::Error for DescribeChangeSetHooksError {
         }
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl crate::runtime::ServiceError for DescribeChangeSetHooksError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         DescribeChangeSetHooksError::meta(self)
@@ -311,6 +349,7 @@ impl crate::runtime::ServiceError for DescribeChangeSetHooksError {
     }
 }
 /// Errors of `GetHookResult`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum GetHookResultError {
@@ -321,6 +360,7 @@ pub enum GetHookResultError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl GetHookResultError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -388,6 +428,7 @@ impl GetHookResultError {
         }
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl std::fmt::Display for GetHookResultError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -396,6 +437,7 @@ impl std::fmt::Display for GetHookResultError {
         }
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl std::error::Error for GetHookResultError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -404,6 +446,7 @@ impl std::error::Error for GetHookResultError {
         }
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl crate::runtime::ServiceError for GetHookResultError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         GetHookResultError::meta(self)

@@ -4,6 +4,7 @@
 ///
 /// Note: Page members first, in the page's order; TypeArn and Status exist only in botocore's current model and follow them. botocore's documentation adds cross-member rules that its model does not enforce: TargetType and TargetId only together, Status only with TypeArn.
 /// Required-ness follows botocore's current model, not the page: no member is required. The page marks TargetType and TargetId \[REQUIRED\] (recorded on each as the disagreement), but it predates the TypeArn and Status filters; with its required-ness, the calls the current API supports (no parameters, TypeArn alone, TypeArn with Status) could not be built, and a combination it does not list (TargetType and TargetId with TypeArn) could. Dropping the newer members instead would lose those calls; keeping them optional loses none of the page's.
+#[cfg(feature = "cloudformation-list-hook-results")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -69,6 +70,7 @@ pub struct ListHookResultsInput {
     )]
     pub status: Option<HookStatus>,
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl ListHookResultsInput {
     /// An input with every member left out.
     pub fn new() -> Self {
@@ -100,6 +102,7 @@ impl ListHookResultsInput {
         self
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl ListHookResultsInput {
     /// Checks every constraint of the model and returns all violations, each
     /// with its field path, or `Ok(())`.
@@ -137,6 +140,7 @@ impl ListHookResultsInput {
     }
 }
 /// Output of ListHookResults.
+#[cfg(feature = "cloudformation-list-hook-results")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -183,6 +187,7 @@ pub struct ListHookResultsOutput {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl ListHookResultsOutput {
     /// The request id the service gave this answer, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
@@ -192,6 +197,7 @@ impl ListHookResultsOutput {
 /// Describes a Hook invocation, its status, and the reason for its status.
 ///
 /// Note: The page's seven members first, in its order; the six after them exist only in botocore's current model. botocore requires none of them.
+#[cfg(feature = "cloudformation-list-hook-results")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -359,6 +365,7 @@ pub struct HookResultSummary {
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(feature = "cloudformation-list-hook-results")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ListHookResultsTargetType {
@@ -373,6 +380,7 @@ pub enum ListHookResultsTargetType {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl ListHookResultsTargetType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -392,6 +400,7 @@ impl ListHookResultsTargetType {
         }
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl From<&str> for ListHookResultsTargetType {
     fn from(value: &str) -> Self {
         match value {
@@ -403,33 +412,39 @@ impl From<&str> for ListHookResultsTargetType {
         }
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl From<String> for ListHookResultsTargetType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl std::str::FromStr for ListHookResultsTargetType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl AsRef<str> for ListHookResultsTargetType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 impl std::fmt::Display for ListHookResultsTargetType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 #[cfg(feature = "serde")]
 impl serde::Serialize for ListHookResultsTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-list-hook-results")]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for ListHookResultsTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -442,6 +457,7 @@ impl<'de> serde::Deserialize<'de> for ListHookResultsTargetType {
     }
 }
 /// Checks a `ListHookResultsTargetType` value.
+#[cfg(feature = "cloudformation-list-hook-results")]
 fn validate_list_hook_results_target_type(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -450,6 +466,7 @@ fn validate_list_hook_results_target_type(
     v.one_of(at, value.as_str(), ListHookResultsTargetType::VALUES);
 }
 /// Checks a `HookResultId` value.
+#[cfg(feature = "cloudformation-list-hook-results")]
 fn validate_hook_result_id(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -459,6 +476,7 @@ fn validate_hook_result_id(
     v.pattern(at, value, &HOOK_RESULT_ID_PATTERN);
 }
 /// Checks a `HookTypeArn` value.
+#[cfg(feature = "cloudformation-list-hook-results")]
 fn validate_hook_type_arn(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -473,6 +491,12 @@ fn validate_hook_type_arn(
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HookStatus {
@@ -495,6 +519,12 @@ pub enum HookStatus {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl HookStatus {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -514,6 +544,12 @@ impl HookStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl From<&str> for HookStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -525,33 +561,69 @@ impl From<&str> for HookStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl From<String> for HookStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl std::str::FromStr for HookStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl AsRef<str> for HookStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl std::fmt::Display for HookStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 #[cfg(feature = "serde")]
 impl serde::Serialize for HookStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for HookStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -564,6 +636,7 @@ impl<'de> serde::Deserialize<'de> for HookStatus {
     }
 }
 /// Checks a `HookStatus` value.
+#[cfg(feature = "cloudformation-list-hook-results")]
 fn validate_hook_status(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -572,6 +645,12 @@ fn validate_hook_status(
     v.one_of(at, value.as_str(), HookStatus::VALUES);
 }
 /// Checks a `NextToken` value.
+#[cfg(
+    any(
+        feature = "cloudformation-list-hook-results",
+        feature = "cloudformation-describe-change-set-hooks"
+    )
+)]
 fn validate_next_token(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -726,6 +805,7 @@ impl<'de> serde::Deserialize<'de> for HookFailureMode {
     }
 }
 /// Checks a `HookInvocationId` value.
+#[cfg(feature = "cloudformation-get-hook-result")]
 fn validate_hook_invocation_id(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -739,6 +819,7 @@ fn validate_hook_invocation_id(
 /// A `GetHookResult` call returns detailed information and remediation guidance from Control Tower, Guard, Lambda, or custom Hooks for a Hook invocation result.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -816,6 +897,7 @@ pub struct Annotation {
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AnnotationSeverityLevel {
@@ -832,6 +914,7 @@ pub enum AnnotationSeverityLevel {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl AnnotationSeverityLevel {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -853,6 +936,7 @@ impl AnnotationSeverityLevel {
         }
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl From<&str> for AnnotationSeverityLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -865,33 +949,39 @@ impl From<&str> for AnnotationSeverityLevel {
         }
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl From<String> for AnnotationSeverityLevel {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl std::str::FromStr for AnnotationSeverityLevel {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl AsRef<str> for AnnotationSeverityLevel {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl std::fmt::Display for AnnotationSeverityLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[cfg(feature = "serde")]
 impl serde::Serialize for AnnotationSeverityLevel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AnnotationSeverityLevel {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -907,6 +997,7 @@ impl<'de> serde::Deserialize<'de> for AnnotationSeverityLevel {
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum AnnotationStatus {
@@ -919,6 +1010,7 @@ pub enum AnnotationStatus {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl AnnotationStatus {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["PASSED", "FAILED", "SKIPPED"];
@@ -932,6 +1024,7 @@ impl AnnotationStatus {
         }
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl From<&str> for AnnotationStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -942,33 +1035,39 @@ impl From<&str> for AnnotationStatus {
         }
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl From<String> for AnnotationStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl std::str::FromStr for AnnotationStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl AsRef<str> for AnnotationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl std::fmt::Display for AnnotationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[cfg(feature = "serde")]
 impl serde::Serialize for AnnotationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for AnnotationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -984,6 +1083,7 @@ impl<'de> serde::Deserialize<'de> for AnnotationStatus {
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChangeAction {
@@ -1002,6 +1102,7 @@ pub enum ChangeAction {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl ChangeAction {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -1025,6 +1126,7 @@ impl ChangeAction {
         }
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl From<&str> for ChangeAction {
     fn from(value: &str) -> Self {
         match value {
@@ -1038,33 +1140,39 @@ impl From<&str> for ChangeAction {
         }
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl From<String> for ChangeAction {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl std::str::FromStr for ChangeAction {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl AsRef<str> for ChangeAction {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl std::fmt::Display for ChangeAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[cfg(feature = "serde")]
 impl serde::Serialize for ChangeAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for ChangeAction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1079,6 +1187,7 @@ impl<'de> serde::Deserialize<'de> for ChangeAction {
 /// Specifies the resource, the Hook, and the Hook version to be invoked.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1162,6 +1271,7 @@ pub struct ChangeSetHook {
 /// Specifies `RESOURCE` type target details for activated Hooks.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1204,6 +1314,7 @@ pub struct ChangeSetHookResourceTargetDetails {
 /// Specifies target details for an activated Hook.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1233,6 +1344,7 @@ pub struct ChangeSetHookTargetDetails {
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum ChangeSetHooksStatus {
@@ -1245,6 +1357,7 @@ pub enum ChangeSetHooksStatus {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl ChangeSetHooksStatus {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["PLANNING", "PLANNED", "UNAVAILABLE"];
@@ -1258,6 +1371,7 @@ impl ChangeSetHooksStatus {
         }
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl From<&str> for ChangeSetHooksStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -1268,33 +1382,39 @@ impl From<&str> for ChangeSetHooksStatus {
         }
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl From<String> for ChangeSetHooksStatus {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl std::str::FromStr for ChangeSetHooksStatus {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl AsRef<str> for ChangeSetHooksStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl std::fmt::Display for ChangeSetHooksStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[cfg(feature = "serde")]
 impl serde::Serialize for ChangeSetHooksStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for ChangeSetHooksStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1307,6 +1427,7 @@ impl<'de> serde::Deserialize<'de> for ChangeSetHooksStatus {
     }
 }
 /// Checks a `ChangeSetNameOrId` value.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn validate_change_set_name_or_id(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -1318,6 +1439,7 @@ fn validate_change_set_name_or_id(
 /// Input of `DescribeChangeSetHooks`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1362,6 +1484,7 @@ pub struct DescribeChangeSetHooksInput {
     )]
     pub logical_resource_id: Option<String>,
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl DescribeChangeSetHooksInput {
     /// An input from its required members; set optional ones with the methods below.
     pub fn new(change_set_name: impl Into<String>) -> Self {
@@ -1388,6 +1511,7 @@ impl DescribeChangeSetHooksInput {
         self
     }
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl DescribeChangeSetHooksInput {
     /// Checks every constraint of the model and returns all violations, each
     /// with its field path, or `Ok(())`.
@@ -1420,6 +1544,7 @@ impl DescribeChangeSetHooksInput {
 /// Output of `DescribeChangeSetHooks`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1490,6 +1615,7 @@ pub struct DescribeChangeSetHooksOutput {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 impl DescribeChangeSetHooksOutput {
     /// The request id the service gave this answer, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
@@ -1499,6 +1625,7 @@ impl DescribeChangeSetHooksOutput {
 /// Input of `GetHookResult`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1514,6 +1641,7 @@ pub struct GetHookResultInput {
     )]
     pub hook_result_id: Option<String>,
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl GetHookResultInput {
     /// An input with every member left out.
     pub fn new() -> Self {
@@ -1525,6 +1653,7 @@ impl GetHookResultInput {
         self
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl GetHookResultInput {
     /// Checks every constraint of the model and returns all violations, each
     /// with its field path, or `Ok(())`.
@@ -1548,6 +1677,7 @@ impl GetHookResultInput {
 /// Output of `GetHookResult`.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1697,6 +1827,7 @@ pub struct GetHookResultOutput {
     #[cfg_attr(feature = "serde", serde(skip))]
     pub(crate) meta_request_id: Option<String>,
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl GetHookResultOutput {
     /// The request id the service gave this answer, if it gave one.
     pub fn request_id(&self) -> Option<&str> {
@@ -1706,6 +1837,7 @@ impl GetHookResultOutput {
 /// The `HookTarget` data type.
 ///
 /// Source: `botocore`.
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
@@ -1755,6 +1887,7 @@ pub struct HookTarget {
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HookTargetAction {
@@ -1769,6 +1902,7 @@ pub enum HookTargetAction {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl HookTargetAction {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &[
@@ -1788,6 +1922,7 @@ impl HookTargetAction {
         }
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl From<&str> for HookTargetAction {
     fn from(value: &str) -> Self {
         match value {
@@ -1799,33 +1934,39 @@ impl From<&str> for HookTargetAction {
         }
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl From<String> for HookTargetAction {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl std::str::FromStr for HookTargetAction {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl AsRef<str> for HookTargetAction {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 impl std::fmt::Display for HookTargetAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[cfg(feature = "serde")]
 impl serde::Serialize for HookTargetAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "cloudformation-get-hook-result")]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for HookTargetAction {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1841,6 +1982,12 @@ impl<'de> serde::Deserialize<'de> for HookTargetAction {
 ///
 /// Open: a value this model does not list is kept as [`Self::Unknown`] and
 /// sent back unchanged.
+#[cfg(
+    any(
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
 pub enum HookTargetType {
@@ -1849,6 +1996,12 @@ pub enum HookTargetType {
     /// A value this model does not list, kept exactly as received.
     Unknown(crate::runtime::UnknownValue),
 }
+#[cfg(
+    any(
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl HookTargetType {
     /// Every value the model lists, as sent on the wire.
     pub const VALUES: &'static [&'static str] = &["RESOURCE"];
@@ -1860,6 +2013,12 @@ impl HookTargetType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl From<&str> for HookTargetType {
     fn from(value: &str) -> Self {
         match value {
@@ -1868,33 +2027,69 @@ impl From<&str> for HookTargetType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl From<String> for HookTargetType {
     fn from(value: String) -> Self {
         Self::from(value.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl std::str::FromStr for HookTargetType {
     type Err = std::convert::Infallible;
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl AsRef<str> for HookTargetType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 impl std::fmt::Display for HookTargetType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 #[cfg(feature = "serde")]
 impl serde::Serialize for HookTargetType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloudformation-describe-change-set-hooks",
+        feature = "cloudformation-get-hook-result"
+    )
+)]
 #[cfg(feature = "serde")]
 impl<'de> serde::Deserialize<'de> for HookTargetType {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -1907,6 +2102,7 @@ impl<'de> serde::Deserialize<'de> for HookTargetType {
     }
 }
 /// Checks a `StackNameOrId` value.
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn validate_stack_name_or_id(
     v: &mut crate::runtime::Validator,
     at: &crate::runtime::FieldPath<'_>,
@@ -1916,6 +2112,7 @@ fn validate_stack_name_or_id(
     v.pattern(at, value, &STACK_NAME_OR_ID_PATTERN);
 }
 /// `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`: the automaton of `[a-zA-Z][\x{2D}a-zA-Z0-9]*|arn:[\x{2D}a-zA-Z0-9\x{3A}\x{2F}]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$` (made by the generator, see codegen/src/automaton.rs).
+#[cfg(feature = "cloudformation-list-hook-results")]
 static HOOK_RESULT_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*|^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
     crate::runtime::Automaton::new(
@@ -1926,6 +2123,7 @@ static HOOK_RESULT_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern
     ),
 );
 /// `arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?`: the automaton of `arn:aws[A-Za-z0-9\x{2D}]{0,64}:cloudformation:[A-Za-z0-9\x{2D}]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9\x{2D}]+/?` (made by the generator, see codegen/src/automaton.rs).
+#[cfg(feature = "cloudformation-list-hook-results")]
 static HOOK_TYPE_ARN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "arn:aws[A-Za-z0-9-]{0,64}:cloudformation:[A-Za-z0-9-]{1,64}:([0-9]{12})?:type/hook/[A-Za-z0-9-]+/?",
     crate::runtime::Automaton::new(
@@ -1936,6 +2134,7 @@ static HOOK_TYPE_ARN_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern:
     ),
 );
 /// `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`: the automaton of `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$` (made by the generator, see codegen/src/automaton.rs).
+#[cfg(feature = "cloudformation-get-hook-result")]
 static HOOK_INVOCATION_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
     crate::runtime::Automaton::new(
@@ -1946,6 +2145,7 @@ static HOOK_INVOCATION_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pat
     ),
 );
 /// `[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*`: the automaton of `[a-zA-Z][\x{2D}a-zA-Z0-9]*|arn:[\x{2D}a-zA-Z0-9\x{3A}\x{2F}]*` (made by the generator, see codegen/src/automaton.rs).
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 static CHANGE_SET_NAME_OR_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "[a-zA-Z][-a-zA-Z0-9]*|arn:[-a-zA-Z0-9:/]*",
     crate::runtime::Automaton::new(
@@ -1956,6 +2156,7 @@ static CHANGE_SET_NAME_OR_ID_PATTERN: crate::runtime::Pattern = crate::runtime::
     ),
 );
 /// `([a-zA-Z][-a-zA-Z0-9]*)|(arn:\b(aws|aws-us-gov|aws-cn)\b:[-a-zA-Z0-9:/._+]*)`: the automaton of `([a-zA-Z][\x{2D}a-zA-Z0-9]*)|(arn:(?-u:\b)(aws|aws-us-gov|aws-cn)(?-u:\b):[\x{2D}a-zA-Z0-9\x{3A}\x{2F}\x{2E}_\x{2B}]*)` (made by the generator, see codegen/src/automaton.rs).
+#[cfg(feature = "cloudformation-describe-change-set-hooks")]
 static STACK_NAME_OR_ID_PATTERN: crate::runtime::Pattern = crate::runtime::Pattern::new(
     "([a-zA-Z][-a-zA-Z0-9]*)|(arn:\\b(aws|aws-us-gov|aws-cn)\\b:[-a-zA-Z0-9:/._+]*)",
     crate::runtime::Automaton::new(

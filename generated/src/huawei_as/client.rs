@@ -55,6 +55,7 @@ impl Client {
     /// Note (HTTP binding): The page's normal returned value is 204, with no response body. {project_id} is the client parameter, {scaling_group_id} the input member. The SDK treats any status below 400 as success.
     ///
     /// `PUT /autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/callback`; success is HTTP 204. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "huawei_as-callback-lifecycle-hook")]
     pub async fn callback_lifecycle_hook(
         &self,
         input: CallbackLifecycleHookInput,
@@ -65,6 +66,7 @@ impl Client {
         self.call_callback_lifecycle_hook(input, self.handle.validation_enabled()).await
     }
     /// Sends `CallbackLifecycleHook`, validating the input first when `validate` says so.
+    #[cfg(feature = "huawei_as-callback-lifecycle-hook")]
     async fn call_callback_lifecycle_hook(
         &self,
         input: CallbackLifecycleHookInput,
@@ -88,6 +90,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `CallbackLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "huawei_as-callback-lifecycle-hook")]
     pub fn prepare_callback_lifecycle_hook(
         &self,
         input: &CallbackLifecycleHookInput,
@@ -113,6 +116,7 @@ impl Client {
     /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._create_lify_cycle_hook_http_info: POST /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `POST /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "huawei_as-create-lifecycle-hook")]
     pub async fn create_lifecycle_hook(
         &self,
         input: CreateLifecycleHookInput,
@@ -120,6 +124,7 @@ impl Client {
         self.call_create_lifecycle_hook(input, self.handle.validation_enabled()).await
     }
     /// Sends `CreateLifecycleHook`, validating the input first when `validate` says so.
+    #[cfg(feature = "huawei_as-create-lifecycle-hook")]
     async fn call_create_lifecycle_hook(
         &self,
         input: CreateLifecycleHookInput,
@@ -140,6 +145,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `CreateLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "huawei_as-create-lifecycle-hook")]
     pub fn prepare_create_lifecycle_hook(
         &self,
         input: &CreateLifecycleHookInput,
@@ -163,6 +169,7 @@ impl Client {
     /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._show_life_cycle_hook_http_info: GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "huawei_as-show-lifecycle-hook")]
     pub async fn show_lifecycle_hook(
         &self,
         input: ShowLifecycleHookInput,
@@ -170,6 +177,7 @@ impl Client {
         self.call_show_lifecycle_hook(input, self.handle.validation_enabled()).await
     }
     /// Sends `ShowLifecycleHook`, validating the input first when `validate` says so.
+    #[cfg(feature = "huawei_as-show-lifecycle-hook")]
     async fn call_show_lifecycle_hook(
         &self,
         input: ShowLifecycleHookInput,
@@ -190,6 +198,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `ShowLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "huawei_as-show-lifecycle-hook")]
     pub fn prepare_show_lifecycle_hook(
         &self,
         input: &ShowLifecycleHookInput,
@@ -213,6 +222,7 @@ impl Client {
     /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._list_life_cycle_hooks_http_info: GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `GET /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/list`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "huawei_as-list-lifecycle-hooks")]
     pub async fn list_lifecycle_hooks(
         &self,
         input: ListLifecycleHooksInput,
@@ -223,6 +233,7 @@ impl Client {
         self.call_list_lifecycle_hooks(input, self.handle.validation_enabled()).await
     }
     /// Sends `ListLifecycleHooks`, validating the input first when `validate` says so.
+    #[cfg(feature = "huawei_as-list-lifecycle-hooks")]
     async fn call_list_lifecycle_hooks(
         &self,
         input: ListLifecycleHooksInput,
@@ -246,6 +257,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `ListLifecycleHooks` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "huawei_as-list-lifecycle-hooks")]
     pub fn prepare_list_lifecycle_hooks(
         &self,
         input: &ListLifecycleHooksInput,
@@ -269,6 +281,7 @@ impl Client {
     /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._update_life_cycle_hook_http_info: PUT /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `PUT /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "huawei_as-update-lifecycle-hook")]
     pub async fn update_lifecycle_hook(
         &self,
         input: UpdateLifecycleHookInput,
@@ -276,6 +289,7 @@ impl Client {
         self.call_update_lifecycle_hook(input, self.handle.validation_enabled()).await
     }
     /// Sends `UpdateLifecycleHook`, validating the input first when `validate` says so.
+    #[cfg(feature = "huawei_as-update-lifecycle-hook")]
     async fn call_update_lifecycle_hook(
         &self,
         input: UpdateLifecycleHookInput,
@@ -296,6 +310,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `UpdateLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "huawei_as-update-lifecycle-hook")]
     pub fn prepare_update_lifecycle_hook(
         &self,
         input: &UpdateLifecycleHookInput,
@@ -319,6 +334,7 @@ impl Client {
     /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._delete_lifecycle_hook_http_info: DELETE /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}. The SDK states no success status (any status below 400 is success); 204 is the status of an answer without a body, and the runtime takes any 2xx as success.
     ///
     /// `DELETE /autoscaling-api/v1/{project_id}/scaling_lifecycle_hook/{scaling_group_id}/{lifecycle_hook_name}`; success is HTTP 204. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "huawei_as-delete-lifecycle-hook")]
     pub async fn delete_lifecycle_hook(
         &self,
         input: DeleteLifecycleHookInput,
@@ -329,6 +345,7 @@ impl Client {
         self.call_delete_lifecycle_hook(input, self.handle.validation_enabled()).await
     }
     /// Sends `DeleteLifecycleHook`, validating the input first when `validate` says so.
+    #[cfg(feature = "huawei_as-delete-lifecycle-hook")]
     async fn call_delete_lifecycle_hook(
         &self,
         input: DeleteLifecycleHookInput,
@@ -352,6 +369,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `DeleteLifecycleHook` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "huawei_as-delete-lifecycle-hook")]
     pub fn prepare_delete_lifecycle_hook(
         &self,
         input: &DeleteLifecycleHookInput,
@@ -377,6 +395,7 @@ impl Client {
     /// Note (HTTP binding, from `huawei-sdk-as`): AsClient._list_hook_instances_http_info: GET /autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list. The SDK states no success status (any status below 400 is success); 200 is the status of an answer with a JSON body, and the runtime takes any 2xx as success.
     ///
     /// `GET /autoscaling-api/v1/{project_id}/scaling_instance_hook/{scaling_group_id}/list`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "huawei_as-list-hook-instances")]
     pub async fn list_hook_instances(
         &self,
         input: ListHookInstancesInput,
@@ -384,6 +403,7 @@ impl Client {
         self.call_list_hook_instances(input, self.handle.validation_enabled()).await
     }
     /// Sends `ListHookInstances`, validating the input first when `validate` says so.
+    #[cfg(feature = "huawei_as-list-hook-instances")]
     async fn call_list_hook_instances(
         &self,
         input: ListHookInstancesInput,
@@ -404,6 +424,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `ListHookInstances` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "huawei_as-list-hook-instances")]
     pub fn prepare_list_hook_instances(
         &self,
         input: &ListHookInstancesInput,
@@ -421,6 +442,7 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
 }
+#[cfg(feature = "huawei_as-callback-lifecycle-hook")]
 pub(super) static CALLBACK_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "CallbackLifecycleHook",
     method: "PUT",
@@ -428,6 +450,7 @@ pub(super) static CALLBACK_LIFECYCLE_HOOK: crate::runtime::service::OperationMet
     idempotent: false,
     unsigned: false,
 };
+#[cfg(feature = "huawei_as-create-lifecycle-hook")]
 pub(super) static CREATE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "CreateLifecycleHook",
     method: "POST",
@@ -435,6 +458,7 @@ pub(super) static CREATE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta 
     idempotent: false,
     unsigned: false,
 };
+#[cfg(feature = "huawei_as-show-lifecycle-hook")]
 pub(super) static SHOW_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "ShowLifecycleHook",
     method: "GET",
@@ -442,6 +466,7 @@ pub(super) static SHOW_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = 
     idempotent: true,
     unsigned: false,
 };
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 pub(super) static LIST_LIFECYCLE_HOOKS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "ListLifecycleHooks",
     method: "GET",
@@ -449,6 +474,7 @@ pub(super) static LIST_LIFECYCLE_HOOKS: crate::runtime::service::OperationMeta =
     idempotent: true,
     unsigned: false,
 };
+#[cfg(feature = "huawei_as-update-lifecycle-hook")]
 pub(super) static UPDATE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "UpdateLifecycleHook",
     method: "PUT",
@@ -456,6 +482,7 @@ pub(super) static UPDATE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta 
     idempotent: true,
     unsigned: false,
 };
+#[cfg(feature = "huawei_as-delete-lifecycle-hook")]
 pub(super) static DELETE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "DeleteLifecycleHook",
     method: "DELETE",
@@ -463,6 +490,7 @@ pub(super) static DELETE_LIFECYCLE_HOOK: crate::runtime::service::OperationMeta 
     idempotent: false,
     unsigned: false,
 };
+#[cfg(feature = "huawei_as-list-hook-instances")]
 pub(super) static LIST_HOOK_INSTANCES: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "ListHookInstances",
     method: "GET",

@@ -4,6 +4,7 @@
 use super::types::*;
 use super::errors::*;
 /// The `CallbackLifecycleHook` request: path, query, headers and body.
+#[cfg(feature = "huawei_as-callback-lifecycle-hook")]
 pub(super) fn request_callback_lifecycle_hook(
     handle: &crate::runtime::client::Handle,
     input: &CallbackLifecycleHookInput,
@@ -83,6 +84,7 @@ pub(super) fn request_callback_lifecycle_hook(
     })
 }
 /// The `CallbackLifecycleHook` answer's members, from its body (and headers).
+#[cfg(feature = "huawei_as-callback-lifecycle-hook")]
 pub(super) fn output_callback_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<CallbackLifecycleHookOutput, String> {
@@ -96,6 +98,7 @@ pub(super) fn output_callback_lifecycle_hook(
     Ok(output)
 }
 /// The `CreateLifecycleHook` request: path, query, headers and body.
+#[cfg(feature = "huawei_as-create-lifecycle-hook")]
 pub(super) fn request_create_lifecycle_hook(
     handle: &crate::runtime::client::Handle,
     input: &CreateLifecycleHookInput,
@@ -172,6 +175,7 @@ pub(super) fn request_create_lifecycle_hook(
     })
 }
 /// The `CreateLifecycleHook` answer's members, from its body (and headers).
+#[cfg(feature = "huawei_as-create-lifecycle-hook")]
 pub(super) fn output_create_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<LifecycleHookOutput, String> {
@@ -271,6 +275,7 @@ pub(super) fn output_create_lifecycle_hook(
     Ok(output)
 }
 /// The `ShowLifecycleHook` request: path, query, headers and body.
+#[cfg(feature = "huawei_as-show-lifecycle-hook")]
 pub(super) fn request_show_lifecycle_hook(
     handle: &crate::runtime::client::Handle,
     input: &ShowLifecycleHookInput,
@@ -321,6 +326,7 @@ pub(super) fn request_show_lifecycle_hook(
     })
 }
 /// The `ShowLifecycleHook` answer's members, from its body (and headers).
+#[cfg(feature = "huawei_as-show-lifecycle-hook")]
 pub(super) fn output_show_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<LifecycleHookOutput, String> {
@@ -420,6 +426,7 @@ pub(super) fn output_show_lifecycle_hook(
     Ok(output)
 }
 /// The `ListLifecycleHooks` request: path, query, headers and body.
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 pub(super) fn request_list_lifecycle_hooks(
     handle: &crate::runtime::client::Handle,
     input: &ListLifecycleHooksInput,
@@ -466,6 +473,7 @@ pub(super) fn request_list_lifecycle_hooks(
     })
 }
 /// The `ListLifecycleHooks` answer's members, from its body (and headers).
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 pub(super) fn output_list_lifecycle_hooks(
     response: &crate::runtime::client::Response,
 ) -> Result<ListLifecycleHooksOutput, String> {
@@ -502,6 +510,7 @@ pub(super) fn output_list_lifecycle_hooks(
     Ok(output)
 }
 /// The `UpdateLifecycleHook` request: path, query, headers and body.
+#[cfg(feature = "huawei_as-update-lifecycle-hook")]
 pub(super) fn request_update_lifecycle_hook(
     handle: &crate::runtime::client::Handle,
     input: &UpdateLifecycleHookInput,
@@ -576,6 +585,7 @@ pub(super) fn request_update_lifecycle_hook(
     })
 }
 /// The `UpdateLifecycleHook` answer's members, from its body (and headers).
+#[cfg(feature = "huawei_as-update-lifecycle-hook")]
 pub(super) fn output_update_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<LifecycleHookOutput, String> {
@@ -675,6 +685,7 @@ pub(super) fn output_update_lifecycle_hook(
     Ok(output)
 }
 /// The `DeleteLifecycleHook` request: path, query, headers and body.
+#[cfg(feature = "huawei_as-delete-lifecycle-hook")]
 pub(super) fn request_delete_lifecycle_hook(
     handle: &crate::runtime::client::Handle,
     input: &DeleteLifecycleHookInput,
@@ -725,6 +736,7 @@ pub(super) fn request_delete_lifecycle_hook(
     })
 }
 /// The `DeleteLifecycleHook` answer's members, from its body (and headers).
+#[cfg(feature = "huawei_as-delete-lifecycle-hook")]
 pub(super) fn output_delete_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<DeleteLifecycleHookOutput, String> {
@@ -738,6 +750,7 @@ pub(super) fn output_delete_lifecycle_hook(
     Ok(output)
 }
 /// The `ListHookInstances` request: path, query, headers and body.
+#[cfg(feature = "huawei_as-list-hook-instances")]
 pub(super) fn request_list_hook_instances(
     handle: &crate::runtime::client::Handle,
     input: &ListHookInstancesInput,
@@ -787,6 +800,7 @@ pub(super) fn request_list_hook_instances(
     })
 }
 /// The `ListHookInstances` answer's members, from its body (and headers).
+#[cfg(feature = "huawei_as-list-hook-instances")]
 pub(super) fn output_list_hook_instances(
     response: &crate::runtime::client::Response,
 ) -> Result<ListHookInstancesOutput, String> {
@@ -922,6 +936,7 @@ pub(super) fn error_gateway_timeout(
 ) -> GatewayTimeout {
     GatewayTimeout { meta }
 }
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 fn read_lifecycle_hook_list(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<Vec<LifecycleHookSummary>, String> {
@@ -935,6 +950,7 @@ fn read_lifecycle_hook_list(
     }
     Ok(out)
 }
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 fn read_lifecycle_hook_summary(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<LifecycleHookSummary, String> {
@@ -1019,6 +1035,7 @@ fn read_lifecycle_hook_summary(
         create_time: m_create_time,
     })
 }
+#[cfg(feature = "huawei_as-list-hook-instances")]
 fn read_instance_hanging_info_list(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<Vec<InstanceHangingInfo>, String> {
@@ -1032,6 +1049,7 @@ fn read_instance_hanging_info_list(
     }
     Ok(out)
 }
+#[cfg(feature = "huawei_as-list-hook-instances")]
 fn read_instance_hanging_info(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<InstanceHangingInfo, String> {

@@ -631,6 +631,7 @@ impl std::fmt::Display for GatewayTimeout {
 }
 impl std::error::Error for GatewayTimeout {}
 /// Errors of `CallbackLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "huawei_as-callback-lifecycle-hook")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CallbackLifecycleHookError {
@@ -665,6 +666,7 @@ pub enum CallbackLifecycleHookError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "huawei_as-callback-lifecycle-hook")]
 impl CallbackLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -818,6 +820,7 @@ impl CallbackLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-callback-lifecycle-hook")]
 impl std::fmt::Display for CallbackLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -839,6 +842,7 @@ impl std::fmt::Display for CallbackLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-callback-lifecycle-hook")]
 impl std::error::Error for CallbackLifecycleHookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -860,6 +864,7 @@ impl std::error::Error for CallbackLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-callback-lifecycle-hook")]
 impl crate::runtime::ServiceError for CallbackLifecycleHookError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         CallbackLifecycleHookError::meta(self)
@@ -875,6 +880,7 @@ impl crate::runtime::ServiceError for CallbackLifecycleHookError {
     }
 }
 /// Errors of `CreateLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "huawei_as-create-lifecycle-hook")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CreateLifecycleHookError {
@@ -909,6 +915,7 @@ pub enum CreateLifecycleHookError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "huawei_as-create-lifecycle-hook")]
 impl CreateLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -1062,6 +1069,7 @@ impl CreateLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-create-lifecycle-hook")]
 impl std::fmt::Display for CreateLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -1083,6 +1091,7 @@ impl std::fmt::Display for CreateLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-create-lifecycle-hook")]
 impl std::error::Error for CreateLifecycleHookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -1104,6 +1113,7 @@ impl std::error::Error for CreateLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-create-lifecycle-hook")]
 impl crate::runtime::ServiceError for CreateLifecycleHookError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         CreateLifecycleHookError::meta(self)
@@ -1119,6 +1129,7 @@ impl crate::runtime::ServiceError for CreateLifecycleHookError {
     }
 }
 /// Errors of `ShowLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "huawei_as-show-lifecycle-hook")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ShowLifecycleHookError {
@@ -1153,6 +1164,7 @@ pub enum ShowLifecycleHookError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "huawei_as-show-lifecycle-hook")]
 impl ShowLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -1306,6 +1318,7 @@ impl ShowLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-show-lifecycle-hook")]
 impl std::fmt::Display for ShowLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -1327,6 +1340,7 @@ impl std::fmt::Display for ShowLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-show-lifecycle-hook")]
 impl std::error::Error for ShowLifecycleHookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -1348,6 +1362,7 @@ impl std::error::Error for ShowLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-show-lifecycle-hook")]
 impl crate::runtime::ServiceError for ShowLifecycleHookError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         ShowLifecycleHookError::meta(self)
@@ -1363,6 +1378,7 @@ impl crate::runtime::ServiceError for ShowLifecycleHookError {
     }
 }
 /// Errors of `ListLifecycleHooks`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListLifecycleHooksError {
@@ -1397,6 +1413,7 @@ pub enum ListLifecycleHooksError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 impl ListLifecycleHooksError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -1550,6 +1567,7 @@ impl ListLifecycleHooksError {
         }
     }
 }
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 impl std::fmt::Display for ListLifecycleHooksError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -1571,6 +1589,7 @@ impl std::fmt::Display for ListLifecycleHooksError {
         }
     }
 }
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 impl std::error::Error for ListLifecycleHooksError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -1592,6 +1611,7 @@ impl std::error::Error for ListLifecycleHooksError {
         }
     }
 }
+#[cfg(feature = "huawei_as-list-lifecycle-hooks")]
 impl crate::runtime::ServiceError for ListLifecycleHooksError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         ListLifecycleHooksError::meta(self)
@@ -1607,6 +1627,7 @@ impl crate::runtime::ServiceError for ListLifecycleHooksError {
     }
 }
 /// Errors of `UpdateLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "huawei_as-update-lifecycle-hook")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum UpdateLifecycleHookError {
@@ -1641,6 +1662,7 @@ pub enum UpdateLifecycleHookError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "huawei_as-update-lifecycle-hook")]
 impl UpdateLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -1794,6 +1816,7 @@ impl UpdateLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-update-lifecycle-hook")]
 impl std::fmt::Display for UpdateLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -1815,6 +1838,7 @@ impl std::fmt::Display for UpdateLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-update-lifecycle-hook")]
 impl std::error::Error for UpdateLifecycleHookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -1836,6 +1860,7 @@ impl std::error::Error for UpdateLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-update-lifecycle-hook")]
 impl crate::runtime::ServiceError for UpdateLifecycleHookError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         UpdateLifecycleHookError::meta(self)
@@ -1851,6 +1876,7 @@ impl crate::runtime::ServiceError for UpdateLifecycleHookError {
     }
 }
 /// Errors of `DeleteLifecycleHook`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "huawei_as-delete-lifecycle-hook")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DeleteLifecycleHookError {
@@ -1885,6 +1911,7 @@ pub enum DeleteLifecycleHookError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "huawei_as-delete-lifecycle-hook")]
 impl DeleteLifecycleHookError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -2038,6 +2065,7 @@ impl DeleteLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-delete-lifecycle-hook")]
 impl std::fmt::Display for DeleteLifecycleHookError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -2059,6 +2087,7 @@ impl std::fmt::Display for DeleteLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-delete-lifecycle-hook")]
 impl std::error::Error for DeleteLifecycleHookError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -2080,6 +2109,7 @@ impl std::error::Error for DeleteLifecycleHookError {
         }
     }
 }
+#[cfg(feature = "huawei_as-delete-lifecycle-hook")]
 impl crate::runtime::ServiceError for DeleteLifecycleHookError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         DeleteLifecycleHookError::meta(self)
@@ -2095,6 +2125,7 @@ impl crate::runtime::ServiceError for DeleteLifecycleHookError {
     }
 }
 /// Errors of `ListHookInstances`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "huawei_as-list-hook-instances")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListHookInstancesError {
@@ -2129,6 +2160,7 @@ pub enum ListHookInstancesError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "huawei_as-list-hook-instances")]
 impl ListHookInstancesError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -2282,6 +2314,7 @@ impl ListHookInstancesError {
         }
     }
 }
+#[cfg(feature = "huawei_as-list-hook-instances")]
 impl std::fmt::Display for ListHookInstancesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -2303,6 +2336,7 @@ impl std::fmt::Display for ListHookInstancesError {
         }
     }
 }
+#[cfg(feature = "huawei_as-list-hook-instances")]
 impl std::error::Error for ListHookInstancesError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -2324,6 +2358,7 @@ impl std::error::Error for ListHookInstancesError {
         }
     }
 }
+#[cfg(feature = "huawei_as-list-hook-instances")]
 impl crate::runtime::ServiceError for ListHookInstancesError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         ListHookInstancesError::meta(self)

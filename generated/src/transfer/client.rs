@@ -55,6 +55,7 @@ impl Client {
     /// Note (HTTP binding, from `botocore`): botocore gives `POST /` (the page shows no method or path); the page says HTTP 200 with an empty body on success.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "transfer-send-workflow-step-state")]
     pub async fn send_workflow_step_state(
         &self,
         input: SendWorkflowStepStateInput,
@@ -65,6 +66,7 @@ impl Client {
         self.call_send_workflow_step_state(input, self.handle.validation_enabled()).await
     }
     /// Sends `SendWorkflowStepState`, validating the input first when `validate` says so.
+    #[cfg(feature = "transfer-send-workflow-step-state")]
     async fn call_send_workflow_step_state(
         &self,
         input: SendWorkflowStepStateInput,
@@ -91,6 +93,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `SendWorkflowStepState` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "transfer-send-workflow-step-state")]
     pub fn prepare_send_workflow_step_state(
         &self,
         input: &SendWorkflowStepStateInput,
@@ -116,6 +119,7 @@ impl Client {
     /// Note (from `botocore`): botocore marks it readonly, so it is idempotent.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "transfer-describe-execution")]
     pub async fn describe_execution(
         &self,
         input: DescribeExecutionInput,
@@ -123,6 +127,7 @@ impl Client {
         self.call_describe_execution(input, self.handle.validation_enabled()).await
     }
     /// Sends `DescribeExecution`, validating the input first when `validate` says so.
+    #[cfg(feature = "transfer-describe-execution")]
     async fn call_describe_execution(
         &self,
         input: DescribeExecutionInput,
@@ -143,6 +148,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `DescribeExecution` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "transfer-describe-execution")]
     pub fn prepare_describe_execution(
         &self,
         input: &DescribeExecutionInput,
@@ -168,6 +174,7 @@ impl Client {
     /// Source (pagination): `botocore`.
     ///
     /// `POST /`; success is HTTP 200. Validates the input first (unless validation is off in the configuration), then signs, sends and retries per the configuration.
+    #[cfg(feature = "transfer-list-executions")]
     pub async fn list_executions(
         &self,
         input: ListExecutionsInput,
@@ -175,6 +182,7 @@ impl Client {
         self.call_list_executions(input, self.handle.validation_enabled()).await
     }
     /// Sends `ListExecutions`, validating the input first when `validate` says so.
+    #[cfg(feature = "transfer-list-executions")]
     async fn call_list_executions(
         &self,
         input: ListExecutionsInput,
@@ -195,6 +203,7 @@ impl Client {
             .await
     }
     /// Validates, builds and signs the `ListExecutions` request exactly as its first attempt would be sent, and sends nothing.
+    #[cfg(feature = "transfer-list-executions")]
     pub fn prepare_list_executions(
         &self,
         input: &ListExecutionsInput,
@@ -212,6 +221,7 @@ impl Client {
             .map_err(crate::runtime::Error::Build)
     }
     /// Pages of `ListExecutions`: each call sends `NextToken` from the previous answer's `NextToken`, until the service sends none (or an empty one). A token the service already gave ends paging with `Error::RepeatedToken` instead of looping.
+    #[cfg(feature = "transfer-list-executions")]
     pub fn list_executions_pages(
         &self,
         input: ListExecutionsInput,
@@ -226,6 +236,7 @@ impl Client {
         }
     }
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 pub(super) static SEND_WORKFLOW_STEP_STATE: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "SendWorkflowStepState",
     method: "POST",
@@ -233,6 +244,7 @@ pub(super) static SEND_WORKFLOW_STEP_STATE: crate::runtime::service::OperationMe
     idempotent: false,
     unsigned: false,
 };
+#[cfg(feature = "transfer-describe-execution")]
 pub(super) static DESCRIBE_EXECUTION: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "DescribeExecution",
     method: "POST",
@@ -240,6 +252,7 @@ pub(super) static DESCRIBE_EXECUTION: crate::runtime::service::OperationMeta = c
     idempotent: true,
     unsigned: false,
 };
+#[cfg(feature = "transfer-list-executions")]
 pub(super) static LIST_EXECUTIONS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {
     name: "ListExecutions",
     method: "POST",
@@ -248,6 +261,7 @@ pub(super) static LIST_EXECUTIONS: crate::runtime::service::OperationMeta = crat
     unsigned: false,
 };
 /// Pages of `ListExecutions`, fetched one call at a time by \[`ListExecutionsPages::next_page`\].
+#[cfg(feature = "transfer-list-executions")]
 #[derive(Debug)]
 pub struct ListExecutionsPages {
     client: Client,
@@ -257,6 +271,7 @@ pub struct ListExecutionsPages {
     done: bool,
     first: bool,
 }
+#[cfg(feature = "transfer-list-executions")]
 impl ListExecutionsPages {
     /// The next page, `None` after the last one (or after an error).
     pub async fn next_page(
@@ -299,6 +314,7 @@ impl ListExecutionsPages {
         Some(Ok(page))
     }
 }
+#[cfg(feature = "transfer-list-executions")]
 impl ListExecutionsPages {
     /// Every item of every page, in order; stops at the first error.
     pub async fn collect_items(
@@ -319,11 +335,13 @@ impl ListExecutionsPages {
     }
 }
 /// Every `Executions` of every page of `ListExecutions`, in order.
+#[cfg(feature = "transfer-list-executions")]
 #[derive(Debug)]
 pub struct ListExecutionsItems {
     pages: ListExecutionsPages,
     buffer: std::collections::VecDeque<ListedExecution>,
 }
+#[cfg(feature = "transfer-list-executions")]
 impl ListExecutionsItems {
     /// The next item, `None` after the last one (or after an error).
     pub async fn next_item(

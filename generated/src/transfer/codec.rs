@@ -4,6 +4,7 @@
 use super::types::*;
 use super::errors::*;
 /// The `SendWorkflowStepState` request: path, query, headers and body.
+#[cfg(feature = "transfer-send-workflow-step-state")]
 pub(super) fn request_send_workflow_step_state(
     _handle: &crate::runtime::client::Handle,
     input: &SendWorkflowStepStateInput,
@@ -19,6 +20,7 @@ pub(super) fn request_send_workflow_step_state(
     Ok(request)
 }
 /// The `SendWorkflowStepState` answer's members, from its body (and headers).
+#[cfg(feature = "transfer-send-workflow-step-state")]
 pub(super) fn output_send_workflow_step_state(
     response: &crate::runtime::client::Response,
 ) -> Result<SendWorkflowStepStateOutput, String> {
@@ -37,6 +39,7 @@ pub(super) fn output_send_workflow_step_state(
     Ok(output)
 }
 /// The `DescribeExecution` request: path, query, headers and body.
+#[cfg(feature = "transfer-describe-execution")]
 pub(super) fn request_describe_execution(
     _handle: &crate::runtime::client::Handle,
     input: &DescribeExecutionInput,
@@ -52,6 +55,7 @@ pub(super) fn request_describe_execution(
     Ok(request)
 }
 /// The `DescribeExecution` answer's members, from its body (and headers).
+#[cfg(feature = "transfer-describe-execution")]
 pub(super) fn output_describe_execution(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeExecutionOutput, String> {
@@ -70,6 +74,7 @@ pub(super) fn output_describe_execution(
     Ok(output)
 }
 /// The `ListExecutions` request: path, query, headers and body.
+#[cfg(feature = "transfer-list-executions")]
 pub(super) fn request_list_executions(
     _handle: &crate::runtime::client::Handle,
     input: &ListExecutionsInput,
@@ -85,6 +90,7 @@ pub(super) fn request_list_executions(
     Ok(request)
 }
 /// The `ListExecutions` answer's members, from its body (and headers).
+#[cfg(feature = "transfer-list-executions")]
 pub(super) fn output_list_executions(
     response: &crate::runtime::client::Response,
 ) -> Result<ListExecutionsOutput, String> {
@@ -103,6 +109,7 @@ pub(super) fn output_list_executions(
     Ok(output)
 }
 /// `AccessDeniedException` from an error answer: members it does not carry (or garbles) are left `None`.
+#[cfg(feature = "transfer-send-workflow-step-state")]
 pub(super) fn error_access_denied_exception(
     response: &crate::runtime::client::Response,
     meta: crate::runtime::ErrorMeta,
@@ -261,6 +268,7 @@ pub(super) fn error_service_unavailable_exception(
     }
 }
 /// `ThrottlingException` from an error answer: members it does not carry (or garbles) are left `None`.
+#[cfg(feature = "transfer-send-workflow-step-state")]
 pub(super) fn error_throttling_exception(
     response: &crate::runtime::client::Response,
     meta: crate::runtime::ErrorMeta,
@@ -289,6 +297,7 @@ pub(super) fn error_throttling_exception(
     }
 }
 /// `InvalidNextTokenException` from an error answer: members it does not carry (or garbles) are left `None`.
+#[cfg(feature = "transfer-list-executions")]
 pub(super) fn error_invalid_next_token_exception(
     response: &crate::runtime::client::Response,
     meta: crate::runtime::ErrorMeta,
@@ -316,6 +325,7 @@ pub(super) fn error_invalid_next_token_exception(
         meta,
     }
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 fn write_send_workflow_step_state_request(
     w: &mut crate::runtime::json::JsonWriter,
     v: &SendWorkflowStepStateInput,
@@ -343,6 +353,7 @@ fn write_send_workflow_step_state_request(
     }
     w.end_object();
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn write_describe_execution_request(
     w: &mut crate::runtime::json::JsonWriter,
     v: &DescribeExecutionInput,
@@ -360,6 +371,7 @@ fn write_describe_execution_request(
     }
     w.end_object();
 }
+#[cfg(feature = "transfer-list-executions")]
 fn write_list_executions_request(
     w: &mut crate::runtime::json::JsonWriter,
     v: &ListExecutionsInput,
@@ -380,6 +392,7 @@ fn write_list_executions_request(
     }
     w.end_object();
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 fn read_send_workflow_step_state_response(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<SendWorkflowStepStateOutput, String> {
@@ -391,6 +404,7 @@ fn read_send_workflow_step_state_response(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn read_describe_execution_response(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<DescribeExecutionOutput, String> {
@@ -422,6 +436,7 @@ fn read_describe_execution_response(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn read_described_execution(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<DescribedExecution, String> {
@@ -506,6 +521,9 @@ fn read_described_execution(
         results: m_results,
     })
 }
+#[cfg(
+    any(feature = "transfer-describe-execution", feature = "transfer-list-executions")
+)]
 fn read_efs_file_location(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<EfsFileLocation, String> {
@@ -536,6 +554,7 @@ fn read_efs_file_location(
         path: m_path,
     })
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn read_execution_error(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<ExecutionError, String> {
@@ -566,6 +585,7 @@ fn read_execution_error(
         message: m_message,
     })
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn read_execution_results(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<ExecutionResults, String> {
@@ -596,6 +616,7 @@ fn read_execution_results(
         on_exception_steps: m_on_exception_steps,
     })
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn read_execution_step_result(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<ExecutionStepResult, String> {
@@ -635,6 +656,7 @@ fn read_execution_step_result(
         error: m_error,
     })
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn read_execution_step_results(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<Vec<ExecutionStepResult>, String> {
@@ -648,6 +670,9 @@ fn read_execution_step_results(
     }
     Ok(out)
 }
+#[cfg(
+    any(feature = "transfer-describe-execution", feature = "transfer-list-executions")
+)]
 fn read_file_location(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<FileLocation, String> {
@@ -678,6 +703,7 @@ fn read_file_location(
         efs_file_location: m_efs_file_location,
     })
 }
+#[cfg(feature = "transfer-list-executions")]
 fn read_list_executions_response(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<ListExecutionsOutput, String> {
@@ -718,6 +744,7 @@ fn read_list_executions_response(
         meta_request_id: None,
     })
 }
+#[cfg(feature = "transfer-list-executions")]
 fn read_listed_execution(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<ListedExecution, String> {
@@ -766,6 +793,7 @@ fn read_listed_execution(
         status: m_status,
     })
 }
+#[cfg(feature = "transfer-list-executions")]
 fn read_listed_executions(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<Vec<ListedExecution>, String> {
@@ -779,6 +807,7 @@ fn read_listed_executions(
     }
     Ok(out)
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn read_logging_configuration(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<LoggingConfiguration, String> {
@@ -809,6 +838,7 @@ fn read_logging_configuration(
         log_group_name: m_log_group_name,
     })
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn read_posix_profile(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<PosixProfile, String> {
@@ -848,6 +878,9 @@ fn read_posix_profile(
         secondary_gids: m_secondary_gids,
     })
 }
+#[cfg(
+    any(feature = "transfer-describe-execution", feature = "transfer-list-executions")
+)]
 fn read_s3_file_location(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<S3FileLocation, String> {
@@ -896,6 +929,7 @@ fn read_s3_file_location(
         etag: m_etag,
     })
 }
+#[cfg(feature = "transfer-describe-execution")]
 fn read_secondary_gids(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<Vec<i64>, String> {
@@ -909,6 +943,9 @@ fn read_secondary_gids(
     }
     Ok(out)
 }
+#[cfg(
+    any(feature = "transfer-describe-execution", feature = "transfer-list-executions")
+)]
 fn read_service_metadata(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<ServiceMetadata, String> {
@@ -930,6 +967,9 @@ fn read_service_metadata(
         user_details: m_user_details,
     })
 }
+#[cfg(
+    any(feature = "transfer-describe-execution", feature = "transfer-list-executions")
+)]
 fn read_user_details(
     r: &mut crate::runtime::json::JsonReader<'_>,
 ) -> Result<UserDetails, String> {

@@ -5,6 +5,7 @@
 /// Error code `AccessDeniedException`, HTTP status 400, client fault.
 ///
 /// Note (the error): The page gives HTTP 400. botocore's model has no error trait, so no HTTP status; an awsJson client error without one is 400 by convention, so both agree on the wire.
+#[cfg(feature = "transfer-send-workflow-step-state")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct AccessDeniedException {
@@ -15,6 +16,7 @@ pub struct AccessDeniedException {
     /// Code, message, HTTP status and request id of the answer.
     pub meta: crate::runtime::ErrorMeta,
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl AccessDeniedException {
     /// The HTTP status the model gives this error.
     pub const HTTP_STATUS: u16 = 400u16;
@@ -43,11 +45,13 @@ impl AccessDeniedException {
         false
     }
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl std::fmt::Display for AccessDeniedException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "AccessDeniedException: {}", self.meta)
     }
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl std::error::Error for AccessDeniedException {}
 /// This exception is thrown when an error occurs in the AWS Transfer Family service.
 ///
@@ -258,6 +262,7 @@ impl std::error::Error for ServiceUnavailableException {}
 /// Error code `ThrottlingException`, HTTP status 400, client fault.
 ///
 /// Note (the error, from `botocore`): Throttling (the code is one of botocore's throttling codes, data/_retry.json), retried with back-off: the service refused the request. The page gives HTTP 400; botocore's model has no error trait, so no HTTP status, and 400 is the awsJson convention for a client error.
+#[cfg(feature = "transfer-send-workflow-step-state")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ThrottlingException {
@@ -268,6 +273,7 @@ pub struct ThrottlingException {
     /// Code, message, HTTP status and request id of the answer.
     pub meta: crate::runtime::ErrorMeta,
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl ThrottlingException {
     /// The HTTP status the model gives this error.
     pub const HTTP_STATUS: u16 = 400u16;
@@ -296,11 +302,13 @@ impl ThrottlingException {
         true
     }
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl std::fmt::Display for ThrottlingException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "ThrottlingException: {}", self.meta)
     }
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl std::error::Error for ThrottlingException {}
 /// The `NextToken` parameter that was passed is invalid.
 ///
@@ -309,6 +317,7 @@ impl std::error::Error for ThrottlingException {}
 /// Error code `InvalidNextTokenException`, HTTP status 400, client fault.
 ///
 /// Note (the error, from `botocore`): botocore gives no httpStatusCode; 400 is the default for a client error.
+#[cfg(feature = "transfer-list-executions")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct InvalidNextTokenException {
@@ -317,6 +326,7 @@ pub struct InvalidNextTokenException {
     /// Code, message, HTTP status and request id of the answer.
     pub meta: crate::runtime::ErrorMeta,
 }
+#[cfg(feature = "transfer-list-executions")]
 impl InvalidNextTokenException {
     /// The HTTP status the model gives this error.
     pub const HTTP_STATUS: u16 = 400u16;
@@ -345,13 +355,16 @@ impl InvalidNextTokenException {
         false
     }
 }
+#[cfg(feature = "transfer-list-executions")]
 impl std::fmt::Display for InvalidNextTokenException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "InvalidNextTokenException: {}", self.meta)
     }
 }
+#[cfg(feature = "transfer-list-executions")]
 impl std::error::Error for InvalidNextTokenException {}
 /// Errors of `SendWorkflowStepState`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "transfer-send-workflow-step-state")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum SendWorkflowStepStateError {
@@ -370,6 +383,7 @@ pub enum SendWorkflowStepStateError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl SendWorkflowStepStateError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -482,6 +496,7 @@ impl SendWorkflowStepStateError {
         }
     }
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl std::fmt::Display for SendWorkflowStepStateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -495,6 +510,7 @@ impl std::fmt::Display for SendWorkflowStepStateError {
         }
     }
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl std::error::Error for SendWorkflowStepStateError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -508,6 +524,7 @@ impl std::error::Error for SendWorkflowStepStateError {
         }
     }
 }
+#[cfg(feature = "transfer-send-workflow-step-state")]
 impl crate::runtime::ServiceError for SendWorkflowStepStateError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         SendWorkflowStepStateError::meta(self)
@@ -523,6 +540,7 @@ impl crate::runtime::ServiceError for SendWorkflowStepStateError {
     }
 }
 /// Errors of `DescribeExecution`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "transfer-describe-execution")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum DescribeExecutionError {
@@ -537,6 +555,7 @@ pub enum DescribeExecutionError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "transfer-describe-execution")]
 impl DescribeExecutionError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -631,6 +650,7 @@ impl DescribeExecutionError {
         }
     }
 }
+#[cfg(feature = "transfer-describe-execution")]
 impl std::fmt::Display for DescribeExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -642,6 +662,7 @@ impl std::fmt::Display for DescribeExecutionError {
         }
     }
 }
+#[cfg(feature = "transfer-describe-execution")]
 impl std::error::Error for DescribeExecutionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -653,6 +674,7 @@ impl std::error::Error for DescribeExecutionError {
         }
     }
 }
+#[cfg(feature = "transfer-describe-execution")]
 impl crate::runtime::ServiceError for DescribeExecutionError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         DescribeExecutionError::meta(self)
@@ -668,6 +690,7 @@ impl crate::runtime::ServiceError for DescribeExecutionError {
     }
 }
 /// Errors of `ListExecutions`: one variant per error the model lists, and `Unhandled` for any other.
+#[cfg(feature = "transfer-list-executions")]
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListExecutionsError {
@@ -686,6 +709,7 @@ pub enum ListExecutionsError {
     /// An error answer the model does not list for this operation, kept whole.
     Unhandled(crate::runtime::UnhandledError),
 }
+#[cfg(feature = "transfer-list-executions")]
 impl ListExecutionsError {
     /// Classifies an error answer by its code (or, for errors modeled without
     /// one, its HTTP status) and reads the members of the error it names.
@@ -789,6 +813,7 @@ impl ListExecutionsError {
         }
     }
 }
+#[cfg(feature = "transfer-list-executions")]
 impl std::fmt::Display for ListExecutionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -801,6 +826,7 @@ impl std::fmt::Display for ListExecutionsError {
         }
     }
 }
+#[cfg(feature = "transfer-list-executions")]
 impl std::error::Error for ListExecutionsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -813,6 +839,7 @@ impl std::error::Error for ListExecutionsError {
         }
     }
 }
+#[cfg(feature = "transfer-list-executions")]
 impl crate::runtime::ServiceError for ListExecutionsError {
     fn meta(&self) -> &crate::runtime::ErrorMeta {
         ListExecutionsError::meta(self)

@@ -5,6 +5,8 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use std::collections::BTreeSet;
+
 use super::{Direction, body_timestamp_format, demanded, timestamp_format_tokens, zero};
 use crate::ir::{Location, Member, NumberKind, Presence, Service, ShapeId, ShapeKind, Structure, TimestampFormat};
 use crate::naming::ident;
@@ -25,8 +27,11 @@ pub(super) fn local(m: &Member) -> proc_macro2::Ident {
 /// Writer and reader functions for every shape that needs one.
 pub(super) fn codecs(s: &Service) -> TokenStream {
     let top_level = matches!(s.protocol, crate::ir::Protocol::AwsJson { .. });
-    let writers = demanded(s, Direction::Write, top_level).into_iter().map(|id| writer(s, id));
-    let readers = demanded(s, Direction::Read, top_level).into_iter().map(|id| reader(s, id));
+    let gated = |(id, ops): (ShapeId, BTreeSet<usize>), f: fn(&Service, ShapeId) -> TokenStream| {
+        crate::emit::gated(&crate::emit::gate(s, ops), f(s, id))
+    };
+    let writers = demanded(s, Direction::Write, top_level).into_iter().map(|d| gated(d, writer));
+    let readers = demanded(s, Direction::Read, top_level).into_iter().map(|d| gated(d, reader));
     quote! { #(#writers)* #(#readers)* }
 }
 

@@ -14,6 +14,8 @@ pub(super) mod json;
 mod query;
 mod rest;
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -35,7 +37,8 @@ pub fn error_fn(s: &Service, error: ShapeId) -> proc_macro2::Ident {
 }
 
 pub fn emit(s: &Service) -> TokenStream {
-    let ops = s.operations.iter().map(|op| {
+    let ops = s.operations.iter().enumerate().map(|(index, op)| {
+        let gate = super::op_gate(s, index);
         let (request, output) = match &s.protocol {
             Protocol::AwsJson { .. } => (aws_json::request(s, op), aws_json::output(s, op)),
             Protocol::AwsQuery { .. } => (aws_query::request(s, op), aws_query::output(s, op)),
@@ -53,11 +56,13 @@ pub fn emit(s: &Service) -> TokenStream {
         let doc_out = format!(" The `{}` answer's members, from its body (and headers).", op.name);
         quote! {
             #[doc = #doc_req]
+            #gate
             pub(super) fn #req_fn(#handle: &crate::runtime::client::Handle, #input_param: &#input) -> Result<crate::runtime::client::Request, String> {
                 #request
             }
 
             #[doc = #doc_out]
+            #gate
             pub(super) fn #out_fn(response: &crate::runtime::client::Response) -> Result<#output_t, String> {
                 #output
             }
@@ -67,8 +72,12 @@ pub fn emit(s: &Service) -> TokenStream {
         .shapes
         .iter()
         .enumerate()
-        .filter(|(_, sh)| sh.in_output && matches!(&sh.kind, ShapeKind::Structure(st) if st.error.is_some()))
-        .map(|(id, _)| error_reader(s, id));
+        .filter(|(_, sh)| sh.in_output() && matches!(&sh.kind, ShapeKind::Structure(st) if st.error.is_some()))
+        .map(|(id, _)| {
+            // Called by the error enums of the operations that list it.
+            let listing = s.operations.iter().enumerate().filter(|(_, op)| op.errors.contains(&id)).map(|(i, _)| i);
+            super::gated(&super::gate(s, listing), error_reader(s, id))
+        });
     let shapes = match &s.protocol {
         Protocol::AwsJson { .. } | Protocol::RestJson1 | Protocol::HuaweiRest => json::codecs(s),
         Protocol::AwsQuery { .. } => query::codecs(s),
@@ -161,14 +170,14 @@ pub(super) enum Direction {
 }
 
 /// The structures, unions, lists and maps that need a codec function in
-/// `direction`: those the operations' functions call, and what those call.
+/// `direction`: those the operations' functions call, and what those call,
+/// each with the operations that reach it so (its gate).
 /// `top_level` says whether the protocol handles an operation's input or
 /// output structure through such a function (awsJson, awsQuery) or inline (REST).
-pub(super) fn demanded(s: &Service, direction: Direction, top_level: bool) -> std::collections::BTreeSet<ShapeId> {
+pub(super) fn demanded(s: &Service, direction: Direction, top_level: bool) -> BTreeMap<ShapeId, BTreeSet<usize>> {
     let aggregate = |id: ShapeId| {
         matches!(s.shape(id).kind, ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::List { .. } | ShapeKind::Map { .. })
     };
-    let mut roots = Vec::new();
     let body_targets = |id: ShapeId, out: &mut Vec<ShapeId>| {
         for m in &s.structure(id).members {
             if matches!(m.location, crate::ir::Location::Body | crate::ir::Location::Payload) {
@@ -176,31 +185,30 @@ pub(super) fn demanded(s: &Service, direction: Direction, top_level: bool) -> st
             }
         }
     };
-    for op in &s.operations {
+    let mut out: BTreeMap<ShapeId, BTreeSet<usize>> = BTreeMap::new();
+    for (index, op) in s.operations.iter().enumerate() {
+        let mut roots = Vec::new();
         let io = if direction == Direction::Write { op.input } else { op.output };
         if top_level {
             roots.push(io);
         } else {
             body_targets(io, &mut roots);
         }
-    }
-    if direction == Direction::Read {
-        for (id, shape) in s.shapes.iter().enumerate() {
-            if shape.in_output && matches!(&shape.kind, ShapeKind::Structure(st) if st.error.is_some()) {
-                body_targets(id, &mut roots);
+        if direction == Direction::Read {
+            for &e in &op.errors {
+                body_targets(e, &mut roots);
             }
         }
-    }
-    let mut out = std::collections::BTreeSet::new();
-    while let Some(id) = roots.pop() {
-        if !aggregate(id) || !out.insert(id) {
-            continue;
-        }
-        match &s.shape(id).kind {
-            ShapeKind::Structure(st) | ShapeKind::Union(st) => roots.extend(st.members.iter().map(|m| m.target)),
-            ShapeKind::List { member, .. } => roots.push(*member),
-            ShapeKind::Map { value, .. } => roots.push(*value),
-            _ => {}
+        while let Some(id) = roots.pop() {
+            if !aggregate(id) || !out.entry(id).or_default().insert(index) {
+                continue;
+            }
+            match &s.shape(id).kind {
+                ShapeKind::Structure(st) | ShapeKind::Union(st) => roots.extend(st.members.iter().map(|m| m.target)),
+                ShapeKind::List { member, .. } => roots.push(*member),
+                ShapeKind::Map { value, .. } => roots.push(*value),
+                _ => {}
+            }
         }
     }
     out

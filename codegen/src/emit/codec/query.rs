@@ -23,11 +23,14 @@ fn xml_entry_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
 
 pub(super) fn codecs(s: &Service) -> TokenStream {
     // Lists and maps are written inline (their keys depend on the member); structures and unions get a function.
+    let gated = |(id, ops): (ShapeId, std::collections::BTreeSet<usize>), f: fn(&Service, ShapeId) -> TokenStream| {
+        crate::emit::gated(&crate::emit::gate(s, ops), f(s, id))
+    };
     let writers = demanded(s, Direction::Write, true)
         .into_iter()
-        .filter(|&id| matches!(s.shape(id).kind, ShapeKind::Structure(_) | ShapeKind::Union(_)))
-        .map(|id| form_writer(s, id));
-    let readers = demanded(s, Direction::Read, true).into_iter().map(|id| xml_reader(s, id));
+        .filter(|(id, _)| matches!(s.shape(*id).kind, ShapeKind::Structure(_) | ShapeKind::Union(_)))
+        .map(|d| gated(d, form_writer));
+    let readers = demanded(s, Direction::Read, true).into_iter().map(|d| gated(d, xml_reader));
     quote! { #(#writers)* #(#readers)* }
 }
 
