@@ -5,6 +5,9 @@
 #
 # - bench/ours and the loopback server build (debug), and the program makes all
 #   five calls once, 50 sequential and 50 eight at a time against the server;
+# - bench/floor-call (the per-call floor) builds (debug) and makes its call once
+#   and 50 sequential; ours reads the large DescribeLifecycleHooks answer twice
+#   (bench/large-answers.sh's mode), and large-answers.sh parses;
 # - the micro benchmarks (divan) run once each (`cargo test --benches`);
 # - the generator benchmark runs on tiny sizes;
 # - the measuring scripts parse (`bash -n`).
@@ -39,6 +42,24 @@ for mode in "seq 50" "conc 50 8"; do
     *) echo "bench smoke: unexpected output from '$mode'" >&2; exit 1 ;;
   esac
 done
+
+# The per-call floor and the large-answer mode (bench/per-call.sh, bench/large-answers.sh).
+bash -n "$here/large-answers.sh"
+(cd "$here/floor-call" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
+floor="$target/debug/bench-floor-call"
+# expect PATTERN PROGRAM ARGS...: runs the program, prints its output, checks its shape.
+expect() {
+  local pattern=$1 out
+  shift
+  out=$("$@")
+  echo "$out"
+  # shellcheck disable=SC2053
+  [[ $out == $pattern ]] || { echo "bench smoke: unexpected output from ${1##*/} ${*:3}" >&2; exit 1; }
+}
+expect "floor PutLifecycleHook: ok" "$floor" "$url" once
+expect "RESULT impl=floor mode=seq calls=50 concurrency=1 * cpu_us_per_call=* maxrss_kb=*" "$floor" "$url" seq 50
+expect "RESULT impl=ours mode=large op=describe-lifecycle-hooks calls=2 items=10000 answer_bytes=* cpu_us_per_mb=* \
+held_bytes=* held_per_answer_byte=* maxrss_kb=*" "$ours" "$url" large describe-lifecycle-hooks 2
 
 (cd "$root" && cargo xtask bench-codegen --iterations 2 --sizes 5,10 --size-iterations 2)
 echo "bench smoke: ok"

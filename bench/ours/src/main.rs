@@ -4,7 +4,7 @@
 #[path = "../../common/harness.rs"]
 mod harness;
 
-use harness::CallFuture;
+use harness::{CallFuture, LargeFuture};
 use lifecycle_hooks::runtime::{AwsCredentials, Config, HuaweiCredentials};
 use lifecycle_hooks::{autoscaling, cloudformation, codedeploy, huawei_as, transfer};
 
@@ -76,6 +76,54 @@ fn all_five(c: Clients) -> CallFuture {
     })
 }
 
+/// DescribeLifecycleHooks with its large answer: how many hooks have every field set.
+fn describe_lifecycle_hooks(c: Clients) -> LargeFuture {
+    Box::pin(async move {
+        let out = c
+            .autoscaling
+            .describe_lifecycle_hooks(autoscaling::DescribeLifecycleHooksInput::new("my-asg"))
+            .await
+            .map_err(|e| e.to_string())?;
+        let complete = |h: &&autoscaling::LifecycleHook| {
+            h.lifecycle_hook_name.is_some()
+                && h.auto_scaling_group_name.is_some()
+                && h.lifecycle_transition.is_some()
+                && h.notification_target_arn.is_some()
+                && h.role_arn.is_some()
+                && h.notification_metadata.is_some()
+                && h.heartbeat_timeout.is_some()
+                && h.global_timeout.is_some()
+                && h.default_result.is_some()
+        };
+        Ok(out.lifecycle_hooks.unwrap_or_default().iter().filter(complete).count())
+    })
+}
+
+/// ListHookResults (every invocation of one hook) with its large answer: how many results have every field set.
+fn list_hook_results(c: Clients) -> LargeFuture {
+    Box::pin(async move {
+        let input = cloudformation::ListHookResultsInput::new()
+            .type_arn("arn:aws:cloudformation:us-east-1:123456789012:type/hook/MyCompany-Security-S3Encryption");
+        let out = c.cloudformation.list_hook_results(input).await.map_err(|e| e.to_string())?;
+        let complete = |r: &&cloudformation::HookResultSummary| {
+            r.hook_result_id.is_some()
+                && r.invocation_point.is_some()
+                && r.failure_mode.is_some()
+                && r.type_name.is_some()
+                && r.type_version_id.is_some()
+                && r.type_configuration_version_id.is_some()
+                && r.status.is_some()
+                && r.hook_status_reason.is_some()
+                && r.invoked_at.is_some()
+                && r.target_type.is_some()
+                && r.target_id.is_some()
+                && r.type_arn.is_some()
+                && r.hook_execution_target.is_some()
+        };
+        Ok(out.hook_results.unwrap_or_default().iter().filter(complete).count())
+    })
+}
+
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let endpoint = std::env::args().nth(1).ok_or("usage: bench-ours <endpoint-url> <mode> ...")?;
@@ -93,5 +141,7 @@ async fn main() -> Result<(), String> {
         transfer: transfer::Client::new(config.clone()).map_err(e)?,
         huawei_as: huawei_as::Client::new(config).map_err(e)?,
     };
-    harness::main("ours", clients, put_lifecycle_hook, all_five).await
+    let large: [harness::Large<Clients>; 2] =
+        [("describe-lifecycle-hooks", describe_lifecycle_hooks), ("list-hook-results", list_hook_results)];
+    harness::main("ours", clients, put_lifecycle_hook, all_five, &large).await
 }
