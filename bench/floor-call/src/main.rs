@@ -6,10 +6,11 @@
 //! Per call: write the awsQuery form (percent-encoding the values), sign it
 //! with SigV4 (aws-sigv4, at the current time, `Host` and `Content-Type`
 //! signed, as ours signs), put the headers ours sends on a hyper request
-//! (`Host`, `Content-Type`, `X-Amz-Date`, `Authorization`, `User-Agent`,
-//! `Content-Length`, `Accept`), take an idle connection or open one, send, read
-//! the whole answer and check that its status is 200, and put the connection
-//! back if hyper says it can carry another request. The calling task drives
+//! (`Host`, `Content-Type`, `X-Amz-Date`, `Authorization`, `User-Agent` of
+//! the same length, `Content-Length`, `Accept`: the request is ours byte for
+//! byte but for the signature and the agent's name), take an idle connection
+//! or open one, send, read the whole answer and check that its status is 200,
+//! and put the connection back if hyper says it can carry another request. The calling task drives
 //! the connection while its request is in flight (no task per connection),
 //! the cheapest way hyper offers to reuse connections.
 
@@ -81,15 +82,16 @@ fn form(pairs: &[(&str, &str)]) -> String {
 impl Client {
     async fn put_lifecycle_hook(&self) -> Result<(), String> {
         let floor = &*self.0;
+        // The members in the order ours writes them: the same bytes on the wire.
         let heartbeat = 300.to_string();
         let body = form(&[
             ("Action", "PutLifecycleHook"),
             ("Version", "2011-01-01"),
             ("AutoScalingGroupName", "my-asg"),
             ("LifecycleHookName", "my-launch-hook"),
-            ("LifecycleTransition", "autoscaling:EC2_INSTANCE_LAUNCHING"),
-            ("HeartbeatTimeout", &heartbeat),
             ("DefaultResult", "CONTINUE"),
+            ("HeartbeatTimeout", &heartbeat),
+            ("LifecycleTransition", "autoscaling:EC2_INSTANCE_LAUNCHING"),
         ]);
         let params = v4::SigningParams::builder()
             .identity(&floor.identity)
@@ -113,7 +115,7 @@ impl Client {
             .map_err(|e| e.to_string())?;
         instructions.apply_to_request_http1x(&mut request);
         let headers = request.headers_mut();
-        headers.insert(USER_AGENT, HeaderValue::from_static("bench-floor-call/0.0.0"));
+        headers.insert(USER_AGENT, HeaderValue::from_static("lifecycle-floor/0.1.0"));
         headers.insert(CONTENT_LENGTH, HeaderValue::from(length));
         headers.insert(ACCEPT, HeaderValue::from_static("*/*"));
 
