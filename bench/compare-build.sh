@@ -16,7 +16,18 @@
 # 0.5 s), user+system CPU time, and the size of the binary stripped with
 # `strip`. Prints a Markdown table; raw logs go to bench/results/.
 #
-# Usage: bench/compare-build.sh [--no-wait] [--only ours|peer|floor|floor-min]
+# Whole services, like for like (issue 14): bench/whole on a crate generated
+# from botocore's whole models (`cargo xtask bench-whole`) against the SDK's
+# crates: Auto Scaling alone (66 operations; bench/peer-aws-sdk
+# --no-default-features is aws-sdk-autoscaling alone) and the four services
+# (274 operations). And paying only for what is called: a program on
+# PutLifecycleHook through its per-operation feature, from the whole
+# four-service crate and from a crate generated from the seed operations, one
+# per service, as the project began (`cargo xtask bench-whole
+# --seed-operations`); the last build regenerates the whole crate again.
+#
+# Usage: bench/compare-build.sh [--no-wait] [--only NAME]
+#   NAME: ours peer floor floor-min whole-autoscaling peer-autoscaling whole-four put-whole put-one
 #   --no-wait   do not wait for a quiet machine first (bench/wait-quiet.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -28,12 +39,15 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --no-wait) wait=0 ;;
     --only) only=$2; shift ;;
-    *) echo "usage: $0 [--no-wait] [--only ours|peer|floor|floor-min]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--no-wait] [--only NAME]" >&2; exit 2 ;;
   esac
   shift
 done
 
-for p in ours peer-aws-sdk floor; do
+root=$(dirname "$here")
+whole() { (cd "$root" && cargo xtask bench-whole --iterations 1 "$@" > /dev/null); }
+whole
+for p in ours peer-aws-sdk floor whole; do
   (cd "$here/$p" && cargo fetch --locked -q)
 done
 quiet="(not waited for)"
@@ -92,21 +106,33 @@ run() {
     peer) build peer "$here/peer-aws-sdk" bench-peer-aws-sdk ;;
     floor) build floor "$here/floor" bench-floor ;;
     floor-min) build floor-min "$here/floor" bench-floor --no-default-features ;;
+    whole-autoscaling) build whole-autoscaling "$here/whole" bench-whole --no-default-features --features autoscaling ;;
+    peer-autoscaling) build peer-autoscaling "$here/peer-aws-sdk" bench-peer-aws-sdk --no-default-features ;;
+    whole-four) build whole-four "$here/whole" bench-whole ;;
+    put-whole) build put-whole "$here/whole" bench-whole --no-default-features --features put-lifecycle-hook ;;
+    put-one)
+      whole --seed-operations
+      build put-one "$here/whole" bench-whole --no-default-features --features put-lifecycle-hook
+      whole
+      ;;
   esac
 }
 
-ours=(- - - - -)
-peer=(- - - - -)
-floor=(- - - - -)
-floormin=(- - - - -)
-if [ -z "$only" ] || [ "$only" = ours ]; then read -r -a ours <<< "$(run ours)"; fi
-if [ -z "$only" ] || [ "$only" = peer ]; then read -r -a peer <<< "$(run peer)"; fi
-if [ -z "$only" ] || [ "$only" = floor ]; then read -r -a floor <<< "$(run floor)"; fi
-if [ -z "$only" ] || [ "$only" = floor-min ]; then read -r -a floormin <<< "$(run floor-min)"; fi
+names=(ours peer floor floor-min whole-autoscaling peer-autoscaling whole-four put-whole put-one)
+: > "$results/build-raw.txt"
+declare -A r
+for n in "${names[@]}"; do
+  r[$n]="- - - - -"
+  if [ -z "$only" ] || [ "$only" = "$n" ]; then r[$n]=$(run "$n"); fi
+  echo "$n: ${r[$n]}" >> "$results/build-raw.txt"
+done
+ours=(${r[ours]}) peer=(${r[peer]}) floor=(${r[floor]}) floormin=(${r[floor-min]})
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$results/build-machine.txt"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "-") printf "%.3f (1/%.1f)", a / b, b / a; else print "-" }'; }
 mib() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.0f MiB", k / 1024 }'; }
+secs() { [ "$1" = - ] && echo - || echo "$1 s"; }
+bytes() { [ "$1" = - ] && echo - || echo "$1 B"; }
 {
   echo "| cold release build | ours (5 operations) | aws-sdk-rust (4 operations) | ours / peer | target | floor as used (no code) | floor / peer | floor, minimum | minimum / peer |"
   echo "|---|---|---|---|---|---|---|---|---|"
@@ -114,11 +140,36 @@ mib() { awk -v k="$1" 'BEGIN { if (k == "-") print "-"; else printf "%.0f MiB", 
     local o=${ours[$2]} p=${peer[$2]} f=${floor[$2]} m=${floormin[$2]}
     echo "| $1 | $($3 "$o") | $($3 "$p") | $(ratio "$o" "$p") | $4 | $($3 "$f") | $(ratio "$f" "$p") | $($3 "$m") | $(ratio "$m" "$p") |"
   }
-  secs() { [ "$1" = - ] && echo - || echo "$1 s"; }
-  bytes() { [ "$1" = - ] && echo - || echo "$1 B"; }
   row "wall time" 0 secs "<= 1/8"
   row "peak RSS, largest process (time -v)" 1 mib "<= 1/3"
   row "peak RSS, whole build (sampled sum)" 2 mib ""
   row "CPU time (user + sys)" 3 secs ""
   row "stripped binary" 4 bytes "<= 1/4"
 } | tee "$results/build-table.md"
+
+# Whole services against the SDK's crates, like for like.
+wa=(${r[whole-autoscaling]}) pa=(${r[peer-autoscaling]}) wf=(${r[whole-four]})
+pw=(${r[put-whole]}) po=(${r[put-one]})
+{
+  echo
+  echo "| cold release build | ours, whole Auto Scaling (66) | aws-sdk-autoscaling | ours / peer | ours, four whole services (274) | the four SDK crates | ours / peer | target |"
+  echo "|---|---|---|---|---|---|---|---|"
+  row2() { # LABEL INDEX UNIT-FORMATTER TARGET
+    echo "| $1 | $($3 "${wa[$2]}") | $($3 "${pa[$2]}") | $(ratio "${wa[$2]}" "${pa[$2]}") | $($3 "${wf[$2]}") | $($3 "${peer[$2]}") | $(ratio "${wf[$2]}" "${peer[$2]}") | $4 |"
+  }
+  row2 "wall time" 0 secs "<= 1/4"
+  row2 "peak RSS, largest process (time -v)" 1 mib "<= 1/3"
+  row2 "peak RSS, whole build (sampled sum)" 2 mib ""
+  row2 "CPU time (user + sys)" 3 secs ""
+  row2 "stripped binary" 4 bytes ""
+  # Build CPU above the floor (bench/floor as used), per operation.
+  per_op() { awk -v c="$1" -v f="${floor[3]}" -v n="$2" 'BEGIN { if (c == "-" || f == "-") print "-"; else printf "%.3f", (c - f) / n }'; }
+  a_ours=$(per_op "${wa[3]}" 66) a_peer=$(per_op "${pa[3]}" 66) f_ours=$(per_op "${wf[3]}" 274) f_peer=$(per_op "${peer[3]}" 274)
+  echo "| build CPU above the floor, per operation | $a_ours s | $a_peer s | $(ratio "$a_ours" "$a_peer") | $f_ours s | $f_peer s | $(ratio "$f_ours" "$f_peer") | <= 1/10 |"
+  echo
+  echo "| PutLifecycleHook alone (per-operation feature) | from the four whole services (274) | from the seed operations (one per service) | difference | target |"
+  echo "|---|---|---|---|---|"
+  echo "| cold release build, wall time | $(secs "${pw[0]}") | $(secs "${po[0]}") | $(awk -v a="${pw[0]}" -v b="${po[0]}" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.2f s", a - b }') | within 5 s |"
+  echo "| CPU time (user + sys) | $(secs "${pw[3]}") | $(secs "${po[3]}") | $(awk -v a="${pw[3]}" -v b="${po[3]}" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.2f s", a - b }') | |"
+  echo "| peak RSS, largest process | $(mib "${pw[1]}") | $(mib "${po[1]}") | | |"
+} | tee "$results/build-whole-table.md"

@@ -370,7 +370,7 @@ pub fn gating(root: &Path, operations: usize, command: &str, repeats: usize) -> 
             synth_written = true;
         }
         let files = codegen::generate(&models).map_err(|d| d.to_string())?;
-        write_generated(root, &work.join("generated"), &files)?;
+        write_generated(&root.join("runtime").display().to_string(), &work.join("generated"), &files)?;
         let features = features.iter().map(|f| format!("lifecycle-hooks/{f}")).collect::<Vec<_>>().join(",");
         // Untimed: build every dependency, so the timed runs compile only the generated crate and the program.
         run_cargo(&work, &target, command, &features)?;
@@ -453,23 +453,76 @@ fn main() {
     .map_err(|e| e.to_string())
 }
 
-/// Writes the library crate's files (not the CLI package) into `dir`, runtime by absolute path.
-fn write_generated(root: &Path, dir: &Path, files: &[codegen::GeneratedFile]) -> Result<(), String> {
+/// Writes the library crate's files (not the CLI package) into `dir`, the runtime at `runtime`.
+fn write_generated(runtime: &str, dir: &Path, files: &[codegen::GeneratedFile]) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(dir);
-    let runtime = root.join("runtime");
     for f in files.iter().filter(|f| !f.path.starts_with("cli/")) {
         let path = dir.join(&f.path);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
         let contents = if f.path == "Cargo.toml" {
-            f.contents.replace("path = \"../runtime\"", &format!("path = {:?}", runtime.display().to_string()))
+            f.contents.replace("path = \"../runtime\"", &format!("path = {runtime:?}"))
         } else {
             f.contents.clone()
         };
         std::fs::write(&path, contents).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The AWS services of `models/`, by botocore folder, as `cargo xtask bench-whole` imports them.
+pub const WHOLE_SERVICES: &[&str] = &["autoscaling", "cloudformation", "codedeploy", "transfer"];
+
+/// The lifecycle-hook operation of each of [`WHOLE_SERVICES`]: the one-operation models the project began with.
+pub const SEED_OPERATIONS: &[&str] = &["PutLifecycleHook", "ListHookResults", "PutLifecycleEventHookExecutionStatus", "SendWorkflowStepState"];
+
+/// `cargo xtask bench-whole [--seed-operations]`: imports every operation of the
+/// four AWS services from the pinned botocore into `<whole>/models/` and
+/// generates the library crate into `<whole>/generated/` (for `bench/whole`,
+/// the program that builds on it; neither is committed). With
+/// `--seed-operations`, each service's lifecycle-hook operation alone: the
+/// one-operation models a program on one operation was generated from before
+/// whole services. Returns a report with the operations and the generator's
+/// time on the imported models.
+pub fn whole_services(root: &Path, whole: &Path, seed_operations: bool, iterations: usize) -> Result<String, String> {
+    let models = whole.join("models");
+    let _ = std::fs::remove_dir_all(&models);
+    std::fs::create_dir_all(&models).map_err(|e| format!("cannot create {}: {e}", models.display()))?;
+    for (&service, &seed) in WHOLE_SERVICES.iter().zip(SEED_OPERATIONS) {
+        let args = crate::import::Args {
+            service: service.to_owned(),
+            operations: seed_operations.then(|| vec![seed.to_owned()]),
+            from: None,
+            out: None,
+            unenforced_patterns: false,
+        };
+        let text = crate::import::import(root, &args).map_err(|e| format!("{service}: {e}"))?;
+        std::fs::write(models.join(format!("{service}.yaml")), text).map_err(|e| e.to_string())?;
+    }
+    let times = time_generate(&models, iterations)?;
+    let services = codegen::load_models(&models).map_err(|d| d.to_string())?;
+    let files = codegen::generate(&models).map_err(|d| d.to_string())?;
+    write_generated(&root.join("runtime").display().to_string(), &whole.join("generated"), &files)?;
+    let mut r = String::new();
+    for s in &services {
+        let _ = writeln!(r, "{}: {} operations, {} shapes", s.module, s.operations.len(), s.shapes.len());
+    }
+    let operations: usize = services.iter().map(|s| s.operations.len()).sum();
+    let _ = writeln!(
+        r,
+        "generated {operations} operations into {} ({} files, {} KiB); generate median {:.1} ms (min {:.1}; load+check {:.1}, emit+format {:.1}) over {} runs, {:.2} ms per operation",
+        whole.join("generated").display(),
+        times.files,
+        times.bytes / 1024,
+        ms(times.total.median()),
+        ms(times.total.min()),
+        ms(times.load.median()),
+        ms(times.emit.median()),
+        times.total.runs.len(),
+        ms(times.total.median()) / operations as f64
+    );
+    Ok(r)
 }
 
 #[cfg(test)]

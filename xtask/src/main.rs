@@ -1,5 +1,5 @@
 //! `cargo xtask regenerate [--check]`: see the library docs.
-//! `cargo xtask bench-codegen` and `cargo xtask synth-model`: see `xtask::bench`.
+//! `cargo xtask bench-codegen`, `cargo xtask bench-whole` and `cargo xtask synth-model`: see `xtask::bench`.
 //! `cargo xtask import botocore <service> ...`: see `xtask::import`.
 //! `cargo xtask conformance [--write]`: see `xtask::conformance`.
 //! `cargo xtask crosscheck [MODEL.yaml ...]`: see `xtask::crosscheck`.
@@ -15,6 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 const USAGE: &str = "usage: cargo xtask regenerate [--check]
        cargo xtask bench-codegen [--iterations N] [--sizes N,N,...] [--size-iterations N]
                                  [--gating OPERATIONS] [--gating-command check|build] [--gating-repeats N]
+       cargo xtask bench-whole [--seed-operations] [--iterations N]
        cargo xtask synth-model OPERATIONS OUT.yaml
        cargo xtask import botocore <service> [--operations A,B,...] [--from PATH] [--out PATH] [--unenforced-patterns]
        cargo xtask conformance [--write] [--suites DIR] [--only FILE_LABEL]
@@ -26,6 +27,7 @@ fn main() -> ExitCode {
         ["regenerate"] => xtask::regenerate(&xtask::repo_root(), false),
         ["regenerate", "--check"] => xtask::regenerate(&xtask::repo_root(), true),
         ["bench-codegen", rest @ ..] => bench_codegen(rest),
+        ["bench-whole", rest @ ..] => bench_whole(rest),
         ["import", rest @ ..] => xtask::import::run(&xtask::repo_root(), rest).map_err(|e| e.to_string()),
         ["conformance", rest @ ..] => xtask::conformance::run(&xtask::repo_root(), rest),
         ["crosscheck", rest @ ..] => xtask::crosscheck::run(&xtask::repo_root(), rest),
@@ -46,6 +48,23 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn bench_whole(args: &[&str]) -> Result<(), String> {
+    let (mut seed_operations, mut iterations) = (false, 5);
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        match *flag {
+            "--seed-operations" => seed_operations = true,
+            "--iterations" => {
+                iterations = it.next().and_then(|v| v.parse().ok()).filter(|&n| n > 0).ok_or_else(|| USAGE.to_owned())?;
+            }
+            _ => return Err(USAGE.to_owned()),
+        }
+    }
+    let root = xtask::repo_root();
+    print!("{}", xtask::bench::whole_services(&root, &root.join("bench/whole"), seed_operations, iterations)?);
+    Ok(())
 }
 
 fn bench_codegen(args: &[&str]) -> Result<(), String> {

@@ -26,3 +26,21 @@ fn synthetic_models_are_valid_and_grow_with_their_operations() {
         assert_eq!(service.operations.len(), n);
     }
 }
+
+#[test]
+fn whole_services_import_and_generate_with_a_feature_per_operation() {
+    let root = xtask::repo_root();
+    let out = std::env::temp_dir().join(format!("xtask-bench-whole-{}", std::process::id()));
+    let report = bench::whole_services(&root, &out, true, 1).unwrap();
+    for service in bench::WHOLE_SERVICES {
+        assert!(report.contains(&format!("{service}: 1 operations")), "{report}");
+    }
+    assert!(report.contains("generated 4 operations into"), "{report}");
+    let models: Vec<_> = std::fs::read_dir(out.join("models")).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert_eq!(models.len(), 4, "{models:?}");
+    let manifest = std::fs::read_to_string(out.join("generated/Cargo.toml")).unwrap();
+    assert!(manifest.contains("\nautoscaling = [\"autoscaling-put-lifecycle-hook\"]\n"), "{manifest}");
+    assert!(manifest.contains(&format!("path = {:?}", root.join("runtime").display().to_string())), "{manifest}");
+    assert!(!out.join("generated/cli").exists(), "the benchmark crate has no CLI");
+    std::fs::remove_dir_all(&out).unwrap();
+}
