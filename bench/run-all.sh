@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Every figure of BENCHMARKS.md in one run: builds what is measured first,
 # waits for a quiet machine (bench/wait-quiet.sh), then measures the
-# per-call cost (per-call.sh), our micro-costs (cargo bench in bench/ours),
-# the generator (cargo xtask bench-codegen, with the feature-gating check),
-# and last the cold builds of ours and the peer back to back
-# (compare-build.sh). Everything goes to bench/results/.
+# per-call cost against the peer and the floor (per-call.sh), parsing large
+# answers (large-answers.sh), our micro-costs (cargo bench in bench/ours),
+# the generator (cargo xtask bench-codegen, with the feature-gating check, and
+# cargo xtask bench-whole on the 274 imported operations), `cargo check` of one
+# operation as operations are added (check-flat.sh), and last the cold builds
+# back to back (compare-build.sh: ours, the peer, the floors, whole services,
+# one operation). Everything goes to bench/results/.
 #
 # Usage: bench/run-all.sh [--no-wait]
 set -euo pipefail
@@ -20,6 +23,7 @@ export CARGO_TARGET_DIR_GEN="${CARGO_TARGET_DIR_GEN:-$root/target/bench}"
 
 echo "== preparing (not measured)"
 (cd "$root" && CARGO_TARGET_DIR="$CARGO_TARGET_DIR_GEN" cargo build -q -p xtask)
+(cd "$root" && CARGO_TARGET_DIR="$CARGO_TARGET_DIR_GEN" cargo xtask bench-whole --iterations 1 > /dev/null)
 (cd "$here/ours" && CARGO_TARGET_DIR="$here/target/ours" cargo bench --no-run -q --bench micro 2> /dev/null)
 for p in loopback-server:loopback-server ours:ours peer-aws-sdk:peer; do
   (cd "$here/${p%%:*}" && CARGO_TARGET_DIR="$here/target/${p##*:}" cargo build --release --locked -q)
@@ -44,6 +48,9 @@ quiet="(not waited for)"
 echo "== per call"
 "$here/per-call.sh" --no-wait
 
+echo "== large answers"
+"$here/large-answers.sh" --no-wait
+
 echo "== micro-costs (cargo bench)"
 (cd "$here/ours" && CARGO_TARGET_DIR="$here/target/ours" cargo bench -q --bench micro 2> /dev/null) | tee "$results/micro.txt"
 
@@ -54,6 +61,12 @@ echo "== generator"
 (cd "$root" && for _ in 1 2 3 4 5; do
   CARGO_TARGET_DIR="$CARGO_TARGET_DIR_GEN" /usr/bin/time -f "%e s wall, %U s user, %S s sys" cargo xtask regenerate --check 2>&1 | tail -1
 done) | tee "$results/regenerate-e2e.txt"
+
+# The 274 operations imported from botocore, in-process as above.
+(cd "$root" && CARGO_TARGET_DIR="$CARGO_TARGET_DIR_GEN" cargo xtask bench-whole --iterations 10) | tee "$results/generator-whole.txt"
+
+echo "== cargo check of one operation as operations are added"
+"$here/check-flat.sh"
 
 echo "== cold builds"
 "$here/compare-build.sh" --no-wait

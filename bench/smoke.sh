@@ -8,6 +8,10 @@
 # - bench/floor-call (the per-call floor) builds (debug) and makes its call once
 #   and 50 sequential; ours reads the large DescribeLifecycleHooks answer twice
 #   (bench/large-answers.sh's mode), and large-answers.sh parses;
+# - bench/whole: the crate of the four whole services (274 operations,
+#   `cargo xtask bench-whole`) builds (debug) with the program, which makes
+#   its four calls once; PutLifecycleHook's per-operation feature alone builds
+#   and makes its call once;
 # - the micro benchmarks (divan) run once each (`cargo test --benches`);
 # - the generator benchmark runs on tiny sizes;
 # - the measuring scripts parse (`bash -n`).
@@ -16,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 target="$root/target/bench-smoke"
 
-for s in compare-build.sh per-call.sh run-all.sh wait-quiet.sh rustc-rss.sh; do bash -n "$here/$s"; done
+for s in compare-build.sh per-call.sh run-all.sh wait-quiet.sh rustc-rss.sh check-flat.sh; do bash -n "$here/$s"; done
 
 (cd "$here/loopback-server" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
 (cd "$here/ours" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
@@ -60,6 +64,13 @@ expect "floor PutLifecycleHook: ok" "$floor" "$url" once
 expect "RESULT impl=floor mode=seq calls=50 concurrency=1 * cpu_us_per_call=* maxrss_kb=*" "$floor" "$url" seq 50
 expect "RESULT impl=ours mode=large op=describe-lifecycle-hooks calls=2 items=10000 answer_bytes=* cpu_us_per_mb=* \
 held_bytes=* held_per_answer_byte=* maxrss_kb=*" "$ours" "$url" large describe-lifecycle-hooks 2
+
+# Whole services (bench/compare-build.sh, bench/check-flat.sh).
+(cd "$root" && cargo xtask bench-whole --iterations 1)
+(cd "$here/whole" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
+expect "autoscaling PutLifecycleHook: ok*transfer SendWorkflowStepState: ok" "$target/debug/bench-whole" "$url" once
+(cd "$here/whole" && CARGO_TARGET_DIR="$target" cargo build --locked -q --no-default-features --features put-lifecycle-hook)
+expect "autoscaling PutLifecycleHook: ok" "$target/debug/bench-whole" "$url" once
 
 (cd "$root" && cargo xtask bench-codegen --iterations 2 --sizes 5,10 --size-iterations 2)
 echo "bench smoke: ok"
