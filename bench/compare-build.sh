@@ -26,8 +26,13 @@
 # per service, as the project began (`cargo xtask bench-whole
 # --seed-operations`); the last build regenerates the whole crate again.
 #
-# Usage: bench/compare-build.sh [--no-wait] [--only NAME]
-#   NAME: ours peer floor floor-min whole-autoscaling peer-autoscaling whole-four put-whole put-one
+# And against ourselves before: with BASELINE=<commit>, bench/ours as that
+# commit had it (a git worktree in a temporary folder), built the same way
+# ("baseline"), so that a change's cost shows side by side with the code
+# BENCHMARKS.md measured before it.
+#
+# Usage: [BASELINE=<commit>] bench/compare-build.sh [--no-wait] [--only NAME]
+#   NAME: ours peer floor floor-min whole-autoscaling peer-autoscaling whole-four put-whole put-one baseline
 #   --no-wait   do not wait for a quiet machine first (bench/wait-quiet.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -110,6 +115,15 @@ run() {
     peer-autoscaling) build peer-autoscaling "$here/peer-aws-sdk" bench-peer-aws-sdk --no-default-features ;;
     whole-four) build whole-four "$here/whole" bench-whole ;;
     put-whole) build put-whole "$here/whole" bench-whole --no-default-features --features put-lifecycle-hook ;;
+    baseline)
+      [ -n "${BASELINE:-}" ] || { echo "- - - - -"; return; }
+      local tree
+      tree=$(mktemp -d "${TMPDIR:-/tmp}/baseline.XXXXXX")
+      git -C "$root" worktree add -q --detach "$tree" "$BASELINE" >&2
+      (cd "$tree/bench/ours" && cargo fetch --locked -q)
+      build baseline "$tree/bench/ours" bench-ours
+      git -C "$root" worktree remove --force "$tree" >&2
+      ;;
     put-one)
       whole --seed-operations
       build put-one "$here/whole" bench-whole --no-default-features --features put-lifecycle-hook
@@ -118,7 +132,7 @@ run() {
   esac
 }
 
-names=(ours peer floor floor-min whole-autoscaling peer-autoscaling whole-four put-whole put-one)
+names=(ours baseline peer floor floor-min whole-autoscaling peer-autoscaling whole-four put-whole put-one)
 : > "$results/build-raw.txt"
 declare -A r
 for n in "${names[@]}"; do
@@ -146,6 +160,20 @@ bytes() { [ "$1" = - ] && echo - || echo "$1 B"; }
   row "CPU time (user + sys)" 3 secs ""
   row "stripped binary" 4 bytes "<= 1/4"
 } | tee "$results/build-table.md"
+
+# Ours against ourselves before (BASELINE).
+b=(${r[baseline]})
+if [ -n "${BASELINE:-}" ]; then
+  {
+    echo
+    echo "| cold release build of bench/ours | now | at $BASELINE | now / then | target |"
+    echo "|---|---|---|---|---|"
+    echo "| wall time | $(secs "${ours[0]}") | $(secs "${b[0]}") | $(ratio "${ours[0]}" "${b[0]}") | <= 1.10 |"
+    echo "| CPU time (user + sys) | $(secs "${ours[3]}") | $(secs "${b[3]}") | $(ratio "${ours[3]}" "${b[3]}") | <= 1.10 |"
+    echo "| peak RSS, largest process | $(mib "${ours[1]}") | $(mib "${b[1]}") | $(ratio "${ours[1]}" "${b[1]}") | |"
+    echo "| stripped binary | $(bytes "${ours[4]}") | $(bytes "${b[4]}") | $(ratio "${ours[4]}" "${b[4]}") | |"
+  } | tee "$results/build-baseline-table.md"
+fi
 
 # Whole services against the SDK's crates, like for like.
 wa=(${r[whole-autoscaling]}) pa=(${r[peer-autoscaling]}) wf=(${r[whole-four]})
