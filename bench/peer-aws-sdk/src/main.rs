@@ -1,19 +1,24 @@
 //! The four AWS lifecycle-hook operations through aws-sdk-rust (see
 //! bench/common/harness.rs for the command line). The fifth operation of
 //! bench/ours, Huawei Cloud's CallbackLifecycleHook, has no AWS SDK client.
+//! Without the `four-services` feature only Auto Scaling's client is built:
+//! PutLifecycleHook and the large DescribeLifecycleHooks answer.
 
 #[path = "../../common/harness.rs"]
 mod harness;
 
 use aws_config::{BehaviorVersion, Region};
 use aws_sdk_autoscaling::config::Credentials;
-use harness::CallFuture;
+use harness::{CallFuture, LargeFuture};
 
 #[derive(Clone)]
 struct Clients {
     autoscaling: aws_sdk_autoscaling::Client,
+    #[cfg(feature = "four-services")]
     codedeploy: aws_sdk_codedeploy::Client,
+    #[cfg(feature = "four-services")]
     cloudformation: aws_sdk_cloudformation::Client,
+    #[cfg(feature = "four-services")]
     transfer: aws_sdk_transfer::Client,
 }
 
@@ -33,6 +38,16 @@ fn put_lifecycle_hook(c: Clients) -> CallFuture {
     })
 }
 
+#[cfg(not(feature = "four-services"))]
+fn all_four(c: Clients) -> CallFuture {
+    Box::pin(async move {
+        put_lifecycle_hook(c).await?;
+        println!("autoscaling PutLifecycleHook: ok");
+        Ok(())
+    })
+}
+
+#[cfg(feature = "four-services")]
 fn all_four(c: Clients) -> CallFuture {
     Box::pin(async move {
         put_lifecycle_hook(c.clone()).await?;
@@ -70,6 +85,61 @@ fn all_four(c: Clients) -> CallFuture {
     })
 }
 
+/// DescribeLifecycleHooks with its large answer: how many hooks have every field set.
+fn describe_lifecycle_hooks(c: Clients) -> LargeFuture {
+    Box::pin(async move {
+        let out = c
+            .autoscaling
+            .describe_lifecycle_hooks()
+            .auto_scaling_group_name("my-asg")
+            .send()
+            .await
+            .map_err(|e| format!("{}", aws_sdk_autoscaling::error::DisplayErrorContext(e)))?;
+        let complete = |h: &&aws_sdk_autoscaling::types::LifecycleHook| {
+            h.lifecycle_hook_name.is_some()
+                && h.auto_scaling_group_name.is_some()
+                && h.lifecycle_transition.is_some()
+                && h.notification_target_arn.is_some()
+                && h.role_arn.is_some()
+                && h.notification_metadata.is_some()
+                && h.heartbeat_timeout.is_some()
+                && h.global_timeout.is_some()
+                && h.default_result.is_some()
+        };
+        Ok(out.lifecycle_hooks().iter().filter(complete).count())
+    })
+}
+
+/// ListHookResults (every invocation of one hook) with its large answer: how many results have every field set.
+#[cfg(feature = "four-services")]
+fn list_hook_results(c: Clients) -> LargeFuture {
+    Box::pin(async move {
+        let out = c
+            .cloudformation
+            .list_hook_results()
+            .type_arn("arn:aws:cloudformation:us-east-1:123456789012:type/hook/MyCompany-Security-S3Encryption")
+            .send()
+            .await
+            .map_err(|e| format!("{}", aws_sdk_cloudformation::error::DisplayErrorContext(e)))?;
+        let complete = |r: &&aws_sdk_cloudformation::types::HookResultSummary| {
+            r.hook_result_id.is_some()
+                && r.invocation_point.is_some()
+                && r.failure_mode.is_some()
+                && r.type_name.is_some()
+                && r.type_version_id.is_some()
+                && r.type_configuration_version_id.is_some()
+                && r.status.is_some()
+                && r.hook_status_reason.is_some()
+                && r.invoked_at.is_some()
+                && r.target_type.is_some()
+                && r.target_id.is_some()
+                && r.type_arn.is_some()
+                && r.hook_execution_target.is_some()
+        };
+        Ok(out.hook_results().iter().filter(complete).count())
+    })
+}
+
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let endpoint = std::env::args().nth(1).ok_or("usage: bench-peer-aws-sdk <endpoint-url> <mode> ...")?;
@@ -87,9 +157,17 @@ async fn main() -> Result<(), String> {
         .await;
     let clients = Clients {
         autoscaling: aws_sdk_autoscaling::Client::new(&config),
+        #[cfg(feature = "four-services")]
         codedeploy: aws_sdk_codedeploy::Client::new(&config),
+        #[cfg(feature = "four-services")]
         cloudformation: aws_sdk_cloudformation::Client::new(&config),
+        #[cfg(feature = "four-services")]
         transfer: aws_sdk_transfer::Client::new(&config),
     };
-    harness::main("peer-aws-sdk", clients, put_lifecycle_hook, all_four).await
+    let large: &[harness::Large<Clients>] = &[
+        ("describe-lifecycle-hooks", describe_lifecycle_hooks),
+        #[cfg(feature = "four-services")]
+        ("list-hook-results", list_hook_results),
+    ];
+    harness::main("peer-aws-sdk", clients, put_lifecycle_hook, all_four, large).await
 }
