@@ -12,7 +12,10 @@
 # calls, then 10,000 calls 64 at a time (after a warm-up of 200 calls). Prints
 # the medians as a Markdown table; raw lines go to bench/results/per-call.txt.
 #
-# Usage: bench/per-call.sh [--no-wait] [--calls N] [--concurrency C] [--repeats R]
+# With BASELINE=<commit>, that commit's bench/ours runs in the same rotation
+# and a second table compares the two.
+#
+# Usage: [BASELINE=<commit>] bench/per-call.sh [--no-wait] [--calls N] [--concurrency C] [--repeats R]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 results="$here/results"
@@ -38,6 +41,15 @@ server="$here/target/loopback-server/release/loopback-server"
 ours="$here/target/ours/release/bench-ours"
 peer="$here/target/peer/release/bench-peer-aws-sdk"
 floor="$here/target/floor-call/release/bench-floor-call"
+# With BASELINE=<commit>: bench/ours as that commit had it, run in the same rotation (its lines say impl=baseline).
+baseline=""
+if [ -n "${BASELINE:-}" ]; then
+  tree=$(mktemp -d "${TMPDIR:-/tmp}/baseline.XXXXXX")
+  git -C "$(dirname "$here")" worktree add -q --detach "$tree" "$BASELINE"
+  (cd "$tree/bench/ours" && CARGO_TARGET_DIR="$here/target/baseline" cargo build --release --locked -q)
+  git -C "$(dirname "$here")" worktree remove --force "$tree"
+  baseline="$here/target/baseline/release/bench-ours"
+fi
 
 quiet="(not waited for)"
 if [ "$wait" = 1 ]; then
@@ -66,6 +78,10 @@ for _ in $(seq "$repeats"); do
     "$bin" "$url" seq "$calls" >> "$out"
     "$bin" "$url" conc "$calls" "$concurrency" >> "$out"
   done
+  if [ -n "$baseline" ]; then
+    "$baseline" "$url" seq "$calls" | sed 's/^RESULT impl=ours /RESULT impl=baseline /' >> "$out"
+    "$baseline" "$url" conc "$calls" "$concurrency" | sed 's/^RESULT impl=ours /RESULT impl=baseline /' >> "$out"
+  fi
 done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"
 
@@ -96,4 +112,13 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
     echo "| $label: client peak RSS | ${o_rss} KiB | ${p_rss} KiB | ${f_rss} KiB" \
       "| $(ratio "$o_rss" "$p_rss") | | $(ratio "$o_rss" "$f_rss") | |"
   done
+  if [ -n "$baseline" ]; then
+    echo
+    echo "| PutLifecycleHook client CPU per call, median of $repeats | ours now | ours at $BASELINE | now / then | target |"
+    echo "|---|---|---|---|---|"
+    for mode in seq conc; do
+      o_cpu=$(median cpu_us_per_call ours "$mode") b_cpu=$(median cpu_us_per_call baseline "$mode")
+      echo "| $mode | ${o_cpu} µs | ${b_cpu} µs | $(ratio "$o_cpu" "$b_cpu") | <= 1.10 |"
+    done
+  fi
 } | tee "$results/per-call-table.md"
