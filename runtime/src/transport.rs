@@ -331,7 +331,9 @@ async fn exchange(conn: Conn, request: HttpRequest, max_body: usize) -> Outcome 
     match drive(&mut driver, read_answer(answer, max_body)).await {
         Ok(response) => {
             // One more turn lets hyper finish the message and mark the connection idle (or closed).
-            let conn = driver.map(|driver| Conn { sender, driver, probe }).and_then(|mut c| c.is_reusable().then_some(c));
+            // The socket itself is looked at when the connection is taken again (`checkout`):
+            // a close that arrives in between is what that check is for, so one look per call does.
+            let conn = driver.map(|driver| Conn { sender, driver, probe }).and_then(|mut c| c.hyper_idle().then_some(c));
             Outcome::Answered(response, conn)
         }
         Err(e) => Outcome::Failed(e),
@@ -391,9 +393,11 @@ impl Conn {
     /// close, reset or stray bytes from the server), and hyper, polled once
     /// without waiting, agrees.
     fn is_reusable(&mut self) -> bool {
-        if !self.probe.is_quiet() {
-            return false;
-        }
+        self.probe.is_quiet() && self.hyper_idle()
+    }
+
+    /// hyper, polled once without waiting, has the connection open and ready for a request.
+    fn hyper_idle(&mut self) -> bool {
         let mut cx = Context::from_waker(Waker::noop());
         if Pin::new(&mut self.driver).poll(&mut cx).is_ready() {
             return false;
