@@ -19,6 +19,8 @@
 # Usage: bench/large-answers.sh [--no-wait] [--calls N] [--repeats R]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common/lib.sh
+. "$here/common/lib.sh"
 results="$here/results"
 mkdir -p "$results"
 wait=1 calls=${CALLS:-20} repeats=${REPEATS:-5}
@@ -45,15 +47,7 @@ if [ "$wait" = 1 ]; then
   quiet=$("$here/wait-quiet.sh")
 fi
 
-port_file=$(mktemp)
-"$server" 0 > "$port_file" &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true; rm -f "$port_file"' EXIT
-for _ in $(seq 50); do
-  grep -q listening "$port_file" && break
-  sleep 0.1
-done
-url="http://127.0.0.1:$(awk '/listening/ { print $3 }' "$port_file")"
+start_loopback "$server"
 
 ops="describe-lifecycle-hooks list-hook-results"
 out="$results/large-answers.txt"
@@ -68,10 +62,7 @@ done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"
 
 # median FIELD IMPL OP
-median() {
-  grep "^RESULT impl=$2 mode=large op=$3 " "$out" | tr ' ' '\n' | awk -F= -v f="$1" '$1 == f { print $2 }' | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+median() { median_field "$1" "RESULT impl=$2 mode=large op=$3 " "$out"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # fmt SCALE DECIMALS VALUE: VALUE / SCALE
 fmt() { awk -v s="$1" -v d="$2" -v v="$3" 'BEGIN { printf "%.*f", d, v / s }'; }

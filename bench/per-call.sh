@@ -18,6 +18,8 @@
 # Usage: [BASELINE=<commit>] bench/per-call.sh [--no-wait] [--calls N] [--concurrency C] [--repeats R]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common/lib.sh
+. "$here/common/lib.sh"
 results="$here/results"
 mkdir -p "$results"
 wait=1 calls=10000 concurrency=64 repeats=${REPEATS:-5}
@@ -56,15 +58,7 @@ if [ "$wait" = 1 ]; then
   quiet=$("$here/wait-quiet.sh")
 fi
 
-port_file=$(mktemp)
-"$server" 0 > "$port_file" &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true; rm -f "$port_file"' EXIT
-for _ in $(seq 50); do
-  grep -q listening "$port_file" && break
-  sleep 0.1
-done
-url="http://127.0.0.1:$(awk '/listening/ { print $3 }' "$port_file")"
+start_loopback "$server"
 
 # The answers are checked once: every operation of each program succeeds.
 "$ours" "$url" once > /dev/null
@@ -86,10 +80,7 @@ done
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$out"
 
 # median FIELD IMPL MODE
-median() {
-  grep "^RESULT impl=$2 mode=$3 " "$out" | tr ' ' '\n' | awk -F= -v f="$1" '$1 == f { print $2 }' | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+median() { median_field "$1" "RESULT impl=$2 mode=$3 " "$out"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 {
   grep '^#' "$out" | sed 's/^# /    /'

@@ -17,6 +17,8 @@
 # - the measuring scripts parse (`bash -n`).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common/lib.sh
+. "$here/common/lib.sh"
 root=$(dirname "$here")
 target="$root/target/bench-smoke"
 
@@ -26,15 +28,7 @@ for s in compare-build.sh per-call.sh run-all.sh wait-quiet.sh rustc-rss.sh chec
 (cd "$here/ours" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
 (cd "$here/ours" && CARGO_TARGET_DIR="$target" cargo test --locked -q --benches)
 
-port_file=$(mktemp)
-"$target/debug/loopback-server" 0 > "$port_file" &
-server_pid=$!
-trap 'kill "$server_pid" 2>/dev/null || true; rm -f "$port_file"' EXIT
-for _ in $(seq 100); do
-  grep -q listening "$port_file" && break
-  sleep 0.1
-done
-url="http://127.0.0.1:$(awk '/listening/ { print $3 }' "$port_file")"
+start_loopback "$target/debug/loopback-server"
 ours="$target/debug/bench-ours"
 "$ours" "$url" once
 for mode in "seq 50" "conc 50 8"; do
