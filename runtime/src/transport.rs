@@ -103,6 +103,8 @@ struct Shared {
     connect_timeout: Duration,
     /// Idle connections older than this are closed, not reused.
     idle_timeout: Duration,
+    /// The reaper looks at the pool at least this often (see `reap`).
+    reap_every: Duration,
     /// At most this many idle connections are kept.
     max_idle: usize,
     pool: Mutex<Pool>,
@@ -222,6 +224,8 @@ pub(crate) fn client_via(config: &Config, uri: &hyper::Uri, proxy: Option<Proxy>
             tls,
             connect_timeout: config.connect_timeout(),
             idle_timeout: config.idle_timeout(),
+            // Half the attempt limit: see `reap`.
+            reap_every: config.attempt_timeout().map_or(Duration::MAX, |t| (t / 2).max(Duration::from_secs(1))),
             max_idle: config.max_idle_connections(),
             pool: Mutex::new(Pool::default()),
         }),
@@ -449,7 +453,15 @@ async fn reap(shared: std::sync::Weak<Shared>) {
                 pool.reaping = false;
                 return;
             };
-            let wake = *oldest + timeout;
+            // At the oldest's expiry, or sooner: the timer of a call's attempt limit is then
+            // never the runtime's earliest, so starting one does not wake the thread that
+            // waits on the timers (an eventfd write and a context switch per call otherwise).
+            let expiry = oldest.checked_add(timeout);
+            let check = Instant::now().checked_add(shared.reap_every);
+            let Some(wake) = expiry.into_iter().chain(check).min() else {
+                // Nothing here can expire: the reaper stays marked as running and ends.
+                return;
+            };
             drop(pool);
             drop(closed);
             wake
