@@ -5,9 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use std::collections::BTreeSet;
-
-use super::{Direction, body_timestamp_format, demanded, timestamp_format_tokens, zero};
+use super::{Direction, body_timestamp_format, demanded, gated_codec, timestamp_format_tokens, zero};
 use crate::ir::{Location, Member, NumberKind, Presence, Service, ShapeId, ShapeKind, Structure, TimestampFormat};
 use crate::naming::ident;
 
@@ -27,11 +25,8 @@ pub(super) fn local(m: &Member) -> proc_macro2::Ident {
 /// Writer and reader functions for every shape that needs one.
 pub(super) fn codecs(s: &Service) -> TokenStream {
     let top_level = matches!(s.protocol, crate::ir::Protocol::AwsJson { .. });
-    let gated = |(id, ops): (ShapeId, BTreeSet<usize>), f: fn(&Service, ShapeId) -> TokenStream| {
-        crate::emit::gated(&crate::emit::gate(s, ops), f(s, id))
-    };
-    let writers = demanded(s, Direction::Write, top_level).into_iter().map(|d| gated(d, writer));
-    let readers = demanded(s, Direction::Read, top_level).into_iter().map(|d| gated(d, reader));
+    let writers = demanded(s, Direction::Write, top_level).into_iter().map(|d| gated_codec(d, s, writer));
+    let readers = demanded(s, Direction::Read, top_level).into_iter().map(|d| gated_codec(d, s, reader));
     quote! { #(#writers)* #(#readers)* }
 }
 

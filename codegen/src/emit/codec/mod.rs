@@ -214,6 +214,11 @@ pub(super) fn demanded(s: &Service, direction: Direction, top_level: bool) -> BT
     out
 }
 
+/// The codec function `f` makes for shape `id`, behind the gate of the operations that demand it.
+pub(super) fn gated_codec((id, ops): (ShapeId, BTreeSet<usize>), s: &Service, f: fn(&Service, ShapeId) -> TokenStream) -> TokenStream {
+    super::gated(&super::gate(s, ops), f(s, id))
+}
+
 /// The format timestamps of shape `id` take in a body (its own, else the protocol's).
 pub(super) fn body_timestamp_format(s: &Service, id: ShapeId) -> TimestampFormat {
     match &s.shape(id).kind {

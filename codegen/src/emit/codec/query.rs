@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::json::local;
-use super::{Direction, ValueRead, body_timestamp_format, demanded, scalar_from_text, scalar_str};
+use super::{Direction, ValueRead, body_timestamp_format, demanded, gated_codec, scalar_from_text, scalar_str};
 use crate::ir::{Member, Presence, Service, ShapeId, ShapeKind, TimestampFormat};
 use crate::naming::ident;
 
@@ -23,14 +23,11 @@ fn xml_entry_fn(s: &Service, id: ShapeId) -> proc_macro2::Ident {
 
 pub(super) fn codecs(s: &Service) -> TokenStream {
     // Lists and maps are written inline (their keys depend on the member); structures and unions get a function.
-    let gated = |(id, ops): (ShapeId, std::collections::BTreeSet<usize>), f: fn(&Service, ShapeId) -> TokenStream| {
-        crate::emit::gated(&crate::emit::gate(s, ops), f(s, id))
-    };
     let writers = demanded(s, Direction::Write, true)
         .into_iter()
         .filter(|(id, _)| matches!(s.shape(*id).kind, ShapeKind::Structure(_) | ShapeKind::Union(_)))
-        .map(|d| gated(d, form_writer));
-    let readers = demanded(s, Direction::Read, true).into_iter().map(|d| gated(d, xml_reader));
+        .map(|d| gated_codec(d, s, form_writer));
+    let readers = demanded(s, Direction::Read, true).into_iter().map(|d| gated_codec(d, s, xml_reader));
     quote! { #(#writers)* #(#readers)* }
 }
 
