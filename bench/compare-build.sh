@@ -36,6 +36,8 @@
 #   --no-wait   do not wait for a quiet machine first (bench/wait-quiet.sh)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=common/lib.sh
+. "$here/common/lib.sh"
 results="$here/results"
 mkdir -p "$results"
 wait=1
@@ -105,6 +107,12 @@ build() {
   rm -rf "$target"
 }
 
+# build_baseline TREE: the measured build of bench/ours in a checkout of $BASELINE.
+build_baseline() {
+  (cd "$1/bench/ours" && cargo fetch --locked -q)
+  build baseline "$1/bench/ours" bench-ours
+}
+
 run() {
   case "$1" in
     ours) build ours "$here/ours" bench-ours ;;
@@ -117,12 +125,7 @@ run() {
     put-whole) build put-whole "$here/whole" bench-whole --no-default-features --features put-lifecycle-hook ;;
     baseline)
       [ -n "${BASELINE:-}" ] || { echo "- - - - -"; return; }
-      local tree
-      tree=$(mktemp -d "${TMPDIR:-/tmp}/baseline.XXXXXX")
-      git -C "$root" worktree add -q --detach "$tree" "$BASELINE" >&2
-      (cd "$tree/bench/ours" && cargo fetch --locked -q)
-      build baseline "$tree/bench/ours" bench-ours
-      git -C "$root" worktree remove --force "$tree" >&2
+      with_baseline_tree build_baseline
       ;;
     put-one)
       whole --seed-operations

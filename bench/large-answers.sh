@@ -34,10 +34,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-build() { (cd "$here/$1" && CARGO_TARGET_DIR="$here/target/$2" cargo build --release --locked -q); }
-build loopback-server loopback-server
-build ours ours
-build peer-aws-sdk peer
+release_build loopback-server loopback-server
+release_build ours ours
+release_build peer-aws-sdk peer
 server="$here/target/loopback-server/release/loopback-server"
 ours="$here/target/ours/release/bench-ours"
 peer="$here/target/peer/release/bench-peer-aws-sdk"

@@ -34,11 +34,10 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-build() { (cd "$here/$1" && CARGO_TARGET_DIR="$here/target/$2" cargo build --release --locked -q); }
-build loopback-server loopback-server
-build ours ours
-build peer-aws-sdk peer
-build floor-call floor-call
+release_build loopback-server loopback-server
+release_build ours ours
+release_build peer-aws-sdk peer
+release_build floor-call floor-call
 server="$here/target/loopback-server/release/loopback-server"
 ours="$here/target/ours/release/bench-ours"
 peer="$here/target/peer/release/bench-peer-aws-sdk"
@@ -46,10 +45,8 @@ floor="$here/target/floor-call/release/bench-floor-call"
 # With BASELINE=<commit>: bench/ours as that commit had it, run in the same rotation (its lines say impl=baseline).
 baseline=""
 if [ -n "${BASELINE:-}" ]; then
-  tree=$(mktemp -d "${TMPDIR:-/tmp}/baseline.XXXXXX")
-  git -C "$(dirname "$here")" worktree add -q --detach "$tree" "$BASELINE"
-  (cd "$tree/bench/ours" && CARGO_TARGET_DIR="$here/target/baseline" cargo build --release --locked -q)
-  git -C "$(dirname "$here")" worktree remove --force "$tree"
+  build_baseline() { (cd "$1/bench/ours" && CARGO_TARGET_DIR="$here/target/baseline" cargo build --release --locked -q); }
+  with_baseline_tree build_baseline
   baseline="$here/target/baseline/release/bench-ours"
 fi
 

@@ -19,3 +19,20 @@ median_field() {
   grep "^$2" "$3" | tr ' ' '\n' | awk -F= -v f="$1" '$1 == f { print $2 }' | sort -g |
     awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
+
+# release_build DIR TARGET: `cargo build --release --locked` of bench/DIR into bench/target/TARGET
+# (`$here` is the calling script's folder, bench/).
+release_build() {
+  (cd "$here/$1" && CARGO_TARGET_DIR="$here/target/$2" cargo build --release --locked -q)
+}
+
+# with_baseline_tree CMD ARGS...: runs CMD ARGS... TREE, where TREE is a temporary git
+# worktree of the commit $BASELINE, and removes the worktree afterwards.
+with_baseline_tree() {
+  local repo tree
+  repo=$(git -C "$(dirname "${BASH_SOURCE[0]}")" rev-parse --show-toplevel)
+  tree=$(mktemp -d "${TMPDIR:-/tmp}/baseline.XXXXXX")
+  git -C "$repo" worktree add -q --detach "$tree" "$BASELINE" >&2
+  "$@" "$tree"
+  git -C "$repo" worktree remove --force "$tree" >&2
+}
