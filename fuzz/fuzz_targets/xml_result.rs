@@ -1,22 +1,26 @@
-//! `xml::parse_document` and `aws_query::parse_result` (with request ids and
-//! element text) on any bytes: a document or an error, never a panic.
+//! `aws_query::read_answer` (the pull reader, element text and children) and
+//! `aws_query::error_meta` on any bytes: a result or an error, never a panic.
 #![no_main]
 #![forbid(unsafe_code)]
 
 use libfuzzer_sys::fuzz_target;
 use lifecycle_hooks_runtime::protocol::aws_query;
-use lifecycle_hooks_runtime::xml;
+use lifecycle_hooks_runtime::{Response, xml};
+
+/// Reads every element: the text of some, the children of the others.
+fn walk(e: &mut xml::Element<'_, '_>) -> Result<usize, String> {
+    let mut total = 0;
+    while let Some(mut child) = e.next_child()? {
+        total += if child.name().len() % 2 == 0 { child.text()?.len() } else { walk(&mut child)? };
+    }
+    Ok(total)
+}
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(doc) = xml::parse_document(data) else { return };
-    let _ = aws_query::request_id_in(&doc);
-    for wrapper in ["ListHookResultsResult", "PutLifecycleHookResult"] {
-        if let Ok(node) = aws_query::parse_result(&doc, wrapper) {
-            for n in node.descendants().filter(|n| n.is_element()) {
-                let _ = xml::text(n);
-                let _ = xml::child(n, "member");
-                let _ = xml::children(n).count();
-            }
+    for wrapper in [Some("ListHookResultsResult"), Some("PutLifecycleHookResult"), None] {
+        if let Ok((total, _)) = aws_query::read_answer(data, wrapper, walk) {
+            assert!(total <= data.len());
         }
     }
+    let _ = aws_query::error_meta(&Response { status: 400, headers: Vec::new(), body: data.to_vec() });
 });

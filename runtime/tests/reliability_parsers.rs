@@ -1,6 +1,6 @@
 //! Property-based robustness of the runtime's answer parsers: the three error
 //! envelope readers (`protocol::{aws_json, aws_query, huawei}::error_meta`),
-//! the XML reader (`xml::parse_document`, `aws_query::parse_result`, request
+//! the XML reader (`xml::Reader`, `aws_query::read_answer`, request
 //! ids) and `Retry-After` parsing, fed random and mutated bytes: truncated and
 //! bit-flipped reference answers, random bytes, invalid UTF-8, deep nesting,
 //! huge bodies and hostile headers. The property is always the same: a typed
@@ -389,34 +389,192 @@ fn request_ids_of_every_protocol_take_any_answer() {
 }
 
 /// Longest error message of the XML reader and the result-wrapper lookup
-/// (roxmltree's position-based messages, and names cut at 64 characters).
+/// (xmlparser's position-based messages, and names cut at 64 characters).
 const MAX_XML_ERROR: usize = 256;
+
+/// Reads every element below `e`, the text of some and the children of the
+/// others (by the parity of the name's length); the bytes of text read.
+fn walk(e: &mut xml::Element<'_, '_>) -> Result<usize, String> {
+    let mut total = 0;
+    while let Some(mut child) = e.next_child()? {
+        total += if child.name().len() % 2 == 0 { child.text()?.len() } else { walk(&mut child)? };
+    }
+    Ok(total)
+}
 
 #[test]
 fn xml_documents_and_result_wrappers_take_any_bytes() {
     let wrappers =
         prop::sample::select(vec!["ListHookResultsResult", "PutLifecycleHookResult", "OpResult", "Error", ""]);
     run(&(body(), wrappers), |(body, wrapper)| {
-        let doc = match xml::parse_document(&body) {
-            Ok(doc) => doc,
-            Err(message) => {
-                prop_assert!(message.len() <= MAX_XML_ERROR, "parse error of {} bytes", message.len());
-                return Ok(());
-            }
-        };
-        let _ = aws_query::request_id_in(&doc);
-        match aws_query::parse_result(&doc, wrapper) {
-            Ok(node) => {
-                prop_assert_eq!(node.tag_name().name(), wrapper);
-                let mut total = 0;
-                for n in node.descendants().filter(|n| n.is_element()) {
-                    total += xml::text(n).len();
-                    let _ = xml::children(n).count();
-                    let _ = xml::child(n, "member");
-                }
+        let wrapper = Some(wrapper).filter(|w| !w.is_empty());
+        match aws_query::read_answer(&body, wrapper, walk) {
+            Ok((total, id)) => {
                 prop_assert!(total <= body.len());
+                prop_assert!(id.is_none_or(|id| id.len() <= body.len()));
             }
-            Err(message) => prop_assert!(message.len() <= MAX_XML_ERROR + wrapper.len(), "{} bytes", message.len()),
+            Err(message) => prop_assert!(message.len() <= MAX_XML_ERROR + 64, "{} bytes: {message}", message.len()),
+        }
+        Ok(())
+    });
+}
+
+/// A document as the pull reader reads it: each element (depth and name, in
+/// document order), then the text of each element (level by level, one pass
+/// of the reader per level, since reading an element's text skips its children).
+fn read_with_the_pull_reader(body: &[u8]) -> Result<Vec<String>, String> {
+    fn names(e: &mut xml::Element<'_, '_>, depth: usize, out: &mut Vec<String>) -> Result<usize, String> {
+        out.push(format!("{depth} <{}>", e.name()));
+        let mut deepest = depth;
+        while let Some(mut child) = e.next_child()? {
+            deepest = deepest.max(names(&mut child, depth + 1, out)?);
+        }
+        Ok(deepest)
+    }
+    fn texts(e: &mut xml::Element<'_, '_>, depth: usize, level: usize, out: &mut Vec<String>) -> Result<(), String> {
+        if depth == level {
+            out.push(format!("{depth} {:?}", e.text()?));
+            return Ok(());
+        }
+        while let Some(mut child) = e.next_child()? {
+            texts(&mut child, depth + 1, level, out)?;
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    let mut reader = xml::Reader::new(body)?;
+    let deepest = names(&mut reader.root()?, 0, &mut out)?;
+    reader.finish()?;
+    for level in 0..=deepest {
+        let mut reader = xml::Reader::new(body)?;
+        texts(&mut reader.root()?, 0, level, &mut out)?;
+        reader.finish()?;
+    }
+    Ok(out)
+}
+
+/// The same, from roxmltree's tree (DTDs refused, as the runtime refuses them).
+fn read_with_roxmltree(body: &[u8]) -> Result<Vec<String>, roxmltree::Error> {
+    let Ok(text) = std::str::from_utf8(body) else { return Err(roxmltree::Error::NoRootNode) };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let options = roxmltree::ParsingOptions { allow_dtd: false, nodes_limit: u32::MAX, ..Default::default() };
+    let doc = roxmltree::Document::parse_with_options(text, options)?;
+    // Depths in one pass (a parent comes before its children), then the text level by level.
+    let mut depths = std::collections::HashMap::new();
+    let mut elements = Vec::new();
+    for n in doc.root_element().descendants().filter(|n| n.is_element()) {
+        let depth = n.parent_element().and_then(|p| depths.get(&p.id())).map_or(0, |d| d + 1);
+        depths.insert(n.id(), depth);
+        elements.push((depth, n));
+    }
+    let mut out: Vec<String> = elements.iter().map(|(depth, n)| format!("{depth} <{}>", n.tag_name().name())).collect();
+    let mut by_level = elements.clone();
+    by_level.sort_by_key(|(depth, _)| *depth);
+    for (depth, n) in by_level {
+        let text: String = n.children().filter(|c| c.is_text()).filter_map(|c| c.text()).collect();
+        out.push(format!("{depth} {text:?}"));
+    }
+    Ok(out)
+}
+
+/// A document written from a tree in the many ways XML allows (CDATA,
+/// character references, CR LF line ends, comments, processing instructions,
+/// attributes, namespace prefixes, empty-element tags, a declaration), then
+/// perhaps mutated a little: mostly well-formed, so the readers' agreement is
+/// tested on what they read, not only on what they refuse.
+fn varied_document() -> impl Strategy<Value = Vec<u8>> {
+    let styles = prop::collection::vec(any::<u8>(), 64);
+    let mutations = prop::collection::vec(mutation(), 0..3);
+    (tree(), styles, any::<bool>(), mutations, any::<bool>()).prop_map(|(tree, styles, declared, mutations, mutate)| {
+        let mut out = String::from(if declared { "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n" } else { "" });
+        let mut style = styles.iter().copied().cycle();
+        let root = match tree {
+            Tree::Text(t) => Tree::Element("Root".into(), vec![Tree::Text(t)]),
+            element => element,
+        };
+        write_varied(&root, &mut style, &mut out);
+        out.push_str("\n<!-- after -->\n");
+        let mut body = out.into_bytes();
+        if mutate {
+            for m in &mutations {
+                apply(&mut body, m);
+            }
+        }
+        body
+    })
+}
+
+fn write_varied(tree: &Tree, style: &mut impl Iterator<Item = u8>, out: &mut String) {
+    let mut next = || style.next().unwrap_or(0) % 6;
+    match tree {
+        Tree::Text(t) => match next() {
+            1 if !t.contains("]]>") => out.push_str(&format!("<![CDATA[{t}]]>")),
+            2 => t.chars().for_each(|c| out.push_str(&format!("&#{};", c as u32))),
+            3 => {
+                out.push_str("<!-- c -->");
+                write(tree, out);
+            }
+            4 => write(&Tree::Text(t.replace('\n', "\r\n")), out),
+            _ => write(tree, out),
+        },
+        Tree::Element(name, kids) => {
+            let (open, close) = match next() {
+                1 => (format!("<{name} a=\"1\" b='&amp;&#x41;'>"), format!("</{name}>")),
+                2 => (format!("<p:{name} xmlns:p=\"urn:p\">"), format!("</p:{name} >")),
+                3 if kids.is_empty() => (format!("<{name}/>"), String::new()),
+                4 => (format!("<{name}><?pi data?>"), format!("</{name}>")),
+                _ => (format!("<{name}>"), format!("</{name}>")),
+            };
+            out.push_str(&open);
+            for k in kids {
+                write_varied(k, style, out);
+            }
+            out.push_str(&close);
+        }
+    }
+}
+
+/// Where the pull reader is laxer than a tree parser, on purpose: it reads
+/// no attribute and resolves no namespace (it matches local names, as the
+/// protocols do), so what is wrong only there is not its concern.
+fn only_attributes_or_namespaces_are_wrong(e: &roxmltree::Error) -> bool {
+    use roxmltree::Error::*;
+    matches!(
+        e,
+        InvalidXmlPrefixUri(_)
+            | UnexpectedXmlUri(_)
+            | UnexpectedXmlnsUri(_)
+            | InvalidElementNamePrefix(_)
+            | DuplicatedNamespace(..)
+            | UnknownNamespace(..)
+            | InvalidAttributeValue(_)
+            | DuplicatedAttribute(..)
+    )
+}
+
+/// The pull reader against an independent oracle, roxmltree (the tree parser
+/// it replaced): on any body, both read the same elements and text, or both
+/// refuse it; except that the pull reader refuses nesting deeper than
+/// `xml::MAX_DEPTH` and a malformed XML declaration (`version="?1.0"`, which
+/// roxmltree lets through and expat, botocore's parser, refuses), and does not
+/// check attributes and namespaces.
+#[test]
+fn the_xml_pull_reader_reads_what_a_tree_parser_reads() {
+    run(&prop_oneof![body(), varied_document()], |body| {
+        let shown = || String::from_utf8_lossy(&body[..body.len().min(300)]).into_owned();
+        match (read_with_the_pull_reader(&body), read_with_roxmltree(&body)) {
+            (Ok(ours), Ok(theirs)) => prop_assert_eq!(ours, theirs, "{}", shown()),
+            (Err(_), Err(_)) => {}
+            (Ok(_), Err(e)) => prop_assert!(only_attributes_or_namespaces_are_wrong(&e), "roxmltree: {e}; ours read {}", shown()),
+            (Err(e), Ok(theirs)) => {
+                let deep = theirs.iter().any(|line| line.starts_with(&format!("{} ", xml::MAX_DEPTH)));
+                let declaration = body.starts_with(b"<?xml ") || body.starts_with("\u{feff}<?xml ".as_bytes());
+                prop_assert!(
+                    (deep && e.contains("deeper than")) || (declaration && e.contains("invalid XML declaration at 1:")),
+                    "ours: {e}; roxmltree read {}",
+                    shown()
+                );
+            }
         }
         Ok(())
     });
@@ -478,10 +636,20 @@ fn xml_text_reads_back_what_was_escaped() {
         let root = Tree::Element("Root".into(), vec![Tree::Element("OpResult".into(), kids.clone())]);
         let mut text = String::from(if bom { "\u{feff}" } else { "" });
         write(&root, &mut text);
-        let doc = xml::parse_document(text.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}: {text}")))?;
-        let result = aws_query::parse_result(&doc, "OpResult").map_err(TestCaseError::fail)?;
-        prop_assert_eq!(xml::text(result), direct_text(&kids));
-        prop_assert_eq!(xml::children(result).count(), kids.iter().filter(|k| matches!(k, Tree::Element(..))).count());
+        let read = |f: fn(&mut xml::Element<'_, '_>) -> Result<String, String>| {
+            aws_query::read_answer(text.as_bytes(), Some("OpResult"), f)
+                .map(|(read, _)| read)
+                .map_err(|e| TestCaseError::fail(format!("{e}: {text}")))
+        };
+        prop_assert_eq!(read(|result| result.string())?, direct_text(&kids));
+        let count = |result: &mut xml::Element<'_, '_>| {
+            let mut n = 0;
+            while result.next_child()?.is_some() {
+                n += 1;
+            }
+            Ok(n.to_string())
+        };
+        prop_assert_eq!(read(count)?, kids.iter().filter(|k| matches!(k, Tree::Element(..))).count().to_string());
         Ok(())
     });
 }
@@ -621,7 +789,7 @@ fn deep_and_huge_bodies_stay_typed() {
                 let meta = parse(&Response { status: 500, headers: Vec::new(), body: body.clone() });
                 assert_eq!(meta.http_status, 500);
             }
-            let _ = xml::parse_document(&body).map(|doc| aws_query::parse_result(&doc, "a").is_ok());
+            let _ = aws_query::read_answer(&body, Some("a"), walk);
         }
     }
     for kind in 0..3 {

@@ -27,9 +27,12 @@ pub(super) fn request_put_lifecycle_hook(
 pub(super) fn output_put_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<PutLifecycleHookOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let mut output = xml_put_lifecycle_hook_answer(doc.root_element())?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+        &response.body,
+        None,
+        xml_put_lifecycle_hook_answer,
+    )?;
+    output.meta_request_id = request_id
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
@@ -57,9 +60,12 @@ pub(super) fn request_complete_lifecycle_action(
 pub(super) fn output_complete_lifecycle_action(
     response: &crate::runtime::client::Response,
 ) -> Result<CompleteLifecycleActionOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let mut output = xml_complete_lifecycle_action_answer(doc.root_element())?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+        &response.body,
+        None,
+        xml_complete_lifecycle_action_answer,
+    )?;
+    output.meta_request_id = request_id
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
@@ -87,9 +93,12 @@ pub(super) fn request_delete_lifecycle_hook(
 pub(super) fn output_delete_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<DeleteLifecycleHookOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let mut output = xml_delete_lifecycle_hook_answer(doc.root_element())?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+        &response.body,
+        None,
+        xml_delete_lifecycle_hook_answer,
+    )?;
+    output.meta_request_id = request_id
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
@@ -117,13 +126,12 @@ pub(super) fn request_describe_lifecycle_hook_types(
 pub(super) fn output_describe_lifecycle_hook_types(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeLifecycleHookTypesOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let result = crate::runtime::protocol::aws_query::parse_result(
-        &doc,
-        "DescribeLifecycleHookTypesResult",
+    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+        &response.body,
+        Some("DescribeLifecycleHookTypesResult"),
+        xml_describe_lifecycle_hook_types_answer,
     )?;
-    let mut output = xml_describe_lifecycle_hook_types_answer(result)?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+    output.meta_request_id = request_id
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
@@ -151,13 +159,12 @@ pub(super) fn request_describe_lifecycle_hooks(
 pub(super) fn output_describe_lifecycle_hooks(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeLifecycleHooksOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let result = crate::runtime::protocol::aws_query::parse_result(
-        &doc,
-        "DescribeLifecycleHooksResult",
+    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+        &response.body,
+        Some("DescribeLifecycleHooksResult"),
+        xml_describe_lifecycle_hooks_answer,
     )?;
-    let mut output = xml_describe_lifecycle_hooks_answer(result)?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+    output.meta_request_id = request_id
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
@@ -185,9 +192,12 @@ pub(super) fn request_record_lifecycle_action_heartbeat(
 pub(super) fn output_record_lifecycle_action_heartbeat(
     response: &crate::runtime::client::Response,
 ) -> Result<RecordLifecycleActionHeartbeatOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let mut output = xml_record_lifecycle_action_heartbeat_answer(doc.root_element())?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+        &response.body,
+        None,
+        xml_record_lifecycle_action_heartbeat_answer,
+    )?;
+    output.meta_request_id = request_id
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
@@ -197,10 +207,9 @@ pub(super) fn error_limit_exceeded_fault(
     answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>,
 ) -> LimitExceededFault {
     let mut m_message = None;
-    if let Some(error) = answer.error() {
-        for child in crate::runtime::xml::children(error) {
-            if child.tag_name().name() == "message" {
-                let v = crate::runtime::xml::text(child);
+    if let Some(mut reader) = answer.error() && let Ok(mut error) = reader.root() {
+        while let Ok(Some(mut child)) = error.next_child() {
+            if child.name() == "message" && let Ok(v) = child.string() {
                 m_message = Some(v);
             }
         }
@@ -216,10 +225,9 @@ pub(super) fn error_resource_contention_fault(
     answer: crate::runtime::protocol::aws_query::ErrorAnswer<'_>,
 ) -> ResourceContentionFault {
     let mut m_message = None;
-    if let Some(error) = answer.error() {
-        for child in crate::runtime::xml::children(error) {
-            if child.tag_name().name() == "message" {
-                let v = crate::runtime::xml::text(child);
+    if let Some(mut reader) = answer.error() && let Ok(mut error) = reader.root() {
+        while let Ok(Some(mut child)) = error.next_child() {
+            if child.name() == "message" && let Ok(v) = child.string() {
                 m_message = Some(v);
             }
         }
@@ -394,7 +402,7 @@ fn form_describe_lifecycle_hook_types_input(
 ) {}
 #[cfg(feature = "autoscaling-put-lifecycle-hook")]
 fn xml_put_lifecycle_hook_answer(
-    _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    _node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<PutLifecycleHookOutput, String> {
     Ok(PutLifecycleHookOutput {
         meta_request_id: None,
@@ -402,17 +410,17 @@ fn xml_put_lifecycle_hook_answer(
 }
 #[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 fn xml_auto_scaling_notification_types(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<Vec<String>, String> {
-    Ok(
-        crate::runtime::xml::children(node)
-            .map(|item| crate::runtime::xml::text(item))
-            .collect::<Vec<_>>(),
-    )
+    let mut items = Vec::new();
+    while let Some(mut item) = node.next_child()? {
+        items.push(item.string()?);
+    }
+    Ok(items)
 }
 #[cfg(feature = "autoscaling-complete-lifecycle-action")]
 fn xml_complete_lifecycle_action_answer(
-    _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    _node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<CompleteLifecycleActionOutput, String> {
     Ok(CompleteLifecycleActionOutput {
         meta_request_id: None,
@@ -420,7 +428,7 @@ fn xml_complete_lifecycle_action_answer(
 }
 #[cfg(feature = "autoscaling-delete-lifecycle-hook")]
 fn xml_delete_lifecycle_hook_answer(
-    _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    _node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<DeleteLifecycleHookOutput, String> {
     Ok(DeleteLifecycleHookOutput {
         meta_request_id: None,
@@ -428,12 +436,12 @@ fn xml_delete_lifecycle_hook_answer(
 }
 #[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]
 fn xml_describe_lifecycle_hook_types_answer(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<DescribeLifecycleHookTypesOutput, String> {
     let mut m_lifecycle_hook_types = None;
-    for child in crate::runtime::xml::children(node) {
-        if child.tag_name().name() == "LifecycleHookTypes" {
-            let v = xml_auto_scaling_notification_types(child)?;
+    while let Some(mut child) = node.next_child()? {
+        if child.name() == "LifecycleHookTypes" {
+            let v = xml_auto_scaling_notification_types(&mut child)?;
             m_lifecycle_hook_types = Some(v);
         }
     }
@@ -444,12 +452,12 @@ fn xml_describe_lifecycle_hook_types_answer(
 }
 #[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 fn xml_describe_lifecycle_hooks_answer(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<DescribeLifecycleHooksOutput, String> {
     let mut m_lifecycle_hooks = None;
-    for child in crate::runtime::xml::children(node) {
-        if child.tag_name().name() == "LifecycleHooks" {
-            let v = xml_lifecycle_hooks(child)?;
+    while let Some(mut child) = node.next_child()? {
+        if child.name() == "LifecycleHooks" {
+            let v = xml_lifecycle_hooks(&mut child)?;
             m_lifecycle_hooks = Some(v);
         }
     }
@@ -460,7 +468,7 @@ fn xml_describe_lifecycle_hooks_answer(
 }
 #[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 fn xml_lifecycle_hook(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<LifecycleHook, String> {
     let mut m_lifecycle_hook_name = None;
     let mut m_auto_scaling_group_name = None;
@@ -471,54 +479,56 @@ fn xml_lifecycle_hook(
     let mut m_heartbeat_timeout = None;
     let mut m_global_timeout = None;
     let mut m_default_result = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "LifecycleHookName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_lifecycle_hook_name = Some(v);
             }
             "AutoScalingGroupName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_auto_scaling_group_name = Some(v);
             }
             "LifecycleTransition" => {
-                let v = LifecycleTransition::from(crate::runtime::xml::text(child));
+                let v = child.string().map(LifecycleTransition::from)?;
                 m_lifecycle_transition = Some(v);
             }
             "NotificationTargetARN" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_notification_target_arn = Some(v);
             }
             "RoleARN" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_role_arn = Some(v);
             }
             "NotificationMetadata" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_notification_metadata = Some(v);
             }
             "HeartbeatTimeout" => {
-                let v = {
-                    let text = crate::runtime::xml::text(child);
-                    text.as_str()
-                        .trim()
-                        .parse::<i32>()
-                        .map_err(|e| format!("{}: {e}", "HeartbeatTimeout"))
-                }?;
+                let v = child
+                    .text()
+                    .and_then(|text| {
+                        let text: &str = &text;
+                        text.trim()
+                            .parse::<i32>()
+                            .map_err(|e| format!("{}: {e}", "HeartbeatTimeout"))
+                    })?;
                 m_heartbeat_timeout = Some(v);
             }
             "GlobalTimeout" => {
-                let v = {
-                    let text = crate::runtime::xml::text(child);
-                    text.as_str()
-                        .trim()
-                        .parse::<i32>()
-                        .map_err(|e| format!("{}: {e}", "GlobalTimeout"))
-                }?;
+                let v = child
+                    .text()
+                    .and_then(|text| {
+                        let text: &str = &text;
+                        text.trim()
+                            .parse::<i32>()
+                            .map_err(|e| format!("{}: {e}", "GlobalTimeout"))
+                    })?;
                 m_global_timeout = Some(v);
             }
             "DefaultResult" => {
-                let v = LifecycleActionResult::from(crate::runtime::xml::text(child));
+                let v = child.string().map(LifecycleActionResult::from)?;
                 m_default_result = Some(v);
             }
             _ => {}
@@ -538,15 +548,17 @@ fn xml_lifecycle_hook(
 }
 #[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
 fn xml_lifecycle_hooks(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<Vec<LifecycleHook>, String> {
-    crate::runtime::xml::children(node)
-        .map(|item| xml_lifecycle_hook(item))
-        .collect::<Result<Vec<_>, String>>()
+    let mut items = Vec::new();
+    while let Some(mut item) = node.next_child()? {
+        items.push(xml_lifecycle_hook(&mut item)?);
+    }
+    Ok(items)
 }
 #[cfg(feature = "autoscaling-record-lifecycle-action-heartbeat")]
 fn xml_record_lifecycle_action_heartbeat_answer(
-    _node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    _node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<RecordLifecycleActionHeartbeatOutput, String> {
     Ok(RecordLifecycleActionHeartbeatOutput {
         meta_request_id: None,

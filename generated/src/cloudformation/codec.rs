@@ -27,13 +27,12 @@ pub(super) fn request_list_hook_results(
 pub(super) fn output_list_hook_results(
     response: &crate::runtime::client::Response,
 ) -> Result<ListHookResultsOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let result = crate::runtime::protocol::aws_query::parse_result(
-        &doc,
-        "ListHookResultsResult",
+    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+        &response.body,
+        Some("ListHookResultsResult"),
+        xml_list_hook_results_output,
     )?;
-    let mut output = xml_list_hook_results_output(result)?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+    output.meta_request_id = request_id
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
@@ -61,13 +60,12 @@ pub(super) fn request_describe_change_set_hooks(
 pub(super) fn output_describe_change_set_hooks(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeChangeSetHooksOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let result = crate::runtime::protocol::aws_query::parse_result(
-        &doc,
-        "DescribeChangeSetHooksResult",
+    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+        &response.body,
+        Some("DescribeChangeSetHooksResult"),
+        xml_describe_change_set_hooks_output,
     )?;
-    let mut output = xml_describe_change_set_hooks_output(result)?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+    output.meta_request_id = request_id
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
@@ -95,13 +93,12 @@ pub(super) fn request_get_hook_result(
 pub(super) fn output_get_hook_result(
     response: &crate::runtime::client::Response,
 ) -> Result<GetHookResultOutput, String> {
-    let doc = crate::runtime::xml::parse_document(&response.body)?;
-    let result = crate::runtime::protocol::aws_query::parse_result(
-        &doc,
-        "GetHookResultResult",
+    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+        &response.body,
+        Some("GetHookResultResult"),
+        xml_get_hook_result_output,
     )?;
-    let mut output = xml_get_hook_result_output(result)?;
-    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
+    output.meta_request_id = request_id
         .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
     Ok(output)
 }
@@ -182,30 +179,28 @@ fn form_get_hook_result_input(
 }
 #[cfg(feature = "cloudformation-list-hook-results")]
 fn xml_list_hook_results_output(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<ListHookResultsOutput, String> {
     let mut m_target_type = None;
     let mut m_target_id = None;
     let mut m_hook_results = None;
     let mut m_next_token = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "TargetType" => {
-                let v = ListHookResultsTargetType::from(
-                    crate::runtime::xml::text(child),
-                );
+                let v = child.string().map(ListHookResultsTargetType::from)?;
                 m_target_type = Some(v);
             }
             "TargetId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_target_id = Some(v);
             }
             "HookResults" => {
-                let v = xml_hook_result_summaries(child)?;
+                let v = xml_hook_result_summaries(&mut child)?;
                 m_hook_results = Some(v);
             }
             "NextToken" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_next_token = Some(v);
             }
             _ => {}
@@ -221,15 +216,17 @@ fn xml_list_hook_results_output(
 }
 #[cfg(feature = "cloudformation-list-hook-results")]
 fn xml_hook_result_summaries(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<Vec<HookResultSummary>, String> {
-    crate::runtime::xml::children(node)
-        .map(|item| xml_hook_result_summary(item))
-        .collect::<Result<Vec<_>, String>>()
+    let mut items = Vec::new();
+    while let Some(mut item) = node.next_child()? {
+        items.push(xml_hook_result_summary(&mut item)?);
+    }
+    Ok(items)
 }
 #[cfg(feature = "cloudformation-list-hook-results")]
 fn xml_hook_result_summary(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<HookResultSummary, String> {
     let mut m_invocation_point = None;
     let mut m_failure_mode = None;
@@ -244,67 +241,67 @@ fn xml_hook_result_summary(
     let mut m_target_id = None;
     let mut m_type_arn = None;
     let mut m_hook_execution_target = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "InvocationPoint" => {
-                let v = HookInvocationPoint::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookInvocationPoint::from)?;
                 m_invocation_point = Some(v);
             }
             "FailureMode" => {
-                let v = HookFailureMode::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookFailureMode::from)?;
                 m_failure_mode = Some(v);
             }
             "TypeName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_name = Some(v);
             }
             "TypeVersionId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_version_id = Some(v);
             }
             "TypeConfigurationVersionId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_configuration_version_id = Some(v);
             }
             "Status" => {
-                let v = HookStatus::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookStatus::from)?;
                 m_status = Some(v);
             }
             "HookStatusReason" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_hook_status_reason = Some(v);
             }
             "HookResultId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_hook_result_id = Some(v);
             }
             "InvokedAt" => {
-                let v = {
-                    let text = crate::runtime::xml::text(child);
-                    crate::runtime::DateTime::parse(
-                            text.as_str(),
-                            crate::runtime::TimestampFormat::DateTime,
-                        )
-                        .or_else(|_| crate::runtime::DateTime::parse_any(text.as_str()))
-                }?;
+                let v = child
+                    .text()
+                    .and_then(|text| {
+                        let text: &str = &text;
+                        crate::runtime::DateTime::parse(
+                                text,
+                                crate::runtime::TimestampFormat::DateTime,
+                            )
+                            .or_else(|_| crate::runtime::DateTime::parse_any(text))
+                    })?;
                 m_invoked_at = Some(v);
             }
             "TargetType" => {
-                let v = ListHookResultsTargetType::from(
-                    crate::runtime::xml::text(child),
-                );
+                let v = child.string().map(ListHookResultsTargetType::from)?;
                 m_target_type = Some(v);
             }
             "TargetId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_target_id = Some(v);
             }
             "TypeArn" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_arn = Some(v);
             }
             "HookExecutionTarget" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_hook_execution_target = Some(v);
             }
             _ => {}
@@ -328,7 +325,7 @@ fn xml_hook_result_summary(
 }
 #[cfg(feature = "cloudformation-get-hook-result")]
 fn xml_annotation(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<Annotation, String> {
     let mut m_annotation_name = None;
     let mut m_status = None;
@@ -336,30 +333,30 @@ fn xml_annotation(
     let mut m_remediation_message = None;
     let mut m_remediation_link = None;
     let mut m_severity_level = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "AnnotationName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_annotation_name = Some(v);
             }
             "Status" => {
-                let v = AnnotationStatus::from(crate::runtime::xml::text(child));
+                let v = child.string().map(AnnotationStatus::from)?;
                 m_status = Some(v);
             }
             "StatusMessage" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_status_message = Some(v);
             }
             "RemediationMessage" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_remediation_message = Some(v);
             }
             "RemediationLink" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_remediation_link = Some(v);
             }
             "SeverityLevel" => {
-                let v = AnnotationSeverityLevel::from(crate::runtime::xml::text(child));
+                let v = child.string().map(AnnotationSeverityLevel::from)?;
                 m_severity_level = Some(v);
             }
             _ => {}
@@ -376,15 +373,17 @@ fn xml_annotation(
 }
 #[cfg(feature = "cloudformation-get-hook-result")]
 fn xml_annotation_list(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<Vec<Annotation>, String> {
-    crate::runtime::xml::children(node)
-        .map(|item| xml_annotation(item))
-        .collect::<Result<Vec<_>, String>>()
+    let mut items = Vec::new();
+    while let Some(mut item) = node.next_child()? {
+        items.push(xml_annotation(&mut item)?);
+    }
+    Ok(items)
 }
 #[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_change_set_hook(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<ChangeSetHook, String> {
     let mut m_invocation_point = None;
     let mut m_failure_mode = None;
@@ -392,30 +391,30 @@ fn xml_change_set_hook(
     let mut m_type_version_id = None;
     let mut m_type_configuration_version_id = None;
     let mut m_target_details = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "InvocationPoint" => {
-                let v = HookInvocationPoint::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookInvocationPoint::from)?;
                 m_invocation_point = Some(v);
             }
             "FailureMode" => {
-                let v = HookFailureMode::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookFailureMode::from)?;
                 m_failure_mode = Some(v);
             }
             "TypeName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_name = Some(v);
             }
             "TypeVersionId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_version_id = Some(v);
             }
             "TypeConfigurationVersionId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_configuration_version_id = Some(v);
             }
             "TargetDetails" => {
-                let v = xml_change_set_hook_target_details(child)?;
+                let v = xml_change_set_hook_target_details(&mut child)?;
                 m_target_details = Some(v);
             }
             _ => {}
@@ -432,23 +431,23 @@ fn xml_change_set_hook(
 }
 #[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_change_set_hook_resource_target_details(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<ChangeSetHookResourceTargetDetails, String> {
     let mut m_logical_resource_id = None;
     let mut m_resource_type = None;
     let mut m_resource_action = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "LogicalResourceId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_logical_resource_id = Some(v);
             }
             "ResourceType" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_resource_type = Some(v);
             }
             "ResourceAction" => {
-                let v = ChangeAction::from(crate::runtime::xml::text(child));
+                let v = child.string().map(ChangeAction::from)?;
                 m_resource_action = Some(v);
             }
             _ => {}
@@ -462,18 +461,18 @@ fn xml_change_set_hook_resource_target_details(
 }
 #[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_change_set_hook_target_details(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<ChangeSetHookTargetDetails, String> {
     let mut m_target_type = None;
     let mut m_resource_target_details = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "TargetType" => {
-                let v = HookTargetType::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookTargetType::from)?;
                 m_target_type = Some(v);
             }
             "ResourceTargetDetails" => {
-                let v = xml_change_set_hook_resource_target_details(child)?;
+                let v = xml_change_set_hook_resource_target_details(&mut child)?;
                 m_resource_target_details = Some(v);
             }
             _ => {}
@@ -486,15 +485,17 @@ fn xml_change_set_hook_target_details(
 }
 #[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_change_set_hooks(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<Vec<ChangeSetHook>, String> {
-    crate::runtime::xml::children(node)
-        .map(|item| xml_change_set_hook(item))
-        .collect::<Result<Vec<_>, String>>()
+    let mut items = Vec::new();
+    while let Some(mut item) = node.next_child()? {
+        items.push(xml_change_set_hook(&mut item)?);
+    }
+    Ok(items)
 }
 #[cfg(feature = "cloudformation-describe-change-set-hooks")]
 fn xml_describe_change_set_hooks_output(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<DescribeChangeSetHooksOutput, String> {
     let mut m_change_set_id = None;
     let mut m_change_set_name = None;
@@ -503,34 +504,34 @@ fn xml_describe_change_set_hooks_output(
     let mut m_next_token = None;
     let mut m_stack_id = None;
     let mut m_stack_name = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "ChangeSetId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_change_set_id = Some(v);
             }
             "ChangeSetName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_change_set_name = Some(v);
             }
             "Hooks" => {
-                let v = xml_change_set_hooks(child)?;
+                let v = xml_change_set_hooks(&mut child)?;
                 m_hooks = Some(v);
             }
             "Status" => {
-                let v = ChangeSetHooksStatus::from(crate::runtime::xml::text(child));
+                let v = child.string().map(ChangeSetHooksStatus::from)?;
                 m_status = Some(v);
             }
             "NextToken" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_next_token = Some(v);
             }
             "StackId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_stack_id = Some(v);
             }
             "StackName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_stack_name = Some(v);
             }
             _ => {}
@@ -549,7 +550,7 @@ fn xml_describe_change_set_hooks_output(
 }
 #[cfg(feature = "cloudformation-get-hook-result")]
 fn xml_get_hook_result_output(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<GetHookResultOutput, String> {
     let mut m_hook_result_id = None;
     let mut m_invocation_point = None;
@@ -564,65 +565,67 @@ fn xml_get_hook_result_output(
     let mut m_invoked_at = None;
     let mut m_target = None;
     let mut m_annotations = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "HookResultId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_hook_result_id = Some(v);
             }
             "InvocationPoint" => {
-                let v = HookInvocationPoint::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookInvocationPoint::from)?;
                 m_invocation_point = Some(v);
             }
             "FailureMode" => {
-                let v = HookFailureMode::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookFailureMode::from)?;
                 m_failure_mode = Some(v);
             }
             "TypeName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_name = Some(v);
             }
             "OriginalTypeName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_original_type_name = Some(v);
             }
             "TypeVersionId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_version_id = Some(v);
             }
             "TypeConfigurationVersionId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_configuration_version_id = Some(v);
             }
             "TypeArn" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_type_arn = Some(v);
             }
             "Status" => {
-                let v = HookStatus::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookStatus::from)?;
                 m_status = Some(v);
             }
             "HookStatusReason" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_hook_status_reason = Some(v);
             }
             "InvokedAt" => {
-                let v = {
-                    let text = crate::runtime::xml::text(child);
-                    crate::runtime::DateTime::parse(
-                            text.as_str(),
-                            crate::runtime::TimestampFormat::DateTime,
-                        )
-                        .or_else(|_| crate::runtime::DateTime::parse_any(text.as_str()))
-                }?;
+                let v = child
+                    .text()
+                    .and_then(|text| {
+                        let text: &str = &text;
+                        crate::runtime::DateTime::parse(
+                                text,
+                                crate::runtime::TimestampFormat::DateTime,
+                            )
+                            .or_else(|_| crate::runtime::DateTime::parse_any(text))
+                    })?;
                 m_invoked_at = Some(v);
             }
             "Target" => {
-                let v = xml_hook_target(child)?;
+                let v = xml_hook_target(&mut child)?;
                 m_target = Some(v);
             }
             "Annotations" => {
-                let v = xml_annotation_list(child)?;
+                let v = xml_annotation_list(&mut child)?;
                 m_annotations = Some(v);
             }
             _ => {}
@@ -647,28 +650,28 @@ fn xml_get_hook_result_output(
 }
 #[cfg(feature = "cloudformation-get-hook-result")]
 fn xml_hook_target(
-    node: crate::runtime::xml::roxmltree::Node<'_, '_>,
+    node: &mut crate::runtime::xml::Element<'_, '_>,
 ) -> Result<HookTarget, String> {
     let mut m_target_type = None;
     let mut m_target_type_name = None;
     let mut m_target_id = None;
     let mut m_action = None;
-    for child in crate::runtime::xml::children(node) {
-        match child.tag_name().name() {
+    while let Some(mut child) = node.next_child()? {
+        match child.name() {
             "TargetType" => {
-                let v = HookTargetType::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookTargetType::from)?;
                 m_target_type = Some(v);
             }
             "TargetTypeName" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_target_type_name = Some(v);
             }
             "TargetId" => {
-                let v = crate::runtime::xml::text(child);
+                let v = child.string()?;
                 m_target_id = Some(v);
             }
             "Action" => {
-                let v = HookTargetAction::from(crate::runtime::xml::text(child));
+                let v = child.string().map(HookTargetAction::from)?;
                 m_action = Some(v);
             }
             _ => {}

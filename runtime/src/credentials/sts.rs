@@ -121,20 +121,38 @@ fn read_credentials(response: &Response, action: &str) -> Result<AwsCredentials,
         let message = meta.message.as_deref().map(cut).unwrap_or_default();
         return Err(format!("STS {action} failed: {} (HTTP {}): {message}", cut(&meta.code), response.status));
     }
-    let doc = xml::parse_document(&response.body).map_err(|e| format!("STS {action}: {e}"))?;
-    let result = aws_query::parse_result(&doc, &format!("{action}Result")).map_err(|e| format!("STS {action}: {e}"))?;
-    let creds =
-        xml::child(result, "Credentials").ok_or_else(|| format!("STS {action}: no <Credentials> in the answer"))?;
-    let field = |name: &str| {
-        xml::child(creds, name)
-            .map(xml::text)
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| format!("STS {action}: no <{name}> in the answer"))
-    };
-    let expiration = parse_expiration(&field("Expiration")?).map_err(|e| format!("STS {action}: {e}"))?;
-    Ok(AwsCredentials::new(field("AccessKeyId")?, field("SecretAccessKey")?, Some(field("SessionToken")?))
-        .with_expiry(expiration))
+    let (fields, _) = aws_query::read_answer(&response.body, Some(&format!("{action}Result")), read_credentials_element)
+        .map_err(|e| format!("STS {action}: {e}"))?;
+    let [key, secret, token, expiration] = fields.map(|field| field.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()));
+    let field = |value: Option<String>, name: &str| value.ok_or_else(|| format!("STS {action}: no <{name}> in the answer"));
+    let (key, secret) = (field(key, "AccessKeyId"), field(secret, "SecretAccessKey"));
+    let (token, expiration) = (field(token, "SessionToken"), field(expiration, "Expiration"));
+    let expiration = parse_expiration(&expiration?).map_err(|e| format!("STS {action}: {e}"))?;
+    Ok(AwsCredentials::new(key?, secret?, Some(token?)).with_expiry(expiration))
+}
+
+/// The four fields of the result's first `<Credentials>` (each its first element).
+fn read_credentials_element(result: &mut xml::Element<'_, '_>) -> Result<[Option<String>; 4], String> {
+    let mut fields = [None, None, None, None];
+    while let Some(mut child) = result.next_child()? {
+        if child.name() != "Credentials" {
+            continue;
+        }
+        while let Some(mut field) = child.next_child()? {
+            let slot = match field.name() {
+                "AccessKeyId" => &mut fields[0],
+                "SecretAccessKey" => &mut fields[1],
+                "SessionToken" => &mut fields[2],
+                "Expiration" => &mut fields[3],
+                _ => continue,
+            };
+            if slot.is_none() {
+                *slot = Some(field.string()?);
+            }
+        }
+        return Ok(fields);
+    }
+    Err("no <Credentials> in the answer".to_owned())
 }
 
 #[cfg(test)]

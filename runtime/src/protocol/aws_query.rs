@@ -1,6 +1,6 @@
 //! awsQuery (CloudFormation, Auto Scaling): form-encoded requests, XML answers.
 
-use roxmltree::{Document, Node, NodeId};
+use std::ops::Range;
 
 use crate::client::{Request, Response};
 use crate::error::ErrorMeta;
@@ -90,15 +90,15 @@ pub fn error_meta(resp: &Response) -> ErrorMeta {
     ErrorAnswer::parse(resp).into_meta()
 }
 
-/// An error answer, its body parsed once: the envelope ([`ErrorMeta`], as
-/// [`error_meta`] gives it) and the `<Error>` element, from which the generated
-/// readers take the members of a modeled error.
+/// An error answer, its body read once: the envelope ([`ErrorMeta`], as
+/// [`error_meta`] gives it) and where its `<Error>` element is, from which the
+/// generated readers take the members of a modeled error.
 #[derive(Debug)]
 pub struct ErrorAnswer<'a> {
     /// Code, message and request id.
     pub meta: ErrorMeta,
-    /// The document, kept only when it has an `<Error>` element, and that element.
-    error: Option<(Document<'a>, NodeId)>,
+    /// The body's text and the `<Error>` element in it, when it is XML and has one.
+    error: Option<(&'a str, Range<usize>)>,
 }
 
 impl<'a> ErrorAnswer<'a> {
@@ -109,63 +109,137 @@ impl<'a> ErrorAnswer<'a> {
         let mut meta = ErrorMeta::new(super::status_code(resp), resp.status);
         meta.retry_after = super::retry_after(resp);
         meta.request_id = resp.header("x-amzn-requestid").map(str::to_owned);
-        let Ok(doc) = xml::parse_document(&resp.body) else {
+        let Ok((found, text)) = scan(&resp.body) else {
             meta.message = super::snippet(&resp.body);
             return Self { meta, error: None };
         };
-        if let Some(id) = request_id_in(&doc) {
+        if let Some(id) = found.request_id.filter(|id| !id.is_empty()) {
             meta.request_id = Some(id);
         }
-        let Some(error) = find(&doc, "Error") else {
+        let Some(error) = found.error else {
             meta.message = super::snippet(&resp.body);
             return Self { meta, error: None };
         };
-        if let Some(code) = xml::child(error, "Code").map(xml::text).filter(|c| !c.trim().is_empty()) {
+        if let Some(code) = error.code.filter(|c| !c.trim().is_empty()) {
             meta.code = code.trim().to_owned();
         }
-        meta.message = xml::child(error, "Message").map(xml::text);
-        let id = error.id();
-        Self { meta, error: Some((doc, id)) }
+        meta.message = error.message;
+        Self { meta, error: Some((text, error.span)) }
     }
 
-    /// The `<Error>` element, if the body is XML and has one.
-    pub fn error(&self) -> Option<Node<'_, 'a>> {
-        let (doc, id) = self.error.as_ref()?;
-        doc.get_node(*id)
+    /// A reader over the `<Error>` element, if the body is XML and has one
+    /// (its root is that element; the body was checked whole already).
+    pub fn error(&self) -> Option<xml::Reader<'a>> {
+        let (text, span) = self.error.as_ref()?;
+        Some(xml::Reader::element_at(text, span.clone()))
     }
 
-    /// The envelope; the document is freed.
+    /// The envelope.
     pub fn into_meta(self) -> ErrorMeta {
         self.meta
     }
 }
 
-/// Descends from `<OpResponse>` into its `<OpResult>` (the `resultWrapper`).
-pub fn parse_result<'a, 'i>(doc: &'a Document<'i>, result_wrapper: &str) -> Result<Node<'a, 'i>, String> {
-    let root = doc.root_element();
-    xml::child(root, result_wrapper).ok_or_else(|| {
-        // The root's name comes from the answer: cut it, so a hostile one cannot balloon the error.
-        let name = root.tag_name().name();
-        let name = name.char_indices().nth(64).map_or(name, |(cut, _)| &name[..cut]);
-        format!("expected <{result_wrapper}> in <{name}>")
-    })
+/// What [`scan`] finds: the first `<RequestId>` and `<Error>` of a document.
+#[derive(Default)]
+struct Found {
+    request_id: Option<String>,
+    error: Option<FoundError>,
+}
+
+struct FoundError {
+    code: Option<String>,
+    message: Option<String>,
+    span: Range<usize>,
+}
+
+/// Reads a whole document (it must be well-formed) for the first `RequestId`
+/// element and the first `Error` element anywhere, in document order, with the
+/// `Code` and `Message` children of that `Error`.
+fn scan(body: &[u8]) -> Result<(Found, &str), String> {
+    let mut reader = xml::Reader::new(body)?;
+    let mut found = Found::default();
+    visit(&mut reader.root()?, &mut found)?;
+    reader.finish()?;
+    Ok((found, reader.text()))
+}
+
+fn visit(element: &mut xml::Element<'_, '_>, found: &mut Found) -> Result<(), String> {
+    match element.name() {
+        "RequestId" if found.request_id.is_none() => {
+            // An empty first one still counts as the first: later ones are not looked for.
+            found.request_id = Some(element.text()?.trim().to_owned());
+        }
+        "Error" if found.error.is_none() => {
+            let (mut code, mut message) = (None, None);
+            while let Some(mut child) = element.next_child()? {
+                match child.name() {
+                    "Code" if code.is_none() => code = Some(child.string()?),
+                    "Message" if message.is_none() => message = Some(child.string()?),
+                    _ => visit(&mut child, found)?,
+                }
+            }
+            let span = element.span()?;
+            found.error = Some(FoundError { code, message, span });
+        }
+        _ => {
+            while let Some(mut child) = element.next_child()? {
+                visit(&mut child, found)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a success answer: `<OpResponse><OpResult>` (the `resultWrapper`) read
+/// by `read`, or with no wrapper the root itself; and the request id of
+/// `<ResponseMetadata><RequestId>`. The whole body must be well-formed.
+pub fn read_answer<T>(
+    body: &[u8],
+    result_wrapper: Option<&str>,
+    read: impl FnOnce(&mut xml::Element<'_, '_>) -> Result<T, String>,
+) -> Result<(T, Option<String>), String> {
+    let mut reader = xml::Reader::new(body)?;
+    let mut root = reader.root()?;
+    let (mut read, mut output, mut request_id) = (Some(read), None, None);
+    if result_wrapper.is_none() {
+        output = read.take().map(|read| read(&mut root)).transpose()?;
+    }
+    // What the output's reader left of the root's children.
+    while let Some(mut child) = root.next_child()? {
+        match child.name() {
+            name if Some(name) == result_wrapper && read.is_some() => {
+                output = read.take().map(|read| read(&mut child)).transpose()?;
+            }
+            "ResponseMetadata" if request_id.is_none() => {
+                while let Some(mut meta) = child.next_child()? {
+                    if meta.name() == "RequestId" {
+                        request_id = Some(meta.text()?.trim().to_owned());
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let name = root.name();
+    reader.finish()?;
+    let output = output.ok_or_else(|| format!("expected <{}> in <{}>", result_wrapper.unwrap_or(""), xml::cut(name)))?;
+    if request_id.is_none() && result_wrapper.is_none() {
+        // The output's reader may have read the root's children: look again.
+        request_id = request_id_of(body);
+    }
+    Ok((output, request_id.filter(|id| !id.is_empty())))
 }
 
 /// `<ResponseMetadata><RequestId>` (or `<ErrorResponse><RequestId>`), else the `x-amzn-RequestId` header.
 pub fn request_id(resp: &Response) -> Option<String> {
-    xml::parse_document(&resp.body)
-        .ok()
-        .and_then(|doc| request_id_in(&doc))
-        .or_else(|| resp.header("x-amzn-requestid").map(str::to_owned))
+    request_id_of(&resp.body).or_else(|| resp.header("x-amzn-requestid").map(str::to_owned))
 }
 
-/// The `RequestId` element of an already parsed answer.
-pub fn request_id_in(doc: &Document<'_>) -> Option<String> {
-    find(doc, "RequestId").map(xml::text).map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
-}
-
-fn find<'a, 'i>(doc: &'a Document<'i>, name: &str) -> Option<Node<'a, 'i>> {
-    doc.descendants().find(|n| n.is_element() && n.tag_name().name() == name)
+/// The first `RequestId` element of a well-formed body.
+fn request_id_of(body: &[u8]) -> Option<String> {
+    scan(body).ok().and_then(|(found, _)| found.request_id).filter(|id| !id.is_empty())
 }
 
 #[cfg(test)]
@@ -200,7 +274,15 @@ mod tests {
         assert_eq!(parsed.meta.code, "Throttling");
         assert_eq!(parsed.meta.message.as_deref(), Some("a & b"));
         assert_eq!(parsed.meta.request_id.as_deref(), Some("rid"));
-        assert_eq!(parsed.error().and_then(|e| xml::child(e, "Extra")).map(xml::text).as_deref(), Some("1"));
+        let mut reader = parsed.error().unwrap();
+        let mut error = reader.root().unwrap();
+        let mut extra = None;
+        while let Some(mut child) = error.next_child().unwrap() {
+            if child.name() == "Extra" {
+                extra = Some(child.string().unwrap());
+            }
+        }
+        assert_eq!(extra.as_deref(), Some("1"));
         assert_eq!(parsed.into_meta(), error_meta(&resp));
     }
 
@@ -216,10 +298,26 @@ mod tests {
         }
     }
 
+    fn first_child_text(e: &mut xml::Element<'_, '_>) -> Result<String, String> {
+        e.next_child()?.ok_or("no child")?.string()
+    }
+
     #[test]
-    fn parse_result_finds_the_wrapper() {
-        let doc = xml::parse_document(b"<R xmlns=\"urn:x\"><OpResult><A>1</A></OpResult></R>").unwrap();
-        assert_eq!(xml::text(xml::child(parse_result(&doc, "OpResult").unwrap(), "A").unwrap()), "1");
-        assert!(parse_result(&doc, "Other").is_err());
+    fn read_answer_finds_the_wrapper_and_the_request_id() {
+        let body = b"<R xmlns=\"urn:x\"><RequestId>no</RequestId><OpResult><A>1</A></OpResult><OpResult><A>2</A></OpResult>\
+                     <ResponseMetadata><RequestId> rid </RequestId></ResponseMetadata></R>";
+        let (a, id) = read_answer(body, Some("OpResult"), first_child_text).unwrap();
+        assert_eq!((a.as_str(), id.as_deref()), ("1", Some("rid")));
+        let err = read_answer(body, Some("Other"), first_child_text).unwrap_err();
+        assert_eq!(err, "expected <Other> in <R>");
+        // Without a wrapper the root is the output; the request id is in what its reader left.
+        let (a, id) = read_answer(body, None, first_child_text).unwrap();
+        assert_eq!((a.as_str(), id.as_deref()), ("no", Some("rid")));
+        // When that reader read the whole root, the request id is looked for again (the first one).
+        let (_, id) = read_answer(body, None, |root: &mut xml::Element<'_, '_>| root.string()).unwrap();
+        assert_eq!(id.as_deref(), Some("no"));
+        // The whole body must be well-formed, after the result too.
+        assert!(read_answer(b"<R><OpResult><A>1</A></OpResult><x></R>", Some("OpResult"), first_child_text).is_err());
+        assert!(read_answer(b"<R><OpResult><A>1</A></OpResult></R><R/>", Some("OpResult"), first_child_text).is_err());
     }
 }

@@ -27,28 +27,20 @@ pub(super) fn request(s: &Service, op: &Operation) -> TokenStream {
 
 pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
     let read = xml_fn(s, op.output);
-    let result = match &op.result_wrapper {
-        Some(wrapper) => quote! {
-            let doc = crate::runtime::xml::parse_document(&response.body)?;
-            let result = crate::runtime::protocol::aws_query::parse_result(&doc, #wrapper)?;
-            let mut output = #read(result)?;
-        },
-        // botocore reads the document even when the output has no members: a body that is not XML fails.
-        None => quote! {
-            let doc = crate::runtime::xml::parse_document(&response.body)?;
-            let mut output = #read(doc.root_element())?;
-        },
+    // botocore reads the document even when the output has no members: a body that is not XML fails.
+    let wrapper = match &op.result_wrapper {
+        Some(wrapper) => quote!(Some(#wrapper)),
+        None => quote!(None),
     };
     quote! {
-        #result
-        output.meta_request_id = crate::runtime::protocol::aws_query::request_id_in(&doc)
-            .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+        let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(&response.body, #wrapper, #read)?;
+        output.meta_request_id = request_id.or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
         Ok(output)
     }
 }
 
 /// An error's members from the `<Error>` element of the `ErrorAnswer` the
-/// reader takes (`<ErrorResponse><Error>…</Error>`, the body parsed once).
+/// reader takes (`<ErrorResponse><Error>…</Error>`, the body checked once).
 pub(super) fn error_members(s: &Service, id: ShapeId) -> TokenStream {
     let t = ident(&s.shape(id).rust_name);
     let members: Vec<&Member> = s.structure(id).members.iter().collect();
@@ -62,12 +54,11 @@ pub(super) fn error_members(s: &Service, id: ShapeId) -> TokenStream {
     let fields = members.iter().map(|m| super::error_field(s, id, m));
     quote! {
         #decls
-        if let Some(error) = answer.error() {
-            for child in crate::runtime::xml::children(error) {
+        if let Some(mut reader) = answer.error() && let Ok(mut error) = reader.root() {
+            while let Ok(Some(mut child)) = error.next_child() {
                 #dispatch
             }
         }
-        // The document is freed before the message member copies the envelope's message.
         let meta = answer.into_meta();
         #t { #(#fields,)* meta }
     }

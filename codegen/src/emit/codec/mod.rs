@@ -338,14 +338,6 @@ impl ValueRead {
         }
     }
 
-    /// The same read, its expression wrapped by `wrap`.
-    pub(super) fn map(self, wrap: impl FnOnce(TokenStream) -> TokenStream) -> ValueRead {
-        match self {
-            ValueRead::Infallible(e) => ValueRead::Infallible(wrap(e)),
-            ValueRead::Fallible(e) => ValueRead::Fallible(wrap(e)),
-        }
-    }
-
     /// The tail of a function returning `Result<T, String>`.
     pub(super) fn returned(&self) -> TokenStream {
         match self {

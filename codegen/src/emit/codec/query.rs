@@ -144,21 +144,23 @@ fn member_form(s: &Service, m: &Member) -> TokenStream {
     }
 }
 
-/// Reads a value of shape `id` from the element `node`.
+/// Reads a value of shape `id` from the element `node` (an `xml::Element` variable).
 pub(super) fn xml_value(s: &Service, id: ShapeId, node: TokenStream, format: TimestampFormat) -> ValueRead {
-    match &s.shape(id).kind {
+    ValueRead::Fallible(match &s.shape(id).kind {
         ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::List { .. } | ShapeKind::Map { .. } => {
             let f = xml_fn(s, id);
-            ValueRead::Fallible(quote! { #f(#node) })
+            quote! { #f(&mut #node) }
         }
-        ShapeKind::String => ValueRead::Infallible(quote! { crate::runtime::xml::text(#node) }),
+        ShapeKind::String => quote! { #node.string() },
         ShapeKind::Enum { .. } => {
             let t = ident(&s.shape(id).rust_name);
-            ValueRead::Infallible(quote! { #t::from(crate::runtime::xml::text(#node)) })
+            quote! { #node.string().map(#t::from) }
         }
-        _ => scalar_from_text(s, id, quote!(text.as_str()), format)
-            .map(|parse| quote! { { let text = crate::runtime::xml::text(#node); #parse } }),
-    }
+        _ => {
+            let parse = scalar_from_text(s, id, quote!(text), format).returned();
+            quote! { #node.text().and_then(|text| { let text: &str = &text; #parse }) }
+        }
+    })
 }
 
 /// The element name a member's values carry in a structure, and whether they repeat there.
@@ -192,7 +194,7 @@ fn member_read(s: &Service, m: &Member) -> Arm {
         (ShapeKind::Map { .. }, true) => {
             let entry = xml_entry_fn(s, m.target);
             (
-                ValueRead::Fallible(quote!(#entry(child))),
+                ValueRead::Fallible(quote!(#entry(&mut child))),
                 quote! { #l.get_or_insert_with(std::collections::BTreeMap::new).insert(v.0, v.1); },
             )
         }
@@ -221,17 +223,17 @@ pub(super) fn dispatch(arms: &[Arm], strict: bool) -> TokenStream {
     match arms {
         [] => quote!(),
         [Arm { name, value: ValueRead::Fallible(value), store }] if !strict => {
-            quote! { if child.tag_name().name() == #name && let Ok(v) = #value { #store } }
+            quote! { if child.name() == #name && let Ok(v) = #value { #store } }
         }
         [a] => {
             let (name, act) = (&a.name, action(a));
-            quote! { if child.tag_name().name() == #name { #act } }
+            quote! { if child.name() == #name { #act } }
         }
         _ => {
             let names = arms.iter().map(|a| &a.name);
             let actions = arms.iter().map(action);
             quote! {
-                match child.tag_name().name() {
+                match child.name() {
                     #(#names => { #actions })*
                     _ => {}
                 }
@@ -248,12 +250,13 @@ fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
     let shape = s.shape(id);
     let f = xml_fn(s, id);
     let t = super::super::rust_type(s, id);
-    let node_t = quote!(crate::runtime::xml::roxmltree::Node<'_, '_>);
+    let node_t = quote!(&mut crate::runtime::xml::Element<'_, '_>);
     match &shape.kind {
         ShapeKind::Structure(st) => {
             let members: Vec<&Member> = st.members.iter().collect();
+            let literal = super::json::struct_literal(s, id, quote!());
             if members.is_empty() {
-                let literal = super::json::struct_literal(s, id, quote!());
+                // Its children, if any, are skipped by the reader of what holds it.
                 return quote! {
                     fn #f(_node: #node_t) -> Result<#t, String> {
                         Ok(#literal)
@@ -261,13 +264,11 @@ fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
                 };
             }
             let decls = super::json::locals(&members, |_| true);
-            let arms = member_arms(s, &members);
-            let dispatch = dispatch(&arms, true);
-            let literal = super::json::struct_literal(s, id, quote!());
+            let dispatch = dispatch(&member_arms(s, &members), true);
             quote! {
                 fn #f(node: #node_t) -> Result<#t, String> {
                     #decls
-                    for child in crate::runtime::xml::children(node) {
+                    while let Some(mut child) = node.next_child()? {
                         #dispatch
                     }
                     Ok(#literal)
@@ -282,10 +283,12 @@ fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
                 let value = if m.boxed { quote!(Box::new(#value)) } else { value };
                 quote! { #name => #t::#variant(#value), }
             });
+            // The members after the first are skipped by the reader of what holds it.
+            let child = if u.members.is_empty() { quote!(child) } else { quote!(mut child) };
             quote! {
                 fn #f(node: #node_t) -> Result<#t, String> {
-                    let child = crate::runtime::xml::children(node).next().ok_or("a union value has no member set")?;
-                    Ok(match child.tag_name().name() {
+                    let #child = node.next_child()?.ok_or("a union value has no member set")?;
+                    Ok(match child.name() {
                         #(#arms)*
                         other => #t::Unknown(other.to_owned()),
                     })
@@ -293,12 +296,14 @@ fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
             }
         }
         ShapeKind::List { member, .. } => {
-            let items = xml_value(s, *member, quote!(item), body_timestamp_format(s, *member))
-                .collect(quote!(crate::runtime::xml::children(node)), quote!(item))
-                .returned();
+            let item = xml_value(s, *member, quote!(item), body_timestamp_format(s, *member)).tried();
             quote! {
                 fn #f(node: #node_t) -> Result<#t, String> {
-                    #items
+                    let mut items = Vec::new();
+                    while let Some(mut item) = node.next_child()? {
+                        items.push(#item);
+                    }
+                    Ok(items)
                 }
             }
         }
@@ -308,17 +313,29 @@ fn xml_reader(s: &Service, id: ShapeId) -> TokenStream {
             let vn = value_name.as_deref().unwrap_or("value");
             let kt = super::super::rust_type(s, *key);
             let vt = super::super::rust_type(s, *value);
-            let k = xml_value(s, *key, quote!(k), TimestampFormat::DateTime).tried();
-            let v = xml_value(s, *value, quote!(v), body_timestamp_format(s, *value)).tried();
+            let k = xml_value(s, *key, quote!(child), TimestampFormat::DateTime).tried();
+            let v = xml_value(s, *value, quote!(child), body_timestamp_format(s, *value)).tried();
             quote! {
                 fn #f(node: #node_t) -> Result<#t, String> {
-                    crate::runtime::xml::children(node).map(#entry).collect()
+                    let mut map = std::collections::BTreeMap::new();
+                    while let Some(mut entry) = node.next_child()? {
+                        let (k, v) = #entry(&mut entry)?;
+                        map.insert(k, v);
+                    }
+                    Ok(map)
                 }
 
+                /// The first key and the first value of an entry.
                 fn #entry(entry: #node_t) -> Result<(#kt, #vt), String> {
-                    let k = crate::runtime::xml::child(entry, #kn).ok_or("a map entry without its key")?;
-                    let v = crate::runtime::xml::child(entry, #vn).ok_or("a map entry without its value")?;
-                    Ok((#k, #v))
+                    let (mut k, mut v) = (None, None);
+                    while let Some(mut child) = entry.next_child()? {
+                        match child.name() {
+                            #kn if k.is_none() => k = Some(#k),
+                            #vn if v.is_none() => v = Some(#v),
+                            _ => {}
+                        }
+                    }
+                    Ok((k.ok_or("a map entry without its key")?, v.ok_or("a map entry without its value")?))
                 }
             }
         }
