@@ -10,7 +10,7 @@
 use std::hint::black_box;
 use std::sync::LazyLock;
 
-use lifecycle_hooks::runtime::{AwsCredentials, Config, protocol::aws_query, xml};
+use lifecycle_hooks::runtime::{AwsCredentials, Config, protocol::aws_query};
 use lifecycle_hooks::{autoscaling, codedeploy, transfer};
 
 fn main() {
@@ -69,9 +69,8 @@ fn put_lifecycle_hook_prepare_validation_off(bencher: divan::Bencher) {
 
 #[divan::bench]
 fn put_lifecycle_hook_parse_xml_answer() {
-    let doc = xml::parse_document(black_box(ASG_ANSWER)).unwrap();
-    black_box(aws_query::parse_result(&doc, "PutLifecycleHookResult").unwrap());
-    black_box(aws_query::request_id_in(&doc));
+    // The document read whole, the result element found, the request id taken.
+    black_box(aws_query::read_answer(black_box(ASG_ANSWER), Some("PutLifecycleHookResult"), |_| Ok(())).unwrap());
 }
 
 #[divan::bench]
