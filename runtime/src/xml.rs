@@ -18,7 +18,7 @@ use xmlparser::{ElementEnd, Token, Tokenizer};
 /// The deepest element nesting read: AWS answers nest a dozen levels.
 pub const MAX_DEPTH: usize = 128;
 
-/// Characters of a name from the answer shown in an error.
+/// Bytes of a name from the answer shown in an error (at most).
 const NAME_SHOWN: usize = 64;
 
 /// A pull reader over one XML document (or one element of it).
@@ -352,9 +352,14 @@ fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
 }
 
-/// A name from the answer, cut so that a hostile one cannot balloon an error.
+/// A name from the answer, cut to [`NAME_SHOWN`] bytes (on a character
+/// boundary), so that a hostile one cannot balloon an error.
 pub(crate) fn cut(name: &str) -> &str {
-    name.char_indices().nth(NAME_SHOWN).map_or(name, |(at, _)| &name[..at])
+    let mut end = name.len().min(NAME_SHOWN);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    &name[..end]
 }
 
 #[cfg(test)]
@@ -437,6 +442,14 @@ mod tests {
         assert!(read(deep(MAX_DEPTH).as_bytes()).is_ok());
         let err = read(deep(MAX_DEPTH + 1).as_bytes()).unwrap_err();
         assert!(err.contains("deeper than 128"), "{err}");
+    }
+
+    #[test]
+    fn errors_cut_names_from_the_answer() {
+        let long = "é".repeat(1000);
+        let err = read(format!("<{long}></x>").as_bytes()).unwrap_err();
+        assert!(err.len() < 120, "{} bytes", err.len());
+        assert!(err.contains(&format!("<{}>", "é".repeat(32))), "{err}");
     }
 
     #[test]
