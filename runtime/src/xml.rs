@@ -28,6 +28,12 @@ pub struct Reader<'i> {
     tokens: Tokenizer<'i>,
     /// The open elements, outermost first: prefix and local name, for end tags.
     open: Vec<(&'i str, &'i str)>,
+    /// The namespace prefixes declared (`xmlns:p`), with the depth of the
+    /// element that declares them, innermost last; `None` over an element of a
+    /// document already checked whole, whose ancestors' declarations it lacks.
+    prefixes: Option<Vec<(&'i str, usize)>>,
+    /// The attribute names of the start tag being read (kept for its allocation).
+    attributes: Vec<(&'i str, &'i str)>,
     /// Whether the root element has started.
     seen_root: bool,
     /// Where the last element that closed ends (the byte after its `>`).
@@ -55,17 +61,19 @@ impl<'i> Reader<'i> {
     pub fn new(body: &'i [u8]) -> Result<Self, String> {
         let text = std::str::from_utf8(body).map_err(|e| format!("answer is not UTF-8: {e}"))?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        Ok(Self::over(text, Tokenizer::from(text)))
+        Ok(Self { prefixes: Some(Vec::new()), ..Self::over(text, Tokenizer::from(text)) })
     }
 
     /// A reader over the element at `range` of `text`, an element an earlier
-    /// reader of the same text met (see [`Element::span`]).
+    /// reader of the same text met (see [`Element::span`]); namespace prefixes
+    /// are not checked again.
     pub fn element_at(text: &'i str, range: Range<usize>) -> Self {
         Self::over(text, Tokenizer::from_fragment(text, range))
     }
 
     fn over(text: &'i str, tokens: Tokenizer<'i>) -> Self {
-        Self { text, tokens, open: Vec::new(), seen_root: false, last_end: 0, failed: None }
+        let (open, attributes) = (Vec::new(), Vec::new());
+        Self { text, tokens, open, prefixes: None, attributes, seen_root: false, last_end: 0, failed: None }
     }
 
     /// The document's text (the body without its byte order mark).
@@ -143,8 +151,10 @@ impl<'i> Reader<'i> {
                     }
                     self.seen_root = true;
                     let empty_end = self.start_tag_end()?;
+                    self.check_prefix(prefix.as_str())?;
                     if let Some(end) = empty_end {
                         self.last_end = end;
+                        self.unbind_below(self.open.len());
                     } else {
                         if self.open.len() >= MAX_DEPTH {
                             return Err(format!("answer nests elements deeper than {MAX_DEPTH} levels"));
@@ -158,6 +168,7 @@ impl<'i> Reader<'i> {
                     return match self.open.pop() {
                         Some(open) if open == closed => {
                             self.last_end = span.end();
+                            self.unbind_below(self.open.len());
                             Ok(Event::End)
                         }
                         Some((_, open)) => Err(format!(
@@ -189,16 +200,66 @@ impl<'i> Reader<'i> {
         }
     }
 
-    /// Reads a start tag's attributes (not used by any protocol read here) up
-    /// to its end; for `/>`, where the element ends.
+    /// Reads a start tag's attributes up to its end; for `/>`, where the
+    /// element ends. No protocol read here uses an attribute, but they are
+    /// checked as a tree parser (or expat, botocore's) checks them: references
+    /// in values, no `<`, no name twice, and prefixes declared.
     fn start_tag_end(&mut self) -> Result<Option<usize>, String> {
-        loop {
+        let depth = self.open.len() + 1;
+        self.attributes.clear();
+        let empty_end = loop {
             match self.tokens.next() {
-                Some(Ok(Token::Attribute { .. })) => {}
-                Some(Ok(Token::ElementEnd { end: ElementEnd::Open, .. })) => return Ok(None),
-                Some(Ok(Token::ElementEnd { end: ElementEnd::Empty, span })) => return Ok(Some(span.end())),
+                Some(Ok(Token::Attribute { prefix, local, value, .. })) => {
+                    if value.as_str().contains('<') {
+                        return Err("answer is not well-formed XML: a `<` in an attribute value".to_owned());
+                    }
+                    decode(value.as_str(), false)?;
+                    if let Some(prefixes) = &mut self.prefixes
+                        && prefix.as_str() == "xmlns"
+                    {
+                        prefixes.push((local.as_str(), depth));
+                    }
+                    self.attributes.push((prefix.as_str(), local.as_str()));
+                }
+                Some(Ok(Token::ElementEnd { end: ElementEnd::Open, .. })) => break None,
+                Some(Ok(Token::ElementEnd { end: ElementEnd::Empty, span })) => break Some(span.end()),
                 Some(Err(e)) => return Err(format!("answer is not well-formed XML: {e}")),
                 Some(Ok(_)) | None => return Err("answer is not well-formed XML: a start tag is not closed".to_owned()),
+            }
+        };
+        let mut names = std::mem::take(&mut self.attributes);
+        names.sort_unstable();
+        let twice = names.windows(2).find(|pair| pair[0] == pair[1]).map(|pair| pair[0].1);
+        let unbound = names.iter().find(|(prefix, _)| *prefix != "xmlns" && !self.is_bound(prefix)).map(|p| p.0);
+        self.attributes = names;
+        if let Some(name) = twice {
+            return Err(format!("answer is not well-formed XML: the attribute {} twice", cut(name)));
+        }
+        if let Some(prefix) = unbound {
+            return Err(format!("answer is not well-formed XML: the prefix {} is not declared", cut(prefix)));
+        }
+        Ok(empty_end)
+    }
+
+    fn is_bound(&self, prefix: &str) -> bool {
+        match &self.prefixes {
+            Some(prefixes) => prefix.is_empty() || prefix == "xml" || prefixes.iter().any(|(p, _)| *p == prefix),
+            None => true,
+        }
+    }
+
+    fn check_prefix(&self, prefix: &str) -> Result<(), String> {
+        match self.is_bound(prefix) {
+            true => Ok(()),
+            false => Err(format!("answer is not well-formed XML: the prefix {} is not declared", cut(prefix))),
+        }
+    }
+
+    /// Forgets the prefixes declared by elements deeper than `depth` (closed).
+    fn unbind_below(&mut self, depth: usize) {
+        if let Some(prefixes) = &mut self.prefixes {
+            while prefixes.last().is_some_and(|&(_, at)| at > depth) {
+                prefixes.pop();
             }
         }
     }
@@ -450,6 +511,22 @@ mod tests {
         let err = read(format!("<{long}></x>").as_bytes()).unwrap_err();
         assert!(err.len() < 120, "{} bytes", err.len());
         assert!(err.contains(&format!("<{}>", "é".repeat(32))), "{err}");
+    }
+
+    #[test]
+    fn checks_attributes_and_prefixes_as_a_tree_parser_does() {
+        for bad in [
+            &b"<a b='&bogus;'/>"[..],
+            b"<a b='x' b='y'/>",
+            b"<a b='<'/>",
+            b"<p:a/>",
+            b"<a p:b='1'/>",
+            b"<a><p:b xmlns:p='urn:p'/><p:c/></a>",
+        ] {
+            assert!(read(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        }
+        let good = b"<p:a xmlns:p='urn:p' xml:lang='en' b='&amp;'><p:b p:c='1'/><e xmlns:q='urn:q'><q:d/></e></p:a>";
+        assert_eq!(read(good).unwrap(), "a[b(),e[d()]]");
     }
 
     #[test]
