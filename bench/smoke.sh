@@ -21,6 +21,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common/lib.sh"
 root=$(dirname "$here")
 target="$root/target/bench-smoke"
+# scripts/test passes the xtask binary its workspace build made (XTASK).
+xtask() { if [ -n "${XTASK:-}" ]; then "$XTASK" "$@"; else (cd "$root" && cargo xtask "$@"); fi; }
 
 for s in compare-build.sh per-call.sh run-all.sh wait-quiet.sh rustc-rss.sh check-flat.sh; do bash -n "$here/$s"; done
 
@@ -60,11 +62,11 @@ expect "RESULT impl=ours mode=large op=describe-lifecycle-hooks calls=2 items=10
 held_bytes=* held_per_answer_byte=* maxrss_kb=*" "$ours" "$url" large describe-lifecycle-hooks 2
 
 # Whole services (bench/compare-build.sh, bench/check-flat.sh).
-(cd "$root" && cargo xtask bench-whole --iterations 1)
+xtask bench-whole --iterations 1
 (cd "$here/whole" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
 expect "autoscaling PutLifecycleHook: ok*transfer SendWorkflowStepState: ok" "$target/debug/bench-whole" "$url" once
 (cd "$here/whole" && CARGO_TARGET_DIR="$target" cargo build --locked -q --no-default-features --features put-lifecycle-hook)
 expect "autoscaling PutLifecycleHook: ok" "$target/debug/bench-whole" "$url" once
 
-(cd "$root" && cargo xtask bench-codegen --iterations 2 --sizes 5,10 --size-iterations 2)
+xtask bench-codegen --iterations 2 --sizes 5,10 --size-iterations 2
 echo "bench smoke: ok"
