@@ -235,9 +235,7 @@ impl<'i> Reader<'i> {
         if let Some(name) = twice {
             return Err(format!("answer is not well-formed XML: the attribute {} twice", cut(name)));
         }
-        if let Some(prefix) = unbound {
-            return Err(format!("answer is not well-formed XML: the prefix {} is not declared", cut(prefix)));
-        }
+        self.check_prefix(unbound.unwrap_or(""))?;
         Ok(empty_end)
     }
 

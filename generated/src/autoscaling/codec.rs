@@ -246,44 +246,29 @@ fn form_put_lifecycle_hook_type(
 ) {
     {
         let value = &v.auto_scaling_group_name;
-        form.param(
-            &format!(concat!("{}", "AutoScalingGroupName"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "AutoScalingGroupName", value.as_str());
     }
     {
         let value = &v.lifecycle_hook_name;
-        form.param(&format!(concat!("{}", "LifecycleHookName"), prefix), value.as_str());
+        form.member(prefix, "LifecycleHookName", value.as_str());
     }
     if let Some(value) = &v.default_result {
-        form.param(&format!(concat!("{}", "DefaultResult"), prefix), value.as_str());
+        form.member(prefix, "DefaultResult", value.as_str());
     }
     if let Some(value) = &v.heartbeat_timeout {
-        form.param(
-            &format!(concat!("{}", "HeartbeatTimeout"), prefix),
-            &value.to_string(),
-        );
+        form.member(prefix, "HeartbeatTimeout", &value.to_string());
     }
     if let Some(value) = &v.lifecycle_transition {
-        form.param(
-            &format!(concat!("{}", "LifecycleTransition"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "LifecycleTransition", value.as_str());
     }
     if let Some(value) = &v.notification_metadata {
-        form.param(
-            &format!(concat!("{}", "NotificationMetadata"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "NotificationMetadata", value.as_str());
     }
     if let Some(value) = &v.notification_target_arn {
-        form.param(
-            &format!(concat!("{}", "NotificationTargetARN"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "NotificationTargetARN", value.as_str());
     }
     if let Some(value) = &v.role_arn {
-        form.param(&format!(concat!("{}", "RoleARN"), prefix), value.as_str());
+        form.member(prefix, "RoleARN", value.as_str());
     }
 }
 #[cfg(feature = "autoscaling-complete-lifecycle-action")]
@@ -294,30 +279,21 @@ fn form_complete_lifecycle_action_type(
 ) {
     {
         let value = &v.lifecycle_hook_name;
-        form.param(&format!(concat!("{}", "LifecycleHookName"), prefix), value.as_str());
+        form.member(prefix, "LifecycleHookName", value.as_str());
     }
     {
         let value = &v.auto_scaling_group_name;
-        form.param(
-            &format!(concat!("{}", "AutoScalingGroupName"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "AutoScalingGroupName", value.as_str());
     }
     if let Some(value) = &v.lifecycle_action_token {
-        form.param(
-            &format!(concat!("{}", "LifecycleActionToken"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "LifecycleActionToken", value.as_str());
     }
     {
         let value = &v.lifecycle_action_result;
-        form.param(
-            &format!(concat!("{}", "LifecycleActionResult"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "LifecycleActionResult", value.as_str());
     }
     if let Some(value) = &v.instance_id {
-        form.param(&format!(concat!("{}", "InstanceId"), prefix), value.as_str());
+        form.member(prefix, "InstanceId", value.as_str());
     }
 }
 #[cfg(feature = "autoscaling-delete-lifecycle-hook")]
@@ -328,14 +304,11 @@ fn form_delete_lifecycle_hook_type(
 ) {
     {
         let value = &v.lifecycle_hook_name;
-        form.param(&format!(concat!("{}", "LifecycleHookName"), prefix), value.as_str());
+        form.member(prefix, "LifecycleHookName", value.as_str());
     }
     {
         let value = &v.auto_scaling_group_name;
-        form.param(
-            &format!(concat!("{}", "AutoScalingGroupName"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "AutoScalingGroupName", value.as_str());
     }
 }
 #[cfg(feature = "autoscaling-describe-lifecycle-hooks")]
@@ -346,10 +319,7 @@ fn form_describe_lifecycle_hooks_type(
 ) {
     {
         let value = &v.auto_scaling_group_name;
-        form.param(
-            &format!(concat!("{}", "AutoScalingGroupName"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "AutoScalingGroupName", value.as_str());
     }
     if let Some(value) = &v.lifecycle_hook_names {
         let base = format!(concat!("{}", "LifecycleHookNames"), prefix);
@@ -375,23 +345,17 @@ fn form_record_lifecycle_action_heartbeat_type(
 ) {
     {
         let value = &v.lifecycle_hook_name;
-        form.param(&format!(concat!("{}", "LifecycleHookName"), prefix), value.as_str());
+        form.member(prefix, "LifecycleHookName", value.as_str());
     }
     {
         let value = &v.auto_scaling_group_name;
-        form.param(
-            &format!(concat!("{}", "AutoScalingGroupName"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "AutoScalingGroupName", value.as_str());
     }
     if let Some(value) = &v.lifecycle_action_token {
-        form.param(
-            &format!(concat!("{}", "LifecycleActionToken"), prefix),
-            value.as_str(),
-        );
+        form.member(prefix, "LifecycleActionToken", value.as_str());
     }
     if let Some(value) = &v.instance_id {
-        form.param(&format!(concat!("{}", "InstanceId"), prefix), value.as_str());
+        form.member(prefix, "InstanceId", value.as_str());
     }
 }
 #[cfg(feature = "autoscaling-describe-lifecycle-hook-types")]

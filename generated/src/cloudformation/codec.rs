@@ -132,19 +132,19 @@ fn form_list_hook_results_input(
     v: &ListHookResultsInput,
 ) {
     if let Some(value) = &v.target_type {
-        form.param(&format!(concat!("{}", "TargetType"), prefix), value.as_str());
+        form.member(prefix, "TargetType", value.as_str());
     }
     if let Some(value) = &v.target_id {
-        form.param(&format!(concat!("{}", "TargetId"), prefix), value.as_str());
+        form.member(prefix, "TargetId", value.as_str());
     }
     if let Some(value) = &v.next_token {
-        form.param(&format!(concat!("{}", "NextToken"), prefix), value.as_str());
+        form.member(prefix, "NextToken", value.as_str());
     }
     if let Some(value) = &v.type_arn {
-        form.param(&format!(concat!("{}", "TypeArn"), prefix), value.as_str());
+        form.member(prefix, "TypeArn", value.as_str());
     }
     if let Some(value) = &v.status {
-        form.param(&format!(concat!("{}", "Status"), prefix), value.as_str());
+        form.member(prefix, "Status", value.as_str());
     }
 }
 #[cfg(feature = "cloudformation-describe-change-set-hooks")]
@@ -155,16 +155,16 @@ fn form_describe_change_set_hooks_input(
 ) {
     {
         let value = &v.change_set_name;
-        form.param(&format!(concat!("{}", "ChangeSetName"), prefix), value.as_str());
+        form.member(prefix, "ChangeSetName", value.as_str());
     }
     if let Some(value) = &v.stack_name {
-        form.param(&format!(concat!("{}", "StackName"), prefix), value.as_str());
+        form.member(prefix, "StackName", value.as_str());
     }
     if let Some(value) = &v.next_token {
-        form.param(&format!(concat!("{}", "NextToken"), prefix), value.as_str());
+        form.member(prefix, "NextToken", value.as_str());
     }
     if let Some(value) = &v.logical_resource_id {
-        form.param(&format!(concat!("{}", "LogicalResourceId"), prefix), value.as_str());
+        form.member(prefix, "LogicalResourceId", value.as_str());
     }
 }
 #[cfg(feature = "cloudformation-get-hook-result")]
@@ -174,7 +174,7 @@ fn form_get_hook_result_input(
     v: &GetHookResultInput,
 ) {
     if let Some(value) = &v.hook_result_id {
-        form.param(&format!(concat!("{}", "HookResultId"), prefix), value.as_str());
+        form.member(prefix, "HookResultId", value.as_str());
     }
 }
 #[cfg(feature = "cloudformation-list-hook-results")]

@@ -14,31 +14,41 @@ pub const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8
 /// encoded like Python's `urlencode` (space as `+`, `A-Za-z0-9-._~` kept).
 #[derive(Debug, Clone)]
 pub struct FormWriter {
-    out: String,
+    // Bytes, not a `String`: the encoder copies runs of kept bytes at once,
+    // and a run may end inside a multi-byte character.
+    out: Vec<u8>,
 }
 
 impl FormWriter {
     /// A body that starts with `Action` and `Version`.
     pub fn new(action: &str, version: &str) -> Self {
-        let mut w = Self { out: String::new() };
+        // Room for a typical call's form, so that writing it rarely grows the buffer.
+        let mut w = Self { out: Vec::with_capacity(512) };
         w.param("Action", action);
         w.param("Version", version);
         w
     }
 
-    /// Appends one `name=value` pair, encoded.
-    pub fn param(&mut self, name: &str, value: &str) {
+    /// Appends one `key=value` pair, encoded.
+    pub fn param(&mut self, key: &str, value: &str) {
+        self.member("", key, value);
+    }
+
+    /// Appends the pair whose key is `prefix` then `name` (`Parent.member.1.` and
+    /// `Name`), encoded, without building the key.
+    pub fn member(&mut self, prefix: &str, name: &str, value: &str) {
         if !self.out.is_empty() {
-            self.out.push('&');
+            self.out.push(b'&');
         }
+        quote_plus(&mut self.out, prefix);
         quote_plus(&mut self.out, name);
-        self.out.push('=');
+        self.out.push(b'=');
         quote_plus(&mut self.out, value);
     }
 
     /// The body.
     pub fn finish(self) -> Vec<u8> {
-        self.out.into_bytes()
+        self.out
     }
 }
 
@@ -64,19 +74,23 @@ pub fn map_keys(base: &str, flattened: bool, index: usize, key_name: &str, value
     (format!("{entry}.{key_name}"), format!("{entry}.{value_name}"))
 }
 
-fn quote_plus(out: &mut String, s: &str) {
+fn quote_plus(out: &mut Vec<u8>, s: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => out.push(b as char),
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 15)] as char);
-            }
+    let bytes = s.as_bytes();
+    let mut kept = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~') {
+            continue;
+        }
+        out.extend_from_slice(&bytes[kept..i]);
+        kept = i + 1;
+        if b == b' ' {
+            out.push(b'+');
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]]);
         }
     }
+    out.extend_from_slice(&bytes[kept..]);
 }
 
 /// `POST /` with the form body.

@@ -31,17 +31,46 @@ pub(super) fn codecs(s: &Service) -> TokenStream {
     quote! { #(#writers)* #(#readers)* }
 }
 
-/// Writes `value` (`&T` of shape `id`) under the key expression `key` (a `String`).
-fn form_value(s: &Service, id: ShapeId, value: TokenStream, key: TokenStream, flattened: bool, format: TimestampFormat) -> TokenStream {
+/// Where a form value goes: a member's key, the structure's `prefix` (a `&str`
+/// variable) then the wire name, written as it stands so that no key is built
+/// for a scalar; or a key already built (a `String` variable, as list items
+/// and map entries have).
+enum Key {
+    Member(String),
+    Built(TokenStream),
+}
+
+impl Key {
+    /// The key as a `String` expression.
+    fn built(&self) -> TokenStream {
+        match self {
+            Key::Member(wire) => {
+                let wire = escape(wire);
+                quote!(format!(concat!("{}", #wire), prefix))
+            }
+            Key::Built(key) => quote!(#key),
+        }
+    }
+
+    /// The prefix of what is under the key (the key and a dot), as a `String` expression.
+    fn nested(&self) -> TokenStream {
+        match self {
+            Key::Member(wire) => {
+                let wire = escape(wire);
+                quote!(format!(concat!("{}", #wire, "."), prefix))
+            }
+            Key::Built(key) => quote!(format!("{}.", #key)),
+        }
+    }
+}
+
+/// Writes `value` (`&T` of shape `id`) under `key`.
+fn form_value(s: &Service, id: ShapeId, value: TokenStream, key: Key, flattened: bool, format: TimestampFormat) -> TokenStream {
     match &s.shape(id).kind {
         ShapeKind::Structure(_) | ShapeKind::Union(_) => {
             let f = form_fn(s, id);
-            // A key variable goes into the format string; an expression is bound to one first.
-            if is_ident(&key) {
-                quote! { #f(form, &format!("{}.", #key), #value); }
-            } else {
-                quote! { { let key = #key; #f(form, &format!("{key}."), #value); } }
-            }
+            let nested = key.nested();
+            quote! { #f(form, &#nested, #value); }
         }
         ShapeKind::List { member, member_name, flattened: shape_flat, .. } => {
             let name = match member_name {
@@ -50,9 +79,11 @@ fn form_value(s: &Service, id: ShapeId, value: TokenStream, key: TokenStream, fl
             };
             let flat = flattened || *shape_flat;
             let inner_flat = matches!(s.shape(*member).kind, ShapeKind::List { flattened: true, .. });
-            let inner = form_value(s, *member, quote!(item), quote!(key), inner_flat, body_timestamp_format(s, *member));
+            let key_var = Key::Built(quote!(key));
+            let inner = form_value(s, *member, quote!(item), key_var, inner_flat, body_timestamp_format(s, *member));
+            let base = key.built();
             quote! {
-                let base = #key;
+                let base = #base;
                 // An empty list is sent as the bare key, as botocore sends it.
                 if #value.is_empty() {
                     form.param(&base, "");
@@ -67,9 +98,11 @@ fn form_value(s: &Service, id: ShapeId, value: TokenStream, key: TokenStream, fl
             let kn = key_name.as_deref().unwrap_or("key");
             let vn = value_name.as_deref().unwrap_or("value");
             let flat = flattened || *shape_flat;
-            let vw = form_value(s, *v, quote!(item), quote!(value_key), false, body_timestamp_format(s, *v));
+            let value_key = Key::Built(quote!(value_key));
+            let vw = form_value(s, *v, quote!(item), value_key, false, body_timestamp_format(s, *v));
+            let base = key.built();
             quote! {
-                let base = #key;
+                let base = #base;
                 for (i, (k, item)) in #value.iter().enumerate() {
                     let (key_key, value_key) = crate::runtime::protocol::aws_query::map_keys(&base, #flat, i + 1, #kn, #vn);
                     form.param(&key_key, k.as_ref());
@@ -79,7 +112,10 @@ fn form_value(s: &Service, id: ShapeId, value: TokenStream, key: TokenStream, fl
         }
         _ => {
             let text = scalar_str(s, id, value, format);
-            quote! { form.param(&#key, #text); }
+            match key {
+                Key::Member(wire) => quote! { form.member(prefix, #wire, #text); },
+                Key::Built(key) => quote! { form.param(&#key, #text); },
+            }
         }
     }
 }
@@ -96,8 +132,7 @@ fn form_writer(s: &Service, id: ShapeId) -> TokenStream {
         ShapeKind::Union(u) => {
             let arms = u.members.iter().map(|m| {
                 let variant = ident(&m.variant);
-                let wire = escape(&m.wire_name);
-                let key = quote!(format!(concat!("{}", #wire), prefix));
+                let key = Key::Member(m.wire_name.clone());
                 let write = form_value(s, m.target, quote!(value), key, m.flattened, m.timestamp_format);
                 quote! { #t::#variant(value) => { #write } }
             });
@@ -113,12 +148,6 @@ fn form_writer(s: &Service, id: ShapeId) -> TokenStream {
     }
 }
 
-/// Whether `tokens` are a single identifier (a variable).
-fn is_ident(tokens: &TokenStream) -> bool {
-    let mut it = tokens.clone().into_iter();
-    matches!((it.next(), it.next()), (Some(proc_macro2::TokenTree::Ident(_)), None))
-}
-
 /// Braces in a wire name, doubled for `format!`.
 fn escape(name: &str) -> String {
     name.replace('{', "{{").replace('}', "}}")
@@ -126,8 +155,7 @@ fn escape(name: &str) -> String {
 
 fn member_form(s: &Service, m: &Member) -> TokenStream {
     let f = ident(&m.field);
-    let wire = escape(&m.wire_name);
-    let key = quote!(format!(concat!("{}", #wire), prefix));
+    let key = Key::Member(m.wire_name.clone());
     let write = form_value(s, m.target, quote!(value), key, m.flattened, m.timestamp_format);
     if m.idempotency_token {
         return quote! {
