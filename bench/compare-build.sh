@@ -24,14 +24,17 @@
 # PutLifecycleHook through its per-operation feature, from the whole
 # four-service crate and from a crate generated from the seed operations, one
 # per service, as the project began (`cargo xtask bench-whole
-# --seed-operations`); the last build regenerates the whole crate again.
+# --seed-operations`); the last build regenerates the whole crate again. The
+# two differ by well under a second of their own work, less than identical
+# crates vary between cold builds on two cores, so each is built PUT_REPEATS
+# times (default 3), alternating, and the medians are compared.
 #
 # And against ourselves before: with BASELINE=<commit>, bench/ours as that
 # commit had it (a git worktree in a temporary folder), built the same way
 # ("baseline"), so that a change's cost shows side by side with the code
 # BENCHMARKS.md measured before it.
 #
-# Usage: [BASELINE=<commit>] bench/compare-build.sh [--no-wait] [--only NAME]
+# Usage: [BASELINE=<commit>] [PUT_REPEATS=N] bench/compare-build.sh [--no-wait] [--only NAME,...]
 #   NAME: ours peer floor floor-min whole-autoscaling peer-autoscaling whole-four put-whole put-one baseline
 #   --no-wait   do not wait for a quiet machine first (bench/wait-quiet.sh)
 set -euo pipefail
@@ -46,7 +49,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --no-wait) wait=0 ;;
     --only) only=$2; shift ;;
-    *) echo "usage: $0 [--no-wait] [--only NAME]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--no-wait] [--only NAME,...]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -135,12 +138,40 @@ run() {
   esac
 }
 
+# median_fields FILE: the median of each column over FILE's lines.
+median_fields() {
+  local c
+  for c in $(seq "$(head -1 "$1" | wc -w)"); do
+    awk -v c="$c" '{ print $c }' "$1" | sort -g |
+      awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  done | paste -sd' '
+}
+
+wanted() { [ -z "$only" ] || [[ ",$only," == *",$1,"* ]]; }
 names=(ours baseline peer floor floor-min whole-autoscaling peer-autoscaling whole-four put-whole put-one)
 : > "$results/build-raw.txt"
 declare -A r
 for n in "${names[@]}"; do
   r[$n]="- - - - -"
-  if [ -z "$only" ] || [ "$only" = "$n" ]; then r[$n]=$(run "$n"); fi
+  case "$n" in
+    put-whole)
+      # Both put builds, alternating, PUT_REPEATS times each; each one's line, then the medians.
+      for p in put-whole put-one; do : > "$results/build-$p.runs"; done
+      for _ in $(seq "${PUT_REPEATS:-3}"); do
+        for p in put-whole put-one; do
+          if wanted "$p"; then run "$p" >> "$results/build-$p.runs"; fi
+        done
+      done
+      for p in put-whole put-one; do
+        if wanted "$p"; then
+          r[$p]=$(median_fields "$results/build-$p.runs")
+          sed "s/^/$p run: /" "$results/build-$p.runs" >> "$results/build-raw.txt"
+        fi
+      done
+      ;;
+    put-one) ;;
+    *) if wanted "$n"; then r[$n]=$(run "$n"); fi ;;
+  esac
   echo "$n: ${r[$n]}" >> "$results/build-raw.txt"
 done
 ours=(${r[ours]}) peer=(${r[peer]}) floor=(${r[floor]}) floormin=(${r[floor-min]})
@@ -198,7 +229,7 @@ pw=(${r[put-whole]}) po=(${r[put-one]})
   a_ours=$(per_op "${wa[3]}" 66) a_peer=$(per_op "${pa[3]}" 66) f_ours=$(per_op "${wf[3]}" 274) f_peer=$(per_op "${peer[3]}" 274)
   echo "| build CPU above the floor, per operation | $a_ours s | $a_peer s | $(ratio "$a_ours" "$a_peer") | $f_ours s | $f_peer s | $(ratio "$f_ours" "$f_peer") | <= 1/10 |"
   echo
-  echo "| PutLifecycleHook alone (per-operation feature) | from the four whole services (274) | from the seed operations (one per service) | difference | target |"
+  echo "| PutLifecycleHook alone (per-operation feature), median of ${PUT_REPEATS:-3} alternating builds each | from the four whole services (274) | from the seed operations (one per service) | difference | target |"
   echo "|---|---|---|---|---|"
   echo "| cold release build, wall time | $(secs "${pw[0]}") | $(secs "${po[0]}") | $(awk -v a="${pw[0]}" -v b="${po[0]}" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.2f s", a - b }') | within 5 s |"
   echo "| CPU time (user + sys) | $(secs "${pw[3]}") | $(secs "${po[3]}") | $(awk -v a="${pw[3]}" -v b="${po[3]}" 'BEGIN { if (a == "-" || b == "-") print "-"; else printf "%+.2f s", a - b }') | |"
