@@ -57,6 +57,40 @@ impl Number {
     }
 }
 
+impl Document {
+    /// Reads one JSON text (the whole of `bytes`), as the JSON protocols read a document.
+    pub fn from_json(bytes: &[u8]) -> Result<Document, crate::json::JsonError> {
+        let mut reader = crate::json::JsonReader::new(bytes);
+        let document = reader.document()?;
+        reader.finish()?;
+        Ok(document)
+    }
+
+    /// The member `key` of an object; `None` for a missing key or a value that is not an object.
+    pub fn get(&self, key: &str) -> Option<&Document> {
+        match self {
+            Document::Object(members) => members.get(key),
+            _ => None,
+        }
+    }
+
+    /// The text of a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Document::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// A whole number >= 0.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Document::Number(Number::PosInt(n)) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
 impl From<&str> for Document {
     fn from(v: &str) -> Self {
         Document::String(v.to_owned())

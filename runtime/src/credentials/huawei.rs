@@ -18,7 +18,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use serde_json::Value;
+use crate::document::Document;
 
 use super::env::Env;
 use super::{CredentialsError, CredentialsFuture, HuaweiCredentials, Precheck, ProvideHuaweiCredentials};
@@ -211,10 +211,10 @@ impl HuaweiCredentialsChain {
             let hint = if body.contains("Cloud Service Agency") { ": the instance has no agency" } else { "" };
             return Err(format!("{url}: HTTP {status}{hint}"));
         }
-        let value: Value = serde_json::from_str(&body).map_err(|_| format!("{url}: the answer is not JSON"))?;
+        let value = Document::from_json(body.as_bytes()).map_err(|_| format!("{url}: the answer is not JSON"))?;
         let c = value.get("credential").unwrap_or(&value);
         let field = |names: &[&str]| {
-            names.iter().find_map(|n| c.get(*n).and_then(Value::as_str)).filter(|v| !v.is_empty()).map(str::to_owned)
+            names.iter().find_map(|n| c.get(*n).and_then(Document::as_str)).filter(|v| !v.is_empty()).map(str::to_owned)
         };
         let ak = field(&["access", "accessKeyId", "access_key_id"])
             .ok_or_else(|| format!("{url}: no access key in the answer"))?;

@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
+use crate::document::Document;
 
 use super::env::Env;
 use super::profile::Profiles;
@@ -133,8 +133,8 @@ pub(crate) async fn region(base: &str, v1_fallback: bool) -> Result<String, Stri
 /// `{"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}` (and, from
 /// IMDS, `"Code": "Success"`): the answer of IMDS and of container endpoints.
 pub(crate) fn parse_credentials(text: &str, what: &str) -> Result<AwsCredentials, String> {
-    let value: Value = serde_json::from_str(text).map_err(|_| format!("the answer of {what} is not JSON"))?;
-    if let Some(code) = value.get("Code").and_then(Value::as_str)
+    let value = Document::from_json(text.as_bytes()).map_err(|_| format!("the answer of {what} is not JSON"))?;
+    if let Some(code) = value.get("Code").and_then(Document::as_str)
         && code != "Success"
     {
         let code: String = code.chars().take(64).collect();
@@ -143,7 +143,7 @@ pub(crate) fn parse_credentials(text: &str, what: &str) -> Result<AwsCredentials
     let field = |name: &str| {
         value
             .get(name)
-            .and_then(Value::as_str)
+            .and_then(Document::as_str)
             .filter(|v| !v.is_empty())
             .ok_or_else(|| format!("the answer of {what} has no {name}"))
     };

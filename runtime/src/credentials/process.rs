@@ -7,7 +7,7 @@ use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use crate::document::Document;
 
 use super::{AwsCredentials, parse_expiration};
 
@@ -116,13 +116,13 @@ fn run(words: &[String]) -> Result<Vec<u8>, String> {
 }
 
 fn parse(output: &[u8]) -> Result<AwsCredentials, String> {
-    let value: Value =
-        serde_json::from_slice(output).map_err(|_| "credential_process: the output is not JSON".to_owned())?;
-    match value.get("Version").and_then(Value::as_u64) {
+    let value =
+        Document::from_json(output).map_err(|_| "credential_process: the output is not JSON".to_owned())?;
+    match value.get("Version").and_then(Document::as_u64) {
         Some(1) => {}
         _ => return Err("credential_process: the output's Version is not 1".to_owned()),
     }
-    let field = |name: &str| value.get(name).and_then(Value::as_str).filter(|v| !v.is_empty());
+    let field = |name: &str| value.get(name).and_then(Document::as_str).filter(|v| !v.is_empty());
     let need = |name: &str| field(name).ok_or_else(|| format!("credential_process: the output has no {name}"));
     let mut credentials =
         AwsCredentials::new(need("AccessKeyId")?, need("SecretAccessKey")?, field("SessionToken").map(str::to_owned));
