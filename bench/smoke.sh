@@ -24,7 +24,7 @@ target="$root/target/bench-smoke"
 # scripts/test passes the xtask binary its workspace build made (XTASK).
 xtask() { if [ -n "${XTASK:-}" ]; then "$XTASK" "$@"; else (cd "$root" && cargo xtask "$@"); fi; }
 
-for s in compare-build.sh per-call.sh run-all.sh wait-quiet.sh rustc-rss.sh check-flat.sh; do bash -n "$here/$s"; done
+for s in compare-build.sh per-call.sh per-call-instructions.sh run-all.sh wait-quiet.sh rustc-rss.sh check-flat.sh; do bash -n "$here/$s"; done
 
 (cd "$here/loopback-server" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
 (cd "$here/ours" && CARGO_TARGET_DIR="$target" cargo build --locked -q)
