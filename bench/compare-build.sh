@@ -152,7 +152,7 @@ names=(ours baseline peer floor floor-min whole-autoscaling peer-autoscaling who
 : > "$results/build-raw.txt"
 declare -A r
 for n in "${names[@]}"; do
-  r[$n]="- - - - -"
+  r[$n]=${r[$n]:-"- - - - -"}
   case "$n" in
     put-whole)
       # Both put builds, alternating, PUT_REPEATS times each; each one's line, then the medians.

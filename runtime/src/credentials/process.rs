@@ -116,8 +116,7 @@ fn run(words: &[String]) -> Result<Vec<u8>, String> {
 }
 
 fn parse(output: &[u8]) -> Result<AwsCredentials, String> {
-    let value =
-        Document::from_json(output).map_err(|_| "credential_process: the output is not JSON".to_owned())?;
+    let value = Document::from_json(output).map_err(|_| "credential_process: the output is not JSON".to_owned())?;
     match value.get("Version").and_then(Document::as_u64) {
         Some(1) => {}
         _ => return Err("credential_process: the output's Version is not 1".to_owned()),
