@@ -214,7 +214,7 @@ impl HuaweiCredentialsChain {
         let value = Document::from_json(body.as_bytes()).map_err(|_| format!("{url}: the answer is not JSON"))?;
         let c = value.get("credential").unwrap_or(&value);
         let field = |names: &[&str]| {
-            names.iter().find_map(|n| c.get(*n).and_then(Document::as_str)).filter(|v| !v.is_empty()).map(str::to_owned)
+            names.iter().find_map(|n| c.get(n).and_then(Document::as_str)).filter(|v| !v.is_empty()).map(str::to_owned)
         };
         let ak = field(&["access", "accessKeyId", "access_key_id"])
             .ok_or_else(|| format!("{url}: no access key in the answer"))?;
