@@ -229,14 +229,12 @@ impl<'i> Reader<'i> {
         };
         let mut names = std::mem::take(&mut self.attributes);
         names.sort_unstable();
-        let twice = names.windows(2).find(|pair| pair[0] == pair[1]).map(|pair| pair[0].1);
-        let unbound = names.iter().find(|(prefix, _)| *prefix != "xmlns" && !self.is_bound(prefix)).map(|p| p.0);
+        let checked = match names.windows(2).find(|pair| pair[0] == pair[1]) {
+            Some(pair) => Err(format!("answer is not well-formed XML: the attribute {} twice", cut(pair[0].1))),
+            None => names.iter().filter(|(prefix, _)| *prefix != "xmlns").try_for_each(|(p, _)| self.check_prefix(p)),
+        };
         self.attributes = names;
-        if let Some(name) = twice {
-            return Err(format!("answer is not well-formed XML: the attribute {} twice", cut(name)));
-        }
-        self.check_prefix(unbound.unwrap_or(""))?;
-        Ok(empty_end)
+        checked.map(|()| empty_end)
     }
 
     fn is_bound(&self, prefix: &str) -> bool {
