@@ -142,8 +142,7 @@ run() {
 median_fields() {
   local c
   for c in $(seq "$(head -1 "$1" | wc -w)"); do
-    awk -v c="$c" '{ print $c }' "$1" | sort -g |
-      awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+    awk -v c="$c" '{ print $c }' "$1" | median_of_lines
   done | paste -sd' '
 }
 

@@ -14,10 +14,14 @@ start_loopback() {
   url="http://127.0.0.1:$(awk '/listening/ { print $3 }' "$loopback_port_file")"
 }
 
+# median_of_lines: the median of the numbers on standard input, one per line.
+median_of_lines() {
+  sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
 # median_field FIELD PREFIX FILE: the median of FIELD=value over the lines of FILE starting with PREFIX.
 median_field() {
-  grep "^$2" "$3" | tr ' ' '\n' | awk -F= -v f="$1" '$1 == f { print $2 }' | sort -g |
-    awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+  grep "^$2" "$3" | tr ' ' '\n' | awk -F= -v f="$1" '$1 == f { print $2 }' | median_of_lines
 }
 
 # release_build DIR TARGET: `cargo build --release --locked` of bench/DIR into bench/target/TARGET
