@@ -82,6 +82,23 @@ fn escape_keyword(s: String) -> String {
     }
 }
 
+/// The package of service `module`'s own crate (`lifecycle-hooks-huawei-as`):
+/// the facade `lifecycle-hooks` re-exports it as `lifecycle_hooks::<module>`.
+pub fn service_package(module: &str) -> String {
+    format!("{SERVICE_PACKAGE_PREFIX}{}", module.replace('_', "-"))
+}
+
+/// The library name of [`service_package`] (`lifecycle_hooks_huawei_as`).
+pub fn service_library(module: &str) -> String {
+    format!("{}{module}", SERVICE_PACKAGE_PREFIX.replace('-', "_"))
+}
+
+const SERVICE_PACKAGE_PREFIX: &str = "lifecycle-hooks-";
+
+/// Service names the generated crates already use: the facade re-exports the
+/// runtime as `runtime`, whose package is `lifecycle-hooks-runtime`.
+pub const RESERVED_MODULES: &[&str] = &["runtime"];
+
 /// Parses an identifier produced above into tokens (raw identifiers included).
 pub fn ident(s: &str) -> proc_macro2::Ident {
     match s.strip_prefix("r#") {
@@ -93,6 +110,12 @@ pub fn ident(s: &str) -> proc_macro2::Ident {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_service_crate_is_named_after_its_module() {
+        assert_eq!(service_package("huawei_as"), "lifecycle-hooks-huawei-as");
+        assert_eq!(service_library("huawei_as"), "lifecycle_hooks_huawei_as");
+    }
 
     #[test]
     fn awkward_names_become_valid_identifiers() {

@@ -3,17 +3,20 @@
 //! Typed, validated, signed async clients for lifecycle-hook callback APIs,
 //! generated from the YAML models in `models/`.
 //!
-//! Each service is a module behind a cargo feature of the same name (all on
-//! by default): depend with `default-features = false` and name the services
-//! you call to compile only those. Each operation has a feature of its own,
-//! `<service>-<operation in kebab case>` (`autoscaling-put-lifecycle-hook`),
-//! which compiles that operation and only the types, validators, errors and
-//! codecs it reaches; a service's feature turns on all of its operations.
+//! Each service is a crate of its own (`lifecycle-hooks-<service>`),
+//! re-exported here as a module behind a cargo feature of the same name
+//! (all on by default): depend with `default-features = false` and name the
+//! services you call to compile only those. Each operation has a feature of
+//! its own, `<service>-<operation in kebab case>`
+//! (`autoscaling-put-lifecycle-hook`), which compiles that operation and only
+//! the types, validators, errors and codecs it reaches; a service's feature
+//! turns on all of its operations. Services build in parallel, and no
+//! compiler process holds more than one service.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 /// The hand-written runtime the generated code stands on.
 pub use lifecycle_hooks_runtime as runtime;
-/// Amazon EC2 Auto Scaling (cargo feature `autoscaling` for every operation, or `autoscaling-<operation>` for one).
+/// Amazon EC2 Auto Scaling (cargo feature `autoscaling` for every operation, or `autoscaling-<operation>` for one; the crate `lifecycle-hooks-autoscaling`).
 #[cfg(
     any(
         feature = "autoscaling-put-lifecycle-hook",
@@ -24,8 +27,8 @@ pub use lifecycle_hooks_runtime as runtime;
         feature = "autoscaling-record-lifecycle-action-heartbeat"
     )
 )]
-pub mod autoscaling;
-/// AWS CloudFormation (cargo feature `cloudformation` for every operation, or `cloudformation-<operation>` for one).
+pub use lifecycle_hooks_autoscaling as autoscaling;
+/// AWS CloudFormation (cargo feature `cloudformation` for every operation, or `cloudformation-<operation>` for one; the crate `lifecycle-hooks-cloudformation`).
 #[cfg(
     any(
         feature = "cloudformation-list-hook-results",
@@ -33,11 +36,11 @@ pub mod autoscaling;
         feature = "cloudformation-get-hook-result"
     )
 )]
-pub mod cloudformation;
-/// AWS CodeDeploy (cargo feature `codedeploy` for every operation, or `codedeploy-<operation>` for one).
+pub use lifecycle_hooks_cloudformation as cloudformation;
+/// AWS CodeDeploy (cargo feature `codedeploy` for every operation, or `codedeploy-<operation>` for one; the crate `lifecycle-hooks-codedeploy`).
 #[cfg(feature = "codedeploy-put-lifecycle-event-hook-execution-status")]
-pub mod codedeploy;
-/// Huawei Cloud Auto Scaling (cargo feature `huawei_as` for every operation, or `huawei_as-<operation>` for one).
+pub use lifecycle_hooks_codedeploy as codedeploy;
+/// Huawei Cloud Auto Scaling (cargo feature `huawei_as` for every operation, or `huawei_as-<operation>` for one; the crate `lifecycle-hooks-huawei-as`).
 #[cfg(
     any(
         feature = "huawei_as-callback-lifecycle-hook",
@@ -49,8 +52,8 @@ pub mod codedeploy;
         feature = "huawei_as-list-hook-instances"
     )
 )]
-pub mod huawei_as;
-/// AWS Transfer Family (cargo feature `transfer` for every operation, or `transfer-<operation>` for one).
+pub use lifecycle_hooks_huawei_as as huawei_as;
+/// AWS Transfer Family (cargo feature `transfer` for every operation, or `transfer-<operation>` for one; the crate `lifecycle-hooks-transfer`).
 #[cfg(
     any(
         feature = "transfer-send-workflow-step-state",
@@ -58,4 +61,4 @@ pub mod huawei_as;
         feature = "transfer-list-executions"
     )
 )]
-pub mod transfer;
+pub use lifecycle_hooks_transfer as transfer;

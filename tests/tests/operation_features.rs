@@ -23,20 +23,40 @@ fn cargo(dir: &Path, args: &[&str]) -> Output {
         .expect("cargo runs")
 }
 
-/// The one-operation features `generated/Cargo.toml` declares, with the
-/// service features that list them.
-fn features() -> (Vec<String>, Vec<(String, Vec<String>)>) {
-    let manifest = std::fs::read_to_string(tests::repo_root().join("generated/Cargo.toml")).unwrap();
+/// A feature's name with what it lists.
+type Feature = (String, Vec<String>);
+
+/// A manifest's `[features]`.
+fn feature_table(manifest: &Path) -> Vec<Feature> {
+    let text = std::fs::read_to_string(manifest).unwrap();
+    let features = text.split("[features]").nth(1).expect("a [features] table");
+    features
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.contains(" = "))
+        .map(|line| {
+            let (name, value) = line.split_once(" = ").unwrap();
+            let listed = value.trim_matches(['[', ']']).split(", ").filter(|s| !s.is_empty()).map(|s| s.trim_matches('"').to_owned());
+            (name.to_owned(), listed.collect())
+        })
+        .collect()
+}
+
+/// The one-operation features the facade (`generated/Cargo.toml`) declares,
+/// each with the service crate it forwards to, and the service features that
+/// list them.
+fn features() -> (Vec<(String, String)>, Vec<Feature>) {
     let mut operations = Vec::new();
     let mut services = Vec::new();
-    let features = manifest.split("[features]").nth(1).expect("a [features] table");
-    for line in features.lines().filter(|l| !l.starts_with('#') && l.contains(" = ")) {
-        let (name, value) = line.split_once(" = ").unwrap();
-        let listed: Vec<String> = value.trim_matches(['[', ']']).split(", ").filter(|s| !s.is_empty()).map(|s| s.trim_matches('"').to_owned()).collect();
-        match name {
+    for (name, listed) in feature_table(&tests::repo_root().join("generated/Cargo.toml")) {
+        match name.as_str() {
             "default" | "serde" => {}
-            _ if listed.is_empty() => operations.push(name.to_owned()),
-            _ => services.push((name.to_owned(), listed)),
+            _ if listed.iter().any(|f| f.contains('/')) => {
+                // `["dep:<package>", "<package>/<the same feature>"]`: the operation lives in its service's crate.
+                let package = listed[0].strip_prefix("dep:").expect("the service crate first").to_owned();
+                assert_eq!(listed, [format!("dep:{package}"), format!("{package}/{name}")], "{name}");
+                operations.push((name, package));
+            }
+            _ => services.push((name, listed)),
         }
     }
     (operations, services)
@@ -48,12 +68,20 @@ fn each_service_feature_is_exactly_its_operations() {
     assert_eq!(services.len(), 5, "{services:?}");
     let mut listed: Vec<&String> = services.iter().flat_map(|(_, ops)| ops).collect();
     listed.sort();
-    let mut all: Vec<&String> = operations.iter().collect();
+    let mut all: Vec<&String> = operations.iter().map(|(op, _)| op).collect();
     all.sort();
     assert_eq!(listed, all, "every operation feature belongs to exactly one service feature");
     for (service, ops) in &services {
+        let package = codegen::naming::service_package(service);
+        // The service's own crate declares the same features, every operation on by default.
+        let own = feature_table(&tests::repo_root().join(format!("generated/services/{service}/Cargo.toml")));
+        let default = own.iter().find(|(n, _)| n == "default").map(|(_, l)| l.clone());
+        assert_eq!(default, Some(vec![service.clone()]), "{package}");
+        assert!(own.contains(&(service.clone(), ops.clone())), "{package}: {own:?}");
         for op in ops {
             assert!(op.starts_with(&format!("{service}-")), "{op} is not named after {service}");
+            assert!(operations.contains(&(op.clone(), package.clone())), "{op} is not forwarded to {package}");
+            assert!(own.contains(&(op.clone(), vec![])), "{package} lacks {op}");
         }
     }
     // One feature per operation of the models.
@@ -66,11 +94,11 @@ fn each_operation_alone_builds_without_a_warning() {
     let (operations, _) = features();
     let root = tests::repo_root();
     let mut failed = Vec::new();
-    for op in &operations {
-        let out = cargo(
-            &root,
-            &["clippy", "--offline", "--quiet", "-p", "lifecycle-hooks", "--no-default-features", "--features", op, "--", "-D", "warnings"],
-        );
+    for (op, package) in &operations {
+        // Both packages named, so clippy lints the service crate's code, not only the facade's.
+        let feature = format!("lifecycle-hooks/{op}");
+        let args = ["clippy", "--offline", "--quiet", "-p", "lifecycle-hooks", "-p", package, "--no-default-features"];
+        let out = cargo(&root, &[&args[..], &["--features", &feature, "--", "-D", "warnings"]].concat());
         if !out.status.success() {
             failed.push(format!("{op}:\n{}", String::from_utf8_lossy(&out.stderr)));
         }
@@ -130,6 +158,6 @@ fn a_program_on_one_operation_has_that_operation_and_no_other() {
     let out = cargo(&dir, &["check", "--offline", "--quiet"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "another operation's code compiled");
-    assert!(stderr.contains("no `DescribeLifecycleHooksInput` in `autoscaling`"), "{stderr}");
+    assert!(stderr.contains("unresolved import `lifecycle_hooks::autoscaling::DescribeLifecycleHooksInput`"), "{stderr}");
     assert!(stderr.contains("no method named `describe_lifecycle_hooks`"), "{stderr}");
 }

@@ -16,17 +16,17 @@ fn check_mode_names_stale_and_missing_files_and_writes_nothing() {
     std::fs::copy(tests::repo_root().join("models/transfer.yaml"), dir.join("models/transfer.yaml")).unwrap();
 
     let err = xtask::regenerate(&dir, true).unwrap_err();
-    assert!(err.contains("generated/src/transfer/types.rs: missing"), "{err}");
+    assert!(err.contains("generated/services/transfer/src/types.rs: missing"), "{err}");
     assert!(!dir.join("generated").exists(), "check mode must not write");
 
     xtask::regenerate(&dir, false).unwrap();
     xtask::regenerate(&dir, true).unwrap();
 
-    let types = dir.join("generated/src/transfer/types.rs");
+    let types = dir.join("generated/services/transfer/src/types.rs");
     std::fs::write(&types, "// edited by hand\n").unwrap();
     std::fs::write(dir.join("generated/src/leftover.rs"), "").unwrap();
     let err = xtask::regenerate(&dir, true).unwrap_err();
-    assert!(err.contains("generated/src/transfer/types.rs: out of date"), "{err}");
+    assert!(err.contains("generated/services/transfer/src/types.rs: out of date"), "{err}");
     assert!(err.contains("generated/src/leftover.rs: no model produces it"), "{err}");
 
     xtask::regenerate(&dir, false).unwrap();

@@ -376,7 +376,7 @@ pub fn gating(root: &Path, operations: usize, command: &str, repeats: usize) -> 
         run_cargo(&work, &target, command, &features)?;
         let mut runs = Vec::new();
         for _ in 0..repeats.max(1) {
-            touch(&work.join("generated/src/lib.rs"))?;
+            touch(&work.join("generated/services/transfer/src/lib.rs"))?;
             let start = Instant::now();
             run_cargo(&work, &target, command, &features)?;
             runs.push(start.elapsed());
@@ -461,14 +461,25 @@ fn write_generated(runtime: &str, dir: &Path, files: &[codegen::GeneratedFile]) 
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
         }
-        let contents = if f.path == "Cargo.toml" {
-            f.contents.replace("path = \"../runtime\"", &format!("path = {runtime:?}"))
-        } else {
-            f.contents.clone()
-        };
+        let contents = if f.path.ends_with("Cargo.toml") { with_runtime_at(&f.contents, runtime) } else { f.contents.clone() };
         std::fs::write(&path, contents).map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// `manifest` with its dependency on the runtime pointed at `runtime`
+/// (the generated manifests name it relative to the repository's layout).
+fn with_runtime_at(manifest: &str, runtime: &str) -> String {
+    let mut out = String::with_capacity(manifest.len());
+    for line in manifest.lines() {
+        if line.starts_with("lifecycle-hooks-runtime = { path = ") {
+            out.push_str(&format!("lifecycle-hooks-runtime = {{ path = {runtime:?} }}"));
+        } else {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// The AWS services of `models/`, by botocore folder, as `cargo xtask bench-whole` imports them.

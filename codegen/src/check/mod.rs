@@ -113,6 +113,13 @@ impl<'m> Checker<'m> {
                 ),
             );
         }
+        if naming::RESERVED_MODULES.contains(&module.as_str()) {
+            self.err(
+                line(&s.name),
+                "service.name",
+                format!("`{module}` is taken by the generated crate itself (`lifecycle_hooks::{module}`); name the service otherwise"),
+            );
+        }
         if !m.sources.contains_key(&s.source.value) {
             let known: Vec<_> = m.sources.keys().map(String::as_str).collect();
             self.err(

@@ -1,14 +1,17 @@
 //! Emission: IR to Rust source files (tokens via `quote`, text via `prettyplease`).
 //!
-//! Layout of the generated crate:
-//! - `Cargo.toml`: one feature per service, all on by default;
-//! - `src/lib.rs`: the feature-gated service modules;
-//! - `src/<service>/mod.rs`: service metadata and re-exports;
-//! - `src/<service>/types.rs`: inputs, outputs, enums, validators;
-//! - `src/<service>/errors.rs`: error structs and per-operation error enums;
-//! - `src/<service>/client.rs`: the client and its operations;
-//! - `src/<service>/codec.rs`: the wire forms (request builders, answer parsers),
-//!   made by the service's protocol unit (`emit/codec/`);
+//! Layout of the generated crates:
+//! - `Cargo.toml`, `src/lib.rs`: the facade `lifecycle-hooks`, re-exporting
+//!   each service crate as a module behind the service's and its operations'
+//!   features (all on by default);
+//! - `services/<service>/Cargo.toml`: the service's own crate,
+//!   `lifecycle-hooks-<service>`, one feature per operation;
+//! - `services/<service>/src/lib.rs`: service metadata and re-exports;
+//! - `services/<service>/src/types.rs`: inputs, outputs, enums, validators;
+//! - `services/<service>/src/errors.rs`: error structs and per-operation error enums;
+//! - `services/<service>/src/client.rs`: the client and its operations;
+//! - `services/<service>/src/codec.rs`: the wire forms (request builders, answer
+//!   parsers), made by the service's protocol unit (`emit/codec/`);
 //! - `cli/`: the command-line tool `hookctl`, a package of its own (`emit/cli.rs`).
 
 mod cli;
@@ -24,7 +27,7 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::ir::{Member, NumberKind, Presence, Service, Shape, ShapeKind};
-use crate::naming::ident;
+use crate::naming::{self, ident};
 
 pub use docs::doc_attrs;
 
@@ -63,13 +66,14 @@ fn rust_file(model: &str, tokens: TokenStream) -> String {
     format!("{}\n{text}", header("//", model))
 }
 
-/// Every file of the generated crate for `services` (in any order; output is sorted by module).
+/// Every file of the generated crates for `services` (in any order; output is sorted by module).
 pub fn crate_files(services: &[Service]) -> Vec<GeneratedFile> {
     let mut services: Vec<&Service> = services.iter().collect();
     services.sort_by(|a, b| a.module.cmp(&b.module));
-    let mut files = vec![cargo_toml(&services), lib_rs(&services)];
+    let mut files = vec![facade_cargo_toml(&services), facade_lib_rs(&services)];
+    files.extend(services.iter().map(|s| service_cargo_toml(s)));
     // Each file is made on a thread of its own (format::run); the CLI's files weigh about as much as the types.
-    let mut jobs: Vec<format::Job<'_>> = services.iter().flat_map(|s| service_jobs(s, "src/")).collect();
+    let mut jobs: Vec<format::Job<'_>> = services.iter().flat_map(|s| service_jobs(s, &service_src(s), Root::Crate)).collect();
     let all = &services;
     jobs.push(format::Job::new(services.iter().map(|s| weight(s)).sum(), move || cli::files(all)));
     files.extend(format::run(jobs));
@@ -84,7 +88,16 @@ pub fn service_files(s: &Service, prefix: &str) -> Vec<GeneratedFile> {
     for op in &mut s.operations {
         op.names.feature.clear();
     }
-    format::run(service_jobs(&s, prefix))
+    format::run(service_jobs(&s, &format!("{prefix}{}/", s.module), Root::Module))
+}
+
+/// Where service `s`'s crate lives, relative to `generated/`.
+fn service_dir(s: &Service) -> String {
+    format!("services/{}/", s.module)
+}
+
+fn service_src(s: &Service) -> String {
+    format!("{}src/", service_dir(s))
 }
 
 /// A rough cost of a service's biggest file: its types.
@@ -92,14 +105,25 @@ fn weight(s: &Service) -> usize {
     s.shapes.len() + 2 * s.operations.len()
 }
 
-fn service_jobs<'a>(s: &'a Service, prefix: &str) -> Vec<format::Job<'a>> {
+/// What a service's root file is: its own crate's `lib.rs`, or a `mod.rs` in a host crate.
+#[derive(Clone, Copy)]
+enum Root {
+    Crate,
+    Module,
+}
+
+fn service_jobs<'a>(s: &'a Service, dir: &str, root: Root) -> Vec<format::Job<'a>> {
     let file = |name: &'static str, emit: fn(&Service) -> TokenStream, weight: usize| {
-        let path = format!("{prefix}{}/{name}", s.module);
+        let path = format!("{dir}{name}");
         format::Job::new(weight, move || vec![GeneratedFile { path, contents: rust_file(&s.model_path, emit(s)) }])
     };
     let w = weight(s);
+    let root = match root {
+        Root::Crate => file("lib.rs", service_lib, 0),
+        Root::Module => file("mod.rs", service_mod, 0),
+    };
     vec![
-        file("mod.rs", service_mod, 0),
+        root,
         file("types.rs", types::emit, w),
         file("errors.rs", errors::emit, w / 2),
         file("client.rs", client::emit, w / 2),
@@ -128,69 +152,111 @@ pub fn fixture_files(services: &[Service], models: &str) -> Vec<GeneratedFile> {
     files
 }
 
-fn cargo_toml(services: &[&Service]) -> GeneratedFile {
-    let models = "models/*.yaml";
-    let mut t = header("#", models);
-    t.push_str(
-        r#"[package]
-name = "lifecycle-hooks"
-version = "0.1.0"
-description = "Typed, validated, signed async clients for lifecycle-hook callback APIs."
-edition.workspace = true
+/// The package settings every generated crate inherits from its workspace.
+const PACKAGE_SETTINGS: &str = "edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
 publish.workspace = true
+";
 
-[dependencies]
-lifecycle-hooks-runtime = { path = "../runtime" }
-serde = { workspace = true, optional = true }
-
-[features]
-# The JSON form of every type (serde's Serialize and Deserialize, keyed by
-# member name), as `hookctl` reads and prints it.
-serde = ["dep:serde", "lifecycle-hooks-runtime/serde"]
-"#,
-    );
+/// The facade: one package re-exporting the service crates, each behind its
+/// features, so a program names one dependency and the operations it calls.
+fn facade_cargo_toml(services: &[&Service]) -> GeneratedFile {
+    let mut t = header("#", "models/*.yaml");
+    t.push_str(&format!(
+        "[package]\nname = \"lifecycle-hooks\"\nversion = \"0.1.0\"\n\
+         description = \"Typed, validated, signed async clients for lifecycle-hook callback APIs.\"\n{PACKAGE_SETTINGS}\n\
+         [dependencies]\nlifecycle-hooks-runtime = {{ path = \"../runtime\" }}\n"
+    ));
+    for s in services {
+        t.push_str(&format!(
+            "{} = {{ path = \"{}\", default-features = false, optional = true }}\n",
+            naming::service_package(&s.module),
+            service_dir(s).trim_end_matches('/')
+        ));
+    }
+    let serde: Vec<String> = std::iter::once("\"lifecycle-hooks-runtime/serde\"".to_owned())
+        .chain(services.iter().map(|s| format!("\"{}?/serde\"", naming::service_package(&s.module))))
+        .collect();
+    t.push_str(&format!(
+        "\n[features]\n# The JSON form of every type (serde's Serialize and Deserialize, keyed by\n\
+         # member name), as `hookctl` reads and prints it.\nserde = [{}]\n",
+        serde.join(", ")
+    ));
     let names: Vec<String> = services.iter().map(|s| format!("\"{}\"", s.module)).collect();
     t.push_str(&format!("default = [{}, \"serde\"]\n", names.join(", ")));
     for s in services {
-        let ops: Vec<String> = s.operations.iter().map(|o| format!("\"{}\"", o.names.feature)).collect();
-        t.push_str(&format!("# {}: every operation.\n{} = [{}]\n", s.title, s.module, ops.join(", ")));
+        t.push_str(&format!("# {}: every operation.\n{} = [{}]\n", s.title, s.module, operation_list(s)));
     }
     for s in services {
-        t.push_str(&format!("# {}, one operation each.\n", s.title));
+        let package = naming::service_package(&s.module);
+        t.push_str(&format!("# {}, one operation each (in `{package}`).\n", s.title));
         for o in &s.operations {
-            t.push_str(&format!("{} = []\n", o.names.feature));
+            t.push_str(&format!("{} = [\"dep:{package}\", \"{package}/{}\"]\n", o.names.feature, o.names.feature));
         }
     }
     GeneratedFile { path: "Cargo.toml".into(), contents: t }
 }
 
-fn lib_rs(services: &[&Service]) -> GeneratedFile {
+/// `"a", "b"`: the features of every operation of `s`.
+fn operation_list(s: &Service) -> String {
+    s.operations.iter().map(|o| format!("\"{}\"", o.names.feature)).collect::<Vec<_>>().join(", ")
+}
+
+/// One service's crate: every operation by default, one feature per operation.
+fn service_cargo_toml(s: &Service) -> GeneratedFile {
+    let mut t = header("#", &s.model_path);
+    t.push_str(&format!(
+        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\n\
+         description = \"Typed, validated, signed async client for {}, generated from {}.\"\n{PACKAGE_SETTINGS}\n\
+         [dependencies]\nlifecycle-hooks-runtime = {{ path = \"../../../runtime\" }}\n\
+         serde = {{ workspace = true, optional = true }}\n\n\
+         [features]\n# The JSON form of every type (serde's Serialize and Deserialize, keyed by member name).\n\
+         serde = [\"dep:serde\", \"lifecycle-hooks-runtime/serde\"]\n\
+         default = [\"{}\"]\n# Every operation.\n{} = [{}]\n# One operation each.\n",
+        naming::service_package(&s.module),
+        s.title,
+        s.model_path,
+        s.module,
+        s.module,
+        operation_list(s),
+    ));
+    for o in &s.operations {
+        t.push_str(&format!("{} = []\n", o.names.feature));
+    }
+    GeneratedFile { path: format!("{}Cargo.toml", service_dir(s)), contents: t }
+}
+
+fn facade_lib_rs(services: &[&Service]) -> GeneratedFile {
     let mods = services.iter().map(|s| {
         let m = ident(&s.module);
+        let library = ident(&naming::service_library(&s.module));
         let feature = &s.module;
         let doc = doc_attrs(&[format!(
-            "{} (cargo feature `{feature}` for every operation, or `{feature}-<operation>` for one).",
-            s.title
+            "{} (cargo feature `{feature}` for every operation, or `{feature}-<operation>` for one; the crate `{}`).",
+            s.title,
+            naming::service_package(&s.module)
         )]);
         let gate = features_cfg(s.operations.iter().map(|o| o.names.feature.as_str()));
         quote! {
             #doc
             #gate
-            pub mod #m;
+            pub use #library as #m;
         }
     });
     let tokens = quote! {
         //! Typed, validated, signed async clients for lifecycle-hook callback APIs,
         //! generated from the YAML models in `models/`.
         //!
-        //! Each service is a module behind a cargo feature of the same name (all on
-        //! by default): depend with `default-features = false` and name the services
-        //! you call to compile only those. Each operation has a feature of its own,
-        //! `<service>-<operation in kebab case>` (`autoscaling-put-lifecycle-hook`),
-        //! which compiles that operation and only the types, validators, errors and
-        //! codecs it reaches; a service's feature turns on all of its operations.
+        //! Each service is a crate of its own (`lifecycle-hooks-<service>`),
+        //! re-exported here as a module behind a cargo feature of the same name
+        //! (all on by default): depend with `default-features = false` and name the
+        //! services you call to compile only those. Each operation has a feature of
+        //! its own, `<service>-<operation in kebab case>`
+        //! (`autoscaling-put-lifecycle-hook`), which compiles that operation and only
+        //! the types, validators, errors and codecs it reaches; a service's feature
+        //! turns on all of its operations. Services build in parallel, and no
+        //! compiler process holds more than one service.
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 
@@ -200,6 +266,20 @@ fn lib_rs(services: &[&Service]) -> GeneratedFile {
         #(#mods)*
     };
     GeneratedFile { path: "src/lib.rs".into(), contents: rust_file("models/*.yaml", tokens) }
+}
+
+/// The root of a service's own crate: its module's documentation and items,
+/// and the runtime under the name the generated code uses (`crate::runtime`).
+fn service_lib(s: &Service) -> TokenStream {
+    let module = service_mod(s);
+    quote! {
+        #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
+        #module
+
+        /// The hand-written runtime the generated code stands on.
+        pub use lifecycle_hooks_runtime as runtime;
+    }
 }
 
 fn service_mod(s: &Service) -> TokenStream {

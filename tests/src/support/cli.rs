@@ -87,7 +87,7 @@ pub fn hookctl_path() -> &'static Path {
 pub fn example_path(name: &str) -> PathBuf {
     let path = profile_dir().join("examples").join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     let source = format!("examples/{name}.rs");
-    ensure_built(std::slice::from_ref(&path), &[&source, "generated/src", "runtime/src"], &["-p", "lifecycle-hooks-examples", "--example", name]);
+    ensure_built(std::slice::from_ref(&path), &[&source, "generated", "runtime/src"], &["-p", "lifecycle-hooks-examples", "--example", name]);
     path
 }
 
