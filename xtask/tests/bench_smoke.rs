@@ -41,6 +41,11 @@ fn whole_services_import_and_generate_with_a_feature_per_operation() {
     let manifest = std::fs::read_to_string(out.join("generated/Cargo.toml")).unwrap();
     assert!(manifest.contains("\nautoscaling = [\"autoscaling-put-lifecycle-hook\"]\n"), "{manifest}");
     assert!(manifest.contains(&format!("path = {:?}", root.join("runtime").display().to_string())), "{manifest}");
+    for service in bench::WHOLE_SERVICES {
+        let path = out.join(format!("generated/services/{service}/Cargo.toml"));
+        let manifest = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(manifest.contains(&format!("path = {:?}", root.join("runtime").display().to_string())), "{manifest}");
+    }
     assert!(!out.join("generated/cli").exists(), "the benchmark crate has no CLI");
     std::fs::remove_dir_all(&out).unwrap();
 }

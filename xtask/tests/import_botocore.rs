@@ -437,11 +437,11 @@ fn imported_seed_operations_regenerate() {
     let files = codegen::generate(&dir).unwrap_or_else(|d| panic!("{d}"));
     let _ = std::fs::remove_dir_all(&dir);
     for module in ["autoscaling", "cloudformation", "codedeploy", "transfer"] {
-        for part in ["mod.rs", "client.rs", "types.rs", "errors.rs"] {
-            let path = format!("src/{module}/{part}");
+        for part in ["lib.rs", "client.rs", "types.rs", "errors.rs"] {
+            let path = format!("services/{module}/src/{part}");
             assert!(files.iter().any(|f| f.path == path && !f.contents.is_empty()), "{path} missing");
         }
-        let client = files.iter().find(|f| f.path == format!("src/{module}/client.rs")).unwrap();
+        let client = files.iter().find(|f| f.path == format!("services/{module}/src/client.rs")).unwrap();
         assert!(client.contents.contains("pub struct Client"), "{module}");
     }
 }
@@ -496,8 +496,15 @@ fn every_imported_operation_compiles_without_warnings() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, f.contents).unwrap();
     }
+    // The facade and each service's own crate, which holds the generated code.
+    let mut packages = vec!["-p".to_owned(), "lifecycle-hooks".to_owned()];
+    for &(service, _) in SERVICES {
+        packages.extend(["-p".to_owned(), codegen::naming::service_package(service)]);
+    }
     let out = Command::new(env!("CARGO"))
-        .args(["clippy", "--offline", "--quiet", "-p", "lifecycle-hooks", "--all-targets", "--", "-D", "warnings"])
+        .args(["clippy", "--offline", "--quiet", "--all-targets"])
+        .args(&packages)
+        .args(["--", "-D", "warnings"])
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
         .env_remove("RUSTFLAGS")
@@ -509,7 +516,8 @@ fn every_imported_operation_compiles_without_warnings() {
         String::from_utf8_lossy(&out.stderr)
     );
     let out = Command::new(env!("CARGO"))
-        .args(["doc", "--offline", "--quiet", "--no-deps", "-p", "lifecycle-hooks"])
+        .args(["doc", "--offline", "--quiet", "--no-deps"])
+        .args(&packages)
         .current_dir(&scratch)
         .env("CARGO_TARGET_DIR", scratch.join("target"))
         .env("RUSTDOCFLAGS", "-D warnings")
