@@ -38,13 +38,14 @@ fn whole_services_import_and_generate_with_a_feature_per_operation() {
     assert!(report.contains("generated 4 operations into"), "{report}");
     let models: Vec<_> = std::fs::read_dir(out.join("models")).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(models.len(), 4, "{models:?}");
+    let runtime_dep = format!("path = {:?}", root.join("runtime").display().to_string());
     let manifest = std::fs::read_to_string(out.join("generated/Cargo.toml")).unwrap();
     assert!(manifest.contains("\nautoscaling = [\"autoscaling-put-lifecycle-hook\"]\n"), "{manifest}");
-    assert!(manifest.contains(&format!("path = {:?}", root.join("runtime").display().to_string())), "{manifest}");
+    assert!(manifest.contains(&runtime_dep), "{manifest}");
     for service in bench::WHOLE_SERVICES {
         let path = out.join(format!("generated/services/{service}/Cargo.toml"));
         let manifest = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert!(manifest.contains(&format!("path = {:?}", root.join("runtime").display().to_string())), "{manifest}");
+        assert!(manifest.contains(&runtime_dep), "{manifest}");
     }
     assert!(!out.join("generated/cli").exists(), "the benchmark crate has no CLI");
     std::fs::remove_dir_all(&out).unwrap();
