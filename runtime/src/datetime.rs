@@ -97,6 +97,11 @@ impl DateTime {
         }
     }
 
+    /// A timestamp in `format`, else in any of the three (see [`DateTime::parse_any`]).
+    pub fn parse_or_any(text: &str, format: TimestampFormat) -> Result<Self, String> {
+        Self::parse(text, format).or_else(|_| Self::parse_any(text))
+    }
+
     /// A timestamp in any of the three formats: answers do not always use the one modeled.
     pub fn parse_any(text: &str) -> Result<Self, String> {
         let t = text.trim();

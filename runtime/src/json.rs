@@ -596,6 +596,69 @@ impl<'a> JsonReader<'a> {
         }
     }
 
+    /// A value read by `read`, or `None` for a `null`: how generated code reads
+    /// a member in one call. `read` is a function pointer, so this is compiled
+    /// once per value type, not once per member.
+    pub fn nullable<T, E>(&mut self, read: fn(&mut Self) -> Result<T, E>) -> Result<Option<T>, String>
+    where
+        String: From<E>,
+    {
+        if self.take_null()? {
+            return Ok(None);
+        }
+        Ok(Some(read(self)?))
+    }
+
+    /// A string, owned.
+    pub fn owned_string(&mut self) -> Result<String, JsonError> {
+        self.string().map(Cow::into_owned)
+    }
+
+    /// A string as an enum (unknown values kept by the enum's `From<&str>`).
+    pub fn enumeration<T: for<'s> From<&'s str>>(&mut self) -> Result<T, JsonError> {
+        Ok(T::from(self.string()?.as_ref()))
+    }
+
+    /// A whole number as an int enum (unknown values kept by the enum's `From<i32>`).
+    pub fn int_enum<T: From<i32>>(&mut self) -> Result<T, JsonError> {
+        self.i32().map(T::from)
+    }
+
+    /// A whole number in `i8`'s range.
+    pub fn i8(&mut self) -> Result<i8, JsonError> {
+        self.integer(i8::MIN.into(), i8::MAX.into()).map(|n| n as i8)
+    }
+
+    /// A whole number in `i16`'s range.
+    pub fn i16(&mut self) -> Result<i16, JsonError> {
+        self.integer(i16::MIN.into(), i16::MAX.into()).map(|n| n as i16)
+    }
+
+    /// A whole number in `i32`'s range.
+    pub fn i32(&mut self) -> Result<i32, JsonError> {
+        self.integer(i32::MIN.into(), i32::MAX.into()).map(|n| n as i32)
+    }
+
+    /// A whole number in `i64`'s range.
+    pub fn i64(&mut self) -> Result<i64, JsonError> {
+        self.integer(i64::MIN, i64::MAX)
+    }
+
+    /// A float, narrowed to `f32` (Smithy `float`).
+    pub fn f32(&mut self) -> Result<f32, JsonError> {
+        self.float().map(|x| x as f32)
+    }
+
+    /// A big integer, from a number or a string.
+    pub fn big_integer(&mut self) -> Result<crate::BigInteger, String> {
+        crate::BigInteger::parse(&self.number_or_string()?)
+    }
+
+    /// A big decimal, from a number or a string.
+    pub fn big_decimal(&mut self) -> Result<crate::BigDecimal, String> {
+        crate::BigDecimal::parse(&self.number_or_string()?)
+    }
+
     /// Any JSON value, as a document (nesting bounded by [`MAX_DEPTH`]).
     pub fn document(&mut self) -> Result<Document, JsonError> {
         Ok(match self.peek()? {
@@ -820,5 +883,44 @@ mod tests {
         w.float(0.1);
         w.end_array();
         assert_eq!(w.finish(), br#"["NaN","-Infinity",0.1]"#);
+    }
+
+    #[derive(Debug, PartialEq)]
+    struct Color(String);
+    impl From<&str> for Color {
+        fn from(s: &str) -> Self {
+            Color(s.to_owned())
+        }
+    }
+
+    /// The one-call member readers generated code uses: `null` is `None`,
+    /// ranges are the Rust type's, and errors carry the reader's message.
+    #[test]
+    fn nullable_member_readers() {
+        let mut r = JsonReader::new(br#"[null, "a\u00e9", "Red", 127, 128, -32768, 2147483648, 1.5, "12345678901234567890", true]"#);
+        r.begin_array().unwrap();
+        let next = |r: &mut JsonReader<'_>| assert!(r.next_element().unwrap());
+        next(&mut r);
+        assert_eq!(r.nullable(JsonReader::owned_string), Ok(None));
+        next(&mut r);
+        assert_eq!(r.nullable(JsonReader::owned_string), Ok(Some("a\u{e9}".to_owned())));
+        next(&mut r);
+        assert_eq!(r.nullable(JsonReader::enumeration::<Color>), Ok(Some(Color("Red".into()))));
+        next(&mut r);
+        assert_eq!(r.nullable(JsonReader::i8), Ok(Some(127)));
+        next(&mut r);
+        let err = r.nullable(JsonReader::i8).unwrap_err();
+        assert!(err.contains("128 is not a whole number in -128..=127"), "{err}");
+        next(&mut r);
+        assert_eq!(r.nullable(JsonReader::i16), Ok(Some(i16::MIN)));
+        next(&mut r);
+        assert!(r.nullable(JsonReader::i32).is_err());
+        next(&mut r);
+        assert_eq!(r.nullable(JsonReader::f32), Ok(Some(1.5)));
+        next(&mut r);
+        assert_eq!(r.nullable(JsonReader::big_integer).unwrap().unwrap().as_str(), "12345678901234567890");
+        next(&mut r);
+        assert_eq!(r.nullable(JsonReader::bool), Ok(Some(true)));
+        assert!(!r.next_element().unwrap());
     }
 }

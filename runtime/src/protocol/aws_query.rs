@@ -208,22 +208,45 @@ fn visit(element: &mut xml::Element<'_, '_>, found: &mut Found) -> Result<(), St
 /// Reads a success answer: `<OpResponse><OpResult>` (the `resultWrapper`) read
 /// by `read`, or with no wrapper the root itself; and the request id of
 /// `<ResponseMetadata><RequestId>`. The whole body must be well-formed.
+///
+/// Only this shell is compiled per output type: the walk is [`read_answer_with`],
+/// compiled once (monomorphised per operation it was a quarter of a service's code).
 pub fn read_answer<T>(
     body: &[u8],
     result_wrapper: Option<&str>,
     read: impl FnOnce(&mut xml::Element<'_, '_>) -> Result<T, String>,
 ) -> Result<(T, Option<String>), String> {
+    let (mut read, mut output) = (Some(read), None);
+    let request_id = read_answer_with(body, result_wrapper, &mut |e| {
+        if let Some(read) = read.take() {
+            output = Some(read(e)?);
+        }
+        Ok(())
+    })?;
+    // `read_answer_with` returns `Ok` only once the reader ran.
+    Ok((output.ok_or("the answer's output was not read")?, request_id))
+}
+
+/// [`read_answer`]'s walk: `read` runs on the output's element (at most once; the
+/// answer is refused when it never does), and the request id is returned.
+fn read_answer_with(
+    body: &[u8],
+    result_wrapper: Option<&str>,
+    read: &mut dyn FnMut(&mut xml::Element<'_, '_>) -> Result<(), String>,
+) -> Result<Option<String>, String> {
     let mut reader = xml::Reader::new(body)?;
     let mut root = reader.root()?;
-    let (mut read, mut output, mut request_id) = (Some(read), None, None);
+    let (mut read_done, mut request_id) = (false, None);
     if result_wrapper.is_none() {
-        output = read.take().map(|read| read(&mut root)).transpose()?;
+        read(&mut root)?;
+        read_done = true;
     }
     // What the output's reader left of the root's children.
     while let Some(mut child) = root.next_child()? {
         match child.name() {
-            name if Some(name) == result_wrapper && read.is_some() => {
-                output = read.take().map(|read| read(&mut child)).transpose()?;
+            name if Some(name) == result_wrapper && !read_done => {
+                read(&mut child)?;
+                read_done = true;
             }
             "ResponseMetadata" if request_id.is_none() => {
                 while let Some(mut meta) = child.next_child()? {
@@ -238,17 +261,25 @@ pub fn read_answer<T>(
     }
     let name = root.name();
     reader.finish()?;
-    let output = output.ok_or_else(|| format!("expected <{}> in <{}>", result_wrapper.unwrap_or(""), xml::cut(name)))?;
+    if !read_done {
+        return Err(format!("expected <{}> in <{}>", result_wrapper.unwrap_or(""), xml::cut(name)));
+    }
     if request_id.is_none() && result_wrapper.is_none() {
         // The output's reader may have read the root's children: look again.
         request_id = request_id_of(body);
     }
-    Ok((output, request_id.filter(|id| !id.is_empty())))
+    Ok(request_id.filter(|id| !id.is_empty()))
+}
+
+/// The request id [`read_answer`] found in the body, else the `x-amzn-RequestId`
+/// header's (one function, not a closure compiled per operation).
+pub fn request_id_or_header(found: Option<String>, resp: &Response) -> Option<String> {
+    found.or_else(|| resp.header("x-amzn-requestid").map(str::to_owned))
 }
 
 /// `<ResponseMetadata><RequestId>` (or `<ErrorResponse><RequestId>`), else the `x-amzn-RequestId` header.
 pub fn request_id(resp: &Response) -> Option<String> {
-    request_id_of(&resp.body).or_else(|| resp.header("x-amzn-requestid").map(str::to_owned))
+    request_id_or_header(request_id_of(&resp.body), resp)
 }
 
 /// The first `RequestId` element of a well-formed body.
@@ -333,5 +364,12 @@ mod tests {
         // The whole body must be well-formed, after the result too.
         assert!(read_answer(b"<R><OpResult><A>1</A></OpResult><x></R>", Some("OpResult"), first_child_text).is_err());
         assert!(read_answer(b"<R><OpResult><A>1</A></OpResult></R><R/>", Some("OpResult"), first_child_text).is_err());
+        // With no request id in the body, the header's (any case).
+        let mut resp = Response { status: 200, headers: vec![], body: vec![] };
+        assert_eq!(request_id_or_header(Some("rid".into()), &resp).as_deref(), Some("rid"));
+        assert_eq!(request_id_or_header(None, &resp), None);
+        resp.headers.push(("X-Amzn-RequestId".into(), "hid".into()));
+        assert_eq!(request_id_or_header(None, &resp).as_deref(), Some("hid"));
+        assert_eq!(request_id_or_header(Some("rid".into()), &resp).as_deref(), Some("rid"));
     }
 }

@@ -44,6 +44,25 @@ pub fn retry_after(resp: &Response) -> Option<Duration> {
     resp.header("retry-after").and_then(|v| crate::retry::parse_retry_after(v, SystemTime::now()))
 }
 
+/// A whole number from text (an XML element, a header), trimmed; `what` names
+/// the shape in the error. Generated readers call this rather than inline the
+/// parse and its message once per member.
+pub fn parse_whole<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String>
+where
+    T::Err: std::fmt::Display,
+{
+    text.trim().parse::<T>().map_err(|e| format!("{what}: {e}"))
+}
+
+/// `true` or `false` from text, trimmed; `what` names the shape in the error.
+pub fn parse_bool(text: &str, what: &str) -> Result<bool, String> {
+    match text.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => Err(format!("{what}: {:?} is not a boolean", shown(other))),
+    }
+}
+
 /// A body as a short message: lossy UTF-8, cut at a char boundary; `None` when blank.
 pub(crate) fn snippet(body: &[u8]) -> Option<String> {
     let head = &body[..body.len().min(MAX_SNIPPET)];
@@ -80,6 +99,16 @@ pub(crate) fn status_code(resp: &Response) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_scalars_trim_and_name_the_shape() {
+        assert_eq!(parse_whole::<i32>(" 42\n", "Count"), Ok(42));
+        assert_eq!(parse_whole::<i8>("128", "Tiny"), Err("Tiny: number too large to fit in target type".to_owned()));
+        assert!(parse_whole::<i64>("", "Long").unwrap_err().starts_with("Long: "));
+        assert_eq!(parse_bool(" true ", "Flag"), Ok(true));
+        assert_eq!(parse_bool("false", "Flag"), Ok(false));
+        assert_eq!(parse_bool("True", "Flag"), Err("Flag: \"True\" is not a boolean".to_owned()));
+    }
 
     #[test]
     fn snippet_is_bounded_and_lossy() {

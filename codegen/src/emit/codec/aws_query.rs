@@ -34,7 +34,7 @@ pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
     };
     quote! {
         let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(&response.body, #wrapper, #read)?;
-        output.meta_request_id = request_id.or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+        output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(request_id, response);
         Ok(output)
     }
 }

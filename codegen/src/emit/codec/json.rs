@@ -153,37 +153,46 @@ pub(super) fn member_write(s: &Service, m: &Member, owner: TokenStream) -> Token
     }
 }
 
-/// Reads one value of shape `id` from `r`: an expression of type `Result<T, String>` used with `?`.
-pub(super) fn read_value(s: &Service, id: ShapeId) -> TokenStream {
+/// The function reading one value of shape `id` from a `JsonReader`: a path to
+/// a runtime method or to the shape's reader, so that it also serves as the
+/// `fn` pointer `JsonReader::nullable` takes.
+fn value_reader(s: &Service, id: ShapeId) -> TokenStream {
+    let reader = quote!(crate::runtime::json::JsonReader);
     match &s.shape(id).kind {
-        ShapeKind::Boolean => quote! { r.bool()? },
+        ShapeKind::Boolean => quote! { #reader::bool },
         ShapeKind::Number { kind, .. } => match kind {
-            NumberKind::Byte => quote! { r.integer(i8::MIN.into(), i8::MAX.into())? as i8 },
-            NumberKind::Short => quote! { r.integer(i16::MIN.into(), i16::MAX.into())? as i16 },
-            NumberKind::Integer => quote! { r.integer(i32::MIN.into(), i32::MAX.into())? as i32 },
-            NumberKind::Long => quote! { r.integer(i64::MIN, i64::MAX)? },
-            NumberKind::Float => quote! { r.float()? as f32 },
-            NumberKind::Double => quote! { r.float()? },
-            NumberKind::BigInteger => quote! { crate::runtime::BigInteger::parse(&r.number_or_string()?)? },
-            NumberKind::BigDecimal => quote! { crate::runtime::BigDecimal::parse(&r.number_or_string()?)? },
+            NumberKind::Byte => quote! { #reader::i8 },
+            NumberKind::Short => quote! { #reader::i16 },
+            NumberKind::Integer => quote! { #reader::i32 },
+            NumberKind::Long => quote! { #reader::i64 },
+            NumberKind::Float => quote! { #reader::f32 },
+            NumberKind::Double => quote! { #reader::float },
+            NumberKind::BigInteger => quote! { #reader::big_integer },
+            NumberKind::BigDecimal => quote! { #reader::big_decimal },
         },
-        ShapeKind::String => quote! { r.string()?.into_owned() },
+        ShapeKind::String => quote! { #reader::owned_string },
         ShapeKind::Enum { .. } => {
             let t = ident(&s.shape(id).rust_name);
-            quote! { #t::from(r.string()?.as_ref()) }
+            quote! { #reader::enumeration::<#t> }
         }
         ShapeKind::IntEnum { .. } => {
             let t = ident(&s.shape(id).rust_name);
-            quote! { #t::from(r.integer(i32::MIN.into(), i32::MAX.into())? as i32) }
+            quote! { #reader::int_enum::<#t> }
         }
-        ShapeKind::Blob => quote! { r.blob()? },
-        ShapeKind::Timestamp { .. } => quote! { r.timestamp()? },
-        ShapeKind::Document => quote! { r.document()? },
+        ShapeKind::Blob => quote! { #reader::blob },
+        ShapeKind::Timestamp { .. } => quote! { #reader::timestamp },
+        ShapeKind::Document => quote! { #reader::document },
         ShapeKind::Structure(_) | ShapeKind::Union(_) | ShapeKind::List { .. } | ShapeKind::Map { .. } => {
             let f = reader_fn(s, id);
-            quote! { #f(r)? }
+            quote! { #f }
         }
     }
+}
+
+/// Reads one value of shape `id` from `r`: an expression of type `T` (errors returned with `?`).
+pub(super) fn read_value(s: &Service, id: ShapeId) -> TokenStream {
+    let read = value_reader(s, id);
+    quote! { #read(r)? }
 }
 
 /// `while let Some(key) = r.next_key()? { … }` over an object's members,
@@ -199,9 +208,10 @@ pub(super) fn read_members_loop(s: &Service, members: &[&Member]) -> TokenStream
     let arms = members.iter().map(|m| {
         let key = &m.wire_name;
         let l = local(m);
-        let value = read_value(s, m.target);
-        let value = if m.boxed { quote!(Box::new(#value)) } else { value };
-        quote! { #key => #l = if r.take_null()? { None } else { Some(#value) }, }
+        let read = value_reader(s, m.target);
+        let boxed = if m.boxed { quote!(.map(Box::new)) } else { quote!() };
+        // One call per member: `null` is read as `None` inside it.
+        quote! { #key => #l = r.nullable(#read)?#boxed, }
     });
     quote! {
         while let Some(key) = r.next_key()? {

@@ -360,15 +360,9 @@ pub(super) fn scalar_from_text(s: &Service, id: ShapeId, text: TokenStream, form
     let shape = s.shape(id);
     let what = &shape.name;
     let t = ident(&shape.rust_name);
-    let number = |ty: TokenStream| quote!(#text.trim().parse::<#ty>().map_err(|e| format!("{}: {e}", #what)));
+    let number = |ty: TokenStream| quote!(crate::runtime::protocol::parse_whole::<#ty>(#text, #what));
     ValueRead::Fallible(match &shape.kind {
-        ShapeKind::Boolean => quote! {
-            match #text.trim() {
-                "true" => Ok(true),
-                "false" => Ok(false),
-                other => Err(format!("{}: {:?} is not a boolean", #what, crate::runtime::protocol::shown(other))),
-            }
-        },
+        ShapeKind::Boolean => quote!(crate::runtime::protocol::parse_bool(#text, #what)),
         ShapeKind::Number { kind, .. } => match kind {
             NumberKind::Byte => number(quote!(i8)),
             NumberKind::Short => number(quote!(i16)),
@@ -381,11 +375,11 @@ pub(super) fn scalar_from_text(s: &Service, id: ShapeId, text: TokenStream, form
         },
         ShapeKind::String => return ValueRead::Infallible(quote!(#text.to_owned())),
         ShapeKind::Enum { .. } => return ValueRead::Infallible(quote!(#t::from(#text.trim()))),
-        ShapeKind::IntEnum { .. } => quote!(#text.trim().parse::<i32>().map(#t::from).map_err(|e| format!("{}: {e}", #what))),
+        ShapeKind::IntEnum { .. } => quote!(crate::runtime::protocol::parse_whole::<i32>(#text, #what).map(#t::from)),
         ShapeKind::Blob => quote!(crate::runtime::blob::decode(#text.trim()).map(crate::runtime::Blob::new)),
         ShapeKind::Timestamp { .. } => {
             let f = timestamp_format_tokens(format);
-            quote!(crate::runtime::DateTime::parse(#text, #f).or_else(|_| crate::runtime::DateTime::parse_any(#text)))
+            quote!(crate::runtime::DateTime::parse_or_any(#text, #f))
         }
         ShapeKind::Document
         | ShapeKind::List { .. }

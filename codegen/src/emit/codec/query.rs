@@ -186,7 +186,8 @@ pub(super) fn xml_value(s: &Service, id: ShapeId, node: TokenStream, format: Tim
         }
         _ => {
             let parse = scalar_from_text(s, id, quote!(text), format).returned();
-            quote! { #node.text().and_then(|text| { let text: &str = &text; #parse }) }
+            // A `match`, not a closure per member: this is most of a service's readers.
+            quote! { match #node.text() { Ok(text) => { let text: &str = &text; #parse } Err(e) => Err(e) } }
         }
     })
 }

@@ -32,8 +32,10 @@ pub(super) fn output_put_lifecycle_hook(
         None,
         xml_put_lifecycle_hook_answer,
     )?;
-    output.meta_request_id = request_id
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
+        request_id,
+        response,
+    );
     Ok(output)
 }
 /// The `CompleteLifecycleAction` request: path, query, headers and body.
@@ -65,8 +67,10 @@ pub(super) fn output_complete_lifecycle_action(
         None,
         xml_complete_lifecycle_action_answer,
     )?;
-    output.meta_request_id = request_id
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
+        request_id,
+        response,
+    );
     Ok(output)
 }
 /// The `DeleteLifecycleHook` request: path, query, headers and body.
@@ -98,8 +102,10 @@ pub(super) fn output_delete_lifecycle_hook(
         None,
         xml_delete_lifecycle_hook_answer,
     )?;
-    output.meta_request_id = request_id
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
+        request_id,
+        response,
+    );
     Ok(output)
 }
 /// The `DescribeLifecycleHookTypes` request: path, query, headers and body.
@@ -131,8 +137,10 @@ pub(super) fn output_describe_lifecycle_hook_types(
         Some("DescribeLifecycleHookTypesResult"),
         xml_describe_lifecycle_hook_types_answer,
     )?;
-    output.meta_request_id = request_id
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
+        request_id,
+        response,
+    );
     Ok(output)
 }
 /// The `DescribeLifecycleHooks` request: path, query, headers and body.
@@ -164,8 +172,10 @@ pub(super) fn output_describe_lifecycle_hooks(
         Some("DescribeLifecycleHooksResult"),
         xml_describe_lifecycle_hooks_answer,
     )?;
-    output.meta_request_id = request_id
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
+        request_id,
+        response,
+    );
     Ok(output)
 }
 /// The `RecordLifecycleActionHeartbeat` request: path, query, headers and body.
@@ -197,8 +207,10 @@ pub(super) fn output_record_lifecycle_action_heartbeat(
         None,
         xml_record_lifecycle_action_heartbeat_answer,
     )?;
-    output.meta_request_id = request_id
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
+        request_id,
+        response,
+    );
     Ok(output)
 }
 /// `LimitExceededFault` from an error answer: members it does not carry (or garbles) are left `None`.
@@ -470,25 +482,27 @@ fn xml_lifecycle_hook(
                 m_notification_metadata = Some(v);
             }
             "HeartbeatTimeout" => {
-                let v = child
-                    .text()
-                    .and_then(|text| {
+                let v = match child.text() {
+                    Ok(text) => {
                         let text: &str = &text;
-                        text.trim()
-                            .parse::<i32>()
-                            .map_err(|e| format!("{}: {e}", "HeartbeatTimeout"))
-                    })?;
+                        crate::runtime::protocol::parse_whole::<
+                            i32,
+                        >(text, "HeartbeatTimeout")
+                    }
+                    Err(e) => Err(e),
+                }?;
                 m_heartbeat_timeout = Some(v);
             }
             "GlobalTimeout" => {
-                let v = child
-                    .text()
-                    .and_then(|text| {
+                let v = match child.text() {
+                    Ok(text) => {
                         let text: &str = &text;
-                        text.trim()
-                            .parse::<i32>()
-                            .map_err(|e| format!("{}: {e}", "GlobalTimeout"))
-                    })?;
+                        crate::runtime::protocol::parse_whole::<
+                            i32,
+                        >(text, "GlobalTimeout")
+                    }
+                    Err(e) => Err(e),
+                }?;
                 m_global_timeout = Some(v);
             }
             "DefaultResult" => {

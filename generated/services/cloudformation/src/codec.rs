@@ -32,8 +32,10 @@ pub(super) fn output_list_hook_results(
         Some("ListHookResultsResult"),
         xml_list_hook_results_output,
     )?;
-    output.meta_request_id = request_id
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
+        request_id,
+        response,
+    );
     Ok(output)
 }
 /// The `DescribeChangeSetHooks` request: path, query, headers and body.
@@ -65,8 +67,10 @@ pub(super) fn output_describe_change_set_hooks(
         Some("DescribeChangeSetHooksResult"),
         xml_describe_change_set_hooks_output,
     )?;
-    output.meta_request_id = request_id
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
+        request_id,
+        response,
+    );
     Ok(output)
 }
 /// The `GetHookResult` request: path, query, headers and body.
@@ -98,8 +102,10 @@ pub(super) fn output_get_hook_result(
         Some("GetHookResultResult"),
         xml_get_hook_result_output,
     )?;
-    output.meta_request_id = request_id
-        .or_else(|| response.header("x-amzn-requestid").map(str::to_owned));
+    output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
+        request_id,
+        response,
+    );
     Ok(output)
 }
 /// `HookResultNotFoundException` from an error answer: members it does not carry (or garbles) are left `None`.
@@ -276,16 +282,16 @@ fn xml_hook_result_summary(
                 m_hook_result_id = Some(v);
             }
             "InvokedAt" => {
-                let v = child
-                    .text()
-                    .and_then(|text| {
+                let v = match child.text() {
+                    Ok(text) => {
                         let text: &str = &text;
-                        crate::runtime::DateTime::parse(
-                                text,
-                                crate::runtime::TimestampFormat::DateTime,
-                            )
-                            .or_else(|_| crate::runtime::DateTime::parse_any(text))
-                    })?;
+                        crate::runtime::DateTime::parse_or_any(
+                            text,
+                            crate::runtime::TimestampFormat::DateTime,
+                        )
+                    }
+                    Err(e) => Err(e),
+                }?;
                 m_invoked_at = Some(v);
             }
             "TargetType" => {
@@ -608,16 +614,16 @@ fn xml_get_hook_result_output(
                 m_hook_status_reason = Some(v);
             }
             "InvokedAt" => {
-                let v = child
-                    .text()
-                    .and_then(|text| {
+                let v = match child.text() {
+                    Ok(text) => {
                         let text: &str = &text;
-                        crate::runtime::DateTime::parse(
-                                text,
-                                crate::runtime::TimestampFormat::DateTime,
-                            )
-                            .or_else(|_| crate::runtime::DateTime::parse_any(text))
-                    })?;
+                        crate::runtime::DateTime::parse_or_any(
+                            text,
+                            crate::runtime::TimestampFormat::DateTime,
+                        )
+                    }
+                    Err(e) => Err(e),
+                }?;
                 m_invoked_at = Some(v);
             }
             "Target" => {

@@ -126,11 +126,8 @@ fn read_put_lifecycle_event_hook_execution_status_output(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "lifecycleEventHookExecutionId" => {
-                m_lifecycle_event_hook_execution_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_lifecycle_event_hook_execution_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }

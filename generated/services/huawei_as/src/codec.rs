@@ -198,60 +198,43 @@ pub(super) fn output_create_lifecycle_hook(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_lifecycle_hook_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "lifecycle_hook_type" => {
-                m_lifecycle_hook_type = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookType::from(r.string()?.as_ref()))
-                };
+                m_lifecycle_hook_type = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookType,
+                        >,
+                    )?;
             }
             "default_result" => {
-                m_default_result = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
-                };
+                m_default_result = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookDefaultResult,
+                        >,
+                    )?;
             }
             "default_timeout" => {
-                m_default_timeout = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.integer(i32::MIN.into(), i32::MAX.into())? as i32)
-                };
+                m_default_timeout = r.nullable(crate::runtime::json::JsonReader::i32)?;
             }
             "notification_topic_urn" => {
-                m_notification_topic_urn = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_topic_urn = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "notification_topic_name" => {
-                m_notification_topic_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_topic_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "notification_metadata" => {
-                m_notification_metadata = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_metadata = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "create_time" => {
-                m_create_time = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_create_time = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }
@@ -349,60 +332,43 @@ pub(super) fn output_show_lifecycle_hook(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_lifecycle_hook_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "lifecycle_hook_type" => {
-                m_lifecycle_hook_type = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookType::from(r.string()?.as_ref()))
-                };
+                m_lifecycle_hook_type = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookType,
+                        >,
+                    )?;
             }
             "default_result" => {
-                m_default_result = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
-                };
+                m_default_result = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookDefaultResult,
+                        >,
+                    )?;
             }
             "default_timeout" => {
-                m_default_timeout = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.integer(i32::MIN.into(), i32::MAX.into())? as i32)
-                };
+                m_default_timeout = r.nullable(crate::runtime::json::JsonReader::i32)?;
             }
             "notification_topic_urn" => {
-                m_notification_topic_urn = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_topic_urn = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "notification_topic_name" => {
-                m_notification_topic_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_topic_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "notification_metadata" => {
-                m_notification_metadata = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_metadata = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "create_time" => {
-                m_create_time = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_create_time = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }
@@ -489,11 +455,7 @@ pub(super) fn output_list_lifecycle_hooks(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "lifecycle_hooks" => {
-                m_lifecycle_hooks = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_lifecycle_hook_list(r)?)
-                };
+                m_lifecycle_hooks = r.nullable(read_lifecycle_hook_list)?;
             }
             _ => r.skip()?,
         }
@@ -608,60 +570,43 @@ pub(super) fn output_update_lifecycle_hook(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_lifecycle_hook_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "lifecycle_hook_type" => {
-                m_lifecycle_hook_type = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookType::from(r.string()?.as_ref()))
-                };
+                m_lifecycle_hook_type = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookType,
+                        >,
+                    )?;
             }
             "default_result" => {
-                m_default_result = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
-                };
+                m_default_result = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookDefaultResult,
+                        >,
+                    )?;
             }
             "default_timeout" => {
-                m_default_timeout = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.integer(i32::MIN.into(), i32::MAX.into())? as i32)
-                };
+                m_default_timeout = r.nullable(crate::runtime::json::JsonReader::i32)?;
             }
             "notification_topic_urn" => {
-                m_notification_topic_urn = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_topic_urn = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "notification_topic_name" => {
-                m_notification_topic_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_topic_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "notification_metadata" => {
-                m_notification_metadata = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_metadata = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "create_time" => {
-                m_create_time = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_create_time = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }
@@ -816,11 +761,7 @@ pub(super) fn output_list_hook_instances(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "instance_hanging_info" => {
-                m_instance_hanging_info = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_instance_hanging_info_list(r)?)
-                };
+                m_instance_hanging_info = r.nullable(read_instance_hanging_info_list)?;
             }
             _ => r.skip()?,
         }
@@ -966,60 +907,43 @@ fn read_lifecycle_hook_summary(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_lifecycle_hook_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "lifecycle_hook_type" => {
-                m_lifecycle_hook_type = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookType::from(r.string()?.as_ref()))
-                };
+                m_lifecycle_hook_type = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookType,
+                        >,
+                    )?;
             }
             "default_result" => {
-                m_default_result = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
-                };
+                m_default_result = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookDefaultResult,
+                        >,
+                    )?;
             }
             "default_timeout" => {
-                m_default_timeout = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.integer(i32::MIN.into(), i32::MAX.into())? as i32)
-                };
+                m_default_timeout = r.nullable(crate::runtime::json::JsonReader::i32)?;
             }
             "notification_topic_urn" => {
-                m_notification_topic_urn = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_topic_urn = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "notification_topic_name" => {
-                m_notification_topic_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_topic_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "notification_metadata" => {
-                m_notification_metadata = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_notification_metadata = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "create_time" => {
-                m_create_time = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_create_time = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }
@@ -1064,53 +988,39 @@ fn read_instance_hanging_info(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_lifecycle_hook_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "lifecycle_action_key" => {
-                m_lifecycle_action_key = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_lifecycle_action_key = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "instance_id" => {
-                m_instance_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_instance_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "scaling_group_id" => {
-                m_scaling_group_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_scaling_group_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "lifecycle_hook_status" => {
-                m_lifecycle_hook_status = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookStatus::from(r.string()?.as_ref()))
-                };
+                m_lifecycle_hook_status = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookStatus,
+                        >,
+                    )?;
             }
             "timeout" => {
-                m_timeout = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_timeout = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "default_result" => {
-                m_default_result = if r.take_null()? {
-                    None
-                } else {
-                    Some(LifecycleHookDefaultResult::from(r.string()?.as_ref()))
-                };
+                m_default_result = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            LifecycleHookDefaultResult,
+                        >,
+                    )?;
             }
             _ => r.skip()?,
         }

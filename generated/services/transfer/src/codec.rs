@@ -120,11 +120,8 @@ pub(super) fn error_access_denied_exception(
         while let Some(key) = r.next_key()? {
             match key.as_ref() {
                 "Message" => {
-                    m_message = if r.take_null()? {
-                        None
-                    } else {
-                        Some(r.string()?.into_owned())
-                    };
+                    m_message = r
+                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
                 }
                 _ => r.skip()?,
             }
@@ -148,11 +145,8 @@ pub(super) fn error_internal_service_error(
         while let Some(key) = r.next_key()? {
             match key.as_ref() {
                 "Message" => {
-                    m_message = if r.take_null()? {
-                        None
-                    } else {
-                        Some(r.string()?.into_owned())
-                    };
+                    m_message = r
+                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
                 }
                 _ => r.skip()?,
             }
@@ -176,11 +170,8 @@ pub(super) fn error_invalid_request_exception(
         while let Some(key) = r.next_key()? {
             match key.as_ref() {
                 "Message" => {
-                    m_message = if r.take_null()? {
-                        None
-                    } else {
-                        Some(r.string()?.into_owned())
-                    };
+                    m_message = r
+                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
                 }
                 _ => r.skip()?,
             }
@@ -206,25 +197,16 @@ pub(super) fn error_resource_not_found_exception(
         while let Some(key) = r.next_key()? {
             match key.as_ref() {
                 "Message" => {
-                    m_message = if r.take_null()? {
-                        None
-                    } else {
-                        Some(r.string()?.into_owned())
-                    };
+                    m_message = r
+                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
                 }
                 "Resource" => {
-                    m_resource = if r.take_null()? {
-                        None
-                    } else {
-                        Some(r.string()?.into_owned())
-                    };
+                    m_resource = r
+                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
                 }
                 "ResourceType" => {
-                    m_resource_type = if r.take_null()? {
-                        None
-                    } else {
-                        Some(r.string()?.into_owned())
-                    };
+                    m_resource_type = r
+                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
                 }
                 _ => r.skip()?,
             }
@@ -250,11 +232,8 @@ pub(super) fn error_service_unavailable_exception(
         while let Some(key) = r.next_key()? {
             match key.as_ref() {
                 "Message" => {
-                    m_message = if r.take_null()? {
-                        None
-                    } else {
-                        Some(r.string()?.into_owned())
-                    };
+                    m_message = r
+                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
                 }
                 _ => r.skip()?,
             }
@@ -279,11 +258,8 @@ pub(super) fn error_throttling_exception(
         while let Some(key) = r.next_key()? {
             match key.as_ref() {
                 "RetryAfterSeconds" => {
-                    m_retry_after_seconds = if r.take_null()? {
-                        None
-                    } else {
-                        Some(r.string()?.into_owned())
-                    };
+                    m_retry_after_seconds = r
+                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
                 }
                 _ => r.skip()?,
             }
@@ -308,11 +284,8 @@ pub(super) fn error_invalid_next_token_exception(
         while let Some(key) = r.next_key()? {
             match key.as_ref() {
                 "Message" => {
-                    m_message = if r.take_null()? {
-                        None
-                    } else {
-                        Some(r.string()?.into_owned())
-                    };
+                    m_message = r
+                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
                 }
                 _ => r.skip()?,
             }
@@ -414,19 +387,10 @@ fn read_describe_execution_response(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "WorkflowId" => {
-                m_workflow_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_workflow_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
-            "Execution" => {
-                m_execution = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_described_execution(r)?)
-                };
-            }
+            "Execution" => m_execution = r.nullable(read_described_execution)?,
             _ => r.skip()?,
         }
     }
@@ -452,61 +416,28 @@ fn read_described_execution(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "ExecutionId" => {
-                m_execution_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_execution_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "InitialFileLocation" => {
-                m_initial_file_location = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_file_location(r)?)
-                };
+                m_initial_file_location = r.nullable(read_file_location)?;
             }
-            "ServiceMetadata" => {
-                m_service_metadata = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_service_metadata(r)?)
-                };
-            }
+            "ServiceMetadata" => m_service_metadata = r.nullable(read_service_metadata)?,
             "ExecutionRole" => {
-                m_execution_role = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_execution_role = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "LoggingConfiguration" => {
-                m_logging_configuration = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_logging_configuration(r)?)
-                };
+                m_logging_configuration = r.nullable(read_logging_configuration)?;
             }
-            "PosixProfile" => {
-                m_posix_profile = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_posix_profile(r)?)
-                };
-            }
+            "PosixProfile" => m_posix_profile = r.nullable(read_posix_profile)?,
             "Status" => {
-                m_status = if r.take_null()? {
-                    None
-                } else {
-                    Some(ExecutionStatus::from(r.string()?.as_ref()))
-                };
+                m_status = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<ExecutionStatus>,
+                    )?;
             }
-            "Results" => {
-                m_results = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_execution_results(r)?)
-                };
-            }
+            "Results" => m_results = r.nullable(read_execution_results)?,
             _ => r.skip()?,
         }
     }
@@ -533,18 +464,11 @@ fn read_efs_file_location(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "FileSystemId" => {
-                m_file_system_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_file_system_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "Path" => {
-                m_path = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_path = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }
@@ -564,18 +488,15 @@ fn read_execution_error(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "Type" => {
-                m_type = if r.take_null()? {
-                    None
-                } else {
-                    Some(ExecutionErrorType::from(r.string()?.as_ref()))
-                };
+                m_type = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<
+                            ExecutionErrorType,
+                        >,
+                    )?;
             }
             "Message" => {
-                m_message = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_message = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }
@@ -594,19 +515,9 @@ fn read_execution_results(
     let mut m_on_exception_steps = None;
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
-            "Steps" => {
-                m_steps = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_execution_step_results(r)?)
-                };
-            }
+            "Steps" => m_steps = r.nullable(read_execution_step_results)?,
             "OnExceptionSteps" => {
-                m_on_exception_steps = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_execution_step_results(r)?)
-                };
+                m_on_exception_steps = r.nullable(read_execution_step_results)?;
             }
             _ => r.skip()?,
         }
@@ -627,26 +538,15 @@ fn read_execution_step_result(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "StepType" => {
-                m_step_type = if r.take_null()? {
-                    None
-                } else {
-                    Some(WorkflowStepType::from(r.string()?.as_ref()))
-                };
+                m_step_type = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<WorkflowStepType>,
+                    )?;
             }
             "Outputs" => {
-                m_outputs = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_outputs = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
-            "Error" => {
-                m_error = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_execution_error(r)?)
-                };
-            }
+            "Error" => m_error = r.nullable(read_execution_error)?,
             _ => r.skip()?,
         }
     }
@@ -681,19 +581,9 @@ fn read_file_location(
     let mut m_efs_file_location = None;
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
-            "S3FileLocation" => {
-                m_s3_file_location = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_s3_file_location(r)?)
-                };
-            }
+            "S3FileLocation" => m_s3_file_location = r.nullable(read_s3_file_location)?,
             "EfsFileLocation" => {
-                m_efs_file_location = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_efs_file_location(r)?)
-                };
+                m_efs_file_location = r.nullable(read_efs_file_location)?;
             }
             _ => r.skip()?,
         }
@@ -714,26 +604,14 @@ fn read_list_executions_response(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "NextToken" => {
-                m_next_token = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_next_token = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "WorkflowId" => {
-                m_workflow_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_workflow_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
-            "Executions" => {
-                m_executions = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_listed_executions(r)?)
-                };
-            }
+            "Executions" => m_executions = r.nullable(read_listed_executions)?,
             _ => r.skip()?,
         }
     }
@@ -756,32 +634,18 @@ fn read_listed_execution(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "ExecutionId" => {
-                m_execution_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_execution_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "InitialFileLocation" => {
-                m_initial_file_location = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_file_location(r)?)
-                };
+                m_initial_file_location = r.nullable(read_file_location)?;
             }
-            "ServiceMetadata" => {
-                m_service_metadata = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_service_metadata(r)?)
-                };
-            }
+            "ServiceMetadata" => m_service_metadata = r.nullable(read_service_metadata)?,
             "Status" => {
-                m_status = if r.take_null()? {
-                    None
-                } else {
-                    Some(ExecutionStatus::from(r.string()?.as_ref()))
-                };
+                m_status = r
+                    .nullable(
+                        crate::runtime::json::JsonReader::enumeration::<ExecutionStatus>,
+                    )?;
             }
             _ => r.skip()?,
         }
@@ -817,18 +681,12 @@ fn read_logging_configuration(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "LoggingRole" => {
-                m_logging_role = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_logging_role = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "LogGroupName" => {
-                m_log_group_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_log_group_name = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }
@@ -848,27 +706,9 @@ fn read_posix_profile(
     let mut m_secondary_gids = None;
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
-            "Uid" => {
-                m_uid = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.integer(i64::MIN, i64::MAX)?)
-                };
-            }
-            "Gid" => {
-                m_gid = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.integer(i64::MIN, i64::MAX)?)
-                };
-            }
-            "SecondaryGids" => {
-                m_secondary_gids = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_secondary_gids(r)?)
-                };
-            }
+            "Uid" => m_uid = r.nullable(crate::runtime::json::JsonReader::i64)?,
+            "Gid" => m_gid = r.nullable(crate::runtime::json::JsonReader::i64)?,
+            "SecondaryGids" => m_secondary_gids = r.nullable(read_secondary_gids)?,
             _ => r.skip()?,
         }
     }
@@ -892,32 +732,15 @@ fn read_s3_file_location(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "Bucket" => {
-                m_bucket = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_bucket = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
-            "Key" => {
-                m_key = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
-            }
+            "Key" => m_key = r.nullable(crate::runtime::json::JsonReader::owned_string)?,
             "VersionId" => {
-                m_version_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_version_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "Etag" => {
-                m_etag = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_etag = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }
@@ -939,7 +762,7 @@ fn read_secondary_gids(
         if r.take_null()? {
             continue;
         }
-        out.push(r.integer(i64::MIN, i64::MAX)?);
+        out.push(crate::runtime::json::JsonReader::i64(r)?);
     }
     Ok(out)
 }
@@ -953,13 +776,7 @@ fn read_service_metadata(
     let mut m_user_details = None;
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
-            "UserDetails" => {
-                m_user_details = if r.take_null()? {
-                    None
-                } else {
-                    Some(read_user_details(r)?)
-                };
-            }
+            "UserDetails" => m_user_details = r.nullable(read_user_details)?,
             _ => r.skip()?,
         }
     }
@@ -980,25 +797,14 @@ fn read_user_details(
     while let Some(key) = r.next_key()? {
         match key.as_ref() {
             "UserName" => {
-                m_user_name = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_user_name = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "ServerId" => {
-                m_server_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_server_id = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             "SessionId" => {
-                m_session_id = if r.take_null()? {
-                    None
-                } else {
-                    Some(r.string()?.into_owned())
-                };
+                m_session_id = r
+                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
             }
             _ => r.skip()?,
         }
