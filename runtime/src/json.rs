@@ -603,10 +603,16 @@ impl<'a> JsonReader<'a> {
     where
         String: From<E>,
     {
-        if self.take_null()? {
-            return Ok(None);
+        // No `?` here: each would be compiled once per value type.
+        match self.take_null() {
+            Ok(false) => {}
+            Ok(true) => return Ok(None),
+            Err(e) => return Err(e.into()),
         }
-        Ok(Some(read(self)?))
+        match read(self) {
+            Ok(value) => Ok(Some(value)),
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// A string, owned.
@@ -616,7 +622,10 @@ impl<'a> JsonReader<'a> {
 
     /// A string as an enum (unknown values kept by the enum's `From<&str>`).
     pub fn enumeration<T: for<'s> From<&'s str>>(&mut self) -> Result<T, JsonError> {
-        Ok(T::from(self.string()?.as_ref()))
+        match self.string() {
+            Ok(text) => Ok(T::from(&*text)),
+            Err(e) => Err(e),
+        }
     }
 
     /// A whole number as an int enum (unknown values kept by the enum's `From<i32>`).

@@ -209,22 +209,29 @@ fn visit(element: &mut xml::Element<'_, '_>, found: &mut Found) -> Result<(), St
 /// by `read`, or with no wrapper the root itself; and the request id of
 /// `<ResponseMetadata><RequestId>`. The whole body must be well-formed.
 ///
-/// Only this shell is compiled per output type: the walk is [`read_answer_with`],
-/// compiled once (monomorphised per operation it was a quarter of a service's code).
+/// Only this shell is compiled per output type (`read` is a function pointer,
+/// and the shell is written without `?` and combinators, which would each be
+/// compiled per type): the walk is [`read_answer_with`], compiled once.
+/// Monomorphised per operation, the walk was a quarter of a service's code.
 pub fn read_answer<T>(
     body: &[u8],
     result_wrapper: Option<&str>,
-    read: impl FnOnce(&mut xml::Element<'_, '_>) -> Result<T, String>,
+    read: fn(&mut xml::Element<'_, '_>) -> Result<T, String>,
 ) -> Result<(T, Option<String>), String> {
-    let (mut read, mut output) = (Some(read), None);
-    let request_id = read_answer_with(body, result_wrapper, &mut |e| {
-        if let Some(read) = read.take() {
-            output = Some(read(e)?);
+    let mut output = None;
+    let walked = read_answer_with(body, result_wrapper, &mut |e| match read(e) {
+        Ok(value) => {
+            output = Some(value);
+            Ok(())
         }
-        Ok(())
-    })?;
-    // `read_answer_with` returns `Ok` only once the reader ran.
-    Ok((output.ok_or("the answer's output was not read")?, request_id))
+        Err(e) => Err(e),
+    });
+    match (walked, output) {
+        (Ok(request_id), Some(output)) => Ok((output, request_id)),
+        (Err(e), _) => Err(e),
+        // `read_answer_with` returns `Ok` only once the reader ran.
+        (Ok(_), None) => Err("the answer's output was not read".to_owned()),
+    }
 }
 
 /// [`read_answer`]'s walk: `read` runs on the output's element (at most once; the
