@@ -211,7 +211,7 @@ fn visit(element: &mut xml::Element<'_, '_>, found: &mut Found) -> Result<(), St
 ///
 /// Only this shell is compiled per output type (`read` is a function pointer,
 /// and the shell is written without `?` and combinators, which would each be
-/// compiled per type): the walk is [`read_answer_with`], compiled once.
+/// compiled per type): the walk is `read_answer_with`, compiled once.
 /// Monomorphised per operation, the walk was a quarter of a service's code.
 pub fn read_answer<T>(
     body: &[u8],
