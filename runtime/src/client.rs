@@ -11,11 +11,15 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::config::{Config, ConfigError};
 use crate::credentials::cache::AwsIdentity;
-use crate::credentials::{AwsSlot, CredentialsError, HuaweiCredentials, HuaweiSlot};
+use crate::credentials::{AwsSlot, CredentialsError};
+#[cfg(feature = "huawei")]
+use crate::credentials::{HuaweiCredentials, HuaweiSlot};
 use crate::endpoint::Endpoint;
 use crate::error::{Error, ServiceError};
 use crate::service::{OperationMeta, ServiceMeta, SigningScheme};
-use crate::sign::{huawei, sigv4};
+#[cfg(feature = "huawei")]
+use crate::sign::huawei;
+use crate::sign::sigv4;
 use crate::{path, protocol, retry, trace, transport};
 
 /// A request as generated code describes it, before endpoint, signing and transport headers.
@@ -123,8 +127,9 @@ struct Inner {
     /// The AWS credentials (SigV4 services), fixed or a provider's.
     aws: Option<AwsSlot>,
     /// The Huawei Cloud credentials (Huawei services), fixed or a provider's.
+    #[cfg(feature = "huawei")]
     huawei: Option<HuaweiSlot>,
-    /// The Huawei project id, known before any credentials are fetched.
+    /// The Huawei project id, known before any credentials are fetched (`None` for AWS).
     project_id: Option<String>,
     /// Attempts started by `call` through this handle and its clones.
     attempts: AtomicU64,
@@ -153,8 +158,9 @@ impl Handle {
     pub fn new(service: &'static ServiceMeta, config: Config) -> Result<Handle, ConfigError> {
         let (endpoint, region) = Endpoint::resolve(service, &config)?;
         let credentials_error = |error| ConfigError::Credentials { service: service.name, error };
-        let (mut aws, mut huawei) = (None, None);
-        match service.signing {
+        #[cfg(feature = "huawei")]
+        let mut huawei = None;
+        let aws = match service.signing {
             SigningScheme::SigV4 { .. } => {
                 if region.is_none() {
                     return Err(ConfigError::MissingRegion { service: service.name });
@@ -164,8 +170,9 @@ impl Handle {
                     return Err(ConfigError::MissingCredentials { service: service.name, hint });
                 };
                 slot.precheck().map_err(credentials_error)?;
-                aws = Some(slot);
+                Some(slot)
             }
+            #[cfg(feature = "huawei")]
             SigningScheme::HuaweiSdkHmacSha256 => {
                 let Some(slot) = config.huawei_slot() else {
                     let hint = "HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID";
@@ -173,19 +180,35 @@ impl Handle {
                 };
                 slot.precheck().map_err(credentials_error)?;
                 huawei = Some(slot);
+                None
             }
-        }
+        };
+        #[cfg(feature = "huawei")]
         let project_id = huawei
             .as_ref()
             .and_then(|slot| slot.current().map(|c| c.project_id().to_owned()))
             .or_else(|| config.huawei_project_hint().map(str::to_owned));
+        #[cfg(not(feature = "huawei"))]
+        let project_id = None;
         let sender = match config.transport() {
             Some(custom) => Sender::Custom(Arc::clone(custom)),
             None => Sender::Http(transport::client(&config, endpoint.uri())?),
         };
         let attempts = AtomicU64::new(0);
         let prefixed = std::sync::Mutex::new(Vec::new());
-        let inner = Inner { service, config, endpoint, region, sender, prefixed, aws, huawei, project_id, attempts };
+        let inner = Inner {
+            service,
+            config,
+            endpoint,
+            region,
+            sender,
+            prefixed,
+            aws,
+            #[cfg(feature = "huawei")]
+            huawei,
+            project_id,
+            attempts,
+        };
         Ok(Handle { inner: Arc::new(inner) })
     }
 
@@ -226,6 +249,7 @@ impl Handle {
         if let Some(aws) = &self.inner.aws {
             aws.resolve().await?;
         }
+        #[cfg(feature = "huawei")]
         if let Some(huawei) = &self.inner.huawei {
             huawei.resolve().await?;
         }
@@ -239,6 +263,7 @@ impl Handle {
     }
 
     /// The Huawei credentials to sign with now: known and not expired.
+    #[cfg(feature = "huawei")]
     fn current_huawei(&self) -> Result<Arc<HuaweiCredentials>, String> {
         let slot = self.inner.huawei.as_ref().ok_or("no Huawei Cloud credentials")?;
         slot.current().ok_or_else(|| not_resolved(slot.name()))
@@ -430,6 +455,7 @@ impl Handle {
         let full_path = inner.endpoint.path(&request.path);
         let query = match inner.service.signing {
             SigningScheme::SigV4 { .. } => path::query_string(&request.query),
+            #[cfg(feature = "huawei")]
             SigningScheme::HuaweiSdkHmacSha256 => huawei::canonical_query(&request.query),
         };
         let endpoint = inner.endpoint.with_host_prefix(request.host_prefix.as_deref());
@@ -452,6 +478,7 @@ impl Handle {
                 headers.extend(signature.headers);
                 headers.push(user_agent);
             }
+            #[cfg(feature = "huawei")]
             SigningScheme::HuaweiSdkHmacSha256 => {
                 let credentials = self.current_huawei()?;
                 if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("X-Project-Id")) {

@@ -1,24 +1,31 @@
 //! Client configuration: where to send requests, with which credentials, and
 //! how long and how often to try.
 //!
-//! AWS and Huawei Cloud settings are kept apart, because one environment often
-//! holds both (`AWS_REGION=us-east-1` next to `HUAWEICLOUD_SDK_REGION=cn-north-4`);
-//! a [`crate::Handle`] picks the ones of its service's vendor. The builder's
-//! [`ConfigBuilder::region`] and [`ConfigBuilder::endpoint_url`] set both, as a
-//! command line's `--region` / `--endpoint-url` would.
+//! AWS and Huawei Cloud settings (the latter with the `huawei` feature) are
+//! kept apart, because one environment often holds both (`AWS_REGION=us-east-1`
+//! next to `HUAWEICLOUD_SDK_REGION=cn-north-4`); a [`crate::Handle`] picks the
+//! ones of its service's vendor. The builder's [`ConfigBuilder::region`] and
+//! [`ConfigBuilder::endpoint_url`] set both, as a command line's `--region` /
+//! `--endpoint-url` would.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crate::credentials::cache::{AWS_REFRESH_AHEAD, AwsIdentity, HUAWEI_REFRESH_AHEAD};
+#[cfg(feature = "huawei")]
+use crate::credentials::cache::HUAWEI_REFRESH_AHEAD;
+use crate::credentials::cache::{AWS_REFRESH_AHEAD, AwsIdentity};
 use crate::credentials::{
-    AwsCredentials, AwsCredentialsChain, AwsSlot, CredentialsError, Env, HuaweiCredentials, HuaweiCredentialsChain,
-    HuaweiSlot, ImdsRegion, ProfileError, Profiles, ProvideAwsCredentials, ProvideHuaweiCredentials,
+    AwsCredentials, AwsCredentialsChain, AwsSlot, CredentialsError, Env, ImdsRegion, ProfileError, Profiles,
+    ProvideAwsCredentials,
 };
+#[cfg(feature = "huawei")]
+use crate::credentials::{HuaweiCredentials, HuaweiCredentialsChain, HuaweiSlot, ProvideHuaweiCredentials};
 use crate::proxy::ProxyConfig;
-use crate::service::{ServiceMeta, SigningScheme};
+use crate::service::ServiceMeta;
+#[cfg(feature = "huawei")]
+use crate::service::SigningScheme;
 use crate::transport::Transport;
 
 /// How often and how patiently a call is retried.
@@ -53,16 +60,14 @@ impl RetryConfig {
 #[derive(Clone)]
 pub struct Config {
     aws_region: Option<String>,
-    huawei_region: Option<String>,
     aws_endpoint_url: Option<String>,
-    huawei_endpoint_url: Option<String>,
     /// `AWS_ENDPOINT_URL_<SERVICE_ID>` and profile `services` endpoints, by service id.
     aws_service_endpoint_urls: BTreeMap<String, String>,
     aws_credentials: Option<AwsCredentials>,
-    huawei_credentials: Option<HuaweiCredentials>,
     /// Where credentials come from when none are given explicitly (cached; shared by clones).
     aws_provider: Option<AwsSlot>,
-    huawei_provider: Option<HuaweiSlot>,
+    #[cfg(feature = "huawei")]
+    huawei: HuaweiSettings,
     /// The environment and profile `from_env` read (for the instance metadata region).
     env: Option<(Env, Option<String>)>,
     proxy: ProxyConfig,
@@ -85,14 +90,12 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             aws_region: None,
-            huawei_region: None,
             aws_endpoint_url: None,
-            huawei_endpoint_url: None,
             aws_service_endpoint_urls: BTreeMap::new(),
             aws_credentials: None,
-            huawei_credentials: None,
             aws_provider: None,
-            huawei_provider: None,
+            #[cfg(feature = "huawei")]
+            huawei: HuaweiSettings::default(),
             env: None,
             proxy: ProxyConfig::none(),
             connect_timeout: Duration::from_secs(10),
@@ -113,21 +116,18 @@ impl Default for Config {
 
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let endpoint = |url: &Option<String>| url.as_deref().map(redact_user_info);
-        f.debug_struct("Config")
-            .field("aws_region", &self.aws_region)
-            .field("huawei_region", &self.huawei_region)
-            .field("aws_endpoint_url", &endpoint(&self.aws_endpoint_url))
-            .field("huawei_endpoint_url", &endpoint(&self.huawei_endpoint_url))
+        let mut d = f.debug_struct("Config");
+        d.field("aws_region", &self.aws_region)
+            .field("aws_endpoint_url", &self.aws_endpoint_url.as_deref().map(redact_user_info))
             .field(
                 "aws_service_endpoint_urls",
                 &self.aws_service_endpoint_urls.iter().map(|(k, v)| (k, redact_user_info(v))).collect::<Vec<_>>(),
             )
             .field("aws_credentials", &self.aws_credentials)
-            .field("huawei_credentials", &self.huawei_credentials)
-            .field("aws_provider", &self.aws_provider)
-            .field("huawei_provider", &self.huawei_provider)
-            .field("env", &self.env)
+            .field("aws_provider", &self.aws_provider);
+        #[cfg(feature = "huawei")]
+        d.field("huawei", &self.huawei);
+        d.field("env", &self.env)
             .field("proxy", &self.proxy)
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
@@ -157,6 +157,59 @@ fn redact_user_info(url: &str) -> String {
     }
 }
 
+/// Huawei Cloud's settings, apart from AWS's (see the module docs).
+#[cfg(feature = "huawei")]
+#[derive(Clone, Default)]
+struct HuaweiSettings {
+    region: Option<String>,
+    endpoint_url: Option<String>,
+    credentials: Option<HuaweiCredentials>,
+    /// Where credentials come from when none are given explicitly (cached; shared by clones).
+    provider: Option<HuaweiSlot>,
+}
+
+#[cfg(feature = "huawei")]
+impl fmt::Debug for HuaweiSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HuaweiSettings")
+            .field("region", &self.region)
+            .field("endpoint_url", &self.endpoint_url.as_deref().map(redact_user_info))
+            .field("credentials", &self.credentials)
+            .field("provider", &self.provider)
+            .finish()
+    }
+}
+
+#[cfg(feature = "huawei")]
+impl HuaweiSettings {
+    /// `huaweicloudsdkcore`'s variables (see [`Config::from_env_in`]), and its chain over `env`.
+    fn from_env(env: &Env) -> Result<HuaweiSettings, ConfigError> {
+        let get = |name: &str| env.get(name).map(str::to_owned);
+        let credentials =
+            match (get("HUAWEICLOUD_SDK_AK"), get("HUAWEICLOUD_SDK_SK"), get("HUAWEICLOUD_SDK_PROJECT_ID")) {
+                (Some(ak), Some(sk), Some(project)) => {
+                    let mut c = HuaweiCredentials::new(ak, sk, project);
+                    if let Some(token) = get("HUAWEICLOUD_SDK_SECURITY_TOKEN") {
+                        c = c.with_security_token(token);
+                    }
+                    Some(c)
+                }
+                (None, None, _) => None,
+                _ => {
+                    let why = "set together with HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID, or none";
+                    return Err(env_error("HUAWEICLOUD_SDK_AK", why));
+                }
+            };
+        Ok(HuaweiSettings {
+            region: get("HUAWEICLOUD_SDK_REGION"),
+            endpoint_url: get("HUAWEICLOUD_SDK_ENDPOINT"),
+            credentials,
+            provider: Some(huawei_chain_slot(HuaweiCredentialsChain::new(env.clone()))),
+        })
+    }
+}
+
+#[cfg(feature = "huawei")]
 fn is_huawei(service: &ServiceMeta) -> bool {
     service.signing == SigningScheme::HuaweiSdkHmacSha256
 }
@@ -212,21 +265,8 @@ impl Config {
             (Some(_), Some(_)) | (None, None) => None,
             _ => return Err(env_error("AWS_ACCESS_KEY_ID", "set together with AWS_SECRET_ACCESS_KEY, or neither")),
         };
-        let huawei_credentials =
-            match (get("HUAWEICLOUD_SDK_AK"), get("HUAWEICLOUD_SDK_SK"), get("HUAWEICLOUD_SDK_PROJECT_ID")) {
-                (Some(ak), Some(sk), Some(project)) => {
-                    let mut c = HuaweiCredentials::new(ak, sk, project);
-                    if let Some(token) = get("HUAWEICLOUD_SDK_SECURITY_TOKEN") {
-                        c = c.with_security_token(token);
-                    }
-                    Some(c)
-                }
-                (None, None, _) => None,
-                _ => {
-                    let why = "set together with HUAWEICLOUD_SDK_SK and HUAWEICLOUD_SDK_PROJECT_ID, or none";
-                    return Err(env_error("HUAWEICLOUD_SDK_AK", why));
-                }
-            };
+        #[cfg(feature = "huawei")]
+        let huawei = HuaweiSettings::from_env(env)?;
         let mut retry = RetryConfig::default();
         if let Some(n) = get("AWS_MAX_ATTEMPTS") {
             retry.max_attempts = match n.trim().parse::<u32>() {
@@ -254,17 +294,14 @@ impl Config {
             })
             .collect();
         let aws_provider = Some(aws_chain_slot(chain));
-        let huawei_provider = Some(huawei_chain_slot(HuaweiCredentialsChain::new(env.clone())));
         Ok(Config {
             aws_region,
-            huawei_region: get("HUAWEICLOUD_SDK_REGION"),
             aws_endpoint_url,
             aws_service_endpoint_urls,
-            huawei_endpoint_url: get("HUAWEICLOUD_SDK_ENDPOINT"),
             aws_credentials,
-            huawei_credentials,
             aws_provider,
-            huawei_provider,
+            #[cfg(feature = "huawei")]
+            huawei,
             env: Some((env.clone(), profile.map(str::to_owned))),
             proxy,
             retry,
@@ -302,14 +339,20 @@ impl Config {
 
     /// The region for `service` (its vendor's setting).
     pub fn region(&self, service: &ServiceMeta) -> Option<&str> {
-        if is_huawei(service) { self.huawei_region.as_deref() } else { self.aws_region.as_deref() }
+        #[cfg(feature = "huawei")]
+        if is_huawei(service) {
+            return self.huawei.region.as_deref();
+        }
+        let _ = service;
+        self.aws_region.as_deref()
     }
 
     /// The endpoint override for `service` (its vendor's setting; for AWS the
     /// service's own `AWS_ENDPOINT_URL_<SERVICE_ID>` first).
     pub fn endpoint_url(&self, service: &ServiceMeta) -> Option<&str> {
+        #[cfg(feature = "huawei")]
         if is_huawei(service) {
-            return self.huawei_endpoint_url.as_deref();
+            return self.huawei.endpoint_url.as_deref();
         }
         self.aws_service_endpoint_urls
             .get(&service.endpoint_env_id())
@@ -322,30 +365,12 @@ impl Config {
         self.aws_credentials.as_ref()
     }
 
-    /// The Huawei Cloud credentials given explicitly (or by the environment).
-    pub fn huawei_credentials(&self) -> Option<&HuaweiCredentials> {
-        self.huawei_credentials.as_ref()
-    }
-
     /// The AWS credentials a handle signs with: the explicit ones, else the provider's.
     pub(crate) fn aws_slot(&self) -> Option<AwsSlot> {
         match &self.aws_credentials {
             Some(c) => Some(AwsSlot::Fixed(Arc::new(AwsIdentity::new(c.clone())))),
             None => self.aws_provider.clone(),
         }
-    }
-
-    /// The Huawei credentials a handle signs with: the explicit ones, else the provider's.
-    pub(crate) fn huawei_slot(&self) -> Option<HuaweiSlot> {
-        match &self.huawei_credentials {
-            Some(c) => Some(HuaweiSlot::Fixed(Arc::new(c.clone()))),
-            None => self.huawei_provider.clone(),
-        }
-    }
-
-    /// The Huawei project id known before any credentials are fetched.
-    pub(crate) fn huawei_project_hint(&self) -> Option<&str> {
-        self.env.as_ref().and_then(|(env, _)| env.get("HUAWEICLOUD_SDK_PROJECT_ID"))
     }
 
     /// Which proxy each request goes through.
@@ -415,6 +440,28 @@ impl Config {
     }
 }
 
+/// Huawei Cloud's side of a configuration.
+#[cfg(feature = "huawei")]
+impl Config {
+    /// The Huawei Cloud credentials given explicitly (or by the environment).
+    pub fn huawei_credentials(&self) -> Option<&HuaweiCredentials> {
+        self.huawei.credentials.as_ref()
+    }
+
+    /// The Huawei credentials a handle signs with: the explicit ones, else the provider's.
+    pub(crate) fn huawei_slot(&self) -> Option<HuaweiSlot> {
+        match &self.huawei.credentials {
+            Some(c) => Some(HuaweiSlot::Fixed(Arc::new(c.clone()))),
+            None => self.huawei.provider.clone(),
+        }
+    }
+
+    /// The Huawei project id known before any credentials are fetched.
+    pub(crate) fn huawei_project_hint(&self) -> Option<&str> {
+        self.env.as_ref().and_then(|(env, _)| env.get("HUAWEICLOUD_SDK_PROJECT_ID"))
+    }
+}
+
 /// The AWS chain as a configuration's provider: precheck at `Handle::new`, cached, refreshed ahead.
 fn aws_chain_slot(chain: AwsCredentialsChain) -> AwsSlot {
     let check = chain.clone();
@@ -423,6 +470,7 @@ fn aws_chain_slot(chain: AwsCredentialsChain) -> AwsSlot {
 }
 
 /// The Huawei chain as a configuration's provider.
+#[cfg(feature = "huawei")]
 fn huawei_chain_slot(chain: HuaweiCredentialsChain) -> HuaweiSlot {
     let check = chain.clone();
     let precheck = Box::new(move || check.precheck());
@@ -443,7 +491,11 @@ impl ConfigBuilder {
     /// The region for every vendor.
     pub fn region(self, region: impl Into<String>) -> Self {
         let region = region.into();
-        self.aws_region(region.clone()).huawei_region(region)
+        #[cfg(feature = "huawei")]
+        let this = self.huawei_region(region.clone());
+        #[cfg(not(feature = "huawei"))]
+        let this = self;
+        this.aws_region(region)
     }
 
     /// The AWS region (AWS services only).
@@ -452,16 +504,14 @@ impl ConfigBuilder {
         self
     }
 
-    /// The Huawei Cloud region (Huawei services only).
-    pub fn huawei_region(mut self, region: impl Into<String>) -> Self {
-        self.config.huawei_region = Some(region.into());
-        self
-    }
-
     /// Send every request to this URL (`http://` allowed here only) instead of the service's endpoint.
     pub fn endpoint_url(self, url: impl Into<String>) -> Self {
         let url = url.into();
-        self.aws_endpoint_url(url.clone()).huawei_endpoint_url(url)
+        #[cfg(feature = "huawei")]
+        let this = self.huawei_endpoint_url(url.clone());
+        #[cfg(not(feature = "huawei"))]
+        let this = self;
+        this.aws_endpoint_url(url)
     }
 
     /// The AWS endpoint override, for every AWS service (it replaces the
@@ -472,21 +522,9 @@ impl ConfigBuilder {
         self
     }
 
-    /// The Huawei Cloud endpoint override.
-    pub fn huawei_endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.config.huawei_endpoint_url = Some(url.into());
-        self
-    }
-
     /// AWS credentials to sign with (no provider is asked).
     pub fn aws_credentials(mut self, credentials: AwsCredentials) -> Self {
         self.config.aws_credentials = Some(credentials);
-        self
-    }
-
-    /// Huawei Cloud credentials to sign with (no provider is asked).
-    pub fn huawei_credentials(mut self, credentials: HuaweiCredentials) -> Self {
-        self.config.huawei_credentials = Some(credentials);
         self
     }
 
@@ -503,21 +541,6 @@ impl ConfigBuilder {
     pub fn aws_credentials_chain(mut self, chain: AwsCredentialsChain) -> Self {
         self.config.aws_credentials = None;
         self.config.aws_provider = Some(aws_chain_slot(chain));
-        self
-    }
-
-    /// Where Huawei Cloud credentials come from when none are given explicitly.
-    pub fn huawei_credentials_provider(mut self, provider: impl ProvideHuaweiCredentials) -> Self {
-        self.config.huawei_credentials = None;
-        self.config.huawei_provider = Some(HuaweiSlot::provided(Arc::new(provider), None, HUAWEI_REFRESH_AHEAD, "the configured Huawei Cloud credentials provider"));
-        self
-    }
-
-    /// `huaweicloudsdkcore`'s chain over an environment of the caller's choosing (see [`HuaweiCredentialsChain`]).
-    pub fn huawei_credentials_chain(mut self, chain: HuaweiCredentialsChain) -> Self {
-        self.config.huawei_credentials = None;
-        self.config.env = self.config.env.take().or_else(|| Some((chain.env().clone(), None)));
-        self.config.huawei_provider = Some(huawei_chain_slot(chain));
         self
     }
 
@@ -699,6 +722,43 @@ impl fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
+/// Huawei Cloud's settings.
+#[cfg(feature = "huawei")]
+impl ConfigBuilder {
+    /// The Huawei Cloud region (Huawei services only).
+    pub fn huawei_region(mut self, region: impl Into<String>) -> Self {
+        self.config.huawei.region = Some(region.into());
+        self
+    }
+
+    /// The Huawei Cloud endpoint override.
+    pub fn huawei_endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config.huawei.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Huawei Cloud credentials to sign with (no provider is asked).
+    pub fn huawei_credentials(mut self, credentials: HuaweiCredentials) -> Self {
+        self.config.huawei.credentials = Some(credentials);
+        self
+    }
+
+    /// Where Huawei Cloud credentials come from when none are given explicitly.
+    pub fn huawei_credentials_provider(mut self, provider: impl ProvideHuaweiCredentials) -> Self {
+        self.config.huawei.credentials = None;
+        self.config.huawei.provider = Some(HuaweiSlot::provided(Arc::new(provider), None, HUAWEI_REFRESH_AHEAD, "the configured Huawei Cloud credentials provider"));
+        self
+    }
+
+    /// `huaweicloudsdkcore`'s chain over an environment of the caller's choosing (see [`HuaweiCredentialsChain`]).
+    pub fn huawei_credentials_chain(mut self, chain: HuaweiCredentialsChain) -> Self {
+        self.config.huawei.credentials = None;
+        self.config.env = self.config.env.take().or_else(|| Some((chain.env().clone(), None)));
+        self.config.huawei.provider = Some(huawei_chain_slot(chain));
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -725,9 +785,9 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(c.aws_region.as_deref(), Some("eu-west-1"));
-        assert_eq!(c.huawei_region.as_deref(), Some("cn-north-4"));
+        assert_eq!(c.huawei.region.as_deref(), Some("cn-north-4"));
         assert_eq!(c.aws_endpoint_url.as_deref(), Some("http://127.0.0.1:5000"));
-        assert_eq!(c.huawei_endpoint_url, None);
+        assert_eq!(c.huawei.endpoint_url, None);
         assert_eq!(c.aws_credentials().unwrap().access_key_id(), "AKID");
         assert_eq!(c.huawei_credentials().unwrap().project_id(), "p1");
         assert_eq!(c.retry().max_attempts, 5);

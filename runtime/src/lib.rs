@@ -34,10 +34,9 @@ pub mod xml;
 pub use client::{Handle, PreparedRequest, Request, Response};
 pub use config::{Config, ConfigBuilder, ConfigError, RetryConfig};
 pub use blob::Blob;
-pub use credentials::{
-    AwsCredentials, AwsCredentialsChain, CredentialsError, Env, HuaweiCredentials, HuaweiCredentialsChain,
-    ProvideAwsCredentials, ProvideHuaweiCredentials,
-};
+pub use credentials::{AwsCredentials, AwsCredentialsChain, CredentialsError, Env, ProvideAwsCredentials};
+#[cfg(feature = "huawei")]
+pub use credentials::{HuaweiCredentials, HuaweiCredentialsChain, ProvideHuaweiCredentials};
 pub use datetime::{DateTime, TimestampFormat};
 pub use document::Document;
 pub use number::{BigDecimal, BigInteger};

@@ -18,6 +18,7 @@ pub enum Protocol {
     /// AWS restJson1: method, path, query and headers per operation, JSON bodies.
     RestJson1,
     /// Huawei Cloud's REST: restJson1's bindings, Huawei's error envelope and request id.
+    #[cfg(feature = "huawei")]
     HuaweiRest,
 }
 
@@ -30,6 +31,7 @@ pub enum SigningScheme {
         name: &'static str,
     },
     /// Huawei Cloud's `SDK-HMAC-SHA256` (AK/SK, no key derivation).
+    #[cfg(feature = "huawei")]
     HuaweiSdkHmacSha256,
 }
 

@@ -472,8 +472,11 @@ fn write_generated(runtime: &str, dir: &Path, files: &[codegen::GeneratedFile]) 
 fn with_runtime_at(manifest: &str, runtime: &str) -> String {
     let mut out = String::with_capacity(manifest.len());
     for line in manifest.lines() {
-        if line.starts_with("lifecycle-hooks-runtime = { path = ") {
-            out.push_str(&format!("lifecycle-hooks-runtime = {{ path = {runtime:?} }}"));
+        if let Some(rest) = line.strip_prefix("lifecycle-hooks-runtime = { path = \"")
+            && let Some((_, after_path)) = rest.split_once('"')
+        {
+            // The path alone changes; what follows it (the runtime's features) stays.
+            out.push_str(&format!("lifecycle-hooks-runtime = {{ path = {runtime:?}{after_path}"));
         } else {
             out.push_str(line);
         }

@@ -26,7 +26,7 @@ mod wrap;
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use quote::quote;
 
-use crate::ir::{Member, NumberKind, Presence, Service, Shape, ShapeKind};
+use crate::ir::{Member, NumberKind, Presence, Service, Shape, ShapeKind, Signing};
 use crate::naming::{self, ident};
 
 pub use docs::doc_attrs;
@@ -203,13 +203,22 @@ fn operation_list(s: &Service) -> String {
     s.operations.iter().map(|o| format!("\"{}\"", o.names.feature)).collect::<Vec<_>>().join(", ")
 }
 
+/// The runtime features a service's crate turns on: its vendor's protocol,
+/// signer and credentials when they are not AWS's (which every build has).
+fn runtime_features(s: &Service) -> &'static str {
+    match s.signing {
+        Signing::SigV4 { .. } => "",
+        Signing::HuaweiSdkHmacSha256 => ", features = [\"huawei\"]",
+    }
+}
+
 /// One service's crate: every operation by default, one feature per operation.
 fn service_cargo_toml(s: &Service) -> GeneratedFile {
     let mut t = header("#", &s.model_path);
     t.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\n\
          description = \"Typed, validated, signed async client for {}, generated from {}.\"\n{PACKAGE_SETTINGS}\n\
-         [dependencies]\nlifecycle-hooks-runtime = {{ path = \"../../../runtime\" }}\n\
+         [dependencies]\nlifecycle-hooks-runtime = {{ path = \"../../../runtime\"{} }}\n\
          serde = {{ workspace = true, optional = true }}\n\n\
          [features]\n# The JSON form of every type (serde's Serialize and Deserialize, keyed by member name).\n\
          serde = [\"dep:serde\", \"lifecycle-hooks-runtime/serde\"]\n\
@@ -217,6 +226,7 @@ fn service_cargo_toml(s: &Service) -> GeneratedFile {
         naming::service_package(&s.module),
         s.title,
         s.model_path,
+        runtime_features(s),
         s.module,
         s.module,
         operation_list(s),

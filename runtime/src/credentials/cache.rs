@@ -6,9 +6,9 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::{
-    AwsCredentials, CredentialsError, HuaweiCredentials, Precheck, ProvideAwsCredentials, ProvideHuaweiCredentials,
-};
+use super::{AwsCredentials, CredentialsError, Precheck, ProvideAwsCredentials};
+#[cfg(feature = "huawei")]
+use super::{HuaweiCredentials, ProvideHuaweiCredentials};
 use crate::sign::sigv4::SigningIdentity;
 
 /// Credentials with this little time left are never used to sign.
@@ -40,6 +40,7 @@ impl Expiring for AwsIdentity {
     }
 }
 
+#[cfg(feature = "huawei")]
 impl Expiring for HuaweiCredentials {
     fn expires_at(&self) -> Option<SystemTime> {
         HuaweiCredentials::expires_at(self)
@@ -183,11 +184,13 @@ impl<T, P: ?Sized> fmt::Debug for Slot<T, P> {
 /// AWS credentials of a configuration.
 pub(crate) type AwsSlot = Slot<AwsIdentity, dyn ProvideAwsCredentials>;
 /// Huawei Cloud credentials of a configuration.
+#[cfg(feature = "huawei")]
 pub(crate) type HuaweiSlot = Slot<HuaweiCredentials, dyn ProvideHuaweiCredentials>;
 
 /// How far ahead of expiry AWS credentials are refreshed (as the AWS SDKs' 5 minutes).
 pub(crate) const AWS_REFRESH_AHEAD: Duration = Duration::from_secs(5 * 60);
 /// How far ahead Huawei credentials are refreshed (huaweicloudsdkcore's 40 minutes).
+#[cfg(feature = "huawei")]
 pub(crate) const HUAWEI_REFRESH_AHEAD: Duration = Duration::from_secs(40 * 60);
 
 impl<T: Expiring, P: ?Sized> Slot<T, P> {
@@ -247,6 +250,7 @@ impl AwsSlot {
     }
 }
 
+#[cfg(feature = "huawei")]
 impl HuaweiSlot {
     /// Valid credentials, from the provider when the cached ones are due.
     pub(crate) async fn resolve(&self) -> Result<Arc<HuaweiCredentials>, CredentialsError> {

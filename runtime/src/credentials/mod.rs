@@ -7,15 +7,16 @@
 //! explicit credentials; the environment; the shared config and credentials
 //! files (`role_arn` chains, `credential_process`, web identity, static keys);
 //! web identity from the environment; container credentials; EC2 instance
-//! metadata (IMDSv2). Huawei Cloud credentials as `huaweicloudsdkcore` resolves
-//! them ([`HuaweiCredentialsChain`]): the environment, the credentials file,
-//! then ECS metadata. Temporary credentials are cached and refreshed ahead of
+//! metadata (IMDSv2). With the `huawei` feature, Huawei Cloud credentials as
+//! `huaweicloudsdkcore` resolves them (`HuaweiCredentialsChain`): the
+//! environment, the credentials file, then ECS metadata. Temporary credentials are cached and refreshed ahead of
 //! their expiry by one caller at a time; an expired one is never used.
 
 pub(crate) mod cache;
 mod chain;
 mod container;
 mod env;
+#[cfg(feature = "huawei")]
 mod huawei;
 mod imds;
 mod process;
@@ -28,9 +29,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::SystemTime;
 
-pub(crate) use cache::{AwsSlot, HuaweiSlot};
+pub(crate) use cache::AwsSlot;
+#[cfg(feature = "huawei")]
+pub(crate) use cache::HuaweiSlot;
 pub use chain::AwsCredentialsChain;
 pub use env::Env;
+#[cfg(feature = "huawei")]
 pub use huawei::HuaweiCredentialsChain;
 pub use imds::ImdsRegion;
 pub use profile::{ProfileError, Profiles};
@@ -125,6 +129,7 @@ impl AwsCredentials {
 
 /// Huawei Cloud AK/SK, the project the calls act in, and for temporary
 /// credentials their security token (sent, signed, as `X-Security-Token`).
+#[cfg(feature = "huawei")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HuaweiCredentials {
     ak: String,
@@ -134,6 +139,7 @@ pub struct HuaweiCredentials {
     expires_at: Option<SystemTime>,
 }
 
+#[cfg(feature = "huawei")]
 impl HuaweiCredentials {
     /// Permanent AK/SK credentials for a project.
     pub fn new(ak: impl Into<String>, sk: impl Into<String>, project_id: impl Into<String>) -> Self {
@@ -267,6 +273,7 @@ pub trait ProvideAwsCredentials: Send + Sync + 'static {
 }
 
 /// A source of Huawei Cloud credentials, like [`ProvideAwsCredentials`].
+#[cfg(feature = "huawei")]
 pub trait ProvideHuaweiCredentials: Send + Sync + 'static {
     /// Fresh credentials; temporary ones carry their expiry and security token.
     fn provide_huawei_credentials(&self) -> CredentialsFuture<'_, HuaweiCredentials>;
@@ -278,6 +285,7 @@ impl<T: ProvideAwsCredentials + ?Sized> ProvideAwsCredentials for std::sync::Arc
     }
 }
 
+#[cfg(feature = "huawei")]
 impl<T: ProvideHuaweiCredentials + ?Sized> ProvideHuaweiCredentials for std::sync::Arc<T> {
     fn provide_huawei_credentials(&self) -> CredentialsFuture<'_, HuaweiCredentials> {
         (**self).provide_huawei_credentials()

@@ -105,6 +105,7 @@ fn parse_ini(path: &Path, text: &str) -> Result<Ini, ProfileError> {
 }
 
 /// The sections of an INI file (the Huawei credentials file), in order.
+#[cfg(feature = "huawei")]
 pub(crate) fn parse_sections(path: &Path, text: &str) -> Result<Vec<(String, Properties)>, ProfileError> {
     parse_ini(path, text).map(|ini| ini.sections)
 }

@@ -17,7 +17,9 @@ pub fn request(service: &ServiceMeta, op: &OperationMeta, body: Vec<u8>) -> Requ
     let (prefix, content_type) = match service.protocol {
         Protocol::AwsJson11 { target_prefix } => (target_prefix, CONTENT_TYPE),
         Protocol::AwsJson10 { target_prefix } => (target_prefix, CONTENT_TYPE_1_0),
-        Protocol::AwsQuery | Protocol::RestJson1 | Protocol::HuaweiRest => (service.name, CONTENT_TYPE),
+        #[cfg(feature = "huawei")]
+        Protocol::HuaweiRest => (service.name, CONTENT_TYPE),
+        Protocol::AwsQuery | Protocol::RestJson1 => (service.name, CONTENT_TYPE),
     };
     let body = if body.is_empty() { b"{}".to_vec() } else { body };
     let headers = vec![

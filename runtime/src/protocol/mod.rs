@@ -7,6 +7,7 @@
 
 pub mod aws_json;
 pub mod aws_query;
+#[cfg(feature = "huawei")]
 pub mod huawei;
 pub mod rest_json;
 
@@ -25,6 +26,7 @@ pub fn request_id(protocol: Protocol, resp: &Response) -> Option<String> {
         Protocol::AwsJson10 { .. } | Protocol::AwsJson11 { .. } => aws_json::request_id(resp),
         Protocol::AwsQuery => aws_query::request_id(resp),
         Protocol::RestJson1 => rest_json::request_id(resp),
+        #[cfg(feature = "huawei")]
         Protocol::HuaweiRest => huawei::request_id(resp),
     }
 }
@@ -35,6 +37,7 @@ pub fn error_meta(protocol: Protocol, resp: &Response) -> ErrorMeta {
         Protocol::AwsJson10 { .. } | Protocol::AwsJson11 { .. } => aws_json::error_meta(resp),
         Protocol::AwsQuery => aws_query::error_meta(resp),
         Protocol::RestJson1 => rest_json::error_meta(resp),
+        #[cfg(feature = "huawei")]
         Protocol::HuaweiRest => huawei::error_meta(resp),
     }
 }

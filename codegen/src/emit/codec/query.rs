@@ -186,7 +186,7 @@ pub(super) fn xml_value(s: &Service, id: ShapeId, node: TokenStream, format: Tim
         }
         _ => {
             let parse = scalar_from_text(s, id, quote!(text), format).returned();
-            // A `match`, not a closure per member: this is most of a service's readers.
+            // A `match`, not a closure per member: every scalar member of every reader is one of these.
             quote! { match #node.text() { Ok(text) => { let text: &str = &text; #parse } Err(e) => Err(e) } }
         }
     })
