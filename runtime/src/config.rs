@@ -237,7 +237,7 @@ impl Config {
 
     /// Builds a configuration as the AWS SDKs and `huaweicloudsdkcore` do, from
     /// `env`, the shared AWS config and credentials files (`profile`, else
-    /// `AWS_PROFILE`, else `default`) and the Huawei credentials file:
+    /// `AWS_PROFILE`, else `default`) and, with the `huawei` feature, the Huawei credentials file:
     ///
     /// | variable | sets |
     /// |---|---|
@@ -245,9 +245,9 @@ impl Config {
     /// | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | AWS credentials (both keys or neither); without them, the rest of [`AwsCredentialsChain`] at the first call |
     /// | `AWS_ENDPOINT_URL_<SERVICE_ID>`, `AWS_ENDPOINT_URL`, the profile's `services` section and `endpoint_url` | AWS endpoint override, in that order (none with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`) |
     /// | `AWS_MAX_ATTEMPTS` | attempts per call, for every service |
-    /// | `HUAWEICLOUD_SDK_AK`, `_SK`, `_PROJECT_ID`, `_SECURITY_TOKEN` | Huawei credentials (AK, SK and project all three or none); without them, the rest of [`HuaweiCredentialsChain`] |
-    /// | `HUAWEICLOUD_SDK_REGION` | Huawei region |
-    /// | `HUAWEICLOUD_SDK_ENDPOINT` | Huawei endpoint override |
+    /// | `HUAWEICLOUD_SDK_AK`, `_SK`, `_PROJECT_ID`, `_SECURITY_TOKEN` | with the `huawei` feature: Huawei credentials (AK, SK and project all three or none); without them, the rest of `HuaweiCredentialsChain` |
+    /// | `HUAWEICLOUD_SDK_REGION` | with the `huawei` feature: Huawei region |
+    /// | `HUAWEICLOUD_SDK_ENDPOINT` | with the `huawei` feature: Huawei endpoint override |
     /// | `https_proxy`, `http_proxy`, `no_proxy` (or upper case) | proxies ([`crate::proxy`]) |
     ///
     /// With `profile` given, the environment's AWS keys are not used (as `aws --profile`).
@@ -338,12 +338,13 @@ impl Config {
     }
 
     /// The region for `service` (its vendor's setting).
+    // Without the `huawei` feature every service is AWS's, and `service` says nothing more.
+    #[cfg_attr(not(feature = "huawei"), expect(unused_variables))]
     pub fn region(&self, service: &ServiceMeta) -> Option<&str> {
         #[cfg(feature = "huawei")]
         if is_huawei(service) {
             return self.huawei.region.as_deref();
         }
-        let _ = service;
         self.aws_region.as_deref()
     }
 
