@@ -12,6 +12,8 @@
 //! the types, validators, errors and codecs it reaches; a service's feature
 //! turns on all of its operations. Services build in parallel, and no
 //! compiler process holds more than one service.
+//!
+//! The AWS credential sources beyond the environment's and the profiles' static keys (STS for a profile's `role_arn` and web identity, `credential_process`, container credentials, EC2 instance metadata) are features too, `credentials-sts`, `credentials-process`, `credentials-container`, `credentials-imds`, together `aws-credentials` (on by default); configuring one that is left out is an error that names it.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 /// The hand-written runtime the generated code stands on.

@@ -13,12 +13,13 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+#[cfg(feature = "credentials-imds")]
+use crate::credentials::ImdsRegion;
 #[cfg(feature = "huawei")]
 use crate::credentials::cache::HUAWEI_REFRESH_AHEAD;
 use crate::credentials::cache::{AWS_REFRESH_AHEAD, AwsIdentity};
 use crate::credentials::{
-    AwsCredentials, AwsCredentialsChain, AwsSlot, CredentialsError, Env, ImdsRegion, ProfileError, Profiles,
-    ProvideAwsCredentials,
+    AwsCredentials, AwsCredentialsChain, AwsSlot, CredentialsError, Env, ProfileError, Profiles, ProvideAwsCredentials,
 };
 #[cfg(feature = "huawei")]
 use crate::credentials::{HuaweiCredentials, HuaweiCredentialsChain, HuaweiSlot, ProvideHuaweiCredentials};
@@ -241,7 +242,7 @@ impl Config {
     ///
     /// | variable | sets |
     /// |---|---|
-    /// | `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's `region` | AWS region ([`Config::with_instance_metadata_region`] adds the instance's) |
+    /// | `AWS_REGION`, else `AWS_DEFAULT_REGION`, else the profile's `region` | AWS region (`Config::with_instance_metadata_region` adds the instance's) |
     /// | `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN` | AWS credentials (both keys or neither); without them, the rest of [`AwsCredentialsChain`] at the first call |
     /// | `AWS_ENDPOINT_URL_<SERVICE_ID>`, `AWS_ENDPOINT_URL`, the profile's `services` section and `endpoint_url` | AWS endpoint override, in that order (none with `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`) |
     /// | `AWS_MAX_ATTEMPTS` | attempts per call, for every service |
@@ -312,6 +313,8 @@ impl Config {
     /// Without an AWS region, asks the EC2 instance metadata service for the
     /// instance's (as the AWS SDKs do last), unless `AWS_EC2_METADATA_DISABLED`.
     /// Only for a configuration made by `from_env`; a failure leaves the region unset.
+    /// With the `credentials-imds` feature (a default one).
+    #[cfg(feature = "credentials-imds")]
     pub async fn with_instance_metadata_region(mut self) -> Config {
         if self.aws_region.is_none()
             && let Some((env, profile)) = &self.env
@@ -325,6 +328,7 @@ impl Config {
     /// [`Self::with_instance_metadata_region`] for code that is not async (a
     /// command line's set-up): the lookup (at most a few seconds) runs on a
     /// thread of its own, so this may be called inside an async runtime too.
+    #[cfg(feature = "credentials-imds")]
     pub fn with_instance_metadata_region_blocking(self) -> Config {
         if self.aws_region.is_some() || self.env.is_none() {
             return self;

@@ -700,6 +700,12 @@ fn chain(e: &dyn std::error::Error) -> String {
 
 /// A one-off request of a credentials provider (instance metadata, container
 /// credentials, STS), on a connection of its own.
+#[cfg(any(
+    feature = "credentials-sts",
+    feature = "credentials-container",
+    feature = "credentials-imds",
+    feature = "huawei"
+))]
 pub(crate) struct Fetch<'a> {
     pub method: &'a str,
     /// Absolute `http(s)://host[:port]/path?query`.
@@ -714,8 +720,20 @@ pub(crate) struct Fetch<'a> {
 }
 
 /// Longest answer a credentials provider reads.
+#[cfg(any(
+    feature = "credentials-sts",
+    feature = "credentials-container",
+    feature = "credentials-imds",
+    feature = "huawei"
+))]
 const MAX_FETCH_BODY: usize = 1024 * 1024;
 
+#[cfg(any(
+    feature = "credentials-sts",
+    feature = "credentials-container",
+    feature = "credentials-imds",
+    feature = "huawei"
+))]
 impl Fetch<'_> {
     /// Sends the request and reads the whole answer (any status).
     pub(crate) async fn send(self) -> Result<Response, String> {

@@ -50,6 +50,11 @@ fn features() -> (Vec<(String, String)>, Vec<Feature>) {
     for (name, listed) in feature_table(&tests::repo_root().join("generated/Cargo.toml")) {
         match name.as_str() {
             "default" | "serde" => {}
+            // The runtime's AWS credential sources, forwarded one by one, and all of them.
+            "aws-credentials" => assert!(listed.iter().all(|f| f.starts_with("credentials-")), "{listed:?}"),
+            _ if name.starts_with("credentials-") => {
+                assert_eq!(listed, [format!("lifecycle-hooks-runtime/{name}")], "{name}");
+            }
             _ if listed.iter().any(|f| f.contains('/')) => {
                 // `["dep:<package>", "<package>/<the same feature>"]`: the operation lives in its service's crate.
                 let package = listed[0].strip_prefix("dep:").expect("the service crate first").to_owned();
@@ -75,8 +80,11 @@ fn each_service_feature_is_exactly_its_operations() {
         let package = codegen::naming::service_package(service);
         // The service's own crate declares the same features, every operation on by default.
         let own = feature_table(&tests::repo_root().join(format!("generated/services/{service}/Cargo.toml")));
-        let default = own.iter().find(|(n, _)| n == "default").map(|(_, l)| l.clone());
-        assert_eq!(default, Some(vec![service.clone()]), "{package}");
+        // Besides the operations, an AWS service's crate has the runtime's AWS credential sources on by default.
+        let default = own.iter().find(|(n, _)| n == "default").map(|(_, l)| l.clone()).unwrap_or_default();
+        let aws = own.iter().any(|(n, _)| n == "aws-credentials");
+        let expected: Vec<String> = std::iter::once(service.clone()).chain(aws.then(|| "aws-credentials".to_owned())).collect();
+        assert_eq!(default, expected, "{package}");
         assert!(own.contains(&(service.clone(), ops.clone())), "{package}: {own:?}");
         for op in ops {
             assert!(op.starts_with(&format!("{service}-")), "{op} is not named after {service}");

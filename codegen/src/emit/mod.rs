@@ -166,7 +166,7 @@ fn facade_cargo_toml(services: &[&Service]) -> GeneratedFile {
     t.push_str(&format!(
         "[package]\nname = \"lifecycle-hooks\"\nversion = \"0.1.0\"\n\
          description = \"Typed, validated, signed async clients for lifecycle-hook callback APIs.\"\n{PACKAGE_SETTINGS}\n\
-         [dependencies]\nlifecycle-hooks-runtime = {{ path = \"../runtime\" }}\n"
+         [dependencies]\nlifecycle-hooks-runtime = {{ path = \"../runtime\", default-features = false }}\n"
     ));
     for s in services {
         t.push_str(&format!(
@@ -183,8 +183,23 @@ fn facade_cargo_toml(services: &[&Service]) -> GeneratedFile {
          # member name), as `hookctl` reads and prints it.\nserde = [{}]\n",
         serde.join(", ")
     ));
-    let names: Vec<String> = services.iter().map(|s| format!("\"{}\"", s.module)).collect();
-    t.push_str(&format!("default = [{}, \"serde\"]\n", names.join(", ")));
+    let mut defaults: Vec<String> = services.iter().map(|s| format!("\"{}\"", s.module)).collect();
+    defaults.push("\"serde\"".to_owned());
+    if services.iter().any(|s| is_aws(s)) {
+        defaults.push("\"aws-credentials\"".to_owned());
+        let each: Vec<String> = AWS_CREDENTIAL_FEATURES.iter().map(|f| format!("\"{f}\"")).collect();
+        t.push_str(&format!(
+            "# The AWS credential sources beyond the environment's and the profiles' static\n\
+             # keys: STS (a profile's `role_arn`, web identity), `credential_process`, container\n\
+             # credentials, EC2 instance metadata. Without one, configuring it is an error that names it.\n\
+             aws-credentials = [{}]\n# Each of them (the runtime's feature of the same name).\n",
+            each.join(", ")
+        ));
+        for f in AWS_CREDENTIAL_FEATURES {
+            t.push_str(&format!("{f} = [\"lifecycle-hooks-runtime/{f}\"]\n"));
+        }
+    }
+    t.push_str(&format!("default = [{}]\n", defaults.join(", ")));
     for s in services {
         t.push_str(&format!("# {}: every operation.\n{} = [{}]\n", s.title, s.module, operation_list(s)));
     }
@@ -203,18 +218,42 @@ fn operation_list(s: &Service) -> String {
     s.operations.iter().map(|o| format!("\"{}\"", o.names.feature)).collect::<Vec<_>>().join(", ")
 }
 
-/// The runtime features a service's crate turns on: its vendor's protocol,
-/// signer and credentials when they are not AWS's (which every build has).
-fn runtime_features(s: &Service) -> &'static str {
-    match s.signing {
-        Signing::SigV4 { .. } => "",
-        Signing::HuaweiSdkHmacSha256 => ", features = [\"huawei\"]",
+/// The runtime's AWS credential sources beyond the environment's and the
+/// profiles' static keys (its default features): a generated crate's
+/// `aws-credentials` feature, on by default, turns them on.
+const AWS_CREDENTIAL_FEATURES: [&str; 4] =
+    ["credentials-sts", "credentials-process", "credentials-container", "credentials-imds"];
+
+fn is_aws(s: &Service) -> bool {
+    matches!(s.signing, Signing::SigV4 { .. })
+}
+
+/// How a service's crate depends on the runtime: without its default features
+/// (the AWS credential sources, which the crate's own `aws-credentials` feature
+/// names), and with its vendor's protocol, signer and credentials when they are
+/// not AWS's (which every build has).
+fn runtime_dependency(s: &Service) -> &'static str {
+    if is_aws(s) { ", default-features = false" } else { ", default-features = false, features = [\"huawei\"]" }
+}
+
+/// The service crate's features for the runtime's AWS credential sources (none for other vendors).
+fn credential_features(s: &Service) -> (&'static str, String) {
+    if !is_aws(s) {
+        return ("", String::new());
     }
+    let each: Vec<String> = AWS_CREDENTIAL_FEATURES.iter().map(|f| format!("\"lifecycle-hooks-runtime/{f}\"")).collect();
+    let feature = format!(
+        "# The runtime's AWS credential sources beyond the environment's and the profiles' static keys.\n\
+         aws-credentials = [{}]\n",
+        each.join(", ")
+    );
+    (", \"aws-credentials\"", feature)
 }
 
 /// One service's crate: every operation by default, one feature per operation.
 fn service_cargo_toml(s: &Service) -> GeneratedFile {
     let mut t = header("#", &s.model_path);
+    let credentials = credential_features(s);
     t.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\n\
          description = \"Typed, validated, signed async client for {}, generated from {}.\"\n{PACKAGE_SETTINGS}\n\
@@ -222,12 +261,14 @@ fn service_cargo_toml(s: &Service) -> GeneratedFile {
          serde = {{ workspace = true, optional = true }}\n\n\
          [features]\n# The JSON form of every type (serde's Serialize and Deserialize, keyed by member name).\n\
          serde = [\"dep:serde\", \"lifecycle-hooks-runtime/serde\"]\n\
-         default = [\"{}\"]\n# Every operation.\n{} = [{}]\n# One operation each.\n",
+         {}default = [\"{}\"{}]\n# Every operation.\n{} = [{}]\n# One operation each.\n",
         naming::service_package(&s.module),
         s.title,
         s.model_path,
-        runtime_features(s),
+        runtime_dependency(s),
+        credentials.1,
         s.module,
+        credentials.0,
         s.module,
         operation_list(s),
     ));
@@ -238,6 +279,18 @@ fn service_cargo_toml(s: &Service) -> GeneratedFile {
 }
 
 fn facade_lib_rs(services: &[&Service]) -> GeneratedFile {
+    let credentials_doc = if services.iter().any(|s| is_aws(s)) {
+        let paragraph = docs::inner_doc_attrs(&[format!(
+            "The AWS credential sources beyond the environment's and the profiles' static keys \
+             (STS for a profile's `role_arn` and web identity, `credential_process`, container \
+             credentials, EC2 instance metadata) are features too, `{}`, together `aws-credentials` \
+             (on by default); configuring one that is left out is an error that names it.",
+            AWS_CREDENTIAL_FEATURES.join("`, `")
+        )]);
+        quote! { #![doc = ""] #paragraph }
+    } else {
+        TokenStream::new()
+    };
     let mods = services.iter().map(|s| {
         let m = ident(&s.module);
         let library = ident(&naming::service_library(&s.module));
@@ -267,6 +320,7 @@ fn facade_lib_rs(services: &[&Service]) -> GeneratedFile {
         //! the types, validators, errors and codecs it reaches; a service's feature
         //! turns on all of its operations. Services build in parallel, and no
         //! compiler process holds more than one service.
+        #credentials_doc
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
 

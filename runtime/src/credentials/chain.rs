@@ -22,18 +22,31 @@
 //! profile that neither file has is an error. A source that is configured but
 //! fails (a malformed file, an STS error, a broken `credential_process`) ends
 //! the search with its error; only instance metadata, last, may be absent.
+//!
+//! Sources 2, 3, 5, 7 and 8 are the runtime's default features
+//! (`credentials-sts`, `credentials-process`, `credentials-container`,
+//! `credentials-imds`). A program built without one still sees when it is
+//! configured, and stops there with an error that names the feature: falling
+//! through would pick another identity (the instance's role instead of the
+//! task's or the pod's), which is worse than failing.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+#[cfg(feature = "credentials-sts")]
 use std::time::{SystemTime, UNIX_EPOCH};
 
+#[cfg(feature = "credentials-container")]
 use super::container;
 use super::env::Env;
+#[cfg(feature = "credentials-imds")]
 use super::imds::{self, Imds};
+#[cfg(feature = "credentials-process")]
 use super::process;
 use super::profile::{Profiles, Properties};
+#[cfg(feature = "credentials-sts")]
 use super::sts::Sts;
+#[cfg(feature = "credentials-sts")]
 use super::web_identity::WebIdentity;
 use super::{AwsCredentials, CredentialsError, CredentialsFuture, Precheck, ProvideAwsCredentials};
 
@@ -52,6 +65,7 @@ impl fmt::Debug for AwsCredentialsChain {
 }
 
 /// The session name of an assumed role when the configuration gives none.
+#[cfg(feature = "credentials-sts")]
 pub(crate) fn default_session_name() -> String {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     format!("lifecycle-hooks-{}", now.as_secs())
@@ -87,6 +101,7 @@ fn static_keys(props: Option<&Properties>) -> Result<Option<AwsCredentials>, Str
     }
 }
 
+#[cfg(feature = "credentials-sts")]
 fn has_static(props: &Properties) -> bool {
     props.contains_key("aws_access_key_id") || props.contains_key("aws_secret_access_key")
 }
@@ -100,6 +115,7 @@ struct Resolution<'a> {
     chain: &'a AwsCredentialsChain,
     profiles: Profiles,
     profile: String,
+    #[cfg(feature = "credentials-sts")]
     sts: Sts,
 }
 
@@ -131,17 +147,20 @@ impl AwsCredentialsChain {
     }
 
     /// The instance metadata endpoint the chain would ask last (`None` when disabled).
+    #[cfg(feature = "credentials-imds")]
     pub fn instance_metadata_endpoint(&self) -> Option<String> {
         let profiles = Profiles::load(&self.env).unwrap_or_default();
         Imds::from_env(&self.env, &profiles, &self.profile_name()).endpoint().map(str::to_owned)
     }
 
     /// The container credentials URL the chain would ask (`None` when none is configured).
+    #[cfg(feature = "credentials-container")]
     pub fn container_endpoint(&self) -> Option<String> {
         container::endpoint(&self.env).ok().flatten()
     }
 
     /// The STS endpoint role credentials come from.
+    #[cfg(feature = "credentials-sts")]
     pub fn sts_endpoint(&self) -> Result<String, CredentialsError> {
         Ok(self.start()?.sts.endpoint)
     }
@@ -166,9 +185,16 @@ impl AwsCredentialsChain {
             let why = format!("the profile is not in {}", profiles.describe_files());
             return Err(CredentialsError::new(source, why));
         }
-        let region = self.env_region().or_else(|| profiles.get(&profile, "region"));
-        let sts = Sts::new(&self.env, &profiles, &profile, region);
-        Ok(Resolution { chain: self, profiles, profile, sts })
+        #[cfg(feature = "credentials-sts")]
+        let sts =
+            Sts::new(&self.env, &profiles, &profile, self.env_region().or_else(|| profiles.get(&profile, "region")));
+        Ok(Resolution {
+            chain: self,
+            profiles,
+            profile,
+            #[cfg(feature = "credentials-sts")]
+            sts,
+        })
     }
 
     /// The credentials, from the first source that has them.
@@ -196,32 +222,14 @@ impl AwsCredentialsChain {
                 return Err(tried);
             }
         }
-        if let Some(c) = self.container(&mut tried).await? {
-            return Ok(c);
+        match container_credentials(&self.env).await {
+            Ok(Some(c)) => return Ok(c),
+            Ok(None) => tried.push("container", NO_CONTAINER),
+            Err(e) => return Err(fail(tried, "container", e)),
         }
-        match Imds::from_env(&self.env, &r.profiles, &r.profile) {
-            Imds::Disabled => tried.push("instance metadata", "disabled by AWS_EC2_METADATA_DISABLED"),
-            Imds::At(base) => {
-                match imds::credentials(&base, Imds::v1_fallback(&self.env, &r.profiles, &r.profile)).await {
-                    Ok(c) => return Ok(c),
-                    Err(e) => tried.push("instance metadata", e),
-                }
-            }
-        }
-        Err(tried)
-    }
-
-    async fn container(&self, tried: &mut CredentialsError) -> Result<Option<AwsCredentials>, CredentialsError> {
-        match container::endpoint(&self.env) {
-            Ok(Some(url)) => match container::credentials(&self.env, &url).await {
-                Ok(c) => Ok(Some(c)),
-                Err(e) => Err(fail(std::mem::replace(tried, CredentialsError::empty()), "container", e)),
-            },
-            Ok(None) => {
-                tried.push("container", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set");
-                Ok(None)
-            }
-            Err(e) => Err(fail(std::mem::replace(tried, CredentialsError::empty()), "container", e)),
+        match r.instance_metadata().await {
+            Ok(c) => Ok(c),
+            Err(e) => Err(fail(tried, "instance metadata", e)),
         }
     }
 
@@ -245,7 +253,11 @@ impl AwsCredentialsChain {
         };
         let merged = r.profiles.merged(&r.profile);
         let source = format!("profile {:?}", r.profile);
-        if is_role(&merged) || r.web_identity(&r.profile, true).is_some() || merged.contains_key("credential_process") {
+        // Asked at the first call (where a source this build left out is refused).
+        if is_role(&merged)
+            || r.web_identity_token_file(&r.profile, true).is_some()
+            || merged.contains_key("credential_process")
+        {
             return Precheck::Lazy;
         }
         for props in [r.profiles.in_credentials_file(&r.profile), r.profiles.in_config_file(&r.profile)] {
@@ -257,20 +269,19 @@ impl AwsCredentialsChain {
         }
         tried.push("web identity", "AWS_WEB_IDENTITY_TOKEN_FILE is not set");
         tried.push(&source, format!("no credentials in {}", r.profiles.describe_files()));
-        match container::endpoint(&self.env) {
-            Ok(Some(_)) => return Precheck::Lazy,
-            Ok(None) => tried.push("container", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set"),
+        match container_configured(&self.env) {
+            Ok(true) => return Precheck::Lazy,
+            Ok(false) => tried.push("container", NO_CONTAINER),
             Err(e) => return Precheck::Nothing(fail(tried, "container", e)),
         }
-        match Imds::from_env(&self.env, &r.profiles, &r.profile) {
-            Imds::Disabled => {
-                tried.push("instance metadata", "disabled by AWS_EC2_METADATA_DISABLED");
-                Precheck::Nothing(tried)
-            }
-            Imds::At(_) => Precheck::Lazy,
+        match r.instance_metadata_available() {
+            Ok(()) => Precheck::Lazy,
+            Err(e) => Precheck::Nothing(fail(tried, "instance metadata", e)),
         }
     }
 }
+
+const NO_CONTAINER: &str = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set";
 
 fn fail(mut tried: CredentialsError, source: impl Into<String>, reason: impl Into<String>) -> CredentialsError {
     tried.push(source, reason);
@@ -278,13 +289,23 @@ fn fail(mut tried: CredentialsError, source: impl Into<String>, reason: impl Int
 }
 
 impl Resolution<'_> {
+    /// A web identity setting of `profile`: the environment's first when `use_env`.
+    fn web_identity_setting(&self, profile: &str, use_env: bool, var: &str, key: &str) -> Option<String> {
+        let env = &self.chain.env;
+        use_env.then(|| env.get(var).map(str::to_owned)).flatten().or_else(|| self.profiles.get(profile, key))
+    }
+
+    /// The web identity token file of `profile`, which says that web identity is configured.
+    fn web_identity_token_file(&self, profile: &str, use_env: bool) -> Option<String> {
+        self.web_identity_setting(profile, use_env, "AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file")
+    }
+
     /// Web identity settings for `profile`: the environment's first when `use_env`.
+    #[cfg(feature = "credentials-sts")]
     fn web_identity(&self, profile: &str, use_env: bool) -> Option<Result<WebIdentity, String>> {
         let env = &self.chain.env;
-        let get = |var: &str, key: &str| {
-            use_env.then(|| env.get(var).map(str::to_owned)).flatten().or_else(|| self.profiles.get(profile, key))
-        };
-        let token_file = get("AWS_WEB_IDENTITY_TOKEN_FILE", "web_identity_token_file")?;
+        let get = |var: &str, key: &str| self.web_identity_setting(profile, use_env, var, key);
+        let token_file = self.web_identity_token_file(profile, use_env)?;
         let Some(role_arn) = get("AWS_ROLE_ARN", "role_arn") else {
             return Some(Err(
                 "a web identity token file is configured without a role ARN (AWS_ROLE_ARN or role_arn)".to_owned()
@@ -314,23 +335,20 @@ impl Resolution<'_> {
                 let c = self.assume_role(profile, &mut visited).await?;
                 return Ok(Some((source, c)));
             }
-            match self.web_identity(profile, top) {
-                Some(Ok(w)) => {
-                    let c = w.credentials(&self.sts).await.map_err(|e| CredentialsError::new("web identity", e))?;
-                    return Ok(Some(("web identity".to_owned(), c)));
-                }
-                Some(Err(e)) => return Err(CredentialsError::new("web identity", e)),
-                None => {
+            match self.web_identity_credentials(profile, top).await {
+                Ok(Some(c)) => return Ok(Some(("web identity".to_owned(), c))),
+                Ok(None) => {
                     if top {
                         tried.push("web identity", "AWS_WEB_IDENTITY_TOKEN_FILE is not set");
                     }
                 }
+                Err(e) => return Err(CredentialsError::new("web identity", e)),
             }
             if let Some(c) = static_keys(self.profiles.in_credentials_file(profile)).map_err(failed)? {
                 return Ok(Some((source, c)));
             }
             if let Some(command) = merged.get("credential_process").filter(|c| !c.is_empty()) {
-                let c = process::credentials(command).await.map_err(failed)?;
+                let c = credential_process(command).await.map_err(failed)?;
                 return Ok(Some((source, c)));
             }
             if let Some(c) = static_keys(self.profiles.in_config_file(profile)).map_err(failed)? {
@@ -342,6 +360,7 @@ impl Resolution<'_> {
     }
 
     /// `AssumeRole` for `profile`'s `role_arn`, with its source's credentials.
+    #[cfg(feature = "credentials-sts")]
     fn assume_role<'a>(
         &'a self,
         profile: &'a str,
@@ -402,20 +421,14 @@ impl Resolution<'_> {
         })
     }
 
+    #[cfg(feature = "credentials-sts")]
     async fn credential_source(&self, profile: &str, kind: &str) -> Result<AwsCredentials, CredentialsError> {
         let source = format!("profile {profile:?} credential_source {kind}");
         let env = &self.chain.env;
         let result = match kind {
             "Environment" => env_credentials(env).and_then(|c| c.ok_or_else(|| ENV_KEYS.to_owned())),
-            "Ec2InstanceMetadata" => match Imds::from_env(env, &self.profiles, &self.profile) {
-                Imds::Disabled => Err("instance metadata is disabled by AWS_EC2_METADATA_DISABLED".to_owned()),
-                Imds::At(base) => imds::credentials(&base, Imds::v1_fallback(env, &self.profiles, &self.profile)).await,
-            },
-            "EcsContainer" => match container::endpoint(env) {
-                Ok(Some(url)) => container::credentials(env, &url).await,
-                Ok(None) => Err("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and _FULL_URI are not set".to_owned()),
-                Err(e) => Err(e),
-            },
+            "Ec2InstanceMetadata" => self.instance_metadata().await.map_err(|e| format!("instance metadata: {e}")),
+            "EcsContainer" => container_credentials(env).await.and_then(|c| c.ok_or_else(|| NO_CONTAINER.to_owned())),
             other => {
                 let other: String = other.chars().take(40).collect();
                 Err(format!("{other:?} is not a credential_source (Environment, Ec2InstanceMetadata, EcsContainer)"))
@@ -425,8 +438,204 @@ impl Resolution<'_> {
     }
 }
 
+// The sources a program may leave out (the runtime's `credentials-*` features).
+// Each is reached through one function below; its twin, built without the
+// feature, refuses the source when it is configured and passes over it when not.
+
+/// Why a source that is configured is not asked.
+#[cfg(not(all(
+    feature = "credentials-sts",
+    feature = "credentials-process",
+    feature = "credentials-container",
+    feature = "credentials-imds"
+)))]
+fn built_without(feature: &str) -> String {
+    format!("this program was built without the runtime's `{feature}` feature")
+}
+
+/// Whether container credentials are configured (`Err` when they are misconfigured).
+#[cfg(feature = "credentials-container")]
+fn container_configured(env: &Env) -> Result<bool, String> {
+    container::endpoint(env).map(|url| url.is_some())
+}
+
+#[cfg(not(feature = "credentials-container"))]
+fn container_configured(env: &Env) -> Result<bool, String> {
+    let vars = ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"];
+    if vars.into_iter().any(|v| env.get(v).is_some()) { Err(built_without("credentials-container")) } else { Ok(false) }
+}
+
+/// Container credentials: `Ok(None)` when none are configured.
+#[cfg(feature = "credentials-container")]
+async fn container_credentials(env: &Env) -> Result<Option<AwsCredentials>, String> {
+    match container::endpoint(env)? {
+        Some(url) => container::credentials(env, &url).await.map(Some),
+        None => Ok(None),
+    }
+}
+
+#[cfg(not(feature = "credentials-container"))]
+async fn container_credentials(env: &Env) -> Result<Option<AwsCredentials>, String> {
+    container_configured(env).map(|_| None)
+}
+
+/// The credentials a profile's `credential_process` prints.
+#[cfg(feature = "credentials-process")]
+async fn credential_process(command: &str) -> Result<AwsCredentials, String> {
+    process::credentials(command).await
+}
+
+#[cfg(not(feature = "credentials-process"))]
+async fn credential_process(_command: &str) -> Result<AwsCredentials, String> {
+    Err(format!("credential_process: {}", built_without("credentials-process")))
+}
+
+impl Resolution<'_> {
+    /// Web identity credentials for `profile`: `Ok(None)` when it is not configured.
+    #[cfg(feature = "credentials-sts")]
+    async fn web_identity_credentials(&self, profile: &str, use_env: bool) -> Result<Option<AwsCredentials>, String> {
+        match self.web_identity(profile, use_env) {
+            Some(Ok(w)) => w.credentials(&self.sts).await.map(Some),
+            Some(Err(e)) => Err(e),
+            None => Ok(None),
+        }
+    }
+
+    #[cfg(not(feature = "credentials-sts"))]
+    async fn web_identity_credentials(&self, profile: &str, use_env: bool) -> Result<Option<AwsCredentials>, String> {
+        match self.web_identity_token_file(profile, use_env) {
+            Some(_) => Err(built_without("credentials-sts")),
+            None => Ok(None),
+        }
+    }
+
+    #[cfg(not(feature = "credentials-sts"))]
+    async fn assume_role(&self, profile: &str, _visited: &mut Vec<String>) -> Result<AwsCredentials, CredentialsError> {
+        let why = format!("role_arn: {}", built_without("credentials-sts"));
+        Err(CredentialsError::new(format!("profile {profile:?}"), why))
+    }
+
+    /// Whether instance metadata, the last source, may be asked.
+    #[cfg(feature = "credentials-imds")]
+    fn instance_metadata_available(&self) -> Result<(), String> {
+        match Imds::from_env(&self.chain.env, &self.profiles, &self.profile) {
+            Imds::Disabled => Err(IMDS_DISABLED.to_owned()),
+            Imds::At(_) => Ok(()),
+        }
+    }
+
+    #[cfg(not(feature = "credentials-imds"))]
+    fn instance_metadata_available(&self) -> Result<(), String> {
+        Err(built_without("credentials-imds"))
+    }
+
+    /// The instance profile's credentials from EC2 instance metadata.
+    #[cfg(feature = "credentials-imds")]
+    async fn instance_metadata(&self) -> Result<AwsCredentials, String> {
+        let env = &self.chain.env;
+        match Imds::from_env(env, &self.profiles, &self.profile) {
+            Imds::Disabled => Err(IMDS_DISABLED.to_owned()),
+            Imds::At(base) => imds::credentials(&base, Imds::v1_fallback(env, &self.profiles, &self.profile)).await,
+        }
+    }
+
+    #[cfg(not(feature = "credentials-imds"))]
+    async fn instance_metadata(&self) -> Result<AwsCredentials, String> {
+        Err(built_without("credentials-imds"))
+    }
+}
+
+#[cfg(feature = "credentials-imds")]
+const IMDS_DISABLED: &str = "disabled by AWS_EC2_METADATA_DISABLED";
+
 impl ProvideAwsCredentials for AwsCredentialsChain {
     fn provide_aws_credentials(&self) -> CredentialsFuture<'_, AwsCredentials> {
         Box::pin(self.resolve())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain over a config file of its own (and no credentials file), with
+    /// instance metadata turned off so that nothing past the source under test
+    /// is ever asked.
+    fn chain(test: &str, config: &str, vars: &[(&str, &str)]) -> AwsCredentialsChain {
+        let dir = std::env::temp_dir().join(format!("lh-chain-{test}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config_file = dir.join("config");
+        std::fs::write(&config_file, config).unwrap();
+        let mut pairs = vec![
+            ("AWS_CONFIG_FILE".to_owned(), config_file.display().to_string()),
+            ("AWS_SHARED_CREDENTIALS_FILE".to_owned(), dir.join("absent").display().to_string()),
+            ("AWS_EC2_METADATA_DISABLED".to_owned(), "true".to_owned()),
+        ];
+        pairs.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        AwsCredentialsChain::new(Env::from_pairs(pairs))
+    }
+
+    /// The chain's error, which must name `feature` and `source`.
+    #[cfg(not(all(
+        feature = "credentials-sts",
+        feature = "credentials-process",
+        feature = "credentials-container",
+        feature = "credentials-imds"
+    )))]
+    async fn assert_refused(chain: AwsCredentialsChain, source: &str, feature: &str) {
+        let text = chain.resolve().await.unwrap_err().to_string();
+        assert!(text.contains(source) && text.contains(&format!("`{feature}`")), "{text}");
+        assert!(!text.contains("disabled by AWS_EC2_METADATA_DISABLED"), "went past {source}: {text}");
+    }
+
+    #[tokio::test]
+    async fn static_keys_need_no_feature() {
+        let c = chain("static", "[default]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n", &[]);
+        assert!(matches!(c.precheck(), Precheck::Ready(_)));
+        assert!(c.resolve().await.is_ok());
+    }
+
+    #[tokio::test]
+    #[cfg(not(feature = "credentials-sts"))]
+    async fn without_sts_a_role_is_refused() {
+        let config = "[default]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\n\
+                      [profile base]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n";
+        assert_refused(chain("role", config, &[]), "role_arn", "credentials-sts").await;
+        let vars = [("AWS_WEB_IDENTITY_TOKEN_FILE", "/token"), ("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/r")];
+        assert_refused(chain("web", "", &vars), "web identity", "credentials-sts").await;
+    }
+
+    #[tokio::test]
+    #[cfg(not(feature = "credentials-process"))]
+    async fn without_process_a_credential_process_is_refused() {
+        let c = chain("process", "[default]\ncredential_process = /bin/false\n", &[]);
+        assert_refused(c, "credential_process", "credentials-process").await;
+    }
+
+    #[tokio::test]
+    #[cfg(not(feature = "credentials-container"))]
+    async fn without_container_its_variables_are_refused() {
+        let c = chain("container", "", &[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/creds")]);
+        let Precheck::Nothing(e) = c.precheck() else { panic!("the precheck let a left-out source through") };
+        assert!(e.to_string().contains("`credentials-container`"), "{e}");
+        assert_refused(c, "container", "credentials-container").await;
+    }
+
+    #[tokio::test]
+    #[cfg(not(feature = "credentials-imds"))]
+    async fn without_imds_the_chain_ends_before_it() {
+        // Not disabled: only the missing feature keeps instance metadata from being asked.
+        let c = AwsCredentialsChain::new(Env::from_pairs([
+            ("AWS_CONFIG_FILE", "/absent"),
+            ("AWS_SHARED_CREDENTIALS_FILE", "/absent"),
+        ]));
+        let Precheck::Nothing(e) = c.precheck() else { panic!("the precheck would ask instance metadata") };
+        assert!(
+            e.to_string()
+                .contains("instance metadata: this program was built without the runtime's `credentials-imds` feature"),
+            "{e}"
+        );
+        let text = c.resolve().await.unwrap_err().to_string();
+        assert!(text.contains("`credentials-imds`"), "{text}");
     }
 }

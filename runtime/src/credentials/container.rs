@@ -11,9 +11,8 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use super::AwsCredentials;
 use super::env::Env;
-use super::imds::parse_credentials;
+use super::{AwsCredentials, parse_credentials};
 use crate::transport::Fetch;
 
 const ECS_HOST: &str = "http://169.254.170.2";

@@ -43,7 +43,7 @@ pub struct HuaweiCredentialsChain {
 }
 
 fn parse_time(text: &str) -> Result<SystemTime, String> {
-    super::parse_expiration(text)
+    super::expiration::parse_expiration(text)
 }
 
 impl HuaweiCredentialsChain {

@@ -5,11 +5,9 @@
 
 use std::time::Duration;
 
-use crate::document::Document;
-
 use super::env::Env;
 use super::profile::Profiles;
-use super::{AwsCredentials, parse_expiration};
+use super::{AwsCredentials, parse_credentials};
 use crate::transport::Fetch;
 
 /// The metadata service answers on the instance itself: quickly or not at all (botocore's 1 s).
@@ -128,31 +126,6 @@ pub(crate) async fn region(base: &str, v1_fallback: bool) -> Result<String, Stri
         return Err("the region the metadata service gave is not a region name".to_owned());
     }
     Ok(region.to_owned())
-}
-
-/// `{"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}` (and, from
-/// IMDS, `"Code": "Success"`): the answer of IMDS and of container endpoints.
-pub(crate) fn parse_credentials(text: &str, what: &str) -> Result<AwsCredentials, String> {
-    let value = Document::from_json(text.as_bytes()).map_err(|_| format!("the answer of {what} is not JSON"))?;
-    if let Some(code) = value.get("Code").and_then(Document::as_str)
-        && code != "Success"
-    {
-        let code: String = code.chars().take(64).collect();
-        return Err(format!("{what} answered Code {code:?}"));
-    }
-    let field = |name: &str| {
-        value
-            .get(name)
-            .and_then(Document::as_str)
-            .filter(|v| !v.is_empty())
-            .ok_or_else(|| format!("the answer of {what} has no {name}"))
-    };
-    let mut credentials =
-        AwsCredentials::new(field("AccessKeyId")?, field("SecretAccessKey")?, field("Token").ok().map(str::to_owned));
-    if let Ok(expiration) = field("Expiration") {
-        credentials = credentials.with_expiry(parse_expiration(expiration)?);
-    }
-    Ok(credentials)
 }
 
 /// The instance's region from its metadata service, for [`crate::Config`]

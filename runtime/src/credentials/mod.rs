@@ -7,21 +7,36 @@
 //! explicit credentials; the environment; the shared config and credentials
 //! files (`role_arn` chains, `credential_process`, web identity, static keys);
 //! web identity from the environment; container credentials; EC2 instance
-//! metadata (IMDSv2). With the `huawei` feature, Huawei Cloud credentials as
-//! `huaweicloudsdkcore` resolves them (`HuaweiCredentialsChain`): the
-//! environment, the credentials file, then ECS metadata. Temporary credentials are cached and refreshed ahead of
-//! their expiry by one caller at a time; an expired one is never used.
+//! metadata (IMDSv2). All but the environment's and the profiles' static keys
+//! are default features a program may leave out. With the `huawei` feature,
+//! Huawei Cloud credentials as `huaweicloudsdkcore` resolves them
+//! (`HuaweiCredentialsChain`): the environment, the credentials file, then ECS
+//! metadata. Temporary credentials are cached and refreshed ahead of their
+//! expiry by one caller at a time; an expired one is never used.
 
 pub(crate) mod cache;
 mod chain;
+#[cfg(feature = "credentials-container")]
 mod container;
 mod env;
+#[cfg(any(
+    feature = "credentials-sts",
+    feature = "credentials-process",
+    feature = "credentials-container",
+    feature = "credentials-imds",
+    feature = "huawei"
+))]
+mod expiration;
 #[cfg(feature = "huawei")]
 mod huawei;
+#[cfg(feature = "credentials-imds")]
 mod imds;
+#[cfg(feature = "credentials-process")]
 mod process;
 mod profile;
+#[cfg(feature = "credentials-sts")]
 mod sts;
+#[cfg(feature = "credentials-sts")]
 mod web_identity;
 
 use std::fmt;
@@ -36,6 +51,7 @@ pub use chain::AwsCredentialsChain;
 pub use env::Env;
 #[cfg(feature = "huawei")]
 pub use huawei::HuaweiCredentialsChain;
+#[cfg(feature = "credentials-imds")]
 pub use imds::ImdsRegion;
 pub use profile::{ProfileError, Profiles};
 
@@ -312,13 +328,31 @@ impl<T> Precheck<T> {
     }
 }
 
-/// Parses the RFC 3339 `Expiration` of an STS, container or IMDS answer.
-pub(crate) fn parse_expiration(text: &str) -> Result<SystemTime, String> {
-    use aws_smithy_types::date_time::{DateTime, Format};
-    let shown: String = text.chars().take(40).collect();
-    let at = DateTime::from_str(text.trim(), Format::DateTime)
-        .map_err(|_| format!("the expiration {shown:?} is not an RFC 3339 date-time"))?;
-    SystemTime::try_from(at).map_err(|_| format!("the expiration {shown:?} is out of range"))
+/// `{"AccessKeyId", "SecretAccessKey", "Token", "Expiration"}` (and, from
+/// IMDS, `"Code": "Success"`): the answer of IMDS and of container endpoints.
+#[cfg(any(feature = "credentials-container", feature = "credentials-imds"))]
+pub(crate) fn parse_credentials(text: &str, what: &str) -> Result<AwsCredentials, String> {
+    use crate::document::Document;
+    let value = Document::from_json(text.as_bytes()).map_err(|_| format!("the answer of {what} is not JSON"))?;
+    if let Some(code) = value.get("Code").and_then(Document::as_str)
+        && code != "Success"
+    {
+        let code: String = code.chars().take(64).collect();
+        return Err(format!("{what} answered Code {code:?}"));
+    }
+    let field = |name: &str| {
+        value
+            .get(name)
+            .and_then(Document::as_str)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| format!("the answer of {what} has no {name}"))
+    };
+    let mut credentials =
+        AwsCredentials::new(field("AccessKeyId")?, field("SecretAccessKey")?, field("Token").ok().map(str::to_owned));
+    if let Ok(expiration) = field("Expiration") {
+        credentials = credentials.with_expiry(expiration::parse_expiration(expiration)?);
+    }
+    Ok(credentials)
 }
 
 #[cfg(test)]
@@ -335,17 +369,6 @@ mod tests {
             assert!(!text.contains(secret), "{text}");
         }
         assert!(text.contains("AKIDEXAMPLE") && text.contains("HPUAEXAMPLEAK") && text.contains("redacted"));
-    }
-
-    #[test]
-    fn expirations_are_rfc3339_or_an_error() {
-        let t = parse_expiration("2024-01-02T03:04:05Z").unwrap();
-        assert_eq!(t, SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_704_164_645));
-        assert!(parse_expiration("2024-01-02T03:04:05.123Z").is_ok());
-        for bad in ["", "tomorrow", "2024-13-02T03:04:05Z", &"9".repeat(500)] {
-            let e = parse_expiration(bad).unwrap_err();
-            assert!(e.len() < 120, "{e}");
-        }
     }
 
     #[test]

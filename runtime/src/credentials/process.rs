@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::document::Document;
 
-use super::{AwsCredentials, parse_expiration};
+use super::AwsCredentials;
+use super::expiration::parse_expiration;
 
 /// A process that has not answered by then is killed.
 const TIMEOUT: Duration = Duration::from_secs(60);

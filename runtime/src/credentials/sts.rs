@@ -5,8 +5,9 @@
 use std::time::{Duration, SystemTime};
 
 use super::env::Env;
+use super::expiration::parse_expiration;
 use super::profile::Profiles;
-use super::{AwsCredentials, Secret, parse_expiration};
+use super::{AwsCredentials, Secret};
 use crate::client::Response;
 use crate::protocol::aws_query::{self, FormWriter};
 use crate::proxy::ProxyConfig;
