@@ -47,6 +47,43 @@ pub fn retry_after(resp: &Response) -> Option<Duration> {
     resp.header("retry-after").and_then(|v| crate::retry::parse_retry_after(v, SystemTime::now()))
 }
 
+/// Keeps what a member's reader read in the member's slot. A generated reader
+/// gives every member's failure to one `?` after its `match` (one way out of
+/// the reader, and one set of drops of its locals, instead of one per member);
+/// this is compiled once per member type, not once per member.
+pub fn store<T>(read: Result<T, String>, slot: &mut Option<T>) -> Result<(), String> {
+    // A `match`, not `?`: this is instantiated for every member type.
+    match read {
+        Ok(v) => {
+            *slot = Some(v);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// [`store`] for a member that may be `null` (`read` gives `None` for it).
+pub fn store_nullable<T>(read: Result<Option<T>, String>, slot: &mut Option<T>) -> Result<(), String> {
+    match read {
+        Ok(v) => {
+            *slot = v;
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// [`store`] for an item of a member that repeats (a flattened list).
+pub fn push<T>(read: Result<T, String>, items: &mut Option<Vec<T>>) -> Result<(), String> {
+    match read {
+        Ok(v) => {
+            items.get_or_insert_with(Vec::new).push(v);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// A whole number from text (an XML element, a header), trimmed; `what` names
 /// the shape in the error. Generated readers call this rather than inline the
 /// parse and its message once per member.

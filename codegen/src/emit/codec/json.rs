@@ -209,16 +209,19 @@ pub(super) fn read_members_loop(s: &Service, members: &[&Member]) -> TokenStream
         let key = &m.wire_name;
         let l = local(m);
         let read = value_reader(s, m.target);
-        let boxed = if m.boxed { quote!(.map(Box::new)) } else { quote!() };
+        let boxed = if m.boxed { quote!(.map(|v| v.map(Box::new))) } else { quote!() };
         // One call per member: `null` is read as `None` inside it.
-        quote! { #key => #l = r.nullable(#read)?#boxed, }
+        quote! { #key => crate::runtime::protocol::store_nullable(r.nullable(#read) #boxed, &mut #l), }
     });
+    // Each arm gives its failure to one `?` after the `match`: one way out of
+    // the reader (and one set of its locals' drops) instead of one per member.
     quote! {
         while let Some(key) = r.next_key()? {
-            match key.as_ref() {
+            let read: Result<(), String> = match key.as_ref() {
                 #(#arms)*
-                _ => r.skip()?,
-            }
+                _ => r.skip().map_err(String::from),
+            };
+            read?;
         }
     }
 }

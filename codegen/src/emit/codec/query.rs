@@ -204,34 +204,68 @@ fn element_name(s: &Service, m: &Member) -> (String, bool) {
 }
 
 /// How one member is read from a child element: the element's name, the
-/// value (`Result<T, String>`) and what stores it (given `v`).
+/// value (`Result<T, String>`) and where it goes.
 pub(super) struct Arm {
     name: String,
     value: ValueRead,
-    store: TokenStream,
+    store: Store,
+}
+
+/// Where a member's value goes: its local (`Option<T>`, or `Option<Box<T>>`),
+/// or, for a member whose elements repeat, an item of its list or an entry of its map.
+enum Store {
+    Member { local: proc_macro2::Ident, boxed: bool },
+    Item(proc_macro2::Ident),
+    Entry(proc_macro2::Ident),
+}
+
+impl Store {
+    /// Stores `v`.
+    fn stored(&self) -> TokenStream {
+        match self {
+            Store::Member { local, boxed: false } => quote! { #local = Some(v); },
+            Store::Member { local, boxed: true } => quote! { #local = Some(Box::new(v)); },
+            Store::Item(local) => quote! { #local.get_or_insert_with(Vec::new).push(v); },
+            Store::Entry(local) => {
+                quote! { #local.get_or_insert_with(std::collections::BTreeMap::new).insert(v.0, v.1); }
+            }
+        }
+    }
+
+    /// Stores what `value` read, as a `Result<(), String>` (through a runtime
+    /// function compiled once per value type, not inlined once per member).
+    fn read_into(&self, value: &ValueRead) -> TokenStream {
+        let value = match value {
+            ValueRead::Infallible(e) => quote!(Ok::<_, String>(#e)),
+            ValueRead::Fallible(e) => e.clone(),
+        };
+        match self {
+            Store::Member { local, boxed: false } => quote! { crate::runtime::protocol::store(#value, &mut #local) },
+            Store::Member { local, boxed: true } => {
+                quote! { crate::runtime::protocol::store(#value.map(Box::new), &mut #local) }
+            }
+            Store::Item(local) => quote! { crate::runtime::protocol::push(#value, &mut #local) },
+            Store::Entry(_) => {
+                let stored = self.stored();
+                quote! { match #value { Ok(v) => { #stored Ok(()) } Err(e) => Err(e) } }
+            }
+        }
+    }
 }
 
 /// Reads member `m` from the child element `child` into its local.
 fn member_read(s: &Service, m: &Member) -> Arm {
-    let l = local(m);
+    let local = local(m);
     let (name, repeats) = element_name(s, m);
     let (value, store) = match (&s.shape(m.target).kind, repeats) {
-        (ShapeKind::List { member, .. }, true) => (
-            xml_value(s, *member, quote!(child), body_timestamp_format(s, *member)),
-            quote! { #l.get_or_insert_with(Vec::new).push(v); },
-        ),
+        (ShapeKind::List { member, .. }, true) => {
+            (xml_value(s, *member, quote!(child), body_timestamp_format(s, *member)), Store::Item(local))
+        }
         (ShapeKind::Map { .. }, true) => {
             let entry = xml_entry_fn(s, m.target);
-            (
-                ValueRead::Fallible(quote!(#entry(&mut child))),
-                quote! { #l.get_or_insert_with(std::collections::BTreeMap::new).insert(v.0, v.1); },
-            )
+            (ValueRead::Fallible(quote!(#entry(&mut child))), Store::Entry(local))
         }
-        _ => {
-            let value = xml_value(s, m.target, quote!(child), m.timestamp_format);
-            let store = if m.boxed { quote! { #l = Some(Box::new(v)); } } else { quote! { #l = Some(v); } };
-            (value, store)
-        }
+        _ => (xml_value(s, m.target, quote!(child), m.timestamp_format), Store::Member { local, boxed: m.boxed }),
     };
     Arm { name, value, store }
 }
@@ -241,22 +275,36 @@ fn member_read(s: &Service, m: &Member) -> Arm {
 /// otherwise that value is left out.
 pub(super) fn dispatch(arms: &[Arm], strict: bool) -> TokenStream {
     let action = |a: &Arm| {
-        let store = &a.store;
+        let store = a.store.stored();
         if strict {
             let value = a.value.tried();
             quote! { let v = #value; #store }
         } else {
-            a.value.if_read(store)
+            a.value.if_read(&store)
         }
     };
     match arms {
         [] => quote!(),
         [Arm { name, value: ValueRead::Fallible(value), store }] if !strict => {
+            let store = store.stored();
             quote! { if child.name() == #name && let Ok(v) = #value { #store } }
         }
         [a] => {
             let (name, act) = (&a.name, action(a));
             quote! { if child.name() == #name { #act } }
+        }
+        _ if strict => {
+            // Each arm gives its failure to one `?` after the `match`: one way out
+            // of the reader (and one set of its locals' drops) instead of one per member.
+            let names = arms.iter().map(|a| &a.name);
+            let reads = arms.iter().map(|a| a.store.read_into(&a.value));
+            quote! {
+                let read = match child.name() {
+                    #(#names => #reads,)*
+                    _ => Ok(()),
+                };
+                read?;
+            }
         }
         _ => {
             let names = arms.iter().map(|a| &a.name);

@@ -456,61 +456,75 @@ fn xml_lifecycle_hook(
     let mut m_global_timeout = None;
     let mut m_default_result = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "LifecycleHookName" => {
-                let v = child.string()?;
-                m_lifecycle_hook_name = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_lifecycle_hook_name,
+                )
             }
             "AutoScalingGroupName" => {
-                let v = child.string()?;
-                m_auto_scaling_group_name = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_auto_scaling_group_name,
+                )
             }
             "LifecycleTransition" => {
-                let v = child.string().map(LifecycleTransition::from)?;
-                m_lifecycle_transition = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(LifecycleTransition::from),
+                    &mut m_lifecycle_transition,
+                )
             }
             "NotificationTargetARN" => {
-                let v = child.string()?;
-                m_notification_target_arn = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_notification_target_arn,
+                )
             }
-            "RoleARN" => {
-                let v = child.string()?;
-                m_role_arn = Some(v);
-            }
+            "RoleARN" => crate::runtime::protocol::store(child.string(), &mut m_role_arn),
             "NotificationMetadata" => {
-                let v = child.string()?;
-                m_notification_metadata = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_notification_metadata,
+                )
             }
             "HeartbeatTimeout" => {
-                let v = match child.text() {
-                    Ok(text) => {
-                        let text: &str = &text;
-                        crate::runtime::protocol::parse_whole::<
-                            i32,
-                        >(text, "HeartbeatTimeout")
-                    }
-                    Err(e) => Err(e),
-                }?;
-                m_heartbeat_timeout = Some(v);
+                crate::runtime::protocol::store(
+                    match child.text() {
+                        Ok(text) => {
+                            let text: &str = &text;
+                            crate::runtime::protocol::parse_whole::<
+                                i32,
+                            >(text, "HeartbeatTimeout")
+                        }
+                        Err(e) => Err(e),
+                    },
+                    &mut m_heartbeat_timeout,
+                )
             }
             "GlobalTimeout" => {
-                let v = match child.text() {
-                    Ok(text) => {
-                        let text: &str = &text;
-                        crate::runtime::protocol::parse_whole::<
-                            i32,
-                        >(text, "GlobalTimeout")
-                    }
-                    Err(e) => Err(e),
-                }?;
-                m_global_timeout = Some(v);
+                crate::runtime::protocol::store(
+                    match child.text() {
+                        Ok(text) => {
+                            let text: &str = &text;
+                            crate::runtime::protocol::parse_whole::<
+                                i32,
+                            >(text, "GlobalTimeout")
+                        }
+                        Err(e) => Err(e),
+                    },
+                    &mut m_global_timeout,
+                )
             }
             "DefaultResult" => {
-                let v = child.string().map(LifecycleActionResult::from)?;
-                m_default_result = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(LifecycleActionResult::from),
+                    &mut m_default_result,
+                )
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(LifecycleHook {
         lifecycle_hook_name: m_lifecycle_hook_name,

@@ -192,25 +192,28 @@ fn xml_list_hook_results_output(
     let mut m_hook_results = None;
     let mut m_next_token = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "TargetType" => {
-                let v = child.string().map(ListHookResultsTargetType::from)?;
-                m_target_type = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(ListHookResultsTargetType::from),
+                    &mut m_target_type,
+                )
             }
             "TargetId" => {
-                let v = child.string()?;
-                m_target_id = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_target_id)
             }
             "HookResults" => {
-                let v = xml_hook_result_summaries(&mut child)?;
-                m_hook_results = Some(v);
+                crate::runtime::protocol::store(
+                    xml_hook_result_summaries(&mut child),
+                    &mut m_hook_results,
+                )
             }
             "NextToken" => {
-                let v = child.string()?;
-                m_next_token = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_next_token)
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(ListHookResultsOutput {
         target_type: m_target_type,
@@ -248,70 +251,80 @@ fn xml_hook_result_summary(
     let mut m_type_arn = None;
     let mut m_hook_execution_target = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "InvocationPoint" => {
-                let v = child.string().map(HookInvocationPoint::from)?;
-                m_invocation_point = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookInvocationPoint::from),
+                    &mut m_invocation_point,
+                )
             }
             "FailureMode" => {
-                let v = child.string().map(HookFailureMode::from)?;
-                m_failure_mode = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookFailureMode::from),
+                    &mut m_failure_mode,
+                )
             }
             "TypeName" => {
-                let v = child.string()?;
-                m_type_name = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_type_name)
             }
             "TypeVersionId" => {
-                let v = child.string()?;
-                m_type_version_id = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_type_version_id)
             }
             "TypeConfigurationVersionId" => {
-                let v = child.string()?;
-                m_type_configuration_version_id = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_type_configuration_version_id,
+                )
             }
             "Status" => {
-                let v = child.string().map(HookStatus::from)?;
-                m_status = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookStatus::from),
+                    &mut m_status,
+                )
             }
             "HookStatusReason" => {
-                let v = child.string()?;
-                m_hook_status_reason = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_hook_status_reason,
+                )
             }
             "HookResultId" => {
-                let v = child.string()?;
-                m_hook_result_id = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_hook_result_id)
             }
             "InvokedAt" => {
-                let v = match child.text() {
-                    Ok(text) => {
-                        let text: &str = &text;
-                        crate::runtime::DateTime::parse_or_any(
-                            text,
-                            crate::runtime::TimestampFormat::DateTime,
-                        )
-                    }
-                    Err(e) => Err(e),
-                }?;
-                m_invoked_at = Some(v);
+                crate::runtime::protocol::store(
+                    match child.text() {
+                        Ok(text) => {
+                            let text: &str = &text;
+                            crate::runtime::DateTime::parse_or_any(
+                                text,
+                                crate::runtime::TimestampFormat::DateTime,
+                            )
+                        }
+                        Err(e) => Err(e),
+                    },
+                    &mut m_invoked_at,
+                )
             }
             "TargetType" => {
-                let v = child.string().map(ListHookResultsTargetType::from)?;
-                m_target_type = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(ListHookResultsTargetType::from),
+                    &mut m_target_type,
+                )
             }
             "TargetId" => {
-                let v = child.string()?;
-                m_target_id = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_target_id)
             }
-            "TypeArn" => {
-                let v = child.string()?;
-                m_type_arn = Some(v);
-            }
+            "TypeArn" => crate::runtime::protocol::store(child.string(), &mut m_type_arn),
             "HookExecutionTarget" => {
-                let v = child.string()?;
-                m_hook_execution_target = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_hook_execution_target,
+                )
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(HookResultSummary {
         invocation_point: m_invocation_point,
@@ -340,33 +353,37 @@ fn xml_annotation(
     let mut m_remediation_link = None;
     let mut m_severity_level = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "AnnotationName" => {
-                let v = child.string()?;
-                m_annotation_name = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_annotation_name)
             }
             "Status" => {
-                let v = child.string().map(AnnotationStatus::from)?;
-                m_status = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(AnnotationStatus::from),
+                    &mut m_status,
+                )
             }
             "StatusMessage" => {
-                let v = child.string()?;
-                m_status_message = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_status_message)
             }
             "RemediationMessage" => {
-                let v = child.string()?;
-                m_remediation_message = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_remediation_message,
+                )
             }
             "RemediationLink" => {
-                let v = child.string()?;
-                m_remediation_link = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_remediation_link)
             }
             "SeverityLevel" => {
-                let v = child.string().map(AnnotationSeverityLevel::from)?;
-                m_severity_level = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(AnnotationSeverityLevel::from),
+                    &mut m_severity_level,
+                )
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(Annotation {
         annotation_name: m_annotation_name,
@@ -398,33 +415,40 @@ fn xml_change_set_hook(
     let mut m_type_configuration_version_id = None;
     let mut m_target_details = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "InvocationPoint" => {
-                let v = child.string().map(HookInvocationPoint::from)?;
-                m_invocation_point = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookInvocationPoint::from),
+                    &mut m_invocation_point,
+                )
             }
             "FailureMode" => {
-                let v = child.string().map(HookFailureMode::from)?;
-                m_failure_mode = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookFailureMode::from),
+                    &mut m_failure_mode,
+                )
             }
             "TypeName" => {
-                let v = child.string()?;
-                m_type_name = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_type_name)
             }
             "TypeVersionId" => {
-                let v = child.string()?;
-                m_type_version_id = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_type_version_id)
             }
             "TypeConfigurationVersionId" => {
-                let v = child.string()?;
-                m_type_configuration_version_id = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_type_configuration_version_id,
+                )
             }
             "TargetDetails" => {
-                let v = xml_change_set_hook_target_details(&mut child)?;
-                m_target_details = Some(v);
+                crate::runtime::protocol::store(
+                    xml_change_set_hook_target_details(&mut child),
+                    &mut m_target_details,
+                )
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(ChangeSetHook {
         invocation_point: m_invocation_point,
@@ -443,21 +467,25 @@ fn xml_change_set_hook_resource_target_details(
     let mut m_resource_type = None;
     let mut m_resource_action = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "LogicalResourceId" => {
-                let v = child.string()?;
-                m_logical_resource_id = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_logical_resource_id,
+                )
             }
             "ResourceType" => {
-                let v = child.string()?;
-                m_resource_type = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_resource_type)
             }
             "ResourceAction" => {
-                let v = child.string().map(ChangeAction::from)?;
-                m_resource_action = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(ChangeAction::from),
+                    &mut m_resource_action,
+                )
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(ChangeSetHookResourceTargetDetails {
         logical_resource_id: m_logical_resource_id,
@@ -472,17 +500,22 @@ fn xml_change_set_hook_target_details(
     let mut m_target_type = None;
     let mut m_resource_target_details = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "TargetType" => {
-                let v = child.string().map(HookTargetType::from)?;
-                m_target_type = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookTargetType::from),
+                    &mut m_target_type,
+                )
             }
             "ResourceTargetDetails" => {
-                let v = xml_change_set_hook_resource_target_details(&mut child)?;
-                m_resource_target_details = Some(v);
+                crate::runtime::protocol::store(
+                    xml_change_set_hook_resource_target_details(&mut child),
+                    &mut m_resource_target_details,
+                )
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(ChangeSetHookTargetDetails {
         target_type: m_target_type,
@@ -511,37 +544,35 @@ fn xml_describe_change_set_hooks_output(
     let mut m_stack_id = None;
     let mut m_stack_name = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "ChangeSetId" => {
-                let v = child.string()?;
-                m_change_set_id = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_change_set_id)
             }
             "ChangeSetName" => {
-                let v = child.string()?;
-                m_change_set_name = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_change_set_name)
             }
             "Hooks" => {
-                let v = xml_change_set_hooks(&mut child)?;
-                m_hooks = Some(v);
+                crate::runtime::protocol::store(
+                    xml_change_set_hooks(&mut child),
+                    &mut m_hooks,
+                )
             }
             "Status" => {
-                let v = child.string().map(ChangeSetHooksStatus::from)?;
-                m_status = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(ChangeSetHooksStatus::from),
+                    &mut m_status,
+                )
             }
             "NextToken" => {
-                let v = child.string()?;
-                m_next_token = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_next_token)
             }
-            "StackId" => {
-                let v = child.string()?;
-                m_stack_id = Some(v);
-            }
+            "StackId" => crate::runtime::protocol::store(child.string(), &mut m_stack_id),
             "StackName" => {
-                let v = child.string()?;
-                m_stack_name = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_stack_name)
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(DescribeChangeSetHooksOutput {
         change_set_id: m_change_set_id,
@@ -572,70 +603,83 @@ fn xml_get_hook_result_output(
     let mut m_target = None;
     let mut m_annotations = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "HookResultId" => {
-                let v = child.string()?;
-                m_hook_result_id = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_hook_result_id)
             }
             "InvocationPoint" => {
-                let v = child.string().map(HookInvocationPoint::from)?;
-                m_invocation_point = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookInvocationPoint::from),
+                    &mut m_invocation_point,
+                )
             }
             "FailureMode" => {
-                let v = child.string().map(HookFailureMode::from)?;
-                m_failure_mode = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookFailureMode::from),
+                    &mut m_failure_mode,
+                )
             }
             "TypeName" => {
-                let v = child.string()?;
-                m_type_name = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_type_name)
             }
             "OriginalTypeName" => {
-                let v = child.string()?;
-                m_original_type_name = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_original_type_name,
+                )
             }
             "TypeVersionId" => {
-                let v = child.string()?;
-                m_type_version_id = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_type_version_id)
             }
             "TypeConfigurationVersionId" => {
-                let v = child.string()?;
-                m_type_configuration_version_id = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_type_configuration_version_id,
+                )
             }
-            "TypeArn" => {
-                let v = child.string()?;
-                m_type_arn = Some(v);
-            }
+            "TypeArn" => crate::runtime::protocol::store(child.string(), &mut m_type_arn),
             "Status" => {
-                let v = child.string().map(HookStatus::from)?;
-                m_status = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookStatus::from),
+                    &mut m_status,
+                )
             }
             "HookStatusReason" => {
-                let v = child.string()?;
-                m_hook_status_reason = Some(v);
+                crate::runtime::protocol::store(
+                    child.string(),
+                    &mut m_hook_status_reason,
+                )
             }
             "InvokedAt" => {
-                let v = match child.text() {
-                    Ok(text) => {
-                        let text: &str = &text;
-                        crate::runtime::DateTime::parse_or_any(
-                            text,
-                            crate::runtime::TimestampFormat::DateTime,
-                        )
-                    }
-                    Err(e) => Err(e),
-                }?;
-                m_invoked_at = Some(v);
+                crate::runtime::protocol::store(
+                    match child.text() {
+                        Ok(text) => {
+                            let text: &str = &text;
+                            crate::runtime::DateTime::parse_or_any(
+                                text,
+                                crate::runtime::TimestampFormat::DateTime,
+                            )
+                        }
+                        Err(e) => Err(e),
+                    },
+                    &mut m_invoked_at,
+                )
             }
             "Target" => {
-                let v = xml_hook_target(&mut child)?;
-                m_target = Some(v);
+                crate::runtime::protocol::store(
+                    xml_hook_target(&mut child),
+                    &mut m_target,
+                )
             }
             "Annotations" => {
-                let v = xml_annotation_list(&mut child)?;
-                m_annotations = Some(v);
+                crate::runtime::protocol::store(
+                    xml_annotation_list(&mut child),
+                    &mut m_annotations,
+                )
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(GetHookResultOutput {
         hook_result_id: m_hook_result_id,
@@ -663,25 +707,28 @@ fn xml_hook_target(
     let mut m_target_id = None;
     let mut m_action = None;
     while let Some(mut child) = node.next_child()? {
-        match child.name() {
+        let read = match child.name() {
             "TargetType" => {
-                let v = child.string().map(HookTargetType::from)?;
-                m_target_type = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookTargetType::from),
+                    &mut m_target_type,
+                )
             }
             "TargetTypeName" => {
-                let v = child.string()?;
-                m_target_type_name = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_target_type_name)
             }
             "TargetId" => {
-                let v = child.string()?;
-                m_target_id = Some(v);
+                crate::runtime::protocol::store(child.string(), &mut m_target_id)
             }
             "Action" => {
-                let v = child.string().map(HookTargetAction::from)?;
-                m_action = Some(v);
+                crate::runtime::protocol::store(
+                    child.string().map(HookTargetAction::from),
+                    &mut m_action,
+                )
             }
-            _ => {}
-        }
+            _ => Ok(()),
+        };
+        read?;
     }
     Ok(HookTarget {
         target_type: m_target_type,

@@ -124,13 +124,16 @@ fn read_put_lifecycle_event_hook_execution_status_output(
     r.begin_object()?;
     let mut m_lifecycle_event_hook_execution_id = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "lifecycleEventHookExecutionId" => {
-                m_lifecycle_event_hook_execution_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_lifecycle_event_hook_execution_id,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(PutLifecycleEventHookExecutionStatusOutput {
         lifecycle_event_hook_execution_id: m_lifecycle_event_hook_execution_id,

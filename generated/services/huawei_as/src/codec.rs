@@ -196,48 +196,68 @@ pub(super) fn output_create_lifecycle_hook(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_lifecycle_hook_name,
+                )
             }
             "lifecycle_hook_type" => {
-                m_lifecycle_hook_type = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookType,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookType,
+                            >,
+                        ),
+                    &mut m_lifecycle_hook_type,
+                )
             }
             "default_result" => {
-                m_default_result = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookDefaultResult,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookDefaultResult,
+                            >,
+                        ),
+                    &mut m_default_result,
+                )
             }
             "default_timeout" => {
-                m_default_timeout = r.nullable(crate::runtime::json::JsonReader::i32)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::i32),
+                    &mut m_default_timeout,
+                )
             }
             "notification_topic_urn" => {
-                m_notification_topic_urn = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_topic_urn,
+                )
             }
             "notification_topic_name" => {
-                m_notification_topic_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_topic_name,
+                )
             }
             "notification_metadata" => {
-                m_notification_metadata = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_metadata,
+                )
             }
             "create_time" => {
-                m_create_time = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_create_time,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     r.finish()?;
     let mut output = LifecycleHookOutput {
@@ -330,48 +350,68 @@ pub(super) fn output_show_lifecycle_hook(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_lifecycle_hook_name,
+                )
             }
             "lifecycle_hook_type" => {
-                m_lifecycle_hook_type = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookType,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookType,
+                            >,
+                        ),
+                    &mut m_lifecycle_hook_type,
+                )
             }
             "default_result" => {
-                m_default_result = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookDefaultResult,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookDefaultResult,
+                            >,
+                        ),
+                    &mut m_default_result,
+                )
             }
             "default_timeout" => {
-                m_default_timeout = r.nullable(crate::runtime::json::JsonReader::i32)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::i32),
+                    &mut m_default_timeout,
+                )
             }
             "notification_topic_urn" => {
-                m_notification_topic_urn = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_topic_urn,
+                )
             }
             "notification_topic_name" => {
-                m_notification_topic_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_topic_name,
+                )
             }
             "notification_metadata" => {
-                m_notification_metadata = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_metadata,
+                )
             }
             "create_time" => {
-                m_create_time = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_create_time,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     r.finish()?;
     let mut output = LifecycleHookOutput {
@@ -453,12 +493,16 @@ pub(super) fn output_list_lifecycle_hooks(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "lifecycle_hooks" => {
-                m_lifecycle_hooks = r.nullable(read_lifecycle_hook_list)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_lifecycle_hook_list),
+                    &mut m_lifecycle_hooks,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     r.finish()?;
     let mut output = ListLifecycleHooksOutput {
@@ -568,48 +612,68 @@ pub(super) fn output_update_lifecycle_hook(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_lifecycle_hook_name,
+                )
             }
             "lifecycle_hook_type" => {
-                m_lifecycle_hook_type = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookType,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookType,
+                            >,
+                        ),
+                    &mut m_lifecycle_hook_type,
+                )
             }
             "default_result" => {
-                m_default_result = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookDefaultResult,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookDefaultResult,
+                            >,
+                        ),
+                    &mut m_default_result,
+                )
             }
             "default_timeout" => {
-                m_default_timeout = r.nullable(crate::runtime::json::JsonReader::i32)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::i32),
+                    &mut m_default_timeout,
+                )
             }
             "notification_topic_urn" => {
-                m_notification_topic_urn = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_topic_urn,
+                )
             }
             "notification_topic_name" => {
-                m_notification_topic_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_topic_name,
+                )
             }
             "notification_metadata" => {
-                m_notification_metadata = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_metadata,
+                )
             }
             "create_time" => {
-                m_create_time = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_create_time,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     r.finish()?;
     let mut output = LifecycleHookOutput {
@@ -759,12 +823,16 @@ pub(super) fn output_list_hook_instances(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "instance_hanging_info" => {
-                m_instance_hanging_info = r.nullable(read_instance_hanging_info_list)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_instance_hanging_info_list),
+                    &mut m_instance_hanging_info,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     r.finish()?;
     let mut output = ListHookInstancesOutput {
@@ -905,48 +973,68 @@ fn read_lifecycle_hook_summary(
     let mut m_notification_metadata = None;
     let mut m_create_time = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_lifecycle_hook_name,
+                )
             }
             "lifecycle_hook_type" => {
-                m_lifecycle_hook_type = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookType,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookType,
+                            >,
+                        ),
+                    &mut m_lifecycle_hook_type,
+                )
             }
             "default_result" => {
-                m_default_result = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookDefaultResult,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookDefaultResult,
+                            >,
+                        ),
+                    &mut m_default_result,
+                )
             }
             "default_timeout" => {
-                m_default_timeout = r.nullable(crate::runtime::json::JsonReader::i32)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::i32),
+                    &mut m_default_timeout,
+                )
             }
             "notification_topic_urn" => {
-                m_notification_topic_urn = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_topic_urn,
+                )
             }
             "notification_topic_name" => {
-                m_notification_topic_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_topic_name,
+                )
             }
             "notification_metadata" => {
-                m_notification_metadata = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_notification_metadata,
+                )
             }
             "create_time" => {
-                m_create_time = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_create_time,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(LifecycleHookSummary {
         lifecycle_hook_name: m_lifecycle_hook_name,
@@ -986,44 +1074,62 @@ fn read_instance_hanging_info(
     let mut m_timeout = None;
     let mut m_default_result = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "lifecycle_hook_name" => {
-                m_lifecycle_hook_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_lifecycle_hook_name,
+                )
             }
             "lifecycle_action_key" => {
-                m_lifecycle_action_key = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_lifecycle_action_key,
+                )
             }
             "instance_id" => {
-                m_instance_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_instance_id,
+                )
             }
             "scaling_group_id" => {
-                m_scaling_group_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_scaling_group_id,
+                )
             }
             "lifecycle_hook_status" => {
-                m_lifecycle_hook_status = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookStatus,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookStatus,
+                            >,
+                        ),
+                    &mut m_lifecycle_hook_status,
+                )
             }
             "timeout" => {
-                m_timeout = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_timeout,
+                )
             }
             "default_result" => {
-                m_default_result = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            LifecycleHookDefaultResult,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                LifecycleHookDefaultResult,
+                            >,
+                        ),
+                    &mut m_default_result,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(InstanceHangingInfo {
         lifecycle_hook_name: m_lifecycle_hook_name,

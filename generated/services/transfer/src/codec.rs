@@ -118,13 +118,16 @@ pub(super) fn error_access_denied_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            match key.as_ref() {
+            let read: Result<(), String> = match key.as_ref() {
                 "Message" => {
-                    m_message = r
-                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                    crate::runtime::protocol::store_nullable(
+                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                        &mut m_message,
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip().map_err(String::from),
+            };
+            read?;
         }
         Ok(())
     };
@@ -143,13 +146,16 @@ pub(super) fn error_internal_service_error(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            match key.as_ref() {
+            let read: Result<(), String> = match key.as_ref() {
                 "Message" => {
-                    m_message = r
-                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                    crate::runtime::protocol::store_nullable(
+                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                        &mut m_message,
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip().map_err(String::from),
+            };
+            read?;
         }
         Ok(())
     };
@@ -168,13 +174,16 @@ pub(super) fn error_invalid_request_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            match key.as_ref() {
+            let read: Result<(), String> = match key.as_ref() {
                 "Message" => {
-                    m_message = r
-                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                    crate::runtime::protocol::store_nullable(
+                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                        &mut m_message,
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip().map_err(String::from),
+            };
+            read?;
         }
         Ok(())
     };
@@ -195,21 +204,28 @@ pub(super) fn error_resource_not_found_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            match key.as_ref() {
+            let read: Result<(), String> = match key.as_ref() {
                 "Message" => {
-                    m_message = r
-                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                    crate::runtime::protocol::store_nullable(
+                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                        &mut m_message,
+                    )
                 }
                 "Resource" => {
-                    m_resource = r
-                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                    crate::runtime::protocol::store_nullable(
+                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                        &mut m_resource,
+                    )
                 }
                 "ResourceType" => {
-                    m_resource_type = r
-                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                    crate::runtime::protocol::store_nullable(
+                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                        &mut m_resource_type,
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip().map_err(String::from),
+            };
+            read?;
         }
         Ok(())
     };
@@ -230,13 +246,16 @@ pub(super) fn error_service_unavailable_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            match key.as_ref() {
+            let read: Result<(), String> = match key.as_ref() {
                 "Message" => {
-                    m_message = r
-                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                    crate::runtime::protocol::store_nullable(
+                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                        &mut m_message,
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip().map_err(String::from),
+            };
+            read?;
         }
         Ok(())
     };
@@ -256,13 +275,16 @@ pub(super) fn error_throttling_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            match key.as_ref() {
+            let read: Result<(), String> = match key.as_ref() {
                 "RetryAfterSeconds" => {
-                    m_retry_after_seconds = r
-                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                    crate::runtime::protocol::store_nullable(
+                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                        &mut m_retry_after_seconds,
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip().map_err(String::from),
+            };
+            read?;
         }
         Ok(())
     };
@@ -282,13 +304,16 @@ pub(super) fn error_invalid_next_token_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            match key.as_ref() {
+            let read: Result<(), String> = match key.as_ref() {
                 "Message" => {
-                    m_message = r
-                        .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                    crate::runtime::protocol::store_nullable(
+                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                        &mut m_message,
+                    )
                 }
-                _ => r.skip()?,
-            }
+                _ => r.skip().map_err(String::from),
+            };
+            read?;
         }
         Ok(())
     };
@@ -385,14 +410,22 @@ fn read_describe_execution_response(
     let mut m_workflow_id = None;
     let mut m_execution = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "WorkflowId" => {
-                m_workflow_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_workflow_id,
+                )
             }
-            "Execution" => m_execution = r.nullable(read_described_execution)?,
-            _ => r.skip()?,
-        }
+            "Execution" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_described_execution),
+                    &mut m_execution,
+                )
+            }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(DescribeExecutionOutput {
         workflow_id: m_workflow_id,
@@ -414,32 +447,63 @@ fn read_described_execution(
     let mut m_status = None;
     let mut m_results = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "ExecutionId" => {
-                m_execution_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_execution_id,
+                )
             }
             "InitialFileLocation" => {
-                m_initial_file_location = r.nullable(read_file_location)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_file_location),
+                    &mut m_initial_file_location,
+                )
             }
-            "ServiceMetadata" => m_service_metadata = r.nullable(read_service_metadata)?,
+            "ServiceMetadata" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_service_metadata),
+                    &mut m_service_metadata,
+                )
+            }
             "ExecutionRole" => {
-                m_execution_role = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_execution_role,
+                )
             }
             "LoggingConfiguration" => {
-                m_logging_configuration = r.nullable(read_logging_configuration)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_logging_configuration),
+                    &mut m_logging_configuration,
+                )
             }
-            "PosixProfile" => m_posix_profile = r.nullable(read_posix_profile)?,
+            "PosixProfile" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_posix_profile),
+                    &mut m_posix_profile,
+                )
+            }
             "Status" => {
-                m_status = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<ExecutionStatus>,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                ExecutionStatus,
+                            >,
+                        ),
+                    &mut m_status,
+                )
             }
-            "Results" => m_results = r.nullable(read_execution_results)?,
-            _ => r.skip()?,
-        }
+            "Results" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_execution_results),
+                    &mut m_results,
+                )
+            }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(DescribedExecution {
         execution_id: m_execution_id,
@@ -462,16 +526,22 @@ fn read_efs_file_location(
     let mut m_file_system_id = None;
     let mut m_path = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "FileSystemId" => {
-                m_file_system_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_file_system_id,
+                )
             }
             "Path" => {
-                m_path = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_path,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(EfsFileLocation {
         file_system_id: m_file_system_id,
@@ -486,20 +556,27 @@ fn read_execution_error(
     let mut m_type = None;
     let mut m_message = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "Type" => {
-                m_type = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<
-                            ExecutionErrorType,
-                        >,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                ExecutionErrorType,
+                            >,
+                        ),
+                    &mut m_type,
+                )
             }
             "Message" => {
-                m_message = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_message,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(ExecutionError {
         r#type: m_type,
@@ -514,13 +591,22 @@ fn read_execution_results(
     let mut m_steps = None;
     let mut m_on_exception_steps = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
-            "Steps" => m_steps = r.nullable(read_execution_step_results)?,
-            "OnExceptionSteps" => {
-                m_on_exception_steps = r.nullable(read_execution_step_results)?;
+        let read: Result<(), String> = match key.as_ref() {
+            "Steps" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_execution_step_results),
+                    &mut m_steps,
+                )
             }
-            _ => r.skip()?,
-        }
+            "OnExceptionSteps" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_execution_step_results),
+                    &mut m_on_exception_steps,
+                )
+            }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(ExecutionResults {
         steps: m_steps,
@@ -536,19 +622,33 @@ fn read_execution_step_result(
     let mut m_outputs = None;
     let mut m_error = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "StepType" => {
-                m_step_type = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<WorkflowStepType>,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                WorkflowStepType,
+                            >,
+                        ),
+                    &mut m_step_type,
+                )
             }
             "Outputs" => {
-                m_outputs = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_outputs,
+                )
             }
-            "Error" => m_error = r.nullable(read_execution_error)?,
-            _ => r.skip()?,
-        }
+            "Error" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_execution_error),
+                    &mut m_error,
+                )
+            }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(ExecutionStepResult {
         step_type: m_step_type,
@@ -580,13 +680,22 @@ fn read_file_location(
     let mut m_s3_file_location = None;
     let mut m_efs_file_location = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
-            "S3FileLocation" => m_s3_file_location = r.nullable(read_s3_file_location)?,
-            "EfsFileLocation" => {
-                m_efs_file_location = r.nullable(read_efs_file_location)?;
+        let read: Result<(), String> = match key.as_ref() {
+            "S3FileLocation" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_s3_file_location),
+                    &mut m_s3_file_location,
+                )
             }
-            _ => r.skip()?,
-        }
+            "EfsFileLocation" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_efs_file_location),
+                    &mut m_efs_file_location,
+                )
+            }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(FileLocation {
         s3_file_location: m_s3_file_location,
@@ -602,18 +711,28 @@ fn read_list_executions_response(
     let mut m_workflow_id = None;
     let mut m_executions = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "NextToken" => {
-                m_next_token = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_next_token,
+                )
             }
             "WorkflowId" => {
-                m_workflow_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_workflow_id,
+                )
             }
-            "Executions" => m_executions = r.nullable(read_listed_executions)?,
-            _ => r.skip()?,
-        }
+            "Executions" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_listed_executions),
+                    &mut m_executions,
+                )
+            }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(ListExecutionsOutput {
         next_token: m_next_token,
@@ -632,23 +751,39 @@ fn read_listed_execution(
     let mut m_service_metadata = None;
     let mut m_status = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "ExecutionId" => {
-                m_execution_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_execution_id,
+                )
             }
             "InitialFileLocation" => {
-                m_initial_file_location = r.nullable(read_file_location)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_file_location),
+                    &mut m_initial_file_location,
+                )
             }
-            "ServiceMetadata" => m_service_metadata = r.nullable(read_service_metadata)?,
+            "ServiceMetadata" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_service_metadata),
+                    &mut m_service_metadata,
+                )
+            }
             "Status" => {
-                m_status = r
-                    .nullable(
-                        crate::runtime::json::JsonReader::enumeration::<ExecutionStatus>,
-                    )?;
+                crate::runtime::protocol::store_nullable(
+                    r
+                        .nullable(
+                            crate::runtime::json::JsonReader::enumeration::<
+                                ExecutionStatus,
+                            >,
+                        ),
+                    &mut m_status,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(ListedExecution {
         execution_id: m_execution_id,
@@ -679,17 +814,22 @@ fn read_logging_configuration(
     let mut m_logging_role = None;
     let mut m_log_group_name = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "LoggingRole" => {
-                m_logging_role = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_logging_role,
+                )
             }
             "LogGroupName" => {
-                m_log_group_name = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_log_group_name,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(LoggingConfiguration {
         logging_role: m_logging_role,
@@ -705,12 +845,28 @@ fn read_posix_profile(
     let mut m_gid = None;
     let mut m_secondary_gids = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
-            "Uid" => m_uid = r.nullable(crate::runtime::json::JsonReader::i64)?,
-            "Gid" => m_gid = r.nullable(crate::runtime::json::JsonReader::i64)?,
-            "SecondaryGids" => m_secondary_gids = r.nullable(read_secondary_gids)?,
-            _ => r.skip()?,
-        }
+        let read: Result<(), String> = match key.as_ref() {
+            "Uid" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::i64),
+                    &mut m_uid,
+                )
+            }
+            "Gid" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::i64),
+                    &mut m_gid,
+                )
+            }
+            "SecondaryGids" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_secondary_gids),
+                    &mut m_secondary_gids,
+                )
+            }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(PosixProfile {
         uid: m_uid,
@@ -730,20 +886,34 @@ fn read_s3_file_location(
     let mut m_version_id = None;
     let mut m_etag = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "Bucket" => {
-                m_bucket = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_bucket,
+                )
             }
-            "Key" => m_key = r.nullable(crate::runtime::json::JsonReader::owned_string)?,
+            "Key" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_key,
+                )
+            }
             "VersionId" => {
-                m_version_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_version_id,
+                )
             }
             "Etag" => {
-                m_etag = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_etag,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(S3FileLocation {
         bucket: m_bucket,
@@ -775,10 +945,16 @@ fn read_service_metadata(
     r.begin_object()?;
     let mut m_user_details = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
-            "UserDetails" => m_user_details = r.nullable(read_user_details)?,
-            _ => r.skip()?,
-        }
+        let read: Result<(), String> = match key.as_ref() {
+            "UserDetails" => {
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(read_user_details),
+                    &mut m_user_details,
+                )
+            }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(ServiceMetadata {
         user_details: m_user_details,
@@ -795,19 +971,28 @@ fn read_user_details(
     let mut m_server_id = None;
     let mut m_session_id = None;
     while let Some(key) = r.next_key()? {
-        match key.as_ref() {
+        let read: Result<(), String> = match key.as_ref() {
             "UserName" => {
-                m_user_name = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_user_name,
+                )
             }
             "ServerId" => {
-                m_server_id = r.nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_server_id,
+                )
             }
             "SessionId" => {
-                m_session_id = r
-                    .nullable(crate::runtime::json::JsonReader::owned_string)?;
+                crate::runtime::protocol::store_nullable(
+                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    &mut m_session_id,
+                )
             }
-            _ => r.skip()?,
-        }
+            _ => r.skip().map_err(String::from),
+        };
+        read?;
     }
     Ok(UserDetails {
         user_name: m_user_name,
