@@ -219,19 +219,21 @@ pub fn read_answer<T>(
     read: fn(&mut xml::Element<'_, '_>) -> Result<T, String>,
 ) -> Result<(T, Option<String>), String> {
     let mut output = None;
-    let walked = read_answer_with(body, result_wrapper, &mut |e| match read(e) {
-        Ok(value) => {
-            output = Some(value);
-            Ok(())
-        }
+    let walked = read_answer_with(body, result_wrapper, &mut |e| super::store(read(e), &mut output));
+    match walked {
+        Ok(request_id) => match output {
+            Some(output) => Ok((output, request_id)),
+            // `read_answer_with` returns `Ok` only once the reader ran.
+            None => Err(output_not_read()),
+        },
         Err(e) => Err(e),
-    });
-    match (walked, output) {
-        (Ok(request_id), Some(output)) => Ok((output, request_id)),
-        (Err(e), _) => Err(e),
-        // `read_answer_with` returns `Ok` only once the reader ran.
-        (Ok(_), None) => Err("the answer's output was not read".to_owned()),
     }
+}
+
+/// Out of line: a message built in the shell would be compiled once per output type.
+#[inline(never)]
+fn output_not_read() -> String {
+    "the answer's output was not read".to_owned()
 }
 
 /// [`read_answer`]'s walk: `read` runs on the output's element (at most once; the
