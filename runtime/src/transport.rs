@@ -698,74 +698,74 @@ fn chain(e: &dyn std::error::Error) -> String {
     text
 }
 
-/// A one-off request of a credentials provider (instance metadata, container
-/// credentials, STS), on a connection of its own.
+/// One-off requests of the credential providers that ask a service over HTTP
+/// (instance metadata, container credentials, STS, Huawei's ECS metadata),
+/// compiled only with one of them.
 #[cfg(any(
     feature = "credentials-sts",
     feature = "credentials-container",
     feature = "credentials-imds",
     feature = "huawei"
 ))]
-pub(crate) struct Fetch<'a> {
-    pub method: &'a str,
-    /// Absolute `http(s)://host[:port]/path?query`.
-    pub url: &'a str,
-    /// Besides `Host` (added here).
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-    /// For connecting, and again for the whole exchange.
-    pub timeout: Duration,
-    /// The proxy to go through, if any.
-    pub proxy: Option<Proxy>,
-}
+pub(crate) mod fetch {
+    use std::time::Duration;
 
-/// Longest answer a credentials provider reads.
-#[cfg(any(
-    feature = "credentials-sts",
-    feature = "credentials-container",
-    feature = "credentials-imds",
-    feature = "huawei"
-))]
-const MAX_FETCH_BODY: usize = 1024 * 1024;
+    use http_body_util::Full;
+    use hyper::body::Bytes;
 
-#[cfg(any(
-    feature = "credentials-sts",
-    feature = "credentials-container",
-    feature = "credentials-imds",
-    feature = "huawei"
-))]
-impl Fetch<'_> {
-    /// Sends the request and reads the whole answer (any status).
-    pub(crate) async fn send(self) -> Result<Response, String> {
-        let uri: hyper::Uri = self.url.parse().map_err(|e| format!("invalid URL: {e}"))?;
-        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-            return Err("the URL is not absolute".to_owned());
-        };
-        if scheme != "http" && scheme != "https" {
-            return Err(format!("the scheme {scheme:?} is not http or https"));
-        }
-        let origin: hyper::Uri =
-            format!("{scheme}://{authority}").parse().map_err(|e| format!("invalid URL: {e}"))?;
-        let config = Config::builder().connect_timeout(self.timeout).max_idle_connections(0).build();
-        let client = client_via(&config, &origin, self.proxy).map_err(|e| e.to_string())?;
-        let method = hyper::Method::from_bytes(self.method.as_bytes()).map_err(|e| e.to_string())?;
-        let target = uri.path_and_query().map_or("/", |p| p.as_str());
-        let mut request = hyper::Request::new(Full::new(Bytes::from(self.body)));
-        *request.method_mut() = method;
-        *request.uri_mut() = target.parse().map_err(|e| format!("invalid URL: {e}"))?;
-        let headers = request.headers_mut();
-        let host = authority.as_str();
-        for (name, value) in std::iter::once(("Host".to_owned(), host.to_owned())).chain(self.headers) {
-            let name = hyper::header::HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?;
-            // The value is never echoed: it may be a token.
-            let value = hyper::header::HeaderValue::from_str(&value)
-                .map_err(|_| format!("the value of header {name} cannot be sent"))?;
-            headers.append(name, value);
-        }
-        match tokio::time::timeout(self.timeout, send(&client, request, MAX_FETCH_BODY)).await {
-            Ok(Ok(response)) => Ok(response),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!("no answer within {:?}", self.timeout)),
+    use super::{Config, Proxy, Response, client_via, send};
+
+    /// A one-off request of a credentials provider (instance metadata, container
+    /// credentials, STS), on a connection of its own.
+    pub(crate) struct Fetch<'a> {
+        pub method: &'a str,
+        /// Absolute `http(s)://host[:port]/path?query`.
+        pub url: &'a str,
+        /// Besides `Host` (added here).
+        pub headers: Vec<(String, String)>,
+        pub body: Vec<u8>,
+        /// For connecting, and again for the whole exchange.
+        pub timeout: Duration,
+        /// The proxy to go through, if any.
+        pub proxy: Option<Proxy>,
+    }
+
+    /// Longest answer a credentials provider reads.
+    const MAX_FETCH_BODY: usize = 1024 * 1024;
+
+    impl Fetch<'_> {
+        /// Sends the request and reads the whole answer (any status).
+        pub(crate) async fn send(self) -> Result<Response, String> {
+            let uri: hyper::Uri = self.url.parse().map_err(|e| format!("invalid URL: {e}"))?;
+            let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+                return Err("the URL is not absolute".to_owned());
+            };
+            if scheme != "http" && scheme != "https" {
+                return Err(format!("the scheme {scheme:?} is not http or https"));
+            }
+            let origin: hyper::Uri =
+                format!("{scheme}://{authority}").parse().map_err(|e| format!("invalid URL: {e}"))?;
+            let config = Config::builder().connect_timeout(self.timeout).max_idle_connections(0).build();
+            let client = client_via(&config, &origin, self.proxy).map_err(|e| e.to_string())?;
+            let method = hyper::Method::from_bytes(self.method.as_bytes()).map_err(|e| e.to_string())?;
+            let target = uri.path_and_query().map_or("/", |p| p.as_str());
+            let mut request = hyper::Request::new(Full::new(Bytes::from(self.body)));
+            *request.method_mut() = method;
+            *request.uri_mut() = target.parse().map_err(|e| format!("invalid URL: {e}"))?;
+            let headers = request.headers_mut();
+            let host = authority.as_str();
+            for (name, value) in std::iter::once(("Host".to_owned(), host.to_owned())).chain(self.headers) {
+                let name = hyper::header::HeaderName::from_bytes(name.as_bytes()).map_err(|e| e.to_string())?;
+                // The value is never echoed: it may be a token.
+                let value = hyper::header::HeaderValue::from_str(&value)
+                    .map_err(|_| format!("the value of header {name} cannot be sent"))?;
+                headers.append(name, value);
+            }
+            match tokio::time::timeout(self.timeout, send(&client, request, MAX_FETCH_BODY)).await {
+                Ok(Ok(response)) => Ok(response),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err(format!("no answer within {:?}", self.timeout)),
+            }
         }
     }
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use super::env::Env;
 use super::{AwsCredentials, parse_credentials};
-use crate::transport::Fetch;
+use crate::transport::fetch::Fetch;
 
 const ECS_HOST: &str = "http://169.254.170.2";
 /// botocore's: 2 s per request, 3 attempts.

@@ -22,7 +22,7 @@ use crate::document::Document;
 
 use super::env::Env;
 use super::{CredentialsError, CredentialsFuture, HuaweiCredentials, Precheck, ProvideHuaweiCredentials};
-use crate::transport::Fetch;
+use crate::transport::fetch::Fetch;
 
 const METADATA: &str = "http://169.254.169.254";
 /// The SDK's (3 s connect, 3 s read).

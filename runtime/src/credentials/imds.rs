@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::env::Env;
 use super::profile::Profiles;
 use super::{AwsCredentials, parse_credentials};
-use crate::transport::Fetch;
+use crate::transport::fetch::Fetch;
 
 /// The metadata service answers on the instance itself: quickly or not at all (botocore's 1 s).
 const TIMEOUT: Duration = Duration::from_secs(1);

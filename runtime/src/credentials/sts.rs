@@ -12,7 +12,7 @@ use crate::client::Response;
 use crate::protocol::aws_query::{self, FormWriter};
 use crate::proxy::ProxyConfig;
 use crate::sign::sigv4;
-use crate::transport::Fetch;
+use crate::transport::fetch::Fetch;
 use crate::xml;
 
 const VERSION: &str = "2011-06-15";
