@@ -236,24 +236,33 @@ fn runtime_dependency(s: &Service) -> &'static str {
     if is_aws(s) { ", default-features = false" } else { ", default-features = false, features = [\"huawei\"]" }
 }
 
-/// The service crate's features for the runtime's AWS credential sources (none for other vendors).
-fn credential_features(s: &Service) -> (&'static str, String) {
+/// A service crate's feature for the runtime's AWS credential sources.
+#[derive(Default)]
+struct CredentialFeature {
+    /// The feature's line in `[features]` (empty for other vendors).
+    definition: String,
+    /// What the `default` list adds for it.
+    in_default: &'static str,
+}
+
+/// The service crate's feature for the runtime's AWS credential sources (none for other vendors).
+fn credential_feature(s: &Service) -> CredentialFeature {
     if !is_aws(s) {
-        return ("", String::new());
+        return CredentialFeature::default();
     }
     let each: Vec<String> = AWS_CREDENTIAL_FEATURES.iter().map(|f| format!("\"lifecycle-hooks-runtime/{f}\"")).collect();
-    let feature = format!(
+    let definition = format!(
         "# The runtime's AWS credential sources beyond the environment's and the profiles' static keys.\n\
          aws-credentials = [{}]\n",
         each.join(", ")
     );
-    (", \"aws-credentials\"", feature)
+    CredentialFeature { definition, in_default: ", \"aws-credentials\"" }
 }
 
 /// One service's crate: every operation by default, one feature per operation.
 fn service_cargo_toml(s: &Service) -> GeneratedFile {
     let mut t = header("#", &s.model_path);
-    let credentials = credential_features(s);
+    let credentials = credential_feature(s);
     t.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\n\
          description = \"Typed, validated, signed async client for {}, generated from {}.\"\n{PACKAGE_SETTINGS}\n\
@@ -266,9 +275,9 @@ fn service_cargo_toml(s: &Service) -> GeneratedFile {
         s.title,
         s.model_path,
         runtime_dependency(s),
-        credentials.1,
+        credentials.definition,
         s.module,
-        credentials.0,
+        credentials.in_default,
         s.module,
         operation_list(s),
     ));

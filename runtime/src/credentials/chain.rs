@@ -461,7 +461,7 @@ fn container_configured(env: &Env) -> Result<bool, String> {
 
 #[cfg(not(feature = "credentials-container"))]
 fn container_configured(env: &Env) -> Result<bool, String> {
-    let vars = ["AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI"];
+    let vars = [super::CONTAINER_RELATIVE_URI, super::CONTAINER_FULL_URI];
     if vars.into_iter().any(|v| env.get(v).is_some()) { Err(built_without("credentials-container")) } else { Ok(false) }
 }
 
@@ -515,13 +515,19 @@ impl Resolution<'_> {
         Err(CredentialsError::new(format!("profile {profile:?}"), why))
     }
 
+    /// Where instance metadata, the last source, is asked (`Err` when it is disabled).
+    #[cfg(feature = "credentials-imds")]
+    fn instance_metadata_base(&self) -> Result<String, String> {
+        match Imds::from_env(&self.chain.env, &self.profiles, &self.profile) {
+            Imds::Disabled => Err("disabled by AWS_EC2_METADATA_DISABLED".to_owned()),
+            Imds::At(base) => Ok(base),
+        }
+    }
+
     /// Whether instance metadata, the last source, may be asked.
     #[cfg(feature = "credentials-imds")]
     fn instance_metadata_available(&self) -> Result<(), String> {
-        match Imds::from_env(&self.chain.env, &self.profiles, &self.profile) {
-            Imds::Disabled => Err(IMDS_DISABLED.to_owned()),
-            Imds::At(_) => Ok(()),
-        }
+        self.instance_metadata_base().map(drop)
     }
 
     #[cfg(not(feature = "credentials-imds"))]
@@ -532,11 +538,8 @@ impl Resolution<'_> {
     /// The instance profile's credentials from EC2 instance metadata.
     #[cfg(feature = "credentials-imds")]
     async fn instance_metadata(&self) -> Result<AwsCredentials, String> {
-        let env = &self.chain.env;
-        match Imds::from_env(env, &self.profiles, &self.profile) {
-            Imds::Disabled => Err(IMDS_DISABLED.to_owned()),
-            Imds::At(base) => imds::credentials(&base, Imds::v1_fallback(env, &self.profiles, &self.profile)).await,
-        }
+        let base = self.instance_metadata_base()?;
+        imds::credentials(&base, Imds::v1_fallback(&self.chain.env, &self.profiles, &self.profile)).await
     }
 
     #[cfg(not(feature = "credentials-imds"))]
@@ -544,9 +547,6 @@ impl Resolution<'_> {
         Err(built_without("credentials-imds"))
     }
 }
-
-#[cfg(feature = "credentials-imds")]
-const IMDS_DISABLED: &str = "disabled by AWS_EC2_METADATA_DISABLED";
 
 impl ProvideAwsCredentials for AwsCredentialsChain {
     fn provide_aws_credentials(&self) -> CredentialsFuture<'_, AwsCredentials> {

@@ -12,7 +12,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::env::Env;
-use super::{AwsCredentials, parse_credentials};
+use super::{AwsCredentials, CONTAINER_FULL_URI, CONTAINER_RELATIVE_URI, parse_credentials};
 use crate::transport::fetch::Fetch;
 
 const ECS_HOST: &str = "http://169.254.170.2";
@@ -23,11 +23,11 @@ const MAX_TOKEN_FILE: u64 = 16 * 1024;
 
 /// The credentials URL the environment names, `Ok(None)` when it names none.
 pub(crate) fn endpoint(env: &Env) -> Result<Option<String>, String> {
-    if let Some(relative) = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+    if let Some(relative) = env.get(CONTAINER_RELATIVE_URI) {
         let sep = if relative.starts_with('/') { "" } else { "/" };
         return Ok(Some(format!("{ECS_HOST}{sep}{relative}")));
     }
-    let Some(full) = env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI") else { return Ok(None) };
+    let Some(full) = env.get(CONTAINER_FULL_URI) else { return Ok(None) };
     let uri: hyper::Uri = full.parse().map_err(|_| "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL".to_owned())?;
     let host = uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
     match uri.scheme_str() {

@@ -55,6 +55,12 @@ pub use huawei::HuaweiCredentialsChain;
 pub use imds::ImdsRegion;
 pub use profile::{ProfileError, Profiles};
 
+/// The variables that configure container credentials (read whether or not
+/// the `credentials-container` source is built, so that a configured source
+/// that is left out is an error, not passed over).
+const CONTAINER_RELATIVE_URI: &str = "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI";
+const CONTAINER_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+
 /// A secret string. Only the signers read it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
