@@ -20,6 +20,7 @@ use crate::service::{OperationMeta, ServiceMeta, SigningScheme};
 #[cfg(feature = "huawei")]
 use crate::sign::huawei;
 use crate::sign::sigv4;
+use crate::validate::ValidationError;
 use crate::{path, protocol, retry, trace, transport};
 
 /// A request as generated code describes it, before endpoint, signing and transport headers.
@@ -274,6 +275,18 @@ impl Handle {
     /// or [`Self::resolve_credentials`]); static ones are known already.
     pub fn prepare(&self, op: &'static OperationMeta, request: &Request) -> Result<PreparedRequest, String> {
         self.build(op, request, self.signing_time())
+    }
+
+    /// An operation's `prepare_` method: `checked` is the input's validation
+    /// (`Ok` when validation is off) and, once it passed, the built request.
+    /// Not generic, so that each operation compiles a call and [`Error::widen`].
+    pub fn prepare_input(
+        &self,
+        op: &'static OperationMeta,
+        checked: Result<Result<Request, String>, ValidationError>,
+    ) -> Result<PreparedRequest, Error<Infallible>> {
+        let request = checked.map_err(Error::Validation)?.map_err(Error::Build)?;
+        self.prepare(op, &request).map_err(Error::Build)
     }
 
     /// Signs and sends `request`, retrying per the configured policy. A success

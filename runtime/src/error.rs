@@ -197,9 +197,9 @@ pub enum Error<E> {
 
 impl Error<std::convert::Infallible> {
     /// The same error as an operation's: what fails before an answer is read
-    /// (building, signing, sending) is the same for every operation, so that
-    /// code is compiled once instead of once per operation.
-    pub(crate) fn widen<E>(self) -> Error<E> {
+    /// (validating, building, signing, sending) is the same for every operation,
+    /// so that code is compiled once instead of once per operation.
+    pub fn widen<E>(self) -> Error<E> {
         match self {
             Error::Validation(v) => Error::Validation(v),
             Error::Build(m) => Error::Build(m),

@@ -149,11 +149,9 @@ fn operation_methods(s: &Service, op: &Operation, gate: &TokenStream) -> TokenSt
         #prepare_doc
         #gate
         pub fn #prepare(&self, input: &#input) -> Result<crate::runtime::client::PreparedRequest, crate::runtime::Error<#error>> {
-            if self.handle.validation_enabled() {
-                input.validate().map_err(crate::runtime::Error::Validation)?;
-            }
-            let request = super::codec::#request(&self.handle, input).map_err(crate::runtime::Error::Build)?;
-            self.handle.prepare(&#meta, &request).map_err(crate::runtime::Error::Build)
+            let validated = if self.handle.validation_enabled() { input.validate() } else { Ok(()) };
+            let checked = validated.map(|()| super::codec::#request(&self.handle, input));
+            self.handle.prepare_input(&#meta, checked).map_err(crate::runtime::Error::widen)
         }
     }
 }

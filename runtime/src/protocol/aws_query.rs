@@ -218,15 +218,32 @@ pub fn read_answer<T>(
     result_wrapper: Option<&str>,
     read: fn(&mut xml::Element<'_, '_>) -> Result<T, String>,
 ) -> Result<(T, Option<String>), String> {
-    let mut output = None;
-    let walked = read_answer_with(body, result_wrapper, &mut |e| super::store(read(e), &mut output));
-    match walked {
-        Ok(request_id) => match output {
-            Some(output) => Ok((output, request_id)),
+    let mut output = Output { read, value: None };
+    match read_answer_with(body, result_wrapper, &mut output) {
+        Ok(request_id) => match output.value {
+            Some(value) => Ok((value, request_id)),
             // `read_answer_with` returns `Ok` only once the reader ran.
             None => Err(output_not_read()),
         },
         Err(e) => Err(e),
+    }
+}
+
+/// The output's reader and what it read. [`read_answer_with`] takes it as a
+/// trait object of one method, not as a closure: a closure's vtable would
+/// also carry a `call_once` shim, compiled once per output type.
+struct Output<T> {
+    read: fn(&mut xml::Element<'_, '_>) -> Result<T, String>,
+    value: Option<T>,
+}
+
+trait ReadOutput {
+    fn read(&mut self, element: &mut xml::Element<'_, '_>) -> Result<(), String>;
+}
+
+impl<T> ReadOutput for Output<T> {
+    fn read(&mut self, element: &mut xml::Element<'_, '_>) -> Result<(), String> {
+        super::store((self.read)(element), &mut self.value)
     }
 }
 
@@ -236,25 +253,25 @@ fn output_not_read() -> String {
     "the answer's output was not read".to_owned()
 }
 
-/// [`read_answer`]'s walk: `read` runs on the output's element (at most once; the
+/// [`read_answer`]'s walk: `output` reads the output's element (at most once; the
 /// answer is refused when it never does), and the request id is returned.
 fn read_answer_with(
     body: &[u8],
     result_wrapper: Option<&str>,
-    read: &mut dyn FnMut(&mut xml::Element<'_, '_>) -> Result<(), String>,
+    output: &mut dyn ReadOutput,
 ) -> Result<Option<String>, String> {
     let mut reader = xml::Reader::new(body)?;
     let mut root = reader.root()?;
     let (mut read_done, mut request_id) = (false, None);
     if result_wrapper.is_none() {
-        read(&mut root)?;
+        output.read(&mut root)?;
         read_done = true;
     }
     // What the output's reader left of the root's children.
     while let Some(mut child) = root.next_child()? {
         match child.name() {
             name if Some(name) == result_wrapper && !read_done => {
-                read(&mut child)?;
+                output.read(&mut child)?;
                 read_done = true;
             }
             "ResponseMetadata" if request_id.is_none() => {

@@ -106,14 +106,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<PutLifecycleHookError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_put_lifecycle_hook(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_put_lifecycle_hook(&self.handle, input));
         self.handle
-            .prepare(&PUT_LIFECYCLE_HOOK, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&PUT_LIFECYCLE_HOOK, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Completes the lifecycle action for the specified token or instance with the specified result.
     ///
@@ -178,17 +180,19 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<CompleteLifecycleActionError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_complete_lifecycle_action(
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_complete_lifecycle_action(
                 &self.handle,
                 input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
         self.handle
-            .prepare(&COMPLETE_LIFECYCLE_ACTION, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&COMPLETE_LIFECYCLE_ACTION, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Deletes the specified lifecycle hook.
     ///
@@ -240,14 +244,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<DeleteLifecycleHookError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_delete_lifecycle_hook(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_delete_lifecycle_hook(&self.handle, input));
         self.handle
-            .prepare(&DELETE_LIFECYCLE_HOOK, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&DELETE_LIFECYCLE_HOOK, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Describes the available types of lifecycle hooks.
     ///
@@ -306,17 +312,19 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<DescribeLifecycleHookTypesError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_describe_lifecycle_hook_types(
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_describe_lifecycle_hook_types(
                 &self.handle,
                 input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
         self.handle
-            .prepare(&DESCRIBE_LIFECYCLE_HOOK_TYPES, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&DESCRIBE_LIFECYCLE_HOOK_TYPES, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Gets information about the lifecycle hooks for the specified Auto Scaling group.
     ///
@@ -369,14 +377,19 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<DescribeLifecycleHooksError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_describe_lifecycle_hooks(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_describe_lifecycle_hooks(
+                &self.handle,
+                input,
+            ));
         self.handle
-            .prepare(&DESCRIBE_LIFECYCLE_HOOKS, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&DESCRIBE_LIFECYCLE_HOOKS, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Records a heartbeat for the lifecycle action associated with the specified token or instance. This extends the timeout by the length of time defined using the [PutLifecycleHook](https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html) API call.
     ///
@@ -444,17 +457,19 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<RecordLifecycleActionHeartbeatError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_record_lifecycle_action_heartbeat(
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_record_lifecycle_action_heartbeat(
                 &self.handle,
                 input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
         self.handle
-            .prepare(&RECORD_LIFECYCLE_ACTION_HEARTBEAT, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&RECORD_LIFECYCLE_ACTION_HEARTBEAT, checked)
+            .map_err(crate::runtime::Error::widen)
     }
 }
 #[cfg(feature = "autoscaling-put-lifecycle-hook")]

@@ -96,14 +96,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<ListHookResultsError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_list_hook_results(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_list_hook_results(&self.handle, input));
         self.handle
-            .prepare(&LIST_HOOK_RESULTS, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&LIST_HOOK_RESULTS, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Pages of `ListHookResults`: each call sends `NextToken` from the previous answer's `NextToken`, until the service sends none (or an empty one). A token the service already gave ends paging with `Error::RepeatedToken` instead of looping.
     #[cfg(feature = "cloudformation-list-hook-results")]
@@ -172,17 +174,19 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<DescribeChangeSetHooksError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_describe_change_set_hooks(
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_describe_change_set_hooks(
                 &self.handle,
                 input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
         self.handle
-            .prepare(&DESCRIBE_CHANGE_SET_HOOKS, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&DESCRIBE_CHANGE_SET_HOOKS, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Retrieves detailed information and remediation guidance for a Hook invocation result.
     ///
@@ -228,14 +232,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<GetHookResultError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_get_hook_result(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_get_hook_result(&self.handle, input));
         self.handle
-            .prepare(&GET_HOOK_RESULT, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&GET_HOOK_RESULT, checked)
+            .map_err(crate::runtime::Error::widen)
     }
 }
 #[cfg(feature = "cloudformation-list-hook-results")]

@@ -102,17 +102,19 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<PutLifecycleEventHookExecutionStatusError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_put_lifecycle_event_hook_execution_status(
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_put_lifecycle_event_hook_execution_status(
                 &self.handle,
                 input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
         self.handle
-            .prepare(&PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS, checked)
+            .map_err(crate::runtime::Error::widen)
     }
 }
 pub(super) static PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS: crate::runtime::service::OperationMeta = crate::runtime::service::OperationMeta {

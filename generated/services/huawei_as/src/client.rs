@@ -98,14 +98,19 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<CallbackLifecycleHookError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_callback_lifecycle_hook(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_callback_lifecycle_hook(
+                &self.handle,
+                input,
+            ));
         self.handle
-            .prepare(&CALLBACK_LIFECYCLE_HOOK, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&CALLBACK_LIFECYCLE_HOOK, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Creates a lifecycle hook for an AS group. A group can have one or more lifecycle hooks, at most five.
     ///
@@ -153,14 +158,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<CreateLifecycleHookError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_create_lifecycle_hook(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_create_lifecycle_hook(&self.handle, input));
         self.handle
-            .prepare(&CREATE_LIFECYCLE_HOOK, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&CREATE_LIFECYCLE_HOOK, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Gets the details of a lifecycle hook, by the AS group ID and the lifecycle hook name.
     ///
@@ -206,14 +213,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<ShowLifecycleHookError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_show_lifecycle_hook(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_show_lifecycle_hook(&self.handle, input));
         self.handle
-            .prepare(&SHOW_LIFECYCLE_HOOK, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&SHOW_LIFECYCLE_HOOK, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Lists the lifecycle hooks of an AS group.
     ///
@@ -265,14 +274,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<ListLifecycleHooksError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_list_lifecycle_hooks(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_list_lifecycle_hooks(&self.handle, input));
         self.handle
-            .prepare(&LIST_LIFECYCLE_HOOKS, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&LIST_LIFECYCLE_HOOKS, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Changes the settings of a lifecycle hook.
     ///
@@ -318,14 +329,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<UpdateLifecycleHookError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_update_lifecycle_hook(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_update_lifecycle_hook(&self.handle, input));
         self.handle
-            .prepare(&UPDATE_LIFECYCLE_HOOK, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&UPDATE_LIFECYCLE_HOOK, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Deletes a lifecycle hook. A lifecycle hook cannot be deleted while its AS group is running a scaling action.
     ///
@@ -377,14 +390,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<DeleteLifecycleHookError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_delete_lifecycle_hook(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_delete_lifecycle_hook(&self.handle, input));
         self.handle
-            .prepare(&DELETE_LIFECYCLE_HOOK, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&DELETE_LIFECYCLE_HOOK, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Lists the suspension of the scaling instances of an AS group: once a group has a lifecycle hook, its scaling actions put instances into a wait state, and this lists, for each suspended instance, the hook that holds it and the lifecycle action key a callback takes.
     ///
@@ -432,14 +447,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<ListHookInstancesError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_list_hook_instances(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_list_hook_instances(&self.handle, input));
         self.handle
-            .prepare(&LIST_HOOK_INSTANCES, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&LIST_HOOK_INSTANCES, checked)
+            .map_err(crate::runtime::Error::widen)
     }
 }
 #[cfg(feature = "huawei_as-callback-lifecycle-hook")]

@@ -101,14 +101,19 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<SendWorkflowStepStateError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_send_workflow_step_state(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_send_workflow_step_state(
+                &self.handle,
+                input,
+            ));
         self.handle
-            .prepare(&SEND_WORKFLOW_STEP_STATE, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&SEND_WORKFLOW_STEP_STATE, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// You can use `DescribeExecution` to check the details of the execution of the specified workflow.
     ///
@@ -156,14 +161,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<DescribeExecutionError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_describe_execution(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_describe_execution(&self.handle, input));
         self.handle
-            .prepare(&DESCRIBE_EXECUTION, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&DESCRIBE_EXECUTION, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Lists all in-progress executions for the specified workflow.
     ///
@@ -211,14 +218,16 @@ impl Client {
         crate::runtime::client::PreparedRequest,
         crate::runtime::Error<ListExecutionsError>,
     > {
-        if self.handle.validation_enabled() {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_list_executions(&self.handle, input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if self.handle.validation_enabled() {
+            input.validate()
+        } else {
+            Ok(())
+        };
+        let checked = validated
+            .map(|()| super::codec::request_list_executions(&self.handle, input));
         self.handle
-            .prepare(&LIST_EXECUTIONS, &request)
-            .map_err(crate::runtime::Error::Build)
+            .prepare_input(&LIST_EXECUTIONS, checked)
+            .map_err(crate::runtime::Error::widen)
     }
     /// Pages of `ListExecutions`: each call sends `NextToken` from the previous answer's `NextToken`, until the service sends none (or an empty one). A token the service already gave ends paging with `Error::RepeatedToken` instead of looping.
     #[cfg(feature = "transfer-list-executions")]
