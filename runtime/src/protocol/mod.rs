@@ -47,6 +47,13 @@ pub fn retry_after(resp: &Response) -> Option<Duration> {
     resp.header("retry-after").and_then(|v| crate::retry::parse_retry_after(v, SystemTime::now()))
 }
 
+/// Which of `names` a child's `name` is (`names.len()` for none): a reader's
+/// `match` on the index is a jump, where a `match` on the names compiles a
+/// length test and a comparison per member into every reader.
+pub fn member_index(name: &str, names: &[&str]) -> usize {
+    names.iter().position(|n| *n == name).unwrap_or(names.len())
+}
+
 /// Keeps what a member's reader read in the member's slot. A generated reader
 /// gives every member's failure to one `?` after its `match` (one way out of
 /// the reader, and one set of drops of its locals, instead of one per member);

@@ -205,19 +205,21 @@ pub(super) fn read_members_loop(s: &Service, members: &[&Member]) -> TokenStream
             }
         };
     }
-    let arms = members.iter().map(|m| {
-        let key = &m.wire_name;
+    let keys = members.iter().map(|m| &m.wire_name);
+    let arms = members.iter().enumerate().map(|(i, m)| {
+        let index = proc_macro2::Literal::usize_unsuffixed(i);
         let l = local(m);
         let read = value_reader(s, m.target);
         let boxed = if m.boxed { quote!(.map(|v| v.map(Box::new))) } else { quote!() };
         // One call per member: `null` is read as `None` inside it.
-        quote! { #key => crate::runtime::protocol::store_nullable(r.nullable(#read) #boxed, &mut #l), }
+        quote! { #index => crate::runtime::protocol::store_nullable(r.nullable(#read) #boxed, &mut #l), }
     });
     // Each arm gives its failure to one `?` after the `match`: one way out of
     // the reader (and one set of its locals' drops) instead of one per member.
+    // The `match` is on the key's index among the members' (a jump), not on the key.
     quote! {
         while let Some(key) = r.next_key()? {
-            let read: Result<(), String> = match key.as_ref() {
+            let read: Result<(), String> = match crate::runtime::protocol::member_index(&key, &[#(#keys),*]) {
                 #(#arms)*
                 _ => r.skip().map_err(String::from),
             };

@@ -297,10 +297,11 @@ pub(super) fn dispatch(arms: &[Arm], strict: bool) -> TokenStream {
             // Each arm gives its failure to one `?` after the `match`: one way out
             // of the reader (and one set of its locals' drops) instead of one per member.
             let names = arms.iter().map(|a| &a.name);
+            let index = (0..arms.len()).map(proc_macro2::Literal::usize_unsuffixed);
             let reads = arms.iter().map(|a| a.store.read_into(&a.value));
             quote! {
-                let read = match child.name() {
-                    #(#names => #reads,)*
+                let read = match crate::runtime::protocol::member_index(child.name(), &[#(#names),*]) {
+                    #(#index => #reads,)*
                     _ => Ok(()),
                 };
                 read?;

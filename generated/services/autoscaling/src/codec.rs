@@ -456,39 +456,52 @@ fn xml_lifecycle_hook(
     let mut m_global_timeout = None;
     let mut m_default_result = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "LifecycleHookName" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &[
+                "LifecycleHookName",
+                "AutoScalingGroupName",
+                "LifecycleTransition",
+                "NotificationTargetARN",
+                "RoleARN",
+                "NotificationMetadata",
+                "HeartbeatTimeout",
+                "GlobalTimeout",
+                "DefaultResult",
+            ],
+        ) {
+            0 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_lifecycle_hook_name,
                 )
             }
-            "AutoScalingGroupName" => {
+            1 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_auto_scaling_group_name,
                 )
             }
-            "LifecycleTransition" => {
+            2 => {
                 crate::runtime::protocol::store(
                     child.string().map(LifecycleTransition::from),
                     &mut m_lifecycle_transition,
                 )
             }
-            "NotificationTargetARN" => {
+            3 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_notification_target_arn,
                 )
             }
-            "RoleARN" => crate::runtime::protocol::store(child.string(), &mut m_role_arn),
-            "NotificationMetadata" => {
+            4 => crate::runtime::protocol::store(child.string(), &mut m_role_arn),
+            5 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_notification_metadata,
                 )
             }
-            "HeartbeatTimeout" => {
+            6 => {
                 crate::runtime::protocol::store(
                     match child.text() {
                         Ok(text) => {
@@ -502,7 +515,7 @@ fn xml_lifecycle_hook(
                     &mut m_heartbeat_timeout,
                 )
             }
-            "GlobalTimeout" => {
+            7 => {
                 crate::runtime::protocol::store(
                     match child.text() {
                         Ok(text) => {
@@ -516,7 +529,7 @@ fn xml_lifecycle_hook(
                     &mut m_global_timeout,
                 )
             }
-            "DefaultResult" => {
+            8 => {
                 crate::runtime::protocol::store(
                     child.string().map(LifecycleActionResult::from),
                     &mut m_default_result,

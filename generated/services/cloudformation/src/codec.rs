@@ -192,25 +192,24 @@ fn xml_list_hook_results_output(
     let mut m_hook_results = None;
     let mut m_next_token = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "TargetType" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &["TargetType", "TargetId", "HookResults", "NextToken"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store(
                     child.string().map(ListHookResultsTargetType::from),
                     &mut m_target_type,
                 )
             }
-            "TargetId" => {
-                crate::runtime::protocol::store(child.string(), &mut m_target_id)
-            }
-            "HookResults" => {
+            1 => crate::runtime::protocol::store(child.string(), &mut m_target_id),
+            2 => {
                 crate::runtime::protocol::store(
                     xml_hook_result_summaries(&mut child),
                     &mut m_hook_results,
                 )
             }
-            "NextToken" => {
-                crate::runtime::protocol::store(child.string(), &mut m_next_token)
-            }
+            3 => crate::runtime::protocol::store(child.string(), &mut m_next_token),
             _ => Ok(()),
         };
         read?;
@@ -251,47 +250,58 @@ fn xml_hook_result_summary(
     let mut m_type_arn = None;
     let mut m_hook_execution_target = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "InvocationPoint" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &[
+                "InvocationPoint",
+                "FailureMode",
+                "TypeName",
+                "TypeVersionId",
+                "TypeConfigurationVersionId",
+                "Status",
+                "HookStatusReason",
+                "HookResultId",
+                "InvokedAt",
+                "TargetType",
+                "TargetId",
+                "TypeArn",
+                "HookExecutionTarget",
+            ],
+        ) {
+            0 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookInvocationPoint::from),
                     &mut m_invocation_point,
                 )
             }
-            "FailureMode" => {
+            1 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookFailureMode::from),
                     &mut m_failure_mode,
                 )
             }
-            "TypeName" => {
-                crate::runtime::protocol::store(child.string(), &mut m_type_name)
-            }
-            "TypeVersionId" => {
-                crate::runtime::protocol::store(child.string(), &mut m_type_version_id)
-            }
-            "TypeConfigurationVersionId" => {
+            2 => crate::runtime::protocol::store(child.string(), &mut m_type_name),
+            3 => crate::runtime::protocol::store(child.string(), &mut m_type_version_id),
+            4 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_type_configuration_version_id,
                 )
             }
-            "Status" => {
+            5 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookStatus::from),
                     &mut m_status,
                 )
             }
-            "HookStatusReason" => {
+            6 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_hook_status_reason,
                 )
             }
-            "HookResultId" => {
-                crate::runtime::protocol::store(child.string(), &mut m_hook_result_id)
-            }
-            "InvokedAt" => {
+            7 => crate::runtime::protocol::store(child.string(), &mut m_hook_result_id),
+            8 => {
                 crate::runtime::protocol::store(
                     match child.text() {
                         Ok(text) => {
@@ -306,17 +316,15 @@ fn xml_hook_result_summary(
                     &mut m_invoked_at,
                 )
             }
-            "TargetType" => {
+            9 => {
                 crate::runtime::protocol::store(
                     child.string().map(ListHookResultsTargetType::from),
                     &mut m_target_type,
                 )
             }
-            "TargetId" => {
-                crate::runtime::protocol::store(child.string(), &mut m_target_id)
-            }
-            "TypeArn" => crate::runtime::protocol::store(child.string(), &mut m_type_arn),
-            "HookExecutionTarget" => {
+            10 => crate::runtime::protocol::store(child.string(), &mut m_target_id),
+            11 => crate::runtime::protocol::store(child.string(), &mut m_type_arn),
+            12 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_hook_execution_target,
@@ -353,29 +361,33 @@ fn xml_annotation(
     let mut m_remediation_link = None;
     let mut m_severity_level = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "AnnotationName" => {
-                crate::runtime::protocol::store(child.string(), &mut m_annotation_name)
-            }
-            "Status" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &[
+                "AnnotationName",
+                "Status",
+                "StatusMessage",
+                "RemediationMessage",
+                "RemediationLink",
+                "SeverityLevel",
+            ],
+        ) {
+            0 => crate::runtime::protocol::store(child.string(), &mut m_annotation_name),
+            1 => {
                 crate::runtime::protocol::store(
                     child.string().map(AnnotationStatus::from),
                     &mut m_status,
                 )
             }
-            "StatusMessage" => {
-                crate::runtime::protocol::store(child.string(), &mut m_status_message)
-            }
-            "RemediationMessage" => {
+            2 => crate::runtime::protocol::store(child.string(), &mut m_status_message),
+            3 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_remediation_message,
                 )
             }
-            "RemediationLink" => {
-                crate::runtime::protocol::store(child.string(), &mut m_remediation_link)
-            }
-            "SeverityLevel" => {
+            4 => crate::runtime::protocol::store(child.string(), &mut m_remediation_link),
+            5 => {
                 crate::runtime::protocol::store(
                     child.string().map(AnnotationSeverityLevel::from),
                     &mut m_severity_level,
@@ -415,32 +427,38 @@ fn xml_change_set_hook(
     let mut m_type_configuration_version_id = None;
     let mut m_target_details = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "InvocationPoint" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &[
+                "InvocationPoint",
+                "FailureMode",
+                "TypeName",
+                "TypeVersionId",
+                "TypeConfigurationVersionId",
+                "TargetDetails",
+            ],
+        ) {
+            0 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookInvocationPoint::from),
                     &mut m_invocation_point,
                 )
             }
-            "FailureMode" => {
+            1 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookFailureMode::from),
                     &mut m_failure_mode,
                 )
             }
-            "TypeName" => {
-                crate::runtime::protocol::store(child.string(), &mut m_type_name)
-            }
-            "TypeVersionId" => {
-                crate::runtime::protocol::store(child.string(), &mut m_type_version_id)
-            }
-            "TypeConfigurationVersionId" => {
+            2 => crate::runtime::protocol::store(child.string(), &mut m_type_name),
+            3 => crate::runtime::protocol::store(child.string(), &mut m_type_version_id),
+            4 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_type_configuration_version_id,
                 )
             }
-            "TargetDetails" => {
+            5 => {
                 crate::runtime::protocol::store(
                     xml_change_set_hook_target_details(&mut child),
                     &mut m_target_details,
@@ -467,17 +485,18 @@ fn xml_change_set_hook_resource_target_details(
     let mut m_resource_type = None;
     let mut m_resource_action = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "LogicalResourceId" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &["LogicalResourceId", "ResourceType", "ResourceAction"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_logical_resource_id,
                 )
             }
-            "ResourceType" => {
-                crate::runtime::protocol::store(child.string(), &mut m_resource_type)
-            }
-            "ResourceAction" => {
+            1 => crate::runtime::protocol::store(child.string(), &mut m_resource_type),
+            2 => {
                 crate::runtime::protocol::store(
                     child.string().map(ChangeAction::from),
                     &mut m_resource_action,
@@ -500,14 +519,17 @@ fn xml_change_set_hook_target_details(
     let mut m_target_type = None;
     let mut m_resource_target_details = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "TargetType" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &["TargetType", "ResourceTargetDetails"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookTargetType::from),
                     &mut m_target_type,
                 )
             }
-            "ResourceTargetDetails" => {
+            1 => {
                 crate::runtime::protocol::store(
                     xml_change_set_hook_resource_target_details(&mut child),
                     &mut m_resource_target_details,
@@ -544,32 +566,35 @@ fn xml_describe_change_set_hooks_output(
     let mut m_stack_id = None;
     let mut m_stack_name = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "ChangeSetId" => {
-                crate::runtime::protocol::store(child.string(), &mut m_change_set_id)
-            }
-            "ChangeSetName" => {
-                crate::runtime::protocol::store(child.string(), &mut m_change_set_name)
-            }
-            "Hooks" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &[
+                "ChangeSetId",
+                "ChangeSetName",
+                "Hooks",
+                "Status",
+                "NextToken",
+                "StackId",
+                "StackName",
+            ],
+        ) {
+            0 => crate::runtime::protocol::store(child.string(), &mut m_change_set_id),
+            1 => crate::runtime::protocol::store(child.string(), &mut m_change_set_name),
+            2 => {
                 crate::runtime::protocol::store(
                     xml_change_set_hooks(&mut child),
                     &mut m_hooks,
                 )
             }
-            "Status" => {
+            3 => {
                 crate::runtime::protocol::store(
                     child.string().map(ChangeSetHooksStatus::from),
                     &mut m_status,
                 )
             }
-            "NextToken" => {
-                crate::runtime::protocol::store(child.string(), &mut m_next_token)
-            }
-            "StackId" => crate::runtime::protocol::store(child.string(), &mut m_stack_id),
-            "StackName" => {
-                crate::runtime::protocol::store(child.string(), &mut m_stack_name)
-            }
+            4 => crate::runtime::protocol::store(child.string(), &mut m_next_token),
+            5 => crate::runtime::protocol::store(child.string(), &mut m_stack_id),
+            6 => crate::runtime::protocol::store(child.string(), &mut m_stack_name),
             _ => Ok(()),
         };
         read?;
@@ -603,54 +628,65 @@ fn xml_get_hook_result_output(
     let mut m_target = None;
     let mut m_annotations = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "HookResultId" => {
-                crate::runtime::protocol::store(child.string(), &mut m_hook_result_id)
-            }
-            "InvocationPoint" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &[
+                "HookResultId",
+                "InvocationPoint",
+                "FailureMode",
+                "TypeName",
+                "OriginalTypeName",
+                "TypeVersionId",
+                "TypeConfigurationVersionId",
+                "TypeArn",
+                "Status",
+                "HookStatusReason",
+                "InvokedAt",
+                "Target",
+                "Annotations",
+            ],
+        ) {
+            0 => crate::runtime::protocol::store(child.string(), &mut m_hook_result_id),
+            1 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookInvocationPoint::from),
                     &mut m_invocation_point,
                 )
             }
-            "FailureMode" => {
+            2 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookFailureMode::from),
                     &mut m_failure_mode,
                 )
             }
-            "TypeName" => {
-                crate::runtime::protocol::store(child.string(), &mut m_type_name)
-            }
-            "OriginalTypeName" => {
+            3 => crate::runtime::protocol::store(child.string(), &mut m_type_name),
+            4 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_original_type_name,
                 )
             }
-            "TypeVersionId" => {
-                crate::runtime::protocol::store(child.string(), &mut m_type_version_id)
-            }
-            "TypeConfigurationVersionId" => {
+            5 => crate::runtime::protocol::store(child.string(), &mut m_type_version_id),
+            6 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_type_configuration_version_id,
                 )
             }
-            "TypeArn" => crate::runtime::protocol::store(child.string(), &mut m_type_arn),
-            "Status" => {
+            7 => crate::runtime::protocol::store(child.string(), &mut m_type_arn),
+            8 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookStatus::from),
                     &mut m_status,
                 )
             }
-            "HookStatusReason" => {
+            9 => {
                 crate::runtime::protocol::store(
                     child.string(),
                     &mut m_hook_status_reason,
                 )
             }
-            "InvokedAt" => {
+            10 => {
                 crate::runtime::protocol::store(
                     match child.text() {
                         Ok(text) => {
@@ -665,13 +701,13 @@ fn xml_get_hook_result_output(
                     &mut m_invoked_at,
                 )
             }
-            "Target" => {
+            11 => {
                 crate::runtime::protocol::store(
                     xml_hook_target(&mut child),
                     &mut m_target,
                 )
             }
-            "Annotations" => {
+            12 => {
                 crate::runtime::protocol::store(
                     xml_annotation_list(&mut child),
                     &mut m_annotations,
@@ -707,20 +743,19 @@ fn xml_hook_target(
     let mut m_target_id = None;
     let mut m_action = None;
     while let Some(mut child) = node.next_child()? {
-        let read = match child.name() {
-            "TargetType" => {
+        let read = match crate::runtime::protocol::member_index(
+            child.name(),
+            &["TargetType", "TargetTypeName", "TargetId", "Action"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookTargetType::from),
                     &mut m_target_type,
                 )
             }
-            "TargetTypeName" => {
-                crate::runtime::protocol::store(child.string(), &mut m_target_type_name)
-            }
-            "TargetId" => {
-                crate::runtime::protocol::store(child.string(), &mut m_target_id)
-            }
-            "Action" => {
+            1 => crate::runtime::protocol::store(child.string(), &mut m_target_type_name),
+            2 => crate::runtime::protocol::store(child.string(), &mut m_target_id),
+            3 => {
                 crate::runtime::protocol::store(
                     child.string().map(HookTargetAction::from),
                     &mut m_action,

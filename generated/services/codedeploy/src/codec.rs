@@ -124,8 +124,11 @@ fn read_put_lifecycle_event_hook_execution_status_output(
     r.begin_object()?;
     let mut m_lifecycle_event_hook_execution_id = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "lifecycleEventHookExecutionId" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["lifecycleEventHookExecutionId"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_lifecycle_event_hook_execution_id,

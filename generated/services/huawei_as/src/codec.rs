@@ -196,14 +196,26 @@ pub(super) fn output_create_lifecycle_hook(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "lifecycle_hook_name" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &[
+                "lifecycle_hook_name",
+                "lifecycle_hook_type",
+                "default_result",
+                "default_timeout",
+                "notification_topic_urn",
+                "notification_topic_name",
+                "notification_metadata",
+                "create_time",
+            ],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_lifecycle_hook_name,
                 )
             }
-            "lifecycle_hook_type" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -214,7 +226,7 @@ pub(super) fn output_create_lifecycle_hook(
                     &mut m_lifecycle_hook_type,
                 )
             }
-            "default_result" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -225,31 +237,31 @@ pub(super) fn output_create_lifecycle_hook(
                     &mut m_default_result,
                 )
             }
-            "default_timeout" => {
+            3 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::i32),
                     &mut m_default_timeout,
                 )
             }
-            "notification_topic_urn" => {
+            4 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_topic_urn,
                 )
             }
-            "notification_topic_name" => {
+            5 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_topic_name,
                 )
             }
-            "notification_metadata" => {
+            6 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_metadata,
                 )
             }
-            "create_time" => {
+            7 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_create_time,
@@ -350,14 +362,26 @@ pub(super) fn output_show_lifecycle_hook(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "lifecycle_hook_name" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &[
+                "lifecycle_hook_name",
+                "lifecycle_hook_type",
+                "default_result",
+                "default_timeout",
+                "notification_topic_urn",
+                "notification_topic_name",
+                "notification_metadata",
+                "create_time",
+            ],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_lifecycle_hook_name,
                 )
             }
-            "lifecycle_hook_type" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -368,7 +392,7 @@ pub(super) fn output_show_lifecycle_hook(
                     &mut m_lifecycle_hook_type,
                 )
             }
-            "default_result" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -379,31 +403,31 @@ pub(super) fn output_show_lifecycle_hook(
                     &mut m_default_result,
                 )
             }
-            "default_timeout" => {
+            3 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::i32),
                     &mut m_default_timeout,
                 )
             }
-            "notification_topic_urn" => {
+            4 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_topic_urn,
                 )
             }
-            "notification_topic_name" => {
+            5 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_topic_name,
                 )
             }
-            "notification_metadata" => {
+            6 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_metadata,
                 )
             }
-            "create_time" => {
+            7 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_create_time,
@@ -493,8 +517,11 @@ pub(super) fn output_list_lifecycle_hooks(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "lifecycle_hooks" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["lifecycle_hooks"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_lifecycle_hook_list),
                     &mut m_lifecycle_hooks,
@@ -612,14 +639,26 @@ pub(super) fn output_update_lifecycle_hook(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "lifecycle_hook_name" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &[
+                "lifecycle_hook_name",
+                "lifecycle_hook_type",
+                "default_result",
+                "default_timeout",
+                "notification_topic_urn",
+                "notification_topic_name",
+                "notification_metadata",
+                "create_time",
+            ],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_lifecycle_hook_name,
                 )
             }
-            "lifecycle_hook_type" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -630,7 +669,7 @@ pub(super) fn output_update_lifecycle_hook(
                     &mut m_lifecycle_hook_type,
                 )
             }
-            "default_result" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -641,31 +680,31 @@ pub(super) fn output_update_lifecycle_hook(
                     &mut m_default_result,
                 )
             }
-            "default_timeout" => {
+            3 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::i32),
                     &mut m_default_timeout,
                 )
             }
-            "notification_topic_urn" => {
+            4 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_topic_urn,
                 )
             }
-            "notification_topic_name" => {
+            5 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_topic_name,
                 )
             }
-            "notification_metadata" => {
+            6 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_metadata,
                 )
             }
-            "create_time" => {
+            7 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_create_time,
@@ -823,8 +862,11 @@ pub(super) fn output_list_hook_instances(
     let r = &mut reader;
     r.begin_object()?;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "instance_hanging_info" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["instance_hanging_info"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_instance_hanging_info_list),
                     &mut m_instance_hanging_info,
@@ -973,14 +1015,26 @@ fn read_lifecycle_hook_summary(
     let mut m_notification_metadata = None;
     let mut m_create_time = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "lifecycle_hook_name" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &[
+                "lifecycle_hook_name",
+                "lifecycle_hook_type",
+                "default_result",
+                "default_timeout",
+                "notification_topic_urn",
+                "notification_topic_name",
+                "notification_metadata",
+                "create_time",
+            ],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_lifecycle_hook_name,
                 )
             }
-            "lifecycle_hook_type" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -991,7 +1045,7 @@ fn read_lifecycle_hook_summary(
                     &mut m_lifecycle_hook_type,
                 )
             }
-            "default_result" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -1002,31 +1056,31 @@ fn read_lifecycle_hook_summary(
                     &mut m_default_result,
                 )
             }
-            "default_timeout" => {
+            3 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::i32),
                     &mut m_default_timeout,
                 )
             }
-            "notification_topic_urn" => {
+            4 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_topic_urn,
                 )
             }
-            "notification_topic_name" => {
+            5 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_topic_name,
                 )
             }
-            "notification_metadata" => {
+            6 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_notification_metadata,
                 )
             }
-            "create_time" => {
+            7 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_create_time,
@@ -1074,32 +1128,43 @@ fn read_instance_hanging_info(
     let mut m_timeout = None;
     let mut m_default_result = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "lifecycle_hook_name" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &[
+                "lifecycle_hook_name",
+                "lifecycle_action_key",
+                "instance_id",
+                "scaling_group_id",
+                "lifecycle_hook_status",
+                "timeout",
+                "default_result",
+            ],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_lifecycle_hook_name,
                 )
             }
-            "lifecycle_action_key" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_lifecycle_action_key,
                 )
             }
-            "instance_id" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_instance_id,
                 )
             }
-            "scaling_group_id" => {
+            3 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_scaling_group_id,
                 )
             }
-            "lifecycle_hook_status" => {
+            4 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -1110,13 +1175,13 @@ fn read_instance_hanging_info(
                     &mut m_lifecycle_hook_status,
                 )
             }
-            "timeout" => {
+            5 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_timeout,
                 )
             }
-            "default_result" => {
+            6 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(

@@ -118,8 +118,11 @@ pub(super) fn error_access_denied_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            let read: Result<(), String> = match key.as_ref() {
-                "Message" => {
+            let read: Result<(), String> = match crate::runtime::protocol::member_index(
+                &key,
+                &["Message"],
+            ) {
+                0 => {
                     crate::runtime::protocol::store_nullable(
                         r.nullable(crate::runtime::json::JsonReader::owned_string),
                         &mut m_message,
@@ -146,8 +149,11 @@ pub(super) fn error_internal_service_error(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            let read: Result<(), String> = match key.as_ref() {
-                "Message" => {
+            let read: Result<(), String> = match crate::runtime::protocol::member_index(
+                &key,
+                &["Message"],
+            ) {
+                0 => {
                     crate::runtime::protocol::store_nullable(
                         r.nullable(crate::runtime::json::JsonReader::owned_string),
                         &mut m_message,
@@ -174,8 +180,11 @@ pub(super) fn error_invalid_request_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            let read: Result<(), String> = match key.as_ref() {
-                "Message" => {
+            let read: Result<(), String> = match crate::runtime::protocol::member_index(
+                &key,
+                &["Message"],
+            ) {
+                0 => {
                     crate::runtime::protocol::store_nullable(
                         r.nullable(crate::runtime::json::JsonReader::owned_string),
                         &mut m_message,
@@ -204,20 +213,23 @@ pub(super) fn error_resource_not_found_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            let read: Result<(), String> = match key.as_ref() {
-                "Message" => {
+            let read: Result<(), String> = match crate::runtime::protocol::member_index(
+                &key,
+                &["Message", "Resource", "ResourceType"],
+            ) {
+                0 => {
                     crate::runtime::protocol::store_nullable(
                         r.nullable(crate::runtime::json::JsonReader::owned_string),
                         &mut m_message,
                     )
                 }
-                "Resource" => {
+                1 => {
                     crate::runtime::protocol::store_nullable(
                         r.nullable(crate::runtime::json::JsonReader::owned_string),
                         &mut m_resource,
                     )
                 }
-                "ResourceType" => {
+                2 => {
                     crate::runtime::protocol::store_nullable(
                         r.nullable(crate::runtime::json::JsonReader::owned_string),
                         &mut m_resource_type,
@@ -246,8 +258,11 @@ pub(super) fn error_service_unavailable_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            let read: Result<(), String> = match key.as_ref() {
-                "Message" => {
+            let read: Result<(), String> = match crate::runtime::protocol::member_index(
+                &key,
+                &["Message"],
+            ) {
+                0 => {
                     crate::runtime::protocol::store_nullable(
                         r.nullable(crate::runtime::json::JsonReader::owned_string),
                         &mut m_message,
@@ -275,8 +290,11 @@ pub(super) fn error_throttling_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            let read: Result<(), String> = match key.as_ref() {
-                "RetryAfterSeconds" => {
+            let read: Result<(), String> = match crate::runtime::protocol::member_index(
+                &key,
+                &["RetryAfterSeconds"],
+            ) {
+                0 => {
                     crate::runtime::protocol::store_nullable(
                         r.nullable(crate::runtime::json::JsonReader::owned_string),
                         &mut m_retry_after_seconds,
@@ -304,8 +322,11 @@ pub(super) fn error_invalid_next_token_exception(
     let mut read = |r: &mut crate::runtime::json::JsonReader<'_>| -> Result<(), String> {
         r.begin_object()?;
         while let Some(key) = r.next_key()? {
-            let read: Result<(), String> = match key.as_ref() {
-                "Message" => {
+            let read: Result<(), String> = match crate::runtime::protocol::member_index(
+                &key,
+                &["Message"],
+            ) {
+                0 => {
                     crate::runtime::protocol::store_nullable(
                         r.nullable(crate::runtime::json::JsonReader::owned_string),
                         &mut m_message,
@@ -410,14 +431,17 @@ fn read_describe_execution_response(
     let mut m_workflow_id = None;
     let mut m_execution = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "WorkflowId" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["WorkflowId", "Execution"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_workflow_id,
                 )
             }
-            "Execution" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_described_execution),
                     &mut m_execution,
@@ -447,44 +471,56 @@ fn read_described_execution(
     let mut m_status = None;
     let mut m_results = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "ExecutionId" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &[
+                "ExecutionId",
+                "InitialFileLocation",
+                "ServiceMetadata",
+                "ExecutionRole",
+                "LoggingConfiguration",
+                "PosixProfile",
+                "Status",
+                "Results",
+            ],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_execution_id,
                 )
             }
-            "InitialFileLocation" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_file_location),
                     &mut m_initial_file_location,
                 )
             }
-            "ServiceMetadata" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_service_metadata),
                     &mut m_service_metadata,
                 )
             }
-            "ExecutionRole" => {
+            3 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_execution_role,
                 )
             }
-            "LoggingConfiguration" => {
+            4 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_logging_configuration),
                     &mut m_logging_configuration,
                 )
             }
-            "PosixProfile" => {
+            5 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_posix_profile),
                     &mut m_posix_profile,
                 )
             }
-            "Status" => {
+            6 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -495,7 +531,7 @@ fn read_described_execution(
                     &mut m_status,
                 )
             }
-            "Results" => {
+            7 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_execution_results),
                     &mut m_results,
@@ -526,14 +562,17 @@ fn read_efs_file_location(
     let mut m_file_system_id = None;
     let mut m_path = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "FileSystemId" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["FileSystemId", "Path"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_file_system_id,
                 )
             }
-            "Path" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_path,
@@ -556,8 +595,11 @@ fn read_execution_error(
     let mut m_type = None;
     let mut m_message = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "Type" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["Type", "Message"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -568,7 +610,7 @@ fn read_execution_error(
                     &mut m_type,
                 )
             }
-            "Message" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_message,
@@ -591,14 +633,17 @@ fn read_execution_results(
     let mut m_steps = None;
     let mut m_on_exception_steps = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "Steps" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["Steps", "OnExceptionSteps"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_execution_step_results),
                     &mut m_steps,
                 )
             }
-            "OnExceptionSteps" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_execution_step_results),
                     &mut m_on_exception_steps,
@@ -622,8 +667,11 @@ fn read_execution_step_result(
     let mut m_outputs = None;
     let mut m_error = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "StepType" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["StepType", "Outputs", "Error"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -634,13 +682,13 @@ fn read_execution_step_result(
                     &mut m_step_type,
                 )
             }
-            "Outputs" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_outputs,
                 )
             }
-            "Error" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_execution_error),
                     &mut m_error,
@@ -680,14 +728,17 @@ fn read_file_location(
     let mut m_s3_file_location = None;
     let mut m_efs_file_location = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "S3FileLocation" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["S3FileLocation", "EfsFileLocation"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_s3_file_location),
                     &mut m_s3_file_location,
                 )
             }
-            "EfsFileLocation" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_efs_file_location),
                     &mut m_efs_file_location,
@@ -711,20 +762,23 @@ fn read_list_executions_response(
     let mut m_workflow_id = None;
     let mut m_executions = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "NextToken" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["NextToken", "WorkflowId", "Executions"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_next_token,
                 )
             }
-            "WorkflowId" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_workflow_id,
                 )
             }
-            "Executions" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_listed_executions),
                     &mut m_executions,
@@ -751,26 +805,29 @@ fn read_listed_execution(
     let mut m_service_metadata = None;
     let mut m_status = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "ExecutionId" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["ExecutionId", "InitialFileLocation", "ServiceMetadata", "Status"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_execution_id,
                 )
             }
-            "InitialFileLocation" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_file_location),
                     &mut m_initial_file_location,
                 )
             }
-            "ServiceMetadata" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_service_metadata),
                     &mut m_service_metadata,
                 )
             }
-            "Status" => {
+            3 => {
                 crate::runtime::protocol::store_nullable(
                     r
                         .nullable(
@@ -814,14 +871,17 @@ fn read_logging_configuration(
     let mut m_logging_role = None;
     let mut m_log_group_name = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "LoggingRole" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["LoggingRole", "LogGroupName"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_logging_role,
                 )
             }
-            "LogGroupName" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_log_group_name,
@@ -845,20 +905,23 @@ fn read_posix_profile(
     let mut m_gid = None;
     let mut m_secondary_gids = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "Uid" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["Uid", "Gid", "SecondaryGids"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::i64),
                     &mut m_uid,
                 )
             }
-            "Gid" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::i64),
                     &mut m_gid,
                 )
             }
-            "SecondaryGids" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_secondary_gids),
                     &mut m_secondary_gids,
@@ -886,26 +949,29 @@ fn read_s3_file_location(
     let mut m_version_id = None;
     let mut m_etag = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "Bucket" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["Bucket", "Key", "VersionId", "Etag"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_bucket,
                 )
             }
-            "Key" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_key,
                 )
             }
-            "VersionId" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_version_id,
                 )
             }
-            "Etag" => {
+            3 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_etag,
@@ -945,8 +1011,11 @@ fn read_service_metadata(
     r.begin_object()?;
     let mut m_user_details = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "UserDetails" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["UserDetails"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(read_user_details),
                     &mut m_user_details,
@@ -971,20 +1040,23 @@ fn read_user_details(
     let mut m_server_id = None;
     let mut m_session_id = None;
     while let Some(key) = r.next_key()? {
-        let read: Result<(), String> = match key.as_ref() {
-            "UserName" => {
+        let read: Result<(), String> = match crate::runtime::protocol::member_index(
+            &key,
+            &["UserName", "ServerId", "SessionId"],
+        ) {
+            0 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_user_name,
                 )
             }
-            "ServerId" => {
+            1 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_server_id,
                 )
             }
-            "SessionId" => {
+            2 => {
                 crate::runtime::protocol::store_nullable(
                     r.nullable(crate::runtime::json::JsonReader::owned_string),
                     &mut m_session_id,
