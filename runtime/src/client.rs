@@ -277,15 +277,24 @@ impl Handle {
         self.build(op, request, self.signing_time())
     }
 
-    /// An operation's `prepare_` method: `checked` is the input's validation
+    /// The request an operation sends: `checked` is the input's validation
     /// (`Ok` when validation is off) and, once it passed, the built request.
-    /// Not generic, so that each operation compiles a call and [`Error::widen`].
+    /// Not generic, so that each operation compiles a call and [`Error::widen`]
+    /// instead of its own `Validation` and `Build` constructors.
+    pub fn checked_request(
+        &self,
+        checked: Result<Result<Request, String>, ValidationError>,
+    ) -> Result<Request, Error<Infallible>> {
+        checked.map_err(Error::Validation)?.map_err(Error::Build)
+    }
+
+    /// An operation's `prepare_` method: [`Handle::checked_request`], then signed.
     pub fn prepare_input(
         &self,
         op: &'static OperationMeta,
         checked: Result<Result<Request, String>, ValidationError>,
     ) -> Result<PreparedRequest, Error<Infallible>> {
-        let request = checked.map_err(Error::Validation)?.map_err(Error::Build)?;
+        let request = self.checked_request(checked)?;
         self.prepare(op, &request).map_err(Error::Build)
     }
 

@@ -139,10 +139,9 @@ fn operation_methods(s: &Service, op: &Operation, gate: &TokenStream) -> TokenSt
         #call_doc
         #gate
         async fn #call(&self, input: #input, validate: bool) -> Result<#output, crate::runtime::Error<#error>> {
-            if validate {
-                input.validate().map_err(crate::runtime::Error::Validation)?;
-            }
-            let request = super::codec::#request(&self.handle, &input).map_err(crate::runtime::Error::Build)?;
+            let validated = if validate { input.validate() } else { Ok(()) };
+            let checked = validated.map(|()| super::codec::#request(&self.handle, &input));
+            let request = self.handle.checked_request(checked).map_err(crate::runtime::Error::widen)?;
             self.handle.call(&#meta, request, super::codec::#ok, #error::from_response).await
         }
 

@@ -28,17 +28,17 @@ pub(crate) fn endpoint(env: &Env) -> Result<Option<String>, String> {
         return Ok(Some(format!("{ECS_HOST}{sep}{relative}")));
     }
     let Some(full) = env.get(CONTAINER_FULL_URI) else { return Ok(None) };
-    let uri: hyper::Uri = full.parse().map_err(|_| "AWS_CONTAINER_CREDENTIALS_FULL_URI is not a URL".to_owned())?;
+    let uri: hyper::Uri = full.parse().map_err(|_| format!("{CONTAINER_FULL_URI} is not a URL"))?;
     let host = uri.host().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
     match uri.scheme_str() {
         Some("https") => {}
         Some("http") if allowed_http_host(host) => {}
         Some("http") => {
             return Err(format!(
-                "AWS_CONTAINER_CREDENTIALS_FULL_URI: http is allowed only to a loopback address or the ECS or EKS agents, not {host:?}"
+                "{CONTAINER_FULL_URI}: http is allowed only to a loopback address or the ECS or EKS agents, not {host:?}"
             ));
         }
-        _ => return Err("AWS_CONTAINER_CREDENTIALS_FULL_URI must be an http or https URL".to_owned()),
+        _ => return Err(format!("{CONTAINER_FULL_URI} must be an http or https URL")),
     }
     Ok(Some(full.to_owned()))
 }

@@ -306,12 +306,13 @@ fn reader(s: &Service, id: ShapeId) -> TokenStream {
             }
         }
         ShapeKind::Union(u) => {
-            let arms = u.members.iter().map(|m| {
-                let key = &m.wire_name;
+            let keys = u.members.iter().map(|m| &m.wire_name);
+            let arms = u.members.iter().enumerate().map(|(i, m)| {
+                let index = proc_macro2::Literal::usize_unsuffixed(i);
                 let variant = ident(&m.variant);
                 let value = read_value(s, m.target);
                 let value = if m.boxed { quote!(Box::new(#value)) } else { value };
-                quote! { #key => out = Some(#t::#variant(#value)), }
+                quote! { #index => out = Some(#t::#variant(#value)), }
             });
             quote! {
                 fn #f(r: &mut crate::runtime::json::JsonReader<'_>) -> Result<#t, String> {
@@ -325,7 +326,7 @@ fn reader(s: &Service, id: ShapeId) -> TokenStream {
                             }
                             continue;
                         }
-                        match key.as_ref() {
+                        match crate::runtime::protocol::member_index(&key, &[#(#keys),*]) {
                             #(#arms)*
                             _ => {
                                 r.skip()?;

@@ -309,10 +309,11 @@ pub(super) fn dispatch(arms: &[Arm], strict: bool) -> TokenStream {
         }
         _ => {
             let names = arms.iter().map(|a| &a.name);
+            let index = (0..arms.len()).map(proc_macro2::Literal::usize_unsuffixed);
             let actions = arms.iter().map(action);
             quote! {
-                match child.name() {
-                    #(#names => { #actions })*
+                match crate::runtime::protocol::member_index(child.name(), &[#(#names),*]) {
+                    #(#index => { #actions })*
                     _ => {}
                 }
             }

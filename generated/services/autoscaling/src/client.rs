@@ -83,11 +83,13 @@ impl Client {
         input: PutLifecycleHookInput,
         validate: bool,
     ) -> Result<PutLifecycleHookOutput, crate::runtime::Error<PutLifecycleHookError>> {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_put_lifecycle_hook(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_put_lifecycle_hook(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &PUT_LIFECYCLE_HOOK,
@@ -154,14 +156,16 @@ impl Client {
         CompleteLifecycleActionOutput,
         crate::runtime::Error<CompleteLifecycleActionError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_complete_lifecycle_action(
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_complete_lifecycle_action(
                 &self.handle,
                 &input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &COMPLETE_LIFECYCLE_ACTION,
@@ -221,11 +225,13 @@ impl Client {
         DeleteLifecycleHookOutput,
         crate::runtime::Error<DeleteLifecycleHookError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_delete_lifecycle_hook(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_delete_lifecycle_hook(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &DELETE_LIFECYCLE_HOOK,
@@ -286,14 +292,16 @@ impl Client {
         DescribeLifecycleHookTypesOutput,
         crate::runtime::Error<DescribeLifecycleHookTypesError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_describe_lifecycle_hook_types(
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_describe_lifecycle_hook_types(
                 &self.handle,
                 &input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &DESCRIBE_LIFECYCLE_HOOK_TYPES,
@@ -351,14 +359,16 @@ impl Client {
         DescribeLifecycleHooksOutput,
         crate::runtime::Error<DescribeLifecycleHooksError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_describe_lifecycle_hooks(
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_describe_lifecycle_hooks(
                 &self.handle,
                 &input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &DESCRIBE_LIFECYCLE_HOOKS,
@@ -431,14 +441,16 @@ impl Client {
         RecordLifecycleActionHeartbeatOutput,
         crate::runtime::Error<RecordLifecycleActionHeartbeatError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_record_lifecycle_action_heartbeat(
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_record_lifecycle_action_heartbeat(
                 &self.handle,
                 &input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &RECORD_LIFECYCLE_ACTION_HEARTBEAT,

@@ -73,11 +73,13 @@ impl Client {
         input: ListHookResultsInput,
         validate: bool,
     ) -> Result<ListHookResultsOutput, crate::runtime::Error<ListHookResultsError>> {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_list_hook_results(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_list_hook_results(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &LIST_HOOK_RESULTS,
@@ -148,14 +150,16 @@ impl Client {
         DescribeChangeSetHooksOutput,
         crate::runtime::Error<DescribeChangeSetHooksError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_describe_change_set_hooks(
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_describe_change_set_hooks(
                 &self.handle,
                 &input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &DESCRIBE_CHANGE_SET_HOOKS,
@@ -209,11 +213,13 @@ impl Client {
         input: GetHookResultInput,
         validate: bool,
     ) -> Result<GetHookResultOutput, crate::runtime::Error<GetHookResultError>> {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_get_hook_result(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_get_hook_result(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &GET_HOOK_RESULT,

@@ -77,14 +77,16 @@ impl Client {
         PutLifecycleEventHookExecutionStatusOutput,
         crate::runtime::Error<PutLifecycleEventHookExecutionStatusError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_put_lifecycle_event_hook_execution_status(
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_put_lifecycle_event_hook_execution_status(
                 &self.handle,
                 &input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &PUT_LIFECYCLE_EVENT_HOOK_EXECUTION_STATUS,

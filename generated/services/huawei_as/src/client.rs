@@ -75,11 +75,16 @@ impl Client {
         CallbackLifecycleHookOutput,
         crate::runtime::Error<CallbackLifecycleHookError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_callback_lifecycle_hook(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_callback_lifecycle_hook(
+                &self.handle,
+                &input,
+            ));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &CALLBACK_LIFECYCLE_HOOK,
@@ -135,11 +140,13 @@ impl Client {
         input: CreateLifecycleHookInput,
         validate: bool,
     ) -> Result<LifecycleHookOutput, crate::runtime::Error<CreateLifecycleHookError>> {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_create_lifecycle_hook(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_create_lifecycle_hook(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &CREATE_LIFECYCLE_HOOK,
@@ -190,11 +197,13 @@ impl Client {
         input: ShowLifecycleHookInput,
         validate: bool,
     ) -> Result<LifecycleHookOutput, crate::runtime::Error<ShowLifecycleHookError>> {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_show_lifecycle_hook(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_show_lifecycle_hook(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &SHOW_LIFECYCLE_HOOK,
@@ -251,11 +260,13 @@ impl Client {
         ListLifecycleHooksOutput,
         crate::runtime::Error<ListLifecycleHooksError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_list_lifecycle_hooks(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_list_lifecycle_hooks(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &LIST_LIFECYCLE_HOOKS,
@@ -306,11 +317,13 @@ impl Client {
         input: UpdateLifecycleHookInput,
         validate: bool,
     ) -> Result<LifecycleHookOutput, crate::runtime::Error<UpdateLifecycleHookError>> {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_update_lifecycle_hook(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_update_lifecycle_hook(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &UPDATE_LIFECYCLE_HOOK,
@@ -367,11 +380,13 @@ impl Client {
         DeleteLifecycleHookOutput,
         crate::runtime::Error<DeleteLifecycleHookError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_delete_lifecycle_hook(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_delete_lifecycle_hook(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &DELETE_LIFECYCLE_HOOK,
@@ -424,11 +439,13 @@ impl Client {
         input: ListHookInstancesInput,
         validate: bool,
     ) -> Result<ListHookInstancesOutput, crate::runtime::Error<ListHookInstancesError>> {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_list_hook_instances(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_list_hook_instances(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &LIST_HOOK_INSTANCES,

@@ -75,14 +75,16 @@ impl Client {
         SendWorkflowStepStateOutput,
         crate::runtime::Error<SendWorkflowStepStateError>,
     > {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_send_workflow_step_state(
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_send_workflow_step_state(
                 &self.handle,
                 &input,
-            )
-            .map_err(crate::runtime::Error::Build)?;
+            ));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &SEND_WORKFLOW_STEP_STATE,
@@ -138,11 +140,13 @@ impl Client {
         input: DescribeExecutionInput,
         validate: bool,
     ) -> Result<DescribeExecutionOutput, crate::runtime::Error<DescribeExecutionError>> {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_describe_execution(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_describe_execution(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &DESCRIBE_EXECUTION,
@@ -195,11 +199,13 @@ impl Client {
         input: ListExecutionsInput,
         validate: bool,
     ) -> Result<ListExecutionsOutput, crate::runtime::Error<ListExecutionsError>> {
-        if validate {
-            input.validate().map_err(crate::runtime::Error::Validation)?;
-        }
-        let request = super::codec::request_list_executions(&self.handle, &input)
-            .map_err(crate::runtime::Error::Build)?;
+        let validated = if validate { input.validate() } else { Ok(()) };
+        let checked = validated
+            .map(|()| super::codec::request_list_executions(&self.handle, &input));
+        let request = self
+            .handle
+            .checked_request(checked)
+            .map_err(crate::runtime::Error::widen)?;
         self.handle
             .call(
                 &LIST_EXECUTIONS,
