@@ -33,7 +33,9 @@ pub(super) fn output(s: &Service, op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     quote! {
-        let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(&response.body, #wrapper, #read)?;
+        let mut output = None;
+        let request_id = crate::runtime::protocol::aws_query::read_answer_into(&response.body, #wrapper, #read, &mut output)?;
+        let Some(mut output) = output else { return Err(crate::runtime::protocol::aws_query::output_not_read()) };
         output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(request_id, response);
         Ok(output)
     }

@@ -44,10 +44,7 @@ impl Key {
     /// The key as a `String` expression.
     fn built(&self) -> TokenStream {
         match self {
-            Key::Member(wire) => {
-                let wire = escape(wire);
-                quote!(format!(concat!("{}", #wire), prefix))
-            }
+            Key::Member(wire) => quote!(crate::runtime::protocol::aws_query::key(prefix, #wire)),
             Key::Built(key) => quote!(#key),
         }
     }
@@ -56,10 +53,10 @@ impl Key {
     fn nested(&self) -> TokenStream {
         match self {
             Key::Member(wire) => {
-                let wire = escape(wire);
-                quote!(format!(concat!("{}", #wire, "."), prefix))
+                let nested = format!("{wire}.");
+                quote!(crate::runtime::protocol::aws_query::key(prefix, #nested))
             }
-            Key::Built(key) => quote!(format!("{}.", #key)),
+            Key::Built(key) => quote!(crate::runtime::protocol::aws_query::key(&#key, ".")),
         }
     }
 }
@@ -149,10 +146,6 @@ fn form_writer(s: &Service, id: ShapeId) -> TokenStream {
 }
 
 /// Braces in a wire name, doubled for `format!`.
-fn escape(name: &str) -> String {
-    name.replace('{', "{{").replace('}', "}}")
-}
-
 fn member_form(s: &Service, m: &Member) -> TokenStream {
     let f = ident(&m.field);
     let key = Key::Member(m.wire_name.clone());

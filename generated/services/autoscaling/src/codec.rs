@@ -27,11 +27,16 @@ pub(super) fn request_put_lifecycle_hook(
 pub(super) fn output_put_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<PutLifecycleHookOutput, String> {
-    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+    let mut output = None;
+    let request_id = crate::runtime::protocol::aws_query::read_answer_into(
         &response.body,
         None,
         xml_put_lifecycle_hook_answer,
+        &mut output,
     )?;
+    let Some(mut output) = output else {
+        return Err(crate::runtime::protocol::aws_query::output_not_read())
+    };
     output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
         request_id,
         response,
@@ -62,11 +67,16 @@ pub(super) fn request_complete_lifecycle_action(
 pub(super) fn output_complete_lifecycle_action(
     response: &crate::runtime::client::Response,
 ) -> Result<CompleteLifecycleActionOutput, String> {
-    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+    let mut output = None;
+    let request_id = crate::runtime::protocol::aws_query::read_answer_into(
         &response.body,
         None,
         xml_complete_lifecycle_action_answer,
+        &mut output,
     )?;
+    let Some(mut output) = output else {
+        return Err(crate::runtime::protocol::aws_query::output_not_read())
+    };
     output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
         request_id,
         response,
@@ -97,11 +107,16 @@ pub(super) fn request_delete_lifecycle_hook(
 pub(super) fn output_delete_lifecycle_hook(
     response: &crate::runtime::client::Response,
 ) -> Result<DeleteLifecycleHookOutput, String> {
-    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+    let mut output = None;
+    let request_id = crate::runtime::protocol::aws_query::read_answer_into(
         &response.body,
         None,
         xml_delete_lifecycle_hook_answer,
+        &mut output,
     )?;
+    let Some(mut output) = output else {
+        return Err(crate::runtime::protocol::aws_query::output_not_read())
+    };
     output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
         request_id,
         response,
@@ -132,11 +147,16 @@ pub(super) fn request_describe_lifecycle_hook_types(
 pub(super) fn output_describe_lifecycle_hook_types(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeLifecycleHookTypesOutput, String> {
-    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+    let mut output = None;
+    let request_id = crate::runtime::protocol::aws_query::read_answer_into(
         &response.body,
         Some("DescribeLifecycleHookTypesResult"),
         xml_describe_lifecycle_hook_types_answer,
+        &mut output,
     )?;
+    let Some(mut output) = output else {
+        return Err(crate::runtime::protocol::aws_query::output_not_read())
+    };
     output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
         request_id,
         response,
@@ -167,11 +187,16 @@ pub(super) fn request_describe_lifecycle_hooks(
 pub(super) fn output_describe_lifecycle_hooks(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeLifecycleHooksOutput, String> {
-    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+    let mut output = None;
+    let request_id = crate::runtime::protocol::aws_query::read_answer_into(
         &response.body,
         Some("DescribeLifecycleHooksResult"),
         xml_describe_lifecycle_hooks_answer,
+        &mut output,
     )?;
+    let Some(mut output) = output else {
+        return Err(crate::runtime::protocol::aws_query::output_not_read())
+    };
     output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
         request_id,
         response,
@@ -202,11 +227,16 @@ pub(super) fn request_record_lifecycle_action_heartbeat(
 pub(super) fn output_record_lifecycle_action_heartbeat(
     response: &crate::runtime::client::Response,
 ) -> Result<RecordLifecycleActionHeartbeatOutput, String> {
-    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+    let mut output = None;
+    let request_id = crate::runtime::protocol::aws_query::read_answer_into(
         &response.body,
         None,
         xml_record_lifecycle_action_heartbeat_answer,
+        &mut output,
     )?;
+    let Some(mut output) = output else {
+        return Err(crate::runtime::protocol::aws_query::output_not_read())
+    };
     output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
         request_id,
         response,
@@ -334,7 +364,10 @@ fn form_describe_lifecycle_hooks_type(
         form.member(prefix, "AutoScalingGroupName", value.as_str());
     }
     if let Some(value) = &v.lifecycle_hook_names {
-        let base = format!(concat!("{}", "LifecycleHookNames"), prefix);
+        let base = crate::runtime::protocol::aws_query::key(
+            prefix,
+            "LifecycleHookNames",
+        );
         if value.is_empty() {
             form.param(&base, "");
         }

@@ -27,11 +27,16 @@ pub(super) fn request_list_hook_results(
 pub(super) fn output_list_hook_results(
     response: &crate::runtime::client::Response,
 ) -> Result<ListHookResultsOutput, String> {
-    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+    let mut output = None;
+    let request_id = crate::runtime::protocol::aws_query::read_answer_into(
         &response.body,
         Some("ListHookResultsResult"),
         xml_list_hook_results_output,
+        &mut output,
     )?;
+    let Some(mut output) = output else {
+        return Err(crate::runtime::protocol::aws_query::output_not_read())
+    };
     output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
         request_id,
         response,
@@ -62,11 +67,16 @@ pub(super) fn request_describe_change_set_hooks(
 pub(super) fn output_describe_change_set_hooks(
     response: &crate::runtime::client::Response,
 ) -> Result<DescribeChangeSetHooksOutput, String> {
-    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+    let mut output = None;
+    let request_id = crate::runtime::protocol::aws_query::read_answer_into(
         &response.body,
         Some("DescribeChangeSetHooksResult"),
         xml_describe_change_set_hooks_output,
+        &mut output,
     )?;
+    let Some(mut output) = output else {
+        return Err(crate::runtime::protocol::aws_query::output_not_read())
+    };
     output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
         request_id,
         response,
@@ -97,11 +107,16 @@ pub(super) fn request_get_hook_result(
 pub(super) fn output_get_hook_result(
     response: &crate::runtime::client::Response,
 ) -> Result<GetHookResultOutput, String> {
-    let (mut output, request_id) = crate::runtime::protocol::aws_query::read_answer(
+    let mut output = None;
+    let request_id = crate::runtime::protocol::aws_query::read_answer_into(
         &response.body,
         Some("GetHookResultResult"),
         xml_get_hook_result_output,
+        &mut output,
     )?;
+    let Some(mut output) = output else {
+        return Err(crate::runtime::protocol::aws_query::output_not_read())
+    };
     output.meta_request_id = crate::runtime::protocol::aws_query::request_id_or_header(
         request_id,
         response,
