@@ -282,13 +282,11 @@ impl Config {
         let aws_endpoint_url = profiles.configured_endpoint(env, &profile_name, None);
         // Every service the environment or the profile names, whichever crate's
         // services will use this configuration (keyed as `AWS_ENDPOINT_URL_<ID>`).
-        let named: std::collections::BTreeSet<String> = env
+        // (A name seen twice gives the same URL twice; the map keeps one.)
+        let aws_service_endpoint_urls = env
             .names_with_prefix("AWS_ENDPOINT_URL_")
             .map(str::to_owned)
             .chain(profiles.service_keys(&profile_name).iter().map(|k| crate::service::env_id(k)))
-            .collect();
-        let aws_service_endpoint_urls = named
-            .into_iter()
             .filter_map(|id| {
                 let url = profiles.configured_endpoint(env, &profile_name, Some(&id))?;
                 Some((id, url))

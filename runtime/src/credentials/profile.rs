@@ -134,15 +134,34 @@ fn words(header: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// Sections by name, a later one replacing an earlier one of the same name
+/// (as a map's insert does). A file holds a handful, so a list searched in
+/// order does the job of a second map type without compiling one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Sections(Vec<(String, Properties)>);
+
+impl Sections {
+    fn insert(&mut self, name: String, props: Properties) {
+        match self.0.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = props,
+            None => self.0.push((name, props)),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&Properties> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, props)| props)
+    }
+}
+
 /// The profiles of both files, as botocore's `full_config` holds them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profiles {
     /// From the config file, by profile name.
-    config: BTreeMap<String, Properties>,
+    config: Sections,
     /// From the credentials file, by profile name.
-    credentials: BTreeMap<String, Properties>,
+    credentials: Sections,
     /// `[services name]` sections of the config file.
-    services: BTreeMap<String, Properties>,
+    services: Sections,
     /// The files read (for messages).
     pub(crate) files: Vec<PathBuf>,
 }
@@ -175,14 +194,16 @@ impl Profiles {
             && let Some(ini) = read(&path)?
         {
             profiles.files.push(path);
-            profiles.credentials = ini.sections.into_iter().collect();
+            for (name, props) in ini.sections {
+                profiles.credentials.insert(name, props);
+            }
         }
         Ok(profiles)
     }
 
     /// Whether either file has this profile.
     pub fn contains(&self, name: &str) -> bool {
-        self.config.contains_key(name) || self.credentials.contains_key(name)
+        self.config.get(name).is_some() || self.credentials.get(name).is_some()
     }
 
     /// The profile's settings, the credentials file's over the config file's.
