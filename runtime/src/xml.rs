@@ -7,8 +7,9 @@
 //! match their start tags, entity and character references, no text outside the
 //! root. DTDs are refused (no entity expansion games), and nesting stops at
 //! [`MAX_DEPTH`] levels, so that the generated readers (which recurse for
-//! nested shapes) cannot be driven into a deep stack. Every failure is an
-//! error, never a panic.
+//! nested shapes) cannot be driven into a deep stack; at most
+//! [`MAX_PREFIXES`] namespace prefixes are bound at once, so that checking a
+//! prefixed name stays a short search. Every failure is an error, never a panic.
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -17,6 +18,12 @@ use xmlparser::{ElementEnd, Token, Tokenizer};
 
 /// The deepest element nesting read: AWS answers nest a dozen levels.
 pub const MAX_DEPTH: usize = 128;
+
+/// The most namespace prefixes bound at once (`xmlns:p` declarations of the
+/// open elements): AWS answers bind none; without a bound, an answer binding
+/// thousands and naming the last on every element costs a search of them all
+/// per element (minutes for 10 MiB).
+pub const MAX_PREFIXES: usize = 64;
 
 /// Bytes of a name from the answer shown in an error (at most).
 const NAME_SHOWN: usize = 64;
@@ -217,6 +224,12 @@ impl<'i> Reader<'i> {
                     if let Some(prefixes) = &mut self.prefixes
                         && prefix.as_str() == "xmlns"
                     {
+                        if prefixes.len() >= MAX_PREFIXES {
+                            return Err(format!(
+                                "answer binds more than {MAX_PREFIXES} namespace prefixes at once (xmlns:{})",
+                                cut(local.as_str())
+                            ));
+                        }
                         prefixes.push((local.as_str(), depth));
                     }
                     self.attributes.push((prefix.as_str(), local.as_str()));
@@ -499,6 +512,38 @@ mod tests {
         assert!(read(deep(MAX_DEPTH).as_bytes()).is_ok());
         let err = read(deep(MAX_DEPTH + 1).as_bytes()).unwrap_err();
         assert!(err.contains("deeper than 128"), "{err}");
+    }
+
+    #[test]
+    fn namespace_prefixes_bound_at_once_are_limited() {
+        let start = |name: &str, k: usize| {
+            let mut tag = format!("<{name}");
+            for i in 0..k {
+                tag.push_str(&format!(" xmlns:p{i}='u'"));
+            }
+            tag + ">"
+        };
+        let root = |k: usize| start("a", k);
+        // The most there may be, the last used: read, and a prefix not bound is still refused.
+        let doc = format!("{}<p{}:b>1</p{}:b></a>", root(MAX_PREFIXES), MAX_PREFIXES - 1, MAX_PREFIXES - 1);
+        assert_eq!(read(doc.as_bytes()).unwrap(), "a[b(1)]");
+        assert!(read(format!("{}<q:b/></a>", root(MAX_PREFIXES)).as_bytes()).unwrap_err().contains("not declared"));
+        // Bound in nested elements, they count together, and are unbound as those close.
+        let nested = format!("<a xmlns:x='u'>{}</c></a>", start("c", MAX_PREFIXES));
+        assert!(read(nested.as_bytes()).unwrap_err().contains("more than 64"));
+        let siblings =
+            format!("<a xmlns:x='u'>{}</c>{}</c></a>", start("c", MAX_PREFIXES - 1), start("c", MAX_PREFIXES - 1));
+        assert_eq!(read(siblings.as_bytes()).unwrap(), "a[c(),c()]");
+        // One more is refused by name, before the document is read further: a
+        // root binding 20,000 and 200,000 elements naming the last would
+        // otherwise cost a search of them all per element.
+        let mut hostile = root(20_000);
+        for _ in 0..200_000 {
+            hostile.push_str("<p19999:b/>");
+        }
+        hostile.push_str("</a>");
+        let err = read(hostile.as_bytes()).unwrap_err();
+        assert!(err.contains("more than 64 namespace prefixes at once (xmlns:p64)"), "{err}");
     }
 
     #[test]

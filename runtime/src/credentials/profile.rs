@@ -50,6 +50,7 @@ struct Ini {
 fn parse_ini(path: &Path, text: &str) -> Result<Ini, ProfileError> {
     let error = |line: usize, reason: String| ProfileError { path: path.to_owned(), line: Some(line), reason };
     let mut ini = Ini::default();
+    let mut seen = Properties::new();
     // The key the last value line belongs to, for continuation lines.
     let mut last_key: Option<String> = None;
     for (i, raw) in text.lines().enumerate() {
@@ -78,7 +79,9 @@ fn parse_ini(path: &Path, text: &str) -> Result<Ini, ProfileError> {
             if name.is_empty() {
                 return Err(error(n, "an empty section name".to_owned()));
             }
-            if ini.sections.iter().any(|(s, _)| s == name) {
+            // A set of the names so far (the settings' map type, already compiled),
+            // so that a file of many sections is not read in quadratic time.
+            if seen.insert(name.to_owned(), String::new()).is_some() {
                 return Err(error(n, format!("section {name:?} appears twice")));
             }
             ini.sections.push((name.to_owned(), Properties::new()));
@@ -134,22 +137,20 @@ fn words(header: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// Sections by name, a later one replacing an earlier one of the same name
-/// (as a map's insert does). A file holds a handful, so a list searched in
-/// order does the job of a second map type without compiling one.
+/// Sections by name, in the files' order; of two with the same name the later
+/// one counts (as with a map's insert). Looked up from the end: adding is a
+/// push (a hostile file of many sections stays linear), lookups are a few per
+/// resolution, and no second map type is compiled for it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 struct Sections(Vec<(String, Properties)>);
 
 impl Sections {
     fn insert(&mut self, name: String, props: Properties) {
-        match self.0.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = props,
-            None => self.0.push((name, props)),
-        }
+        self.0.push((name, props));
     }
 
     fn get(&self, name: &str) -> Option<&Properties> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, props)| props)
+        self.0.iter().rev().find(|(n, _)| n == name).map(|(_, props)| props)
     }
 }
 
@@ -350,5 +351,34 @@ mod tests {
             assert_eq!(e.line, Some(line), "{text:?}: {e}");
             assert!(e.reason.contains(reason), "{text:?}: {e}");
         }
+    }
+
+    #[test]
+    fn a_file_of_many_sections_is_read_in_one_pass() {
+        // 1 MiB of distinct headers, the most a file may hold: looking each
+        // name up among all the earlier ones would take minutes.
+        let mut text = String::new();
+        let mut n = 0;
+        while text.len() < MAX_FILE as usize - 16 {
+            text.push_str(&format!("[s{n}]\n"));
+            n += 1;
+        }
+        text.push_str("[s7]\n");
+        let e = ini(&text).unwrap_err();
+        assert_eq!(e.line, Some(n + 1));
+        assert!(e.reason.contains("appears twice"), "{e}");
+        text.truncate(text.len() - "[s7]\n".len());
+        assert_eq!(ini(&text).unwrap().sections.len(), n);
+    }
+
+    #[test]
+    fn of_two_sections_with_one_name_the_later_counts() {
+        let mut sections = Sections::default();
+        for (name, value) in [("a", "1"), ("b", "2"), ("a", "3")] {
+            sections.insert(name.to_owned(), Properties::from([("k".to_owned(), value.to_owned())]));
+        }
+        assert_eq!(sections.get("a").map(|p| p["k"].as_str()), Some("3"));
+        assert_eq!(sections.get("b").map(|p| p["k"].as_str()), Some("2"));
+        assert_eq!(sections.get("c"), None);
     }
 }
