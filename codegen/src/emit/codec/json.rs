@@ -210,9 +210,12 @@ pub(super) fn read_members_loop(s: &Service, members: &[&Member]) -> TokenStream
         let index = proc_macro2::Literal::usize_unsuffixed(i);
         let l = local(m);
         let read = value_reader(s, m.target);
-        let boxed = if m.boxed { quote!(.map(|v| v.map(Box::new))) } else { quote!() };
         // One call per member: `null` is read as `None` inside it.
-        quote! { #index => crate::runtime::protocol::store_nullable(r.nullable(#read) #boxed, &mut #l), }
+        if m.boxed {
+            quote! { #index => crate::runtime::protocol::store_nullable(r.nullable(#read).map(|v| v.map(Box::new)), &mut #l), }
+        } else {
+            quote! { #index => r.member(#read, &mut #l), }
+        }
     });
     // Each arm gives its failure to one `?` after the `match`: one way out of
     // the reader (and one set of its locals' drops) instead of one per member.

@@ -129,8 +129,8 @@ fn read_put_lifecycle_event_hook_execution_status_output(
             &["lifecycleEventHookExecutionId"],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_lifecycle_event_hook_execution_id,
                 )
             }

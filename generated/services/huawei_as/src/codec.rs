@@ -210,60 +210,47 @@ pub(super) fn output_create_lifecycle_hook(
             ],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_lifecycle_hook_name,
                 )
             }
             1 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookType,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<LifecycleHookType>,
                     &mut m_lifecycle_hook_type,
                 )
             }
             2 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookDefaultResult,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<
+                        LifecycleHookDefaultResult,
+                    >,
                     &mut m_default_result,
                 )
             }
-            3 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::i32),
-                    &mut m_default_timeout,
-                )
-            }
+            3 => r.member(crate::runtime::json::JsonReader::i32, &mut m_default_timeout),
             4 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_topic_urn,
                 )
             }
             5 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_topic_name,
                 )
             }
             6 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_metadata,
                 )
             }
             7 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_create_time,
                 )
             }
@@ -376,60 +363,47 @@ pub(super) fn output_show_lifecycle_hook(
             ],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_lifecycle_hook_name,
                 )
             }
             1 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookType,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<LifecycleHookType>,
                     &mut m_lifecycle_hook_type,
                 )
             }
             2 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookDefaultResult,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<
+                        LifecycleHookDefaultResult,
+                    >,
                     &mut m_default_result,
                 )
             }
-            3 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::i32),
-                    &mut m_default_timeout,
-                )
-            }
+            3 => r.member(crate::runtime::json::JsonReader::i32, &mut m_default_timeout),
             4 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_topic_urn,
                 )
             }
             5 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_topic_name,
                 )
             }
             6 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_metadata,
                 )
             }
             7 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_create_time,
                 )
             }
@@ -521,12 +495,7 @@ pub(super) fn output_list_lifecycle_hooks(
             &key,
             &["lifecycle_hooks"],
         ) {
-            0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_lifecycle_hook_list),
-                    &mut m_lifecycle_hooks,
-                )
-            }
+            0 => r.member(read_lifecycle_hook_list, &mut m_lifecycle_hooks),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -653,60 +622,47 @@ pub(super) fn output_update_lifecycle_hook(
             ],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_lifecycle_hook_name,
                 )
             }
             1 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookType,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<LifecycleHookType>,
                     &mut m_lifecycle_hook_type,
                 )
             }
             2 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookDefaultResult,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<
+                        LifecycleHookDefaultResult,
+                    >,
                     &mut m_default_result,
                 )
             }
-            3 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::i32),
-                    &mut m_default_timeout,
-                )
-            }
+            3 => r.member(crate::runtime::json::JsonReader::i32, &mut m_default_timeout),
             4 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_topic_urn,
                 )
             }
             5 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_topic_name,
                 )
             }
             6 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_metadata,
                 )
             }
             7 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_create_time,
                 )
             }
@@ -866,12 +822,7 @@ pub(super) fn output_list_hook_instances(
             &key,
             &["instance_hanging_info"],
         ) {
-            0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_instance_hanging_info_list),
-                    &mut m_instance_hanging_info,
-                )
-            }
+            0 => r.member(read_instance_hanging_info_list, &mut m_instance_hanging_info),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -1029,60 +980,47 @@ fn read_lifecycle_hook_summary(
             ],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_lifecycle_hook_name,
                 )
             }
             1 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookType,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<LifecycleHookType>,
                     &mut m_lifecycle_hook_type,
                 )
             }
             2 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookDefaultResult,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<
+                        LifecycleHookDefaultResult,
+                    >,
                     &mut m_default_result,
                 )
             }
-            3 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::i32),
-                    &mut m_default_timeout,
-                )
-            }
+            3 => r.member(crate::runtime::json::JsonReader::i32, &mut m_default_timeout),
             4 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_topic_urn,
                 )
             }
             5 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_topic_name,
                 )
             }
             6 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_notification_metadata,
                 )
             }
             7 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_create_time,
                 )
             }
@@ -1141,54 +1079,41 @@ fn read_instance_hanging_info(
             ],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_lifecycle_hook_name,
                 )
             }
             1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_lifecycle_action_key,
                 )
             }
             2 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_instance_id,
                 )
             }
             3 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_scaling_group_id,
                 )
             }
             4 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookStatus,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<LifecycleHookStatus>,
                     &mut m_lifecycle_hook_status,
                 )
             }
-            5 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
-                    &mut m_timeout,
-                )
-            }
+            5 => r.member(crate::runtime::json::JsonReader::owned_string, &mut m_timeout),
             6 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                LifecycleHookDefaultResult,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<
+                        LifecycleHookDefaultResult,
+                    >,
                     &mut m_default_result,
                 )
             }

@@ -123,8 +123,8 @@ pub(super) fn error_access_denied_exception(
                 &["Message"],
             ) {
                 0 => {
-                    crate::runtime::protocol::store_nullable(
-                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    r.member(
+                        crate::runtime::json::JsonReader::owned_string,
                         &mut m_message,
                     )
                 }
@@ -154,8 +154,8 @@ pub(super) fn error_internal_service_error(
                 &["Message"],
             ) {
                 0 => {
-                    crate::runtime::protocol::store_nullable(
-                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    r.member(
+                        crate::runtime::json::JsonReader::owned_string,
                         &mut m_message,
                     )
                 }
@@ -185,8 +185,8 @@ pub(super) fn error_invalid_request_exception(
                 &["Message"],
             ) {
                 0 => {
-                    crate::runtime::protocol::store_nullable(
-                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    r.member(
+                        crate::runtime::json::JsonReader::owned_string,
                         &mut m_message,
                     )
                 }
@@ -218,20 +218,20 @@ pub(super) fn error_resource_not_found_exception(
                 &["Message", "Resource", "ResourceType"],
             ) {
                 0 => {
-                    crate::runtime::protocol::store_nullable(
-                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    r.member(
+                        crate::runtime::json::JsonReader::owned_string,
                         &mut m_message,
                     )
                 }
                 1 => {
-                    crate::runtime::protocol::store_nullable(
-                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    r.member(
+                        crate::runtime::json::JsonReader::owned_string,
                         &mut m_resource,
                     )
                 }
                 2 => {
-                    crate::runtime::protocol::store_nullable(
-                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    r.member(
+                        crate::runtime::json::JsonReader::owned_string,
                         &mut m_resource_type,
                     )
                 }
@@ -263,8 +263,8 @@ pub(super) fn error_service_unavailable_exception(
                 &["Message"],
             ) {
                 0 => {
-                    crate::runtime::protocol::store_nullable(
-                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    r.member(
+                        crate::runtime::json::JsonReader::owned_string,
                         &mut m_message,
                     )
                 }
@@ -295,8 +295,8 @@ pub(super) fn error_throttling_exception(
                 &["RetryAfterSeconds"],
             ) {
                 0 => {
-                    crate::runtime::protocol::store_nullable(
-                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    r.member(
+                        crate::runtime::json::JsonReader::owned_string,
                         &mut m_retry_after_seconds,
                     )
                 }
@@ -327,8 +327,8 @@ pub(super) fn error_invalid_next_token_exception(
                 &["Message"],
             ) {
                 0 => {
-                    crate::runtime::protocol::store_nullable(
-                        r.nullable(crate::runtime::json::JsonReader::owned_string),
+                    r.member(
+                        crate::runtime::json::JsonReader::owned_string,
                         &mut m_message,
                     )
                 }
@@ -436,17 +436,12 @@ fn read_describe_execution_response(
             &["WorkflowId", "Execution"],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_workflow_id,
                 )
             }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_described_execution),
-                    &mut m_execution,
-                )
-            }
+            1 => r.member(read_described_execution, &mut m_execution),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -485,58 +480,28 @@ fn read_described_execution(
             ],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_execution_id,
                 )
             }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_file_location),
-                    &mut m_initial_file_location,
-                )
-            }
-            2 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_service_metadata),
-                    &mut m_service_metadata,
-                )
-            }
+            1 => r.member(read_file_location, &mut m_initial_file_location),
+            2 => r.member(read_service_metadata, &mut m_service_metadata),
             3 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_execution_role,
                 )
             }
-            4 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_logging_configuration),
-                    &mut m_logging_configuration,
-                )
-            }
-            5 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_posix_profile),
-                    &mut m_posix_profile,
-                )
-            }
+            4 => r.member(read_logging_configuration, &mut m_logging_configuration),
+            5 => r.member(read_posix_profile, &mut m_posix_profile),
             6 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                ExecutionStatus,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<ExecutionStatus>,
                     &mut m_status,
                 )
             }
-            7 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_execution_results),
-                    &mut m_results,
-                )
-            }
+            7 => r.member(read_execution_results, &mut m_results),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -567,17 +532,12 @@ fn read_efs_file_location(
             &["FileSystemId", "Path"],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_file_system_id,
                 )
             }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
-                    &mut m_path,
-                )
-            }
+            1 => r.member(crate::runtime::json::JsonReader::owned_string, &mut m_path),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -600,22 +560,12 @@ fn read_execution_error(
             &["Type", "Message"],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                ExecutionErrorType,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<ExecutionErrorType>,
                     &mut m_type,
                 )
             }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
-                    &mut m_message,
-                )
-            }
+            1 => r.member(crate::runtime::json::JsonReader::owned_string, &mut m_message),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -637,18 +587,8 @@ fn read_execution_results(
             &key,
             &["Steps", "OnExceptionSteps"],
         ) {
-            0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_execution_step_results),
-                    &mut m_steps,
-                )
-            }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_execution_step_results),
-                    &mut m_on_exception_steps,
-                )
-            }
+            0 => r.member(read_execution_step_results, &mut m_steps),
+            1 => r.member(read_execution_step_results, &mut m_on_exception_steps),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -672,28 +612,13 @@ fn read_execution_step_result(
             &["StepType", "Outputs", "Error"],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                WorkflowStepType,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<WorkflowStepType>,
                     &mut m_step_type,
                 )
             }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
-                    &mut m_outputs,
-                )
-            }
-            2 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_execution_error),
-                    &mut m_error,
-                )
-            }
+            1 => r.member(crate::runtime::json::JsonReader::owned_string, &mut m_outputs),
+            2 => r.member(read_execution_error, &mut m_error),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -732,18 +657,8 @@ fn read_file_location(
             &key,
             &["S3FileLocation", "EfsFileLocation"],
         ) {
-            0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_s3_file_location),
-                    &mut m_s3_file_location,
-                )
-            }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_efs_file_location),
-                    &mut m_efs_file_location,
-                )
-            }
+            0 => r.member(read_s3_file_location, &mut m_s3_file_location),
+            1 => r.member(read_efs_file_location, &mut m_efs_file_location),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -767,23 +682,18 @@ fn read_list_executions_response(
             &["NextToken", "WorkflowId", "Executions"],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_next_token,
                 )
             }
             1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_workflow_id,
                 )
             }
-            2 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_listed_executions),
-                    &mut m_executions,
-                )
-            }
+            2 => r.member(read_listed_executions, &mut m_executions),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -810,31 +720,16 @@ fn read_listed_execution(
             &["ExecutionId", "InitialFileLocation", "ServiceMetadata", "Status"],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_execution_id,
                 )
             }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_file_location),
-                    &mut m_initial_file_location,
-                )
-            }
-            2 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_service_metadata),
-                    &mut m_service_metadata,
-                )
-            }
+            1 => r.member(read_file_location, &mut m_initial_file_location),
+            2 => r.member(read_service_metadata, &mut m_service_metadata),
             3 => {
-                crate::runtime::protocol::store_nullable(
-                    r
-                        .nullable(
-                            crate::runtime::json::JsonReader::enumeration::<
-                                ExecutionStatus,
-                            >,
-                        ),
+                r.member(
+                    crate::runtime::json::JsonReader::enumeration::<ExecutionStatus>,
                     &mut m_status,
                 )
             }
@@ -876,14 +771,14 @@ fn read_logging_configuration(
             &["LoggingRole", "LogGroupName"],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_logging_role,
                 )
             }
             1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_log_group_name,
                 )
             }
@@ -909,24 +804,9 @@ fn read_posix_profile(
             &key,
             &["Uid", "Gid", "SecondaryGids"],
         ) {
-            0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::i64),
-                    &mut m_uid,
-                )
-            }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::i64),
-                    &mut m_gid,
-                )
-            }
-            2 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_secondary_gids),
-                    &mut m_secondary_gids,
-                )
-            }
+            0 => r.member(crate::runtime::json::JsonReader::i64, &mut m_uid),
+            1 => r.member(crate::runtime::json::JsonReader::i64, &mut m_gid),
+            2 => r.member(read_secondary_gids, &mut m_secondary_gids),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -953,30 +833,15 @@ fn read_s3_file_location(
             &key,
             &["Bucket", "Key", "VersionId", "Etag"],
         ) {
-            0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
-                    &mut m_bucket,
-                )
-            }
-            1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
-                    &mut m_key,
-                )
-            }
+            0 => r.member(crate::runtime::json::JsonReader::owned_string, &mut m_bucket),
+            1 => r.member(crate::runtime::json::JsonReader::owned_string, &mut m_key),
             2 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_version_id,
                 )
             }
-            3 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
-                    &mut m_etag,
-                )
-            }
+            3 => r.member(crate::runtime::json::JsonReader::owned_string, &mut m_etag),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -1015,12 +880,7 @@ fn read_service_metadata(
             &key,
             &["UserDetails"],
         ) {
-            0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(read_user_details),
-                    &mut m_user_details,
-                )
-            }
+            0 => r.member(read_user_details, &mut m_user_details),
             _ => r.skip().map_err(String::from),
         };
         read?;
@@ -1045,20 +905,20 @@ fn read_user_details(
             &["UserName", "ServerId", "SessionId"],
         ) {
             0 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_user_name,
                 )
             }
             1 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_server_id,
                 )
             }
             2 => {
-                crate::runtime::protocol::store_nullable(
-                    r.nullable(crate::runtime::json::JsonReader::owned_string),
+                r.member(
+                    crate::runtime::json::JsonReader::owned_string,
                     &mut m_session_id,
                 )
             }
