@@ -195,9 +195,7 @@ impl Profiles {
             && let Some(ini) = read(&path)?
         {
             profiles.files.push(path);
-            for (name, props) in ini.sections {
-                profiles.credentials.insert(name, props);
-            }
+            profiles.credentials = Sections(ini.sections);
         }
         Ok(profiles)
     }
