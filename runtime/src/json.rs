@@ -618,21 +618,24 @@ impl<'a> JsonReader<'a> {
     /// Reads a member's value into its slot (`None` for a `null`), as
     /// [`JsonReader::nullable`] then [`crate::protocol::store_nullable`] would,
     /// in one function compiled once per value type instead of two.
+    #[inline(never)]
     pub fn member<T, E>(&mut self, read: fn(&mut Self) -> Result<T, E>, slot: &mut Option<T>) -> Result<(), String>
     where
         String: From<E>,
     {
+        // The old value is taken out and dropped, not dropped in place by an
+        // assignment: that one also writes the new value on the unwinding path.
         match self.take_null() {
             Ok(false) => {}
             Ok(true) => {
-                *slot = None;
+                drop(slot.take());
                 return Ok(());
             }
             Err(e) => return Err(e.into()),
         }
         match read(self) {
             Ok(value) => {
-                *slot = Some(value);
+                drop(slot.replace(value));
                 Ok(())
             }
             Err(e) => Err(e.into()),

@@ -57,12 +57,16 @@ pub fn member_index(name: &str, names: &[&str]) -> usize {
 /// Keeps what a member's reader read in the member's slot. A generated reader
 /// gives every member's failure to one `?` after its `match` (one way out of
 /// the reader, and one set of drops of its locals, instead of one per member);
-/// this is compiled once per member type, not once per member.
+/// this is compiled once per member type, not once per member. Never inlined:
+/// the MIR inliner would otherwise copy it into every member's arm.
+#[inline(never)]
 pub fn store<T>(read: Result<T, String>, slot: &mut Option<T>) -> Result<(), String> {
     // A `match`, not `?`: this is instantiated for every member type.
     match read {
         Ok(v) => {
-            *slot = Some(v);
+            // Taken out and dropped, not dropped in place by `*slot = Some(v)`:
+            // that also writes `v` on the unwinding path of the drop.
+            drop(slot.replace(v));
             Ok(())
         }
         Err(e) => Err(e),
